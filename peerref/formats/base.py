@@ -1,0 +1,105 @@
+"""The contract every reader of references fulfils.
+
+A reader says how well it recognises a text (``sniff``) and turns it into entries
+(``read``). Each entry keeps the raw text it came from and its own warnings with line
+numbers, so the import preview can show the original and explain doubts. Readers raise
+nothing but ``FormatError``: the registry turns any other exception into one.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from peerref.core.model import Reference
+
+
+class Severity(enum.StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A remark about the input: ``line`` is 1-based in the whole input, None when global."""
+
+    message: str
+    line: int | None = None
+    severity: Severity = Severity.WARNING
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEntry:
+    """One reference found in the input, with where it came from and what was doubtful.
+
+    ``confidence`` is 1.0 for structured formats and lower for guesses (the generic
+    reference-list reader), so a preview can sort or flag them.
+    """
+
+    reference: Reference
+    raw_text: str
+    first_line: int
+    last_line: int
+    warnings: tuple[Diagnostic, ...] = ()
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """Everything a reader found: entries, the lines it skipped, and global warnings."""
+
+    format_name: str
+    format_label: str
+    entries: tuple[ParsedEntry, ...]
+    skipped: tuple[Diagnostic, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
+    tried: tuple[str, ...] = field(default=())
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        return tuple(e.reference for e in self.entries)
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """Something that recognises and reads one format.
+
+    Attributes:
+        name: short stable id used by ``--format`` ("emerald", "ris").
+        label: what a person reads in the preview ("Emerald Insight results page").
+    """
+
+    name: str
+    label: str
+
+    def sniff(self, text: str) -> float:
+        """How sure this reader is that ``text`` is its format, from 0.0 to 1.0."""
+        ...
+
+    def read(self, text: str) -> ParseResult:
+        """Parse ``text``; raise ``FormatError`` when nothing usable is found."""
+        ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """Something that writes references in one format (export, clipboard)."""
+
+    name: str
+    label: str
+    extension: str
+    mime_type: str
+
+    def write(self, references: Sequence[Reference]) -> str:
+        """The whole document for ``references``."""
+        ...
+
+
+def line_number_at(text: str, offset: int) -> int:
+    """1-based line number of a character offset, for diagnostics."""
+    return text.count("\n", 0, offset) + 1

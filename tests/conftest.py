@@ -1,0 +1,50 @@
+"""Test policy (STYLE.md #11): offscreen Qt, private directories, a gui marker for qtbot tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt: no display in CI, and never the user's own settings.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("PEERREF_LIBRARY", None)
+os.environ.pop("PEERREF_CROSSREF_URL", None)
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own home, data and config directories."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (
+        ("HOME", ""),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_RUNTIME_DIR", "runtime"),
+    ):
+        path = home / sub
+        path.mkdir(exist_ok=True, mode=0o700)
+        monkeypatch.setenv(var, str(path))
+    return home
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "qtbot" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.gui)
+
+
+def seed_page(prefix: str) -> str:
+    """Text of the real pasted page whose file name starts with ``prefix``; skip when absent."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    matches = sorted(SEEDS_DIR.glob(f"{prefix}*.txt"))
+    if not matches:
+        pytest.skip(f"no seed page {prefix}* in {SEEDS_DIR}")
+    return matches[0].read_text(encoding="utf-8")
