@@ -38,7 +38,7 @@ class AppPaths:
 
     @classmethod
     def from_platformdirs(cls, library: Path | str | None = None) -> AppPaths:
-        """The user's standard directories; ``library`` or ``$PEERREF_LIBRARY`` override the file."""
+        """The standard user directories; ``library`` or ``$PEERREF_LIBRARY`` pick the file."""
         data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
         return cls(
             data_dir=data_dir,

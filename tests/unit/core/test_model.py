@@ -25,7 +25,9 @@ def test_structured_abstract_round_trips_through_text() -> None:
 
 
 def test_prose_with_a_colon_is_not_mistaken_for_a_heading() -> None:
-    assert abstract_from_text("Note: this is prose") == (AbstractSection("", "Note: this is prose"),)
+    assert abstract_from_text("Note: this is prose") == (
+        AbstractSection("", "Note: this is prose"),
+    )
 
 
 def test_partial_date_rejects_a_day_without_a_month() -> None:
