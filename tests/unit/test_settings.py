@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from peerref import settings as settings_module
+from peerref.settings import Settings, load, save
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    assert load(tmp_path / "none.json") == Settings()
+
+
+def test_round_trip_keeps_unknown_keys_from_newer_versions(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 9, "citation_style": "vancouver", "future": [1, 2]}))
+    loaded = load(path)
+    assert loaded.citation_style == "vancouver"
+    save(loaded.with_changes(locale="en-GB"), path)
+    stored = json.loads(path.read_text())
+    assert stored["future"] == [1, 2]
+    assert stored["locale"] == "en-GB"
+
+
+def test_version_1_single_clipboard_format_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"clipboard_format": "text/html"}))
+    assert load(path).clipboard_formats == ("text/html",)
+
+
+def test_damaged_file_is_moved_aside_and_defaults_used(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("{not json")
+    assert load(path) == Settings()
+    assert (tmp_path / "settings.damaged.json").exists()
+
+
+def test_wrongly_typed_values_fall_back_to_defaults() -> None:
+    assert settings_module.from_mapping({"locale": 5}).locale == "en-US"
+
+
+def test_environment_overrides_crossref_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEERREF_CROSSREF_URL", "http://127.0.0.1:8080")
+    assert Settings().effective_crossref_url() == "http://127.0.0.1:8080"
