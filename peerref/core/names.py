@@ -151,7 +151,8 @@ def parse_name(text: str, role: CreatorRole = CreatorRole.AUTHOR) -> Creator:
     suffix = ""
     if tokens[-1] in SUFFIXES and len(tokens) > 2:
         suffix = tokens.pop()
-    if len(tokens) >= 2 and _INITIALS.match(tokens[-1]) and not tokens[0].isupper():
+    leading_capitals = tokens[0].isupper() and tokens[0] not in CAPITAL_PARTICLES
+    if len(tokens) >= 2 and _INITIALS.match(tokens[-1]) and not leading_capitals:
         # PubMed's "Surname Initials": "Repper J", "van der Berg JA".
         particle, family = _split_family(tokens[:-1])
         return Creator(
@@ -172,7 +173,10 @@ def parse_name(text: str, role: CreatorRole = CreatorRole.AUTHOR) -> Creator:
                 suffix=suffix,
                 role=role,
             )
-    return Creator(family=tokens[-1], given=" ".join(tokens[:-1]), suffix=suffix, role=role)
+    given_tokens = [
+        _expand_initials(t) if len(t) > 1 and _INITIALS.match(t) else t for t in tokens[:-1]
+    ]
+    return Creator(family=tokens[-1], given=" ".join(given_tokens), suffix=suffix, role=role)
 
 
 def _parse_inverted(text: str, role: CreatorRole) -> Creator:

@@ -36,6 +36,8 @@ from peerref.core.names import parse_name, parse_names, split_names, strip_trunc
         ("van der Berg JA", Creator(family="Berg", given="J. A.", particle="van der")),
         ("Ana de la Cruz", Creator(family="Cruz", given="Ana", particle="de la")),
         ("Máire Ó Súilleabháin", Creator(family="Súilleabháin", given="Máire", particle="Ó")),
+        ("Ó Súilleabháin M", Creator(family="Súilleabháin", given="M.", particle="Ó")),
+        ("CN Okafor", Creator(family="Okafor", given="C. N.")),
         ("Seán Mac Giolla", Creator(family="Giolla", given="Seán", particle="Mac")),
         ("Martin Luther King Jr.", Creator(family="King", given="Martin Luther", suffix="Jr.")),
         ("Daniel De Souza", Creator(family="Souza", given="Daniel De")),

@@ -1,0 +1,136 @@
+"""Fuzzing the PubMed, MEDLINE, Scholar and reference-list readers.
+
+Whatever the input — random text, random bytes, or a real fixture cut and shuffled —
+the readers raise nothing but ``FormatError``. Readers are called directly (the registry
+would turn a crash into a ``FormatError`` and hide the bug) and through ``parse_bytes``
+with the format forced. Large pathological inputs must finish quickly: the readers use
+no backtracking-prone patterns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerref.core.errors import FormatError
+from peerref.formats.base import ParseResult, Reader
+from peerref.formats.registry import decode, parse_bytes, reader_named
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "formats"
+READER_NAMES = ("pubmed", "pubmed-summary", "pubmed-abstract", "medline", "scholar", "reflist")
+FIXTURES = sorted(
+    p
+    for folder in ("pubmed", "medline", "scholar", "reflist")
+    for p in (DATA / folder).iterdir()
+    if p.suffix in {".txt", ".nbib"}
+)
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+# Characters the readers treat specially, so random text hits their branches often.
+TOKENS = [
+    *"PMID:- .,;()[]0123456789AaBbJjKkeT\n\r\t\u00a0…'\"“”‘’&/",
+    *["PMID: 1", "Cite", "Share", " - ", "Cited by 3", "Related articles", "doi: 10.1/x", "et al"],
+    *["FAU - ", "AU  - ", "TI  - ", "PMID- ", "      ", "2019 Jun 1;", "(2019). ", "[PDF] a.b"],
+]
+ALPHABET = st.sampled_from(TOKENS)
+RANDOM_TEXT = st.lists(ALPHABET, max_size=300).map("".join) | st.text(max_size=500)
+
+
+def _check(reader: Reader, text: str) -> None:
+    try:
+        result = reader.read(text)
+    except FormatError:
+        return
+    assert isinstance(result, ParseResult)
+    assert result.entries
+    lines = max(1, len(text.splitlines()))
+    for entry in result.entries:
+        assert 1 <= entry.first_line <= entry.last_line <= lines
+        assert 0 < entry.confidence <= 1
+
+
+def _mutate(text: str, data: st.DataObject) -> str:
+    lines = text.splitlines()
+    for _ in range(data.draw(st.integers(1, 6))):
+        if not lines:
+            break
+        index = data.draw(st.integers(0, len(lines) - 1))
+        action = data.draw(st.sampled_from(["drop", "dup", "swap", "cut", "insert", "blank"]))
+        if action == "drop":
+            del lines[index]
+        elif action == "dup":
+            lines.insert(index, lines[index])
+        elif action == "swap":
+            other = data.draw(st.integers(0, len(lines) - 1))
+            lines[index], lines[other] = lines[other], lines[index]
+        elif action == "cut":
+            line = lines[index]
+            lines[index] = line[: data.draw(st.integers(0, len(line)))]
+        elif action == "insert":
+            lines.insert(index, data.draw(RANDOM_TEXT))
+        else:
+            lines[index] = ""
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", READER_NAMES)
+@FUZZ
+@given(text=RANDOM_TEXT)
+def test_random_text_raises_only_format_error(name: str, text: str) -> None:
+    _check(reader_named(name), text)
+
+
+@pytest.mark.parametrize("name", READER_NAMES)
+@FUZZ
+@given(data=st.binary(max_size=600))
+def test_random_bytes_raise_only_format_error(name: str, data: bytes) -> None:
+    with contextlib.suppress(FormatError):
+        parse_bytes(data, format_name=name)
+    with contextlib.suppress(FormatError):
+        _check(reader_named(name), decode(data))  # directly too: the registry hides crashes
+
+
+@pytest.mark.parametrize("name", READER_NAMES)
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@FUZZ
+@given(data=st.data())
+def test_mutated_fixtures_raise_only_format_error(
+    name: str, fixture: Path, data: st.DataObject
+) -> None:
+    text = fixture.read_text(encoding="utf-8-sig")
+    _check(reader_named(name), _mutate(text, data))
+
+
+PATHOLOGICAL = {
+    "spaces": " " * 200_000,
+    "words": "peer support " * 20_000,
+    "parens": "(" * 100_000 + "2019" + ")" * 100_000,
+    "pmid-lines": "PMID: 1\n" * 20_000,
+    "citations": "Psychiatr Serv. 2019 Jun 1;70(6):512-7. doi: 10.1/x.\n" * 5_000,
+    "authors": "Okafor CN, " * 20_000 + "\nPsychiatr Serv. 2019;70:1.\nPMID: 1\n",
+    "bylines": "A B - " * 30_000 + "\nCite Cited by 1 Related articles\n",
+    "headings": "BACKGROUND: " * 20_000,
+    "apa": "Smith, J., " * 20_000 + "(2019). Title. Journal, 1(2), 3-4.\n",
+    "dots": ". " * 100_000,
+    "sentences": "A. " * 60_000 + "PMID: 1.\n",
+    "short-sentences": "1. Okafor CN. " + "Peer support. " * 1_500 + "PMID: 1.\n",
+    "medline": "AB  - " + "word " * 50_000 + "\n" + "      more\n" * 10_000,
+}
+
+
+@pytest.mark.parametrize("name", READER_NAMES)
+@pytest.mark.parametrize("kind", sorted(PATHOLOGICAL))
+def test_large_pathological_input_is_read_quickly(name: str, kind: str) -> None:
+    reader = reader_named(name)
+    started = time.perf_counter()
+    reader.sniff(PATHOLOGICAL[kind])
+    _check(reader, PATHOLOGICAL[kind])
+    assert time.perf_counter() - started < 3.0
