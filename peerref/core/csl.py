@@ -8,9 +8,11 @@ in the item's ``custom.peerref`` object so that export then import loses nothing
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from peerref.core.dates import parse_date
 from peerref.core.model import (
     Creator,
     CreatorRole,
@@ -97,6 +99,9 @@ def date_from_csl(value: Any) -> PartialDate:
             except (TypeError, ValueError):
                 break
     elif value.get("raw") and not literal:
+        parsed = parse_date(str(value["raw"]))
+        if parsed is not None:
+            return parsed
         literal = str(value["raw"])
     padded: list[int | None] = [*numbers, None, None, None]
     year, month, day = padded[:3]
@@ -194,8 +199,14 @@ def reference_from_csl(item: Mapping[str, Any]) -> Reference:
         }
     )
     for key, value in item.items():
-        if key not in known and isinstance(value, str | int | float) and value != "":
+        if key in known or value in ("", None, [], {}):
+            continue
+        if isinstance(value, str | int | float):
             extra.setdefault(f"csl:{key}", str(value))
+        else:  # dates and names PeerRef has no field for (accessed, container-author …)
+            extra.setdefault(f"csl:{key}", json.dumps(value, ensure_ascii=False, sort_keys=True))
+    if isinstance(item.get("id"), str) and item["id"]:
+        extra.setdefault("csl:id", item["id"])
     keywords_custom = peerref_custom.get("keywords")
     keywords = (
         tuple(str(k) for k in keywords_custom)

@@ -68,3 +68,16 @@ def test_unknown_csl_type_becomes_other_and_unknown_keys_are_kept() -> None:
     assert ref.type is ReferenceType.OTHER
     assert ref.extra["csl:note"] == "kept"
     assert ref.issued.literal == "spring"
+
+
+def test_csl_raw_dates_are_parsed_and_unmapped_variables_kept() -> None:
+    ref = reference_from_csl(
+        {
+            "id": "http://zotero.org/users/1/items/ABC",
+            "issued": {"raw": "Spring 2019"},
+            "accessed": {"date-parts": [[2024, 1, 2]]},
+        }
+    )
+    assert ref.issued == PartialDate(2019, season="Spring")
+    assert ref.extra["csl:id"] == "http://zotero.org/users/1/items/ABC"
+    assert ref.extra["csl:accessed"] == '{"date-parts": [[2024, 1, 2]]}'
