@@ -82,19 +82,18 @@ ORGANISATION_WORDS = frozenset(
         "project",
         "team",
         "investigators",
-        "nhs",
-        "who",
-        "nice",
         "government",
         "hospital",
         "clinic",
-        "unit",
         "programme",
         "program",
         "working",
     ]
 )
+# Acronyms that name organisations only when written in capitals ("NHS", not "Who").
+ORGANISATION_ACRONYMS = frozenset({"NHS", "WHO", "NICE", "CDC", "NIMH", "SAMHSA", "APA", "RCP"})
 TRUNCATION_MARKERS = ("et al.", "et al", "...", "…")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 _SPACES = re.compile(r"\s+")
 _INITIALS = re.compile(r"^[A-Z]{1,3}$")
@@ -108,12 +107,12 @@ def clean_name_text(text: str) -> str:
 
 def looks_like_organisation(text: str) -> bool:
     """True for "World Health Organization", "NICE", "Mental Health Foundation"."""
-    words = re.findall(r"[A-Za-z]+", text)
+    words = _WORDS.findall(text)
     if not words:
         return False
     if len(words) == 1 and len(words[0]) >= 3 and words[0].isupper():
         return True
-    return any(w.casefold() in ORGANISATION_WORDS for w in words)
+    return any(w in ORGANISATION_ACRONYMS or w.casefold() in ORGANISATION_WORDS for w in words)
 
 
 def _expand_initials(initials: str) -> str:

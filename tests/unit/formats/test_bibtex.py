@@ -1,0 +1,210 @@
+"""BibTeX: LaTeX decoding on import, stable keys and escaping on export, round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerref.core.csl import reference_to_csl
+from peerref.core.errors import FormatError
+from peerref.core.model import (
+    AbstractSection,
+    Creator,
+    CreatorRole,
+    PartialDate,
+    Reference,
+    ReferenceType,
+)
+from peerref.formats.base import ParseResult
+from peerref.formats.bibtex import BibtexReader, BibtexWriter, citation_keys, escape_latex
+from peerref.formats.registry import parse_text, rank
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "bibtex"
+FIXTURE = DATA / "zotero_style_export.bib"
+
+
+def _golden(result: ParseResult, expected_path: Path) -> None:
+    actual: list[dict[str, Any]] = [
+        reference_to_csl(e.reference, with_id=False) for e in result.entries
+    ]
+    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
+        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
+
+
+def test_fixture_matches_golden() -> None:
+    result = parse_text(FIXTURE.read_text("utf-8"))
+    assert result.format_name == "bibtex"
+    _golden(result, FIXTURE.with_suffix(".json"))
+    assert rank(FIXTURE.read_text("utf-8"))[0][1].name == "bibtex"
+
+
+def test_latex_accents_and_escapes_are_decoded() -> None:
+    result = BibtexReader().read(FIXTURE.read_text("utf-8"))
+    article, chapter, _thesis = result.references
+    assert article.creators[2] == Creator(family="Súilleabháin", given="Máire", particle="Ó")
+    assert article.creators[3].particle == "van der"
+    assert chapter.creators[1] == Creator(family="Müller", given="Jörg")
+    assert chapter.creators[2] == Creator(literal="Mental Health Foundation")
+    assert chapter.creators[3].role is CreatorRole.EDITOR
+    assert chapter.title == "Peer work in crisis services & the 24% who call back"
+    # Braces that protect capitals are not part of the title.
+    assert article.title.endswith("their first year on a community team")
+
+
+def test_string_macros_months_pages_and_paragraphs() -> None:
+    article = BibtexReader().read(FIXTURE.read_text("utf-8")).references[0]
+    assert (
+        article.container_title == "The Journal of Mental Health Training, Education and Practice"
+    )
+    assert article.issued == PartialDate(2021, 6)
+    assert article.page == "233-247"
+    assert [s.heading for s in article.abstract] == ["Purpose", "Findings"]
+    assert article.abstract[0].text.endswith(
+        "turn their own experience into part of their practice."
+    )
+
+
+def test_url_is_not_cut_at_percent_and_unescaped() -> None:
+    article = BibtexReader().read(FIXTURE.read_text("utf-8")).references[0]
+    assert article.url.endswith("/full/html?utm_source=x%20y")
+
+
+def test_thesis_school_and_iso_date() -> None:
+    thesis = BibtexReader().read(FIXTURE.read_text("utf-8")).references[2]
+    assert thesis.type is ReferenceType.THESIS
+    assert thesis.publisher == "University of Leeds"
+    assert thesis.issued == PartialDate(2020, 9, 30)
+
+
+def test_broken_entry_is_skipped_with_its_line_and_others_kept() -> None:
+    result = BibtexReader().read(FIXTURE.read_text("utf-8"))
+    assert len(result.entries) == 3
+    assert [d.line for d in result.skipped] == [46]
+    assert "end of file" in result.skipped[0].message.casefold()
+
+
+def test_duplicate_keys_do_not_lose_entries() -> None:
+    text = "@article{same, title={First peer study}}\n@article{same, title={Second peer study}}\n"
+    result = BibtexReader().read(text)
+    assert [r.title for r in result.references] == ["First peer study", "Second peer study"]
+    assert result.entries[1].warnings
+
+
+def test_entry_lines_and_raw_text() -> None:
+    result = BibtexReader().read(FIXTURE.read_text("utf-8"))
+    assert [(e.first_line, e.last_line) for e in result.entries] == [(4, 21), (23, 36), (38, 44)]
+    assert result.entries[0].raw_text.startswith("@article{okafor2021shared,")
+
+
+@pytest.mark.parametrize("text", ["", "no entries here", "@comment{just a comment}"])
+def test_nothing_to_read_is_a_format_error(text: str) -> None:
+    with pytest.raises(FormatError):
+        BibtexReader().read(text)
+
+
+def _ref(family: str, year: int, title: str) -> Reference:
+    return Reference(title=title, creators=(Creator(family=family),), issued=PartialDate(year))
+
+
+def test_citation_keys_are_unique_and_stable_whatever_the_order() -> None:
+    refs = [
+        _ref("Repper", 2012, "Peer support workers: theory and practice"),
+        _ref("Repper", 2012, "Peer support workers: a practical guide"),
+        _ref("Ó Súilleabháin", 2020, "Recovery"),
+        Reference(
+            title="Untitled-year guide", creators=(Creator(literal="World Health Organization"),)
+        ),
+        Reference(),
+    ]
+    keys = citation_keys(refs)
+    assert keys == ["repper2012b", "repper2012a", "osuilleabhain2020", "worldnd", "anonnd"]
+    assert citation_keys(list(reversed(refs))) == list(reversed(keys))
+    assert citation_keys(refs) == keys
+
+
+def test_escaping_of_latex_specials() -> None:
+    assert escape_latex("A & B 50% $5 #1 a_b {x} ~ ^ \\") == (
+        r"A \& B 50\% \$5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}"
+    )
+
+
+FULL = Reference(
+    type=ReferenceType.ARTICLE_JOURNAL,
+    title="Peer support & recovery: 50% of {cases} with a_b, ~x^2 and \\ slashes",
+    title_short="Peer support & recovery",
+    creators=(
+        Creator(family="Súilleabháin", given="Máire", particle="Ó"),
+        Creator(family="Berg", given="Anneke", particle="van der"),
+        Creator(family="King", given="Martin", suffix="Jr"),
+        Creator(family="Antón i Clavé", given="Salvador"),
+        Creator(literal="Mental Health Foundation"),
+        Creator(family="Adeyemi", given="Folake", role=CreatorRole.EDITOR),
+        Creator(family="Larsen", given="Ingrid", role=CreatorRole.TRANSLATOR),
+    ),
+    container_title="The Journal of Mental Health Training, Education and Practice",
+    container_title_short="J Ment Health Train Educ Pract",
+    collection_title="Peer Work Series",
+    volume="16",
+    issue="4",
+    page="233-247",
+    issued=PartialDate(2021, 6, 15),
+    status="forthcoming",
+    publisher="Emerald Publishing Limited",
+    publisher_place="Bingley",
+    edition="2",
+    issn=("1755-6228",),
+    isbn=("978-1-80262-145-7",),
+    doi="10.1108/JMHTEP-03-2021-0031",
+    pmid="30841843",
+    pmcid="PMC6000001",
+    url="https://example.org/peer?q=a%20b&x=1",
+    language="english",
+    abstract=(
+        AbstractSection("Purpose", "Why peers & clinicians differ."),
+        AbstractSection("Findings", "Trust grew over 12 months."),
+    ),
+    keywords=("Peer support", "Lived experience"),
+    extra={"note": "Shared by a colleague."},
+)
+
+
+def test_export_then_import_gives_back_every_bibtex_field() -> None:
+    text = BibtexWriter().write([FULL])
+    assert text.startswith("@article{suilleabhain2021,")  # family name without particle
+    back = parse_text(text, "bibtex").references[0]
+    assert back.extra == {"bibtex:key": "suilleabhain2021", "note": "Shared by a colleague."}
+    assert back.with_changes(extra={}) == FULL.with_changes(extra={})
+
+
+@pytest.mark.parametrize("ref_type", list(ReferenceType))
+def test_every_type_survives_the_round_trip(ref_type: ReferenceType) -> None:
+    ref = Reference(type=ref_type, title="A title", publisher="A publisher")
+    back = BibtexReader().read(BibtexWriter().write([ref])).references[0]
+    assert back.type is ref_type
+    assert back.publisher == "A publisher"
+
+
+def test_writer_output_is_stable() -> None:
+    refs = BibtexReader().read(FIXTURE.read_text("utf-8")).references
+    assert BibtexWriter().write(refs) == BibtexWriter().write(refs)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
+    reader = BibtexReader()
+    page = FIXTURE.read_text("utf-8")
+    at = min(at, len(page))
+    for text in (noise, page[:at] + noise + page[at + cut :]):
+        try:
+            reader.sniff(text)
+            reader.read(text)
+        except FormatError:
+            pass

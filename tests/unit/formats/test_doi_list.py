@@ -1,0 +1,90 @@
+"""Plain lists of DOIs."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerref.core.csl import reference_to_csl
+from peerref.core.errors import FormatError
+from peerref.core.model import ReferenceType
+from peerref.formats.base import ParseResult
+from peerref.formats.doi_list import ONLY_DOI_WARNING, DoiListReader
+from peerref.formats.registry import parse_text, rank
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "doi_list"
+FIXTURE = DATA / "dois.txt"
+
+
+def _golden(result: ParseResult, expected_path: Path) -> None:
+    actual: list[dict[str, Any]] = [
+        reference_to_csl(e.reference, with_id=False) for e in result.entries
+    ]
+    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
+        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
+
+
+def test_fixture_matches_golden() -> None:
+    text = FIXTURE.read_text("utf-8")
+    result = parse_text(text)
+    assert result.format_name == "doi-list"
+    assert rank(text)[0][1].name == "doi-list"
+    _golden(result, FIXTURE.with_suffix(".json"))
+
+
+def test_every_form_of_doi_is_normalised_and_warned_about() -> None:
+    result = DoiListReader().read(FIXTURE.read_text("utf-8"))
+    assert [r.doi for r in result.references] == [
+        "10.1108/JMHTEP-03-2021-0031",
+        "10.1108/MHSI-09-2023-0102",
+        "10.1176/appi.ps.201800417",
+        "10.1186/s12888-021-03084-7",
+        "10.1002/14651858.CD009001.pub3",
+    ]
+    for entry in result.entries:
+        assert [w.message for w in entry.warnings] == [ONLY_DOI_WARNING]
+        assert entry.reference.type is ReferenceType.OTHER
+        assert entry.reference.title == ""
+
+
+def test_duplicates_and_other_lines_are_reported_with_line_numbers() -> None:
+    result = DoiListReader().read(FIXTURE.read_text("utf-8"))
+    assert [(d.line, d.message.split(":")[0]) for d in result.skipped] == [
+        (8, "DOI 10.1108/jmhtep-03-2021-0031 is listed twice"),
+        (9, "not a DOI"),
+    ]
+
+
+def test_a_reference_list_with_dois_is_not_a_doi_list() -> None:
+    text = (
+        "Repper, J. (2012). Peer support workers. JMHTEP, 7(2), 70-78. "
+        "doi:10.1108/17556221211236466\n"
+        "Watson, E. (2016). A day in the life. MHSI, 20(3), 149-152.\n"
+    )
+    assert DoiListReader().sniff(text) == 0.0
+
+
+def test_no_doi_is_a_format_error() -> None:
+    with pytest.raises(FormatError):
+        DoiListReader().read("peer support\nrecovery\n")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
+    reader = DoiListReader()
+    page = FIXTURE.read_text("utf-8")
+    at = min(at, len(page))
+    for text in (noise, page[:at] + noise + page[at + cut :]):
+        try:
+            reader.sniff(text)
+            reader.read(text)
+        except FormatError:
+            pass

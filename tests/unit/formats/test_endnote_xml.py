@@ -1,0 +1,91 @@
+"""EndNote XML export, read safely with lxml."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerref.core.csl import reference_to_csl
+from peerref.core.errors import FormatError
+from peerref.core.model import Creator, CreatorRole, PartialDate, ReferenceType
+from peerref.formats.base import ParseResult
+from peerref.formats.endnote_xml import EndnoteXmlReader
+from peerref.formats.registry import parse_text, rank
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "endnote_xml"
+FIXTURE = DATA / "endnote_export.xml"
+
+
+def _golden(result: ParseResult, expected_path: Path) -> None:
+    actual: list[dict[str, Any]] = [
+        reference_to_csl(e.reference, with_id=False) for e in result.entries
+    ]
+    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
+        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
+
+
+def test_fixture_matches_golden() -> None:
+    text = FIXTURE.read_text("utf-8")
+    result = parse_text(text)
+    assert result.format_name == "endnote-xml"
+    assert rank(text)[0][1].name == "endnote-xml"
+    _golden(result, FIXTURE.with_suffix(".json"))
+
+
+def test_style_runs_identifiers_and_corporate_authors() -> None:
+    article, chapter = EndnoteXmlReader().read(FIXTURE.read_text("utf-8")).references
+    assert article.title == (
+        "Shared experience as a working tool: how peer support workers describe their first year"
+    )
+    assert article.creators[2] == Creator(literal="Mental Health Foundation")
+    assert article.issn == ("1755-6228", "2042-8707")
+    assert article.pmid == "34000001" and article.pmcid == "PMC9000001"
+    assert article.issued == PartialDate(2021, 6, 15)
+    assert article.page == "233-247"
+    assert [s.heading for s in article.abstract] == ["Purpose", "Findings"]
+    assert chapter.type is ReferenceType.CHAPTER
+    assert chapter.creators[1].role is CreatorRole.EDITOR
+    assert chapter.doi == "10.1108/978-1-80262-145-7-00004"
+    assert chapter.collection_title == "Advances in Mental Health and Addiction"
+
+
+def test_entities_are_not_expanded_and_nothing_is_fetched(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not read me", "utf-8")
+    text = (
+        f'<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file://{secret}">'
+        '<!ENTITY y "expanded">]><xml><records><record><ref-type name="Journal Article"/>'
+        "<titles><title>Peer &x; &y;</title></titles></record></records></xml>"
+    )
+    title = EndnoteXmlReader().read(text).references[0].title
+    assert "do not read me" not in title
+    assert "expanded" not in title
+
+
+@pytest.mark.parametrize(
+    "text", ["<xml><records>", "<xml><records></records></xml>", "not xml at all <"]
+)
+def test_broken_or_empty_xml_is_a_format_error(text: str) -> None:
+    with pytest.raises(FormatError):
+        EndnoteXmlReader().read(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
+    reader = EndnoteXmlReader()
+    page = FIXTURE.read_text("utf-8")
+    at = min(at, len(page))
+    for text in (noise, page[:at] + noise + page[at + cut :]):
+        try:
+            reader.sniff(text)
+            reader.read(text)
+        except FormatError:
+            pass

@@ -1,0 +1,219 @@
+"""RIS: rispy-backed reading with Emerald's quirks, and export → import round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from peerref.core.csl import reference_to_csl
+from peerref.core.errors import FormatError
+from peerref.core.model import (
+    AbstractSection,
+    Creator,
+    CreatorRole,
+    PartialDate,
+    Reference,
+    ReferenceType,
+)
+from peerref.formats.base import ParseResult
+from peerref.formats.registry import parse_bytes, parse_text, rank
+from peerref.formats.ris import RisReader, RisWriter, join_pages, split_standard_numbers
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "ris"
+FIXTURES = ("emerald_numbered_authors.ris", "scopus_style_wrapped.ris")
+
+
+def _golden(result: ParseResult, expected_path: Path) -> None:
+    actual: list[dict[str, Any]] = [
+        reference_to_csl(e.reference, with_id=False) for e in result.entries
+    ]
+    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
+        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_fixture_matches_golden(fixture: str) -> None:
+    result = parse_bytes((DATA / fixture).read_bytes())
+    assert result.format_name == "ris"
+    _golden(result, (DATA / fixture).with_suffix(".json"))
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+def test_ris_is_ranked_first(fixture: str) -> None:
+    text = (DATA / fixture).read_bytes().decode("utf-8-sig")
+    assert rank(text)[0][1].name == "ris"
+
+
+def test_emerald_numbered_tags_are_all_authors_in_order() -> None:
+    # The file starts with a byte-order mark and uses CRLF line ends.
+    raw = (DATA / "emerald_numbered_authors.ris").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    result = RisReader().read(raw.decode("utf-8"))
+    first = result.entries[0].reference
+    assert [c.family for c in first.creators] == ["Okafor", "Lindqvist", "Súilleabháin", "Berg"]
+    assert {c.role for c in first.creators} == {CreatorRole.AUTHOR}
+    assert first.creators[2].particle == "Ó"
+    assert first.creators[3].particle == "van der"
+    assert len(result.entries) == 3
+
+
+def test_emerald_ahead_of_print_is_a_status_not_a_volume() -> None:
+    result = RisReader().read((DATA / "emerald_numbered_authors.ris").read_text("utf-8-sig"))
+    second = result.entries[1].reference
+    assert second.status == "ahead-of-print"
+    assert second.volume == "" and second.issue == ""
+
+
+def test_standard_a2_means_editors_outside_emerald() -> None:
+    result = RisReader().read((DATA / "scopus_style_wrapped.ris").read_text("utf-8"))
+    chapter = result.entries[1].reference
+    assert [(c.family, c.role) for c in chapter.creators] == [
+        ("Whitfield", CreatorRole.AUTHOR),
+        ("Adeyemi", CreatorRole.EDITOR),
+        ("Larsen", CreatorRole.EDITOR),
+    ]
+
+
+def test_continuation_lines_wrap_and_blank_lines_make_paragraphs() -> None:
+    result = RisReader().read((DATA / "scopus_style_wrapped.ris").read_text("utf-8"))
+    ref = result.entries[0].reference
+    assert ref.title.endswith("people with long-term psychosis: a pragmatic trial")
+    assert [s.heading for s in ref.abstract] == ["Background", "Methods", "Results"]
+    assert ref.abstract[0].text.endswith("tested against usual care.")
+
+
+def test_sn_is_split_by_shape_and_bad_check_digit_warns_but_is_kept() -> None:
+    result = RisReader().read((DATA / "scopus_style_wrapped.ris").read_text("utf-8"))
+    article, chapter = result.entries
+    assert article.reference.issn == ("1361-9322", "1361-9323")
+    assert any("1361-9323" in w.message for w in article.warnings)
+    assert chapter.reference.isbn == ("9781838674328",)
+    assert split_standard_numbers(["978-1-80262-145-7, 1755-6228"]) == (
+        ["1755-6228"],
+        ["978-1-80262-145-7"],
+        [],
+    )
+
+
+def test_dates_pages_doi_and_extras() -> None:
+    result = RisReader().read((DATA / "scopus_style_wrapped.ris").read_text("utf-8"))
+    ref = result.entries[0].reference
+    assert ref.issued == PartialDate(2022, 2, 14)
+    assert ref.page == "12-25"
+    assert ref.doi == "10.1108/MHRJ-05-2021-0044"
+    assert ref.extra["ris:M3"] == "Randomized Controlled Trial"
+    assert ref.extra["note"] == "Trial registered before recruitment began."
+    assert ref.creators[2].literal == "Mental Health Foundation"
+    assert join_pages("149", "152") == "149-152"
+    assert join_pages("149-152", "152") == "149-152"
+
+
+def test_entries_keep_raw_text_and_lines() -> None:
+    text = (DATA / "scopus_style_wrapped.ris").read_text("utf-8")
+    result = RisReader().read(text)
+    lines = text.split("\n")
+    for entry in result.entries:
+        assert lines[entry.first_line - 1].startswith("TY")
+        assert lines[entry.last_line - 1].startswith("ER")
+        assert entry.raw_text.splitlines()[0].startswith("TY")
+
+
+def test_missing_er_and_stray_text_are_reported() -> None:
+    text = "Exported from a database\nTY  - JOUR\nTI  - Peer mentors on acute wards\nPY  - 2020\n"
+    result = RisReader().read(text)
+    assert result.references[0].title == "Peer mentors on acute wards"
+    assert {d.line for d in result.skipped} == {1, 2}
+
+
+def test_unknown_type_is_kept_and_reported() -> None:
+    result = RisReader().read("TY  - HEAR\nTI  - Evidence on peer workers\nER  - \n")
+    entry = result.entries[0]
+    assert entry.reference.type is ReferenceType.OTHER
+    assert entry.reference.extra["ris:TY"] == "HEAR"
+    assert entry.warnings
+
+
+@pytest.mark.parametrize("text", ["", "TI  - no record start\n", "plain words"])
+def test_no_record_is_a_format_error(text: str) -> None:
+    with pytest.raises(FormatError):
+        RisReader().read(text)
+
+
+FULL = Reference(
+    type=ReferenceType.CHAPTER,
+    title="Peer support & recovery: 50% of cases",
+    title_short="Peer support & recovery",
+    creators=(
+        Creator(family="Súilleabháin", given="Máire", particle="Ó"),
+        Creator(family="Berg", given="Anneke", particle="van der"),
+        Creator(family="King", given="Martin", suffix="Jr"),
+        Creator(literal="Mental Health Foundation"),
+        Creator(family="Adeyemi", given="Folake", role=CreatorRole.EDITOR),
+        Creator(family="Larsen", given="Ingrid", role=CreatorRole.TRANSLATOR),
+    ),
+    container_title="Lived Experience in Mental Health Practice",
+    container_title_short="Lived Exp Ment Health Pract",
+    collection_title="Advances in Mental Health and Addiction",
+    volume="3",
+    issue="2",
+    page="45-62",
+    issued=PartialDate(2022, 5, 9),
+    status="in press",
+    publisher="Emerald Publishing Limited",
+    publisher_place="Leeds",
+    edition="2nd",
+    issn=("1755-6228",),
+    isbn=("978-1-80262-145-7",),
+    doi="10.1108/978-1-80262-145-7-00004",
+    pmid="30841843",
+    pmcid="PMC6000001",
+    url="https://www.emerald.com/insight/content/doi/10.1108/978-1-80262-145-7-00004/full/html",
+    language="en",
+    abstract=(
+        AbstractSection("Purpose", "Why peers staff a crisis line."),
+        AbstractSection("Findings", "Callers valued being believed."),
+    ),
+    keywords=("Peer support", "Crisis"),
+    extra={"note": "Read chapter 4 first."},
+)
+
+
+def test_export_then_import_gives_back_every_ris_field() -> None:
+    text = RisWriter().write([FULL, Reference(title="Second one", issued=PartialDate(2020))])
+    assert not text.startswith("1.")
+    back = parse_text(text, "ris").references
+    assert len(back) == 2
+    assert back[0] == FULL
+    assert back[1].title == "Second one" and back[1].year == 2020
+
+
+@pytest.mark.parametrize("ref_type", list(ReferenceType))
+def test_every_type_survives_the_round_trip(ref_type: ReferenceType) -> None:
+    ref = Reference(type=ref_type, title="A title", container_title="A container")
+    back = RisReader().read(RisWriter().write([ref])).references[0]
+    assert back.type is ref_type
+    if ref_type is ReferenceType.BOOK:
+        assert back.collection_title == ""
+    else:
+        assert back.container_title == "A container"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
+    reader = RisReader()
+    page = (DATA / "scopus_style_wrapped.ris").read_text("utf-8")
+    at = min(at, len(page))
+    for text in (noise, page[:at] + noise + page[at + cut :]):
+        try:
+            reader.sniff(text)
+            reader.read(text)
+        except FormatError:
+            pass
