@@ -55,6 +55,19 @@ _NAME_KEYS: dict[str, str] = {
 
 CslItem = dict[str, Any]
 
+# CSL-JSON needs an id on every item; references not yet saved get "item-<n>" on export.
+# Such ids carry no information, so reading them back does not keep them.
+UNSAVED_ID_PREFIX = "item-"
+
+
+def unsaved_item_id(number: int) -> str:
+    """The placeholder id written for the ``number``-th unsaved reference of an export."""
+    return f"{UNSAVED_ID_PREFIX}{number}"
+
+
+def _is_placeholder_id(value: str) -> bool:
+    return value.startswith(UNSAVED_ID_PREFIX) and value[len(UNSAVED_ID_PREFIX) :].isdigit()
+
 
 def creator_to_csl(creator: Creator) -> dict[str, str]:
     """One CSL name object; empty parts are left out."""
@@ -205,8 +218,9 @@ def reference_from_csl(item: Mapping[str, Any]) -> Reference:
             extra.setdefault(f"csl:{key}", str(value))
         else:  # dates and names PeerRef has no field for (accessed, container-author …)
             extra.setdefault(f"csl:{key}", json.dumps(value, ensure_ascii=False, sort_keys=True))
-    if isinstance(item.get("id"), str) and item["id"]:
-        extra.setdefault("csl:id", item["id"])
+    foreign_id = item.get("id")
+    if isinstance(foreign_id, str) and foreign_id and not _is_placeholder_id(foreign_id):
+        extra.setdefault("csl:id", foreign_id)
     keywords_custom = peerref_custom.get("keywords")
     keywords = (
         tuple(str(k) for k in keywords_custom)

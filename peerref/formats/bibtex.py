@@ -34,7 +34,7 @@ from bibtexparser.entrypoint import parse_string, write_string
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Entry, Field, ParsingFailedBlock
-from pylatexenc.latex2text import (  # type: ignore[import-untyped]  # no type hints shipped
+from pylatexenc.latex2text import (
     LatexNodes2Text,
 )
 
