@@ -1,0 +1,136 @@
+"""The SQLite engine: connection pragmas and file identity, and nothing else SQLite-only.
+
+Everything specific to SQLite's connection handling lives here (full-text search lives
+in ``search``), so that a shared PostgreSQL library later replaces these two modules
+rather than code spread through the store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.pool import ConnectionPoolEntry
+
+# Stamped into the SQLite header (PRAGMA application_id) so PeerRef, and `file`, can tell
+# a PeerRef library from any other SQLite database. The bytes spell "PRef".
+APPLICATION_ID = 0x50526566
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+# How long a connection waits for another writer (the app and the CLI at once) before
+# giving up with "database is locked".
+BUSY_TIMEOUT_MS = 5000
+
+# Page cache per connection, in KiB (negative means KiB to SQLite): enough for the sort
+# indexes and the hot part of the full-text index of a 100,000-reference library.
+CACHE_KIB = 32_000
+
+PAGE_SIZE = 8192
+
+# Execution option that makes a transaction take the write lock at BEGIN: a writer then
+# waits for the lock up front instead of failing half-way with SQLITE_BUSY.
+WRITE_OPTION = "peerref_write"
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine for the library file with PeerRef's pragmas on every connection.
+
+    Why the listeners: pysqlite begins transactions lazily and not before DDL, which
+    would let a failed migration or write leave half its work behind. Turning its own
+    transaction handling off and emitting BEGIN ourselves makes every unit of work,
+    schema changes included, one real transaction. ``check_same_thread`` is off because
+    a connection may be used by a worker thread; each operation still takes its own.
+    """
+    engine = create_engine(
+        f"sqlite:///{path}",
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def _on_connect(dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # Only takes effect while the file is new: rows with a 1.5 kB abstract fit
+        # three to a page instead of one to a 4 kB page.
+        cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+    finally:
+        cursor.close()
+
+
+def _on_begin(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def has_sqlite_header(path: Path) -> bool:
+    """Whether the file starts like an SQLite database (an empty file counts as new)."""
+    with path.open("rb") as file:
+        head = file.read(len(SQLITE_HEADER))
+    return head == SQLITE_HEADER or head == b""
+
+
+def application_id(connection: Connection) -> int:
+    return int(connection.exec_driver_sql("PRAGMA application_id").scalar_one())
+
+
+def stamp_application_id(connection: Connection) -> None:
+    connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+
+
+def user_table_names(connection: Connection) -> list[str]:
+    rows = connection.execute(
+        text("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+    )
+    return [str(name) for name in rows.scalars()]
+
+
+def quick_check(connection: Connection) -> list[str]:
+    """Problems SQLite finds in the file's structure; empty when the file is sound."""
+    rows = [str(r) for r in connection.exec_driver_sql("PRAGMA quick_check").scalars()]
+    return [] if rows == ["ok"] else rows
+
+
+def set_foreign_keys(connection: Connection, enabled: bool) -> None:
+    """Switch enforcement outside any transaction (SQLite ignores it inside one).
+
+    Goes to the driver connection directly: through SQLAlchemy the statement would
+    first begin a transaction and so be silently ignored.
+    """
+    if connection.in_transaction():
+        raise RuntimeError("foreign key enforcement can only change between transactions")
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+
+
+def foreign_key_violations(connection: Connection) -> list[tuple[Any, ...]]:
+    """Rows whose foreign keys point nowhere, as ``PRAGMA foreign_key_check`` lists them."""
+    return [tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")]
+
+
+def reserve_ids(connection: Connection, table: str, count: int) -> range:
+    """The next ``count`` ids of an AUTOINCREMENT table, for a bulk insert with set ids.
+
+    Why: a multi-row INSERT ... RETURNING in parameter order runs one statement per row
+    on SQLite, while a plain executemany with ids chosen up front is many times faster.
+    Safe only inside a write transaction (BEGIN IMMEDIATE holds the write lock), and it
+    never reuses the id of a deleted row, as AUTOINCREMENT promises.
+    """
+    sequence = connection.execute(
+        text("SELECT seq FROM sqlite_sequence WHERE name = :table"), {"table": table}
+    ).scalar()
+    highest = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar()
+    start = max(int(sequence or 0), int(highest or 0)) + 1
+    return range(start, start + count)

@@ -1,0 +1,920 @@
+"""Reads and writes of the library's tables, in and out as core objects.
+
+A ``Repository`` wraps one session, that is one transaction: the ``Library`` façade
+opens it, calls as many methods as one user action needs, and commits or rolls back
+the whole. Nothing returned here is an ORM row; every method that changes searchable
+text keeps the full-text index in step before it returns.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from peerref.core.errors import NotFoundError, UserInputError
+from peerref.core.model import (
+    AbstractSection,
+    BatchId,
+    Collection,
+    CollectionId,
+    Creator,
+    CreatorRole,
+    ImportBatch,
+    ImportMethod,
+    Note,
+    NoteId,
+    PartialDate,
+    ReadingStatus,
+    Reference,
+    ReferenceId,
+    ReferenceType,
+    abstract_from_text,
+    abstract_to_text,
+)
+from peerref.store import search
+from peerref.store.engine import reserve_ids
+from peerref.store.tables import (
+    CollectionRow,
+    CreatorRow,
+    ImportBatchRow,
+    NoteRow,
+    ReferenceCollectionRow,
+    ReferenceDetailRow,
+    ReferenceRow,
+    ReferenceTagRow,
+    TagRow,
+    table_of,
+)
+
+T = TypeVar("T")
+
+# Ids per IN (...) list: well under SQLite's limit on bound parameters.
+CHUNK = 5000
+
+MIN_RATING = 1
+MAX_RATING = 5
+
+
+def chunks(ids: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most ``size`` items, for IN (...) lists."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def fold(text: str) -> str:
+    """Text for sorting: accents removed and case folded, so "Ó" sorts with "O"."""
+    if text.isascii():
+        return text.casefold().strip()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def _first_sort_creator(creators: Sequence[Creator]) -> Creator | None:
+    for creator in creators:
+        if creator.role is CreatorRole.AUTHOR:
+            return creator
+    return creators[0] if creators else None
+
+
+def sort_values(ref: Reference) -> dict[str, str]:
+    """The derived ``sort_*`` columns: first author's family name, title, source."""
+    first = _first_sort_creator(ref.creators)
+    if first is None:
+        author = ""
+    elif first.literal:
+        author = fold(first.literal)
+    else:
+        author = f"{fold(first.family)} {fold(first.given)}".strip()
+    title = fold(ref.title).lstrip("\"'“‘«[(¿¡ ")
+    return {
+        "sort_author": author,
+        "sort_title": title,
+        "sort_source": fold(ref.container_title or ref.publisher),
+    }
+
+
+def _dumps(value: list[Any] | dict[str, Any]) -> str:
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _detail_values(ref: Reference) -> dict[str, Any]:
+    """Column values of ``reference_detail`` except ``source_text`` (set once, on add)."""
+    flat_abstract = abstract_to_text(ref.abstract)
+    exact_sections = (
+        None
+        if abstract_from_text(flat_abstract) == ref.abstract
+        else _dumps([[s.heading, s.text] for s in ref.abstract])
+    )
+    return {
+        "abstract": flat_abstract,
+        "abstract_sections": exact_sections,
+        "keywords": _dumps(list(ref.keywords)),
+        "extra": _dumps(dict(ref.extra)),
+    }
+
+
+def _bibliographic_values(ref: Reference) -> dict[str, Any]:
+    """Column values for the bibliographic part of a reference (shared by add and update)."""
+    return {
+        "type": ref.type.value,
+        "title": ref.title,
+        "title_short": ref.title_short,
+        "container_title": ref.container_title,
+        "container_title_short": ref.container_title_short,
+        "collection_title": ref.collection_title,
+        "volume": ref.volume,
+        "issue": ref.issue,
+        "page": ref.page,
+        "issued_year": ref.issued.year,
+        "issued_month": ref.issued.month,
+        "issued_day": ref.issued.day,
+        "issued_season": ref.issued.season,
+        "issued_literal": ref.issued.literal,
+        "status": ref.status,
+        "publisher": ref.publisher,
+        "publisher_place": ref.publisher_place,
+        "edition": ref.edition,
+        "issn": _dumps(list(ref.issn)),
+        "isbn": _dumps(list(ref.isbn)),
+        "doi": ref.doi,
+        "pmid": ref.pmid,
+        "pmcid": ref.pmcid,
+        "url": ref.url,
+        "language": ref.language,
+        "truncated": _dumps(sorted(ref.truncated)),
+        "reading_status": None if ref.reading_status is None else ref.reading_status.value,
+        "rating": ref.rating,
+        **sort_values(ref),
+    }
+
+
+def _creator_rows(ref_id: int, creators: Sequence[Creator]) -> list[dict[str, Any]]:
+    return [
+        {
+            "reference_id": ref_id,
+            "position": position,
+            "role": creator.role.value,
+            "family": creator.family,
+            "given": creator.given,
+            "particle": creator.particle,
+            "dropping_particle": creator.dropping_particle,
+            "suffix": creator.suffix,
+            "literal": creator.literal,
+        }
+        for position, creator in enumerate(creators)
+    ]
+
+
+def _abstract_from_row(row: ReferenceDetailRow) -> tuple[AbstractSection, ...]:
+    if row.abstract_sections is not None:
+        return tuple(AbstractSection(h, t) for h, t in json.loads(row.abstract_sections))
+    return abstract_from_text(row.abstract)
+
+
+def _creator_from_row(row: CreatorRow) -> Creator:
+    return Creator(
+        family=row.family,
+        given=row.given,
+        particle=row.particle,
+        dropping_particle=row.dropping_particle,
+        suffix=row.suffix,
+        literal=row.literal,
+        role=CreatorRole(row.role),
+    )
+
+
+def clean_tags(names: Iterable[str]) -> list[str]:
+    """Tag names stripped, empty ones dropped, duplicates (ignoring case) removed."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in names:
+        cleaned = name.strip()
+        if cleaned and cleaned.casefold() not in seen:
+            seen.add(cleaned.casefold())
+            out.append(cleaned)
+    return out
+
+
+def validate(ref: Reference) -> None:
+    """Refuse values the schema cannot hold, with a message rather than a constraint error."""
+    if ref.rating is not None and not MIN_RATING <= ref.rating <= MAX_RATING:
+        raise UserInputError(f"a rating is {MIN_RATING} to {MAX_RATING} stars, not {ref.rating}")
+
+
+@dataclass(frozen=True, slots=True)
+class NewReference:
+    """A reference to add with its provenance (import batch, raw snippet) and first notes."""
+
+    reference: Reference
+    batch_id: BatchId | None = None
+    source_text: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT many rows with one driver-level executemany.
+
+    Why not ``connection.execute(insert(table), rows)``: SQLAlchemy then builds each row's
+    parameters in Python, which costs more than SQLite's own work on a large import.
+    Column types still convert values (times to text) through their bind processors.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    dialect = connection.dialect
+    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
+    quote = dialect.identifier_preparer.quote
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    values_of = operator.itemgetter(*columns)
+    converted = [(i, process) for i, process in enumerate(processors) if process is not None]
+    parameters: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = values_of(row)
+        values = values if isinstance(values, tuple) else (values,)
+        if converted:
+            changed = list(values)
+            for i, process in converted:
+                changed[i] = process(changed[i])
+            values = tuple(changed)
+        parameters.append(values)
+    connection.exec_driver_sql(statement, parameters)
+
+
+class Repository:
+    """Table access for one transaction; see the module docstring."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @property
+    def connection(self) -> Connection:
+        return self.session.connection()
+
+    # -- references: reading ------------------------------------------------------------
+
+    def existing_ids(self, ids: Iterable[int], *, trashed: bool | None = None) -> set[int]:
+        """Which of these ids exist (optionally only trashed or only not trashed)."""
+        wanted = sorted(set(ids))
+        found: set[int] = set()
+        for part in chunks(wanted):
+            statement = select(ReferenceRow.id).where(ReferenceRow.id.in_(part))
+            if trashed is not None:
+                statement = statement.where(ReferenceRow.trashed == trashed)
+            found.update(self.session.scalars(statement))
+        return found
+
+    def require(self, ids: Iterable[int]) -> list[ReferenceId]:
+        """The ids, deduplicated in order; NotFoundError naming any that do not exist."""
+        ordered = list(dict.fromkeys(int(i) for i in ids))
+        missing = sorted(set(ordered) - self.existing_ids(ordered))
+        if missing:
+            listed = ", ".join(str(i) for i in missing[:10])
+            raise NotFoundError(f"no reference with id {listed} in this library")
+        return [ReferenceId(i) for i in ordered]
+
+    def get_references(self, ids: Sequence[int]) -> list[Reference]:
+        """References in the order asked for; ids that do not exist are skipped."""
+        wanted = list(dict.fromkeys(ids))
+        rows: dict[int, ReferenceRow] = {}
+        details: dict[int, ReferenceDetailRow] = {}
+        creators: dict[int, list[Creator]] = defaultdict(list)
+        tags: dict[int, list[str]] = defaultdict(list)
+        collections: dict[int, list[CollectionId]] = defaultdict(list)
+        for part in chunks(sorted(wanted)):
+            for row in self.session.scalars(select(ReferenceRow).where(ReferenceRow.id.in_(part))):
+                rows[row.id] = row
+            detail_rows = self.session.scalars(
+                select(ReferenceDetailRow).where(ReferenceDetailRow.reference_id.in_(part))
+            )
+            for detail in detail_rows:
+                details[detail.reference_id] = detail
+            creator_rows = self.session.scalars(
+                select(CreatorRow)
+                .where(CreatorRow.reference_id.in_(part))
+                .order_by(CreatorRow.reference_id, CreatorRow.position)
+            )
+            for creator in creator_rows:
+                creators[creator.reference_id].append(_creator_from_row(creator))
+            tag_rows = self.session.execute(
+                select(ReferenceTagRow.reference_id, TagRow.name)
+                .join(TagRow, TagRow.id == ReferenceTagRow.tag_id)
+                .where(ReferenceTagRow.reference_id.in_(part))
+            )
+            for ref_id, name in tag_rows:
+                tags[ref_id].append(name)
+            member_rows = self.session.execute(
+                select(ReferenceCollectionRow.reference_id, ReferenceCollectionRow.collection_id)
+                .where(ReferenceCollectionRow.reference_id.in_(part))
+                .order_by(ReferenceCollectionRow.collection_id)
+            )
+            for ref_id, collection_id in member_rows:
+                collections[ref_id].append(CollectionId(collection_id))
+        self.session.expunge_all()
+        return [
+            self._to_reference(rows[i], details[i], creators[i], tags[i], collections[i])
+            for i in wanted
+            if i in rows
+        ]
+
+    @staticmethod
+    def _to_reference(
+        row: ReferenceRow,
+        detail: ReferenceDetailRow,
+        creators: list[Creator],
+        tags: list[str],
+        collection_ids: list[CollectionId],
+    ) -> Reference:
+        return Reference(
+            type=ReferenceType(row.type),
+            title=row.title,
+            title_short=row.title_short,
+            creators=tuple(creators),
+            container_title=row.container_title,
+            container_title_short=row.container_title_short,
+            collection_title=row.collection_title,
+            volume=row.volume,
+            issue=row.issue,
+            page=row.page,
+            issued=PartialDate(
+                year=row.issued_year,
+                month=row.issued_month,
+                day=row.issued_day,
+                season=row.issued_season,
+                literal=row.issued_literal,
+            ),
+            status=row.status,
+            publisher=row.publisher,
+            publisher_place=row.publisher_place,
+            edition=row.edition,
+            issn=tuple(json.loads(row.issn)),
+            isbn=tuple(json.loads(row.isbn)),
+            doi=row.doi,
+            pmid=row.pmid,
+            pmcid=row.pmcid,
+            url=row.url,
+            language=row.language,
+            abstract=_abstract_from_row(detail),
+            keywords=tuple(json.loads(detail.keywords)),
+            extra=json.loads(detail.extra),
+            truncated=frozenset(json.loads(row.truncated)),
+            id=ReferenceId(row.id),
+            tags=tuple(sorted(tags, key=lambda t: (t.casefold(), t))),
+            collection_ids=tuple(collection_ids),
+            added=row.added,
+            modified=row.modified,
+            reading_status=None
+            if row.reading_status is None
+            else ReadingStatus(row.reading_status),
+            rating=row.rating,
+            batch_id=None if row.batch_id is None else BatchId(row.batch_id),
+            source_text=detail.source_text,
+            trashed=row.trashed,
+        )
+
+    # -- references: writing ------------------------------------------------------------
+
+    def add_references(
+        self, new: Sequence[NewReference], *, now: datetime, collection: CollectionId | None
+    ) -> list[ReferenceId]:
+        """Insert references with their creators, tags and memberships; ids in input order.
+
+        Uses multi-row INSERT ... RETURNING and executemany rather than ORM objects:
+        bulk imports of tens of thousands of references must stay fast.
+        """
+        if not new:
+            return []
+        if collection is not None:
+            self.require_collection(collection)
+        rows: list[dict[str, Any]] = []
+        detail_rows: list[dict[str, Any]] = []
+        for item in new:
+            ref = item.reference
+            validate(ref)
+            batch_id = item.batch_id if item.batch_id is not None else ref.batch_id
+            rows.append(
+                {
+                    **_bibliographic_values(ref),
+                    "added": ref.added or now,
+                    "modified": ref.modified or now,
+                    "batch_id": batch_id,
+                    "trashed": ref.trashed,
+                }
+            )
+            detail_rows.append(
+                {
+                    **_detail_values(ref),
+                    "source_text": ref.source_text
+                    if item.source_text is None
+                    else item.source_text,
+                }
+            )
+        connection = self.connection
+        ids = [ReferenceId(i) for i in reserve_ids(connection, "reference", len(rows))]
+        for ref_id, row, detail in zip(ids, rows, detail_rows, strict=True):
+            row["id"] = ref_id
+            detail["reference_id"] = ref_id
+        bulk_insert(connection, table_of(ReferenceRow), rows)
+        bulk_insert(connection, table_of(ReferenceDetailRow), detail_rows)
+        creator_rows: list[dict[str, Any]] = []
+        tag_links: list[tuple[int, list[str]]] = []
+        member_rows: list[dict[str, int]] = []
+        for ref_id, item in zip(ids, new, strict=True):
+            creator_rows.extend(_creator_rows(ref_id, item.reference.creators))
+            if item.reference.tags:
+                tag_links.append((ref_id, clean_tags(item.reference.tags)))
+            memberships = set(item.reference.collection_ids)
+            if collection is not None:
+                memberships.add(collection)
+            member_rows.extend({"reference_id": ref_id, "collection_id": c} for c in memberships)
+        bulk_insert(connection, table_of(CreatorRow), creator_rows)
+        if tag_links:
+            tag_ids = self._tag_ids({name for _, names in tag_links for name in names})
+            links = [
+                {"reference_id": ref_id, "tag_id": tag_ids[name.casefold()]}
+                for ref_id, names in tag_links
+                for name in names
+            ]
+            bulk_insert(connection, table_of(ReferenceTagRow), links)
+        bulk_insert(connection, table_of(ReferenceCollectionRow), member_rows)
+        note_rows = [
+            {"reference_id": ref_id, "text": text, "created": now, "modified": now}
+            for ref_id, item in zip(ids, new, strict=True)
+            for text in item.notes
+        ]
+        bulk_insert(connection, table_of(NoteRow), note_rows)
+        search.index(connection, ids)
+        return ids
+
+    def update_reference(self, ref: Reference, *, now: datetime) -> None:
+        """Replace the bibliographic fields, tags, reading status and rating of a reference."""
+        if ref.id is None:
+            raise UserInputError("cannot update a reference that has no id")
+        validate(ref)
+        self.require([ref.id])
+        connection = self.connection
+        with search.reindexing(connection, [ref.id]):
+            connection.execute(
+                update(table_of(ReferenceRow))
+                .where(table_of(ReferenceRow).c.id == ref.id)
+                .values(**_bibliographic_values(ref), modified=now)
+            )
+            connection.execute(
+                update(table_of(ReferenceDetailRow))
+                .where(table_of(ReferenceDetailRow).c.reference_id == ref.id)
+                .values(**_detail_values(ref))
+            )
+            connection.execute(
+                delete(table_of(CreatorRow)).where(CreatorRow.reference_id == ref.id)
+            )
+            creator_rows = _creator_rows(ref.id, ref.creators)
+            if creator_rows:
+                connection.execute(insert(table_of(CreatorRow)), creator_rows)
+            self._replace_tags(ref.id, clean_tags(ref.tags))
+
+    def set_trashed(self, ids: Sequence[int], trashed: bool) -> set[ReferenceId]:
+        """Move references to or out of the trash; returns those whose state changed."""
+        changing = self.existing_ids(ids, trashed=not trashed)
+        for part in chunks(sorted(changing)):
+            self.connection.execute(
+                update(table_of(ReferenceRow))
+                .where(table_of(ReferenceRow).c.id.in_(part))
+                .values(trashed=trashed)
+            )
+        return {ReferenceId(i) for i in changing}
+
+    def trashed_ids(self) -> list[ReferenceId]:
+        statement = select(ReferenceRow.id).where(ReferenceRow.trashed.is_(True))
+        return [ReferenceId(i) for i in self.session.scalars(statement)]
+
+    def delete_references(self, ids: Sequence[int]) -> set[ReferenceId]:
+        """Delete for good, with creators, notes, tags and memberships (by cascade)."""
+        existing = sorted(self.existing_ids(ids))
+        connection = self.connection
+        search.unindex(connection, existing)
+        for part in chunks(existing):
+            connection.execute(delete(table_of(ReferenceRow)).where(ReferenceRow.id.in_(part)))
+        self._delete_unused_tags()
+        return {ReferenceId(i) for i in existing}
+
+    # -- tags -----------------------------------------------------------------------------
+
+    def _tag_ids(self, names: Iterable[str]) -> dict[str, int]:
+        """Ids of tags by case-folded name, creating the tags that do not exist yet."""
+        wanted = {name.casefold(): name for name in names}
+        found: dict[str, int] = {}
+        names_list = list(wanted.values())
+        for part in chunks(names_list, 500):
+            rows = self.session.execute(select(TagRow.id, TagRow.name).where(TagRow.name.in_(part)))
+            for tag_id, name in rows:
+                found[name.casefold()] = tag_id
+        missing = [name for key, name in wanted.items() if key not in found]
+        if missing:
+            table = table_of(TagRow)
+            result = self.connection.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                [{"name": name} for name in missing],
+            )
+            for name, tag_id in zip(missing, result.scalars(), strict=True):
+                found[name.casefold()] = int(tag_id)
+        return found
+
+    def _replace_tags(self, ref_id: int, names: list[str]) -> None:
+        """Set a reference's tags; the caller re-indexes the reference around this."""
+        connection = self.connection
+        connection.execute(
+            delete(table_of(ReferenceTagRow)).where(ReferenceTagRow.reference_id == ref_id)
+        )
+        if names:
+            tag_ids = self._tag_ids(names)
+            connection.execute(
+                insert(table_of(ReferenceTagRow)),
+                [{"reference_id": ref_id, "tag_id": tag_ids[n.casefold()]} for n in names],
+            )
+        self._delete_unused_tags()
+
+    def _delete_unused_tags(self) -> None:
+        used = select(ReferenceTagRow.tag_id).distinct()
+        self.connection.execute(delete(table_of(TagRow)).where(TagRow.id.not_in(used)))
+
+    def change_tags(
+        self, ids: Sequence[int], *, add: Sequence[str], remove: Sequence[str], now: datetime
+    ) -> set[ReferenceId]:
+        """Add and remove tags on references; returns the references that changed."""
+        targets = self.require(ids)
+        removing = clean_tags(remove)
+        removing_folded = {name.casefold() for name in removing}
+        adding = [name for name in clean_tags(add) if name.casefold() not in removing_folded]
+        remove_ids: set[int] = set()
+        if removing:
+            remove_ids = set(
+                self.session.scalars(select(TagRow.id).where(TagRow.name.in_(removing)))
+            )
+        add_ids = set(self._tag_ids(adding).values()) if adding else set()
+        current: set[tuple[int, int]] = set()
+        for part in chunks(targets):
+            rows = self.session.execute(
+                select(ReferenceTagRow.reference_id, ReferenceTagRow.tag_id).where(
+                    ReferenceTagRow.reference_id.in_(part)
+                )
+            )
+            current.update((int(r), int(t)) for r, t in rows)
+        unlinks = [pair for pair in current if pair[1] in remove_ids]
+        links = [(r, t) for r in targets for t in sorted(add_ids) if (r, t) not in current]
+        changed: set[int] = {r for r, _ in unlinks} | {r for r, _ in links}
+        connection = self.connection
+        with search.reindexing(connection, changed):
+            for tag_id in remove_ids:
+                for ids_part in chunks(sorted(changed)):
+                    connection.execute(
+                        delete(table_of(ReferenceTagRow))
+                        .where(ReferenceTagRow.tag_id == tag_id)
+                        .where(ReferenceTagRow.reference_id.in_(ids_part))
+                    )
+            if links:
+                connection.execute(
+                    insert(table_of(ReferenceTagRow)),
+                    [{"reference_id": r, "tag_id": t} for r, t in links],
+                )
+            for ids_part in chunks(sorted(changed)):
+                connection.execute(
+                    update(table_of(ReferenceRow))
+                    .where(table_of(ReferenceRow).c.id.in_(ids_part))
+                    .values(modified=now)
+                )
+        self._delete_unused_tags()
+        return {ReferenceId(i) for i in changed}
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Tag names with their number of references outside the trash, by name."""
+        statement = (
+            select(TagRow.name, func.count(ReferenceRow.id))
+            .join(ReferenceTagRow, ReferenceTagRow.tag_id == TagRow.id)
+            .join(ReferenceRow, ReferenceRow.id == ReferenceTagRow.reference_id)
+            .where(ReferenceRow.trashed.is_(False))
+            .group_by(TagRow.id)
+        )
+        rows = [(str(name), int(count)) for name, count in self.session.execute(statement)]
+        return sorted(rows, key=lambda pair: (pair[0].casefold(), pair[0]))
+
+    def tag_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(TagRow)) or 0)
+
+    # -- collections ----------------------------------------------------------------------
+
+    def collections(self) -> list[Collection]:
+        statement = select(CollectionRow).order_by(
+            func.coalesce(CollectionRow.parent_id, 0), CollectionRow.position, CollectionRow.id
+        )
+        return [_collection(row) for row in self.session.scalars(statement)]
+
+    def collection(self, collection_id: CollectionId) -> Collection:
+        return _collection(self._collection_row(collection_id))
+
+    def require_collection(self, collection_id: CollectionId) -> None:
+        self._collection_row(collection_id)
+
+    def _collection_row(self, collection_id: int) -> CollectionRow:
+        row = self.session.get(CollectionRow, collection_id)
+        if row is None:
+            raise NotFoundError(f"no collection with id {collection_id}")
+        return row
+
+    def _check_sibling_name(
+        self, name: str, parent: int | None, *, except_id: int | None = None
+    ) -> str:
+        cleaned = name.strip()
+        if not cleaned:
+            raise UserInputError("a collection needs a name")
+        siblings = select(CollectionRow).where(
+            CollectionRow.parent_id.is_(None)
+            if parent is None
+            else CollectionRow.parent_id == parent
+        )
+        for sibling in self.session.scalars(siblings):
+            if sibling.id != except_id and sibling.name.casefold() == cleaned.casefold():
+                raise UserInputError(f"there is already a collection named {sibling.name!r} here")
+        return cleaned
+
+    def _next_position(self, parent: int | None) -> int:
+        statement = select(func.max(CollectionRow.position)).where(
+            CollectionRow.parent_id.is_(None)
+            if parent is None
+            else CollectionRow.parent_id == parent
+        )
+        current = self.session.scalar(statement)
+        return 0 if current is None else int(current) + 1
+
+    def add_collection(self, name: str, parent: CollectionId | None) -> Collection:
+        if parent is not None:
+            self.require_collection(parent)
+        cleaned = self._check_sibling_name(name, parent)
+        row = CollectionRow(name=cleaned, parent_id=parent, position=self._next_position(parent))
+        self.session.add(row)
+        self.session.flush()
+        return _collection(row)
+
+    def rename_collection(self, collection_id: CollectionId, name: str) -> None:
+        row = self._collection_row(collection_id)
+        row.name = self._check_sibling_name(name, row.parent_id, except_id=row.id)
+        self.session.flush()
+
+    def descendants(self, collection_id: int) -> set[CollectionId]:
+        """The collection and every collection below it."""
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for row_id, parent in self.session.execute(
+            select(CollectionRow.id, CollectionRow.parent_id)
+        ):
+            children[parent].append(row_id)
+        found: set[CollectionId] = set()
+        stack = [collection_id]
+        while stack:
+            current = stack.pop()
+            found.add(CollectionId(current))
+            stack.extend(children[current])
+        return found
+
+    def move_collection(self, collection_id: CollectionId, parent: CollectionId | None) -> None:
+        row = self._collection_row(collection_id)
+        if parent is not None:
+            self.require_collection(parent)
+            if parent in self.descendants(collection_id):
+                raise UserInputError("a collection cannot be moved into itself or its own subtree")
+        row.name = self._check_sibling_name(row.name, parent, except_id=row.id)
+        if row.parent_id != parent:
+            row.position = self._next_position(parent)
+            row.parent_id = parent
+        self.session.flush()
+
+    def delete_collection(self, collection_id: CollectionId) -> tuple[set[CollectionId], set[int]]:
+        """Delete a collection and its subcollections; references stay in the library.
+
+        Returns the deleted collection ids and the references that lost a membership.
+        """
+        self.require_collection(collection_id)
+        gone = self.descendants(collection_id)
+        members = set(
+            self.session.scalars(
+                select(ReferenceCollectionRow.reference_id).where(
+                    ReferenceCollectionRow.collection_id.in_(sorted(gone))
+                )
+            )
+        )
+        self.connection.execute(
+            delete(table_of(CollectionRow)).where(CollectionRow.id == collection_id)
+        )
+        return gone, members
+
+    def add_members(self, collection_id: CollectionId, ids: Sequence[int]) -> set[ReferenceId]:
+        self.require_collection(collection_id)
+        targets = self.require(ids)
+        have = set(
+            self.session.scalars(
+                select(ReferenceCollectionRow.reference_id).where(
+                    ReferenceCollectionRow.collection_id == collection_id
+                )
+            )
+        )
+        new = [i for i in targets if i not in have]
+        if new:
+            self.connection.execute(
+                insert(table_of(ReferenceCollectionRow)),
+                [{"reference_id": i, "collection_id": collection_id} for i in new],
+            )
+        return set(new)
+
+    def remove_members(self, collection_id: CollectionId, ids: Sequence[int]) -> set[ReferenceId]:
+        self.require_collection(collection_id)
+        removed: set[ReferenceId] = set()
+        for part in chunks(sorted(set(ids))):
+            result = self.connection.execute(
+                delete(table_of(ReferenceCollectionRow))
+                .where(ReferenceCollectionRow.collection_id == collection_id)
+                .where(ReferenceCollectionRow.reference_id.in_(part))
+                .returning(ReferenceCollectionRow.reference_id)
+            )
+            removed.update(ReferenceId(int(i)) for i in result.scalars())
+        return removed
+
+    def collection_counts(self) -> dict[CollectionId, int]:
+        """References outside the trash directly in each collection (every collection listed)."""
+        counts = {c.id: 0 for c in self.collections()}
+        statement = (
+            select(ReferenceCollectionRow.collection_id, func.count())
+            .join(ReferenceRow, ReferenceRow.id == ReferenceCollectionRow.reference_id)
+            .where(ReferenceRow.trashed.is_(False))
+            .group_by(ReferenceCollectionRow.collection_id)
+        )
+        for collection_id, count in self.session.execute(statement):
+            counts[CollectionId(collection_id)] = int(count)
+        return counts
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def notes(self, ref_id: ReferenceId) -> list[Note]:
+        self.require([ref_id])
+        statement = (
+            select(NoteRow)
+            .where(NoteRow.reference_id == ref_id)
+            .order_by(NoteRow.created, NoteRow.id)
+        )
+        return [_note(row) for row in self.session.scalars(statement)]
+
+    def note(self, note_id: NoteId) -> Note:
+        return _note(self._note_row(note_id))
+
+    def _note_row(self, note_id: int) -> NoteRow:
+        row = self.session.get(NoteRow, note_id)
+        if row is None:
+            raise NotFoundError(f"no note with id {note_id}")
+        return row
+
+    def add_note(self, ref_id: ReferenceId, text: str, *, now: datetime) -> Note:
+        self.require([ref_id])
+        row = NoteRow(reference_id=ref_id, text=text, created=now, modified=now)
+        with search.reindexing(self.connection, [ref_id]):
+            self.session.add(row)
+            self.session.flush()
+        return _note(row)
+
+    def add_notes(self, items: Sequence[tuple[int, str]], *, now: datetime) -> set[ReferenceId]:
+        """Add many notes at once (importers, benchmarks); returns the references touched."""
+        targets = self.require(ref_id for ref_id, _ in items)
+        if items:
+            with search.reindexing(self.connection, targets):
+                self.connection.execute(
+                    insert(table_of(NoteRow)),
+                    [
+                        {"reference_id": ref_id, "text": text, "created": now, "modified": now}
+                        for ref_id, text in items
+                    ],
+                )
+        return set(targets)
+
+    def update_note(self, note_id: NoteId, text: str, *, now: datetime) -> ReferenceId:
+        row = self._note_row(note_id)
+        with search.reindexing(self.connection, [row.reference_id]):
+            row.text = text
+            row.modified = now
+            self.session.flush()
+        return ReferenceId(row.reference_id)
+
+    def delete_note(self, note_id: NoteId) -> ReferenceId:
+        row = self._note_row(note_id)
+        ref_id = ReferenceId(row.reference_id)
+        with search.reindexing(self.connection, [ref_id]):
+            self.session.delete(row)
+            self.session.flush()
+        return ref_id
+
+    def note_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(NoteRow)) or 0)
+
+    # -- import batches -------------------------------------------------------------------
+
+    def add_batch(
+        self,
+        *,
+        created: datetime,
+        method: ImportMethod,
+        format_name: str,
+        raw_input: str,
+        source_name: str,
+        found: int,
+        added: int,
+        skipped: int,
+        merged: int,
+    ) -> BatchId:
+        row = ImportBatchRow(
+            created=created,
+            method=method.value,
+            format_name=format_name,
+            raw_input=raw_input,
+            source_name=source_name,
+            entries_found=found,
+            entries_added=added,
+            entries_skipped=skipped,
+            entries_merged=merged,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return BatchId(row.id)
+
+    def batches(self) -> list[ImportBatch]:
+        statement = select(ImportBatchRow).order_by(
+            ImportBatchRow.created.desc(), ImportBatchRow.id.desc()
+        )
+        return [_batch(row) for row in self.session.scalars(statement)]
+
+    def batch(self, batch_id: BatchId) -> ImportBatch:
+        row = self.session.get(ImportBatchRow, batch_id)
+        if row is None:
+            raise NotFoundError(f"no import batch with id {batch_id}")
+        return _batch(row)
+
+    # -- statistics -----------------------------------------------------------------------
+
+    def counts_by_type(self) -> dict[str, int]:
+        statement = (
+            select(ReferenceRow.type, func.count())
+            .where(ReferenceRow.trashed.is_(False))
+            .group_by(ReferenceRow.type)
+        )
+        return {str(kind): int(count) for kind, count in self.session.execute(statement)}
+
+    def collection_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(CollectionRow)) or 0)
+
+    def batch_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(ImportBatchRow)) or 0)
+
+    def trash_count(self) -> int:
+        statement = select(func.count()).where(ReferenceRow.trashed.is_(True))
+        return int(self.session.scalar(statement) or 0)
+
+
+def _collection(row: CollectionRow) -> Collection:
+    return Collection(
+        id=CollectionId(row.id),
+        name=row.name,
+        parent_id=None if row.parent_id is None else CollectionId(row.parent_id),
+        position=row.position,
+    )
+
+
+def _note(row: NoteRow) -> Note:
+    return Note(
+        reference_id=ReferenceId(row.reference_id),
+        text=row.text,
+        id=NoteId(row.id),
+        created=row.created,
+        modified=row.modified,
+    )
+
+
+def _batch(row: ImportBatchRow) -> ImportBatch:
+    return ImportBatch(
+        id=BatchId(row.id),
+        created=row.created,
+        method=ImportMethod(row.method),
+        format_name=row.format_name,
+        raw_input=row.raw_input,
+        source_name=row.source_name,
+        entries_found=row.entries_found,
+        entries_added=row.entries_added,
+        entries_skipped=row.entries_skipped,
+        entries_merged=row.entries_merged,
+    )

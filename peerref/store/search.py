@@ -1,0 +1,311 @@
+"""Full-text search with SQLite FTS5, and the search language compiled to SQL.
+
+The index is one FTS5 table whose rowid is the reference id and whose columns are the
+texts people search: title, creators, container, abstract, keywords, notes and tags.
+Documents come from a view over the stored rows (external content), so the index can
+only ever hold what the tables hold; every write that touches those texts wraps its
+change in ``reindexing`` inside its own transaction. All FTS5 specifics are in this
+module (a PostgreSQL library would replace it with a tsvector column and keep the rest).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    false,
+    literal_column,
+    not_,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.orm import InstrumentedAttribute
+
+from peerref.core.model import ReferenceType
+from peerref.core.query import Field, FieldTerm, Phrase, Query, Term, Word, YearRange
+from peerref.store.tables import (
+    CollectionRow,
+    ReferenceCollectionRow,
+    ReferenceRow,
+    ReferenceTagRow,
+    TagRow,
+)
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "reference_fts"
+DOCUMENT_VIEW = "reference_document"
+FTS_COLUMNS = ("title", "creators", "container", "abstract", "keywords", "notes", "tags")
+
+# The document of each reference, built from the tables. The index reads nothing else.
+# Keywords are indexed as their stored JSON text: the tokenizer skips the brackets and
+# quotes, and FTS5 cannot read its content through table-valued functions like json_each.
+CREATE_DOCUMENT_VIEW_SQL = f"""
+CREATE VIEW {DOCUMENT_VIEW} AS
+SELECT r.id AS id,
+  r.title || ' ' || r.title_short AS title,
+  coalesce((SELECT group_concat(c.given || ' ' || c.dropping_particle || ' ' || c.particle
+                                || ' ' || c.family || ' ' || c.suffix || ' ' || c.literal, ' ')
+            FROM creator AS c WHERE c.reference_id = r.id), '') AS creators,
+  r.container_title || ' ' || r.container_title_short || ' ' || r.collection_title
+    || ' ' || r.publisher AS container,
+  d.abstract AS abstract,
+  d.keywords AS keywords,
+  coalesce((SELECT group_concat(n.text, ' ') FROM note AS n WHERE n.reference_id = r.id), '')
+    AS notes,
+  coalesce((SELECT group_concat(t.name, ' ') FROM reference_tag AS rt
+            JOIN tag AS t ON t.id = rt.tag_id WHERE rt.reference_id = r.id), '') AS tags
+FROM reference AS r JOIN reference_detail AS d ON d.reference_id = r.id
+"""
+
+# External content: the index stores tokens only and reads text from the view, which
+# halves the file compared with a self-contained index. remove_diacritics 2 lets
+# "Muller" find "Müller". No prefix index: prefixes of three letters or more (the only
+# ones searched as prefixes) are fast without one, and it would add 80% to the index.
+CREATE_FTS_SQL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+    + ", ".join(FTS_COLUMNS)
+    + f", content = '{DOCUMENT_VIEW}', content_rowid = 'id'"
+    + ", tokenize = 'unicode61 remove_diacritics 2')"
+)
+
+_COLUMN_LIST = ", ".join(FTS_COLUMNS)
+_SELECTED_IDS = "WHERE id IN (SELECT value FROM json_each(:ids))"
+_UNINDEX_SQL = (
+    f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_COLUMN_LIST}) "
+    f"SELECT 'delete', id, {_COLUMN_LIST} FROM {DOCUMENT_VIEW} {_SELECTED_IDS}"
+)
+_INDEX_SQL = (
+    f"INSERT INTO {FTS_TABLE} (rowid, {_COLUMN_LIST}) "
+    f"SELECT id, {_COLUMN_LIST} FROM {DOCUMENT_VIEW} {_SELECTED_IDS}"
+)
+
+
+def _id_list(ids: Iterable[int]) -> str:
+    return json.dumps(sorted({int(i) for i in ids}))
+
+
+def index(connection: Connection, ids: Iterable[int]) -> None:
+    """Add the documents of new (or just unindexed) references to the index."""
+    id_list = _id_list(ids)
+    if id_list != "[]":
+        connection.execute(text(_INDEX_SQL), {"ids": id_list})
+
+
+def unindex(connection: Connection, ids: Iterable[int]) -> None:
+    """Take references out of the index; call BEFORE their rows change or go.
+
+    An external-content index forgets a document by being told its exact old text,
+    which the view still shows only until the rows are written.
+    """
+    id_list = _id_list(ids)
+    if id_list != "[]":
+        connection.execute(text(_UNINDEX_SQL), {"ids": id_list})
+
+
+@contextmanager
+def reindexing(connection: Connection, ids: Iterable[int]) -> Iterator[None]:
+    """Wrap a change to these references' searchable text: unindex before, index after.
+
+    Why not a trigger: the text of a reference is spread over five tables, and one
+    re-index per change is cheaper than one per row touched.
+    """
+    id_set = {int(i) for i in ids}
+    unindex(connection, id_set)
+    yield
+    index(connection, id_set)
+
+
+def rebuild(connection: Connection) -> None:
+    """Rebuild the whole index from the view (after a migration, or to repair it)."""
+    connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def check_integrity(connection: Connection) -> None:
+    """Raise if the index differs from the documents the tables give (tests use this)."""
+    connection.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Compiling the search language
+
+
+def _is_token_char(char: str) -> bool:
+    # FTS5's unicode61 tokenizer: letters, numbers and private-use characters make tokens;
+    # combining marks are kept with their letter (remove_diacritics folds them away).
+    category = unicodedata.category(char)
+    return category[0] in "LNM" or category == "Co"
+
+
+def tokens(value: str) -> list[str]:
+    """Split text the way the index does, so only real tokens reach an FTS5 query."""
+    out: list[str] = []
+    current: list[str] = []
+    for char in value:
+        if _is_token_char(char):
+            current.append(char)
+        elif current:
+            out.append("".join(current))
+            current = []
+    if current:
+        out.append("".join(current))
+    return out
+
+
+def _fts_phrase(value: str, *, prefix: bool) -> str | None:
+    """A quoted FTS5 phrase, or None when the value holds no searchable token.
+
+    Quoting every phrase means no user text is ever read as FTS5 syntax (AND, NEAR, ^, *
+    or a column name), so no search string can raise a syntax error. A last word of
+    one or two letters matches exactly: as a prefix it would match most of the library.
+    """
+    words = tokens(value)
+    if not words:
+        return None
+    body = " ".join(words).replace('"', '""')
+    star = "*" if prefix and len(words[-1]) >= MIN_PREFIX_LETTERS else ""
+    return f'"{body}"{star}'
+
+
+MIN_PREFIX_LETTERS = 3
+
+_FTS_FIELD_COLUMNS = {Field.AUTHOR: "creators", Field.TITLE: "title"}
+
+_TYPE_ALIASES: dict[str, tuple[ReferenceType, ...]] = {
+    "journal": (ReferenceType.ARTICLE_JOURNAL,),
+    "article": (ReferenceType.ARTICLE_JOURNAL, ReferenceType.PREPRINT),
+    "conference": (ReferenceType.PAPER_CONFERENCE,),
+    "paper": (ReferenceType.PAPER_CONFERENCE,),
+    "preprint": (ReferenceType.PREPRINT,),
+    "web": (ReferenceType.WEBPAGE,),
+    "data": (ReferenceType.DATASET,),
+    "other": (ReferenceType.OTHER,),
+    "dissertation": (ReferenceType.THESIS,),
+}
+
+
+def types_named(value: str) -> set[ReferenceType]:
+    """Reference types whose CSL name or friendly alias starts with ``value``."""
+    wanted = value.casefold()
+    found = {t for t in ReferenceType if t.value.startswith(wanted)}
+    for alias, types in _TYPE_ALIASES.items():
+        if alias.startswith(wanted):
+            found.update(types)
+    return found
+
+
+def _fts_match(expression: str) -> ColumnElement[bool]:
+    subquery = select(literal_column("rowid", Integer)).select_from(text(FTS_TABLE))
+    # unique=True: a query holds several MATCH subqueries, each with its own value.
+    match: BindParameter[str] = bindparam("match", expression, unique=True)
+    subquery = subquery.where(text(f"{FTS_TABLE} MATCH :match").bindparams(match))
+    return ReferenceRow.id.in_(subquery)
+
+
+def _like_prefix(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _name_matches(
+    column: ColumnElement[str] | InstrumentedAttribute[str], term: FieldTerm
+) -> ColumnElement[bool]:
+    if term.exact:
+        return column == term.value
+    return column.like(_like_prefix(term.value), escape="\\")
+
+
+def _sql_condition(term: FieldTerm | YearRange) -> ColumnElement[bool]:
+    """The condition for a term the tables answer directly (not the text index)."""
+    if isinstance(term, YearRange):
+        year = ReferenceRow.issued_year
+        low = true() if term.start is None else year >= term.start
+        high = true() if term.end is None else year <= term.end
+        return and_(year.is_not(None), low, high)
+    if term.field is Field.TYPE:
+        types = types_named(term.value)
+        return ReferenceRow.type.in_([t.value for t in types]) if types else false()
+    # IN (...) rather than a correlated EXISTS: SQLite can then start from the few
+    # tagged references instead of probing every row of the library.
+    if term.field is Field.TAG:
+        return ReferenceRow.id.in_(
+            select(ReferenceTagRow.reference_id)
+            .join(TagRow, TagRow.id == ReferenceTagRow.tag_id)
+            .where(_name_matches(TagRow.name, term))
+        )
+    # Collection names compare without regard to letter case, like tag names.
+    collection_name = CollectionRow.name.collate("NOCASE")
+    return ReferenceRow.id.in_(
+        select(ReferenceCollectionRow.reference_id)
+        .join(CollectionRow, CollectionRow.id == ReferenceCollectionRow.collection_id)
+        .where(_name_matches(collection_name, term))
+    )
+
+
+def _fts_expression(term: Term) -> str | None:
+    if isinstance(term, Word):
+        return _fts_phrase(term.text, prefix=True)
+    if isinstance(term, Phrase):
+        return _fts_phrase(term.text, prefix=False)
+    if isinstance(term, FieldTerm) and term.field in _FTS_FIELD_COLUMNS:
+        phrase = _fts_phrase(term.value, prefix=not term.exact)
+        return None if phrase is None else f"{_FTS_FIELD_COLUMNS[term.field]} : {phrase}"
+    return None
+
+
+def query_condition(query: Query) -> ColumnElement[bool] | None:
+    """The WHERE condition on ``reference`` for a parsed query; None when it filters nothing.
+
+    Positive text terms are ANDed into one FTS5 MATCH; each excluded text term becomes a
+    NOT IN over its own MATCH, since FTS5 cannot express "NOT x" alone.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    positive_text: list[str] = []
+    for term in query.terms:
+        if isinstance(term, YearRange) or (
+            isinstance(term, FieldTerm) and term.field not in _FTS_FIELD_COLUMNS
+        ):
+            condition = _sql_condition(term)
+            conditions.append(not_(condition) if term.negated else condition)
+            continue
+        expression = _fts_expression(term)
+        if expression is None:
+            continue
+        if term.negated:
+            conditions.append(not_(_fts_match(expression)))
+        else:
+            positive_text.append(expression)
+    if positive_text:
+        conditions.insert(0, _fts_match(" AND ".join(positive_text)))
+    if not conditions:
+        return None
+    return and_(*conditions)
+
+
+def degraded(query: Query) -> Query:
+    """The same query with every term read as plain words, the fallback for odd input."""
+    words: list[Term] = []
+    for term in query.terms:
+        if isinstance(term, FieldTerm):
+            words.append(Word(term.value, term.negated))
+        elif isinstance(term, Phrase | Word):
+            words.append(Word(term.text, term.negated))
+    return Query(tuple(words))
+
+
+def is_fts_error(error: BaseException) -> bool:
+    """Whether an exception is FTS5 rejecting a query (as opposed to a broken file)."""
+    return "fts5" in str(error).lower()

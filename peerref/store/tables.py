@@ -1,0 +1,234 @@
+"""The library's tables as typed SQLAlchemy 2 ORM classes.
+
+Rows never leave the store: ``repository`` turns them into the frozen objects of
+``peerref.core.model``. Columns named ``sort_*`` are derived from the bibliographic
+fields on every write, so that sorted listings of a large library read an index
+instead of sorting in Python.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from peerref.store.base import Base
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as fixed-width ISO 8601 text in UTC.
+
+    Why: SQLite has no time zone type, and fixed-width UTC text sorts in time order, so
+    the "added" listing can use a plain index. Naive datetimes are taken as local time.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.fromisoformat(value)
+
+
+class ImportBatchRow(Base):
+    """One import: provenance that lets a person see the original text later."""
+
+    __tablename__ = "import_batch"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created: Mapped[datetime] = mapped_column(UtcDateTime())
+    method: Mapped[str] = mapped_column(String(32))
+    format_name: Mapped[str] = mapped_column(String(64))
+    raw_input: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(Text, default="")
+    entries_found: Mapped[int] = mapped_column(Integer, default=0)
+    entries_added: Mapped[int] = mapped_column(Integer, default=0)
+    entries_skipped: Mapped[int] = mapped_column(Integer, default=0)
+    entries_merged: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReferenceRow(Base):
+    """One reference's short fields. Lists (ISSN, ISBN, truncated) are JSON text.
+
+    The long texts live in ``reference_detail``: rows stay a few hundred bytes, so
+    filtering and sorting 100,000 of them reads megabytes, not the abstracts.
+    """
+
+    __tablename__ = "reference"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    type: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text, default="")
+    title_short: Mapped[str] = mapped_column(Text, default="")
+    container_title: Mapped[str] = mapped_column(Text, default="")
+    container_title_short: Mapped[str] = mapped_column(Text, default="")
+    collection_title: Mapped[str] = mapped_column(Text, default="")
+    volume: Mapped[str] = mapped_column(Text, default="")
+    issue: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[str] = mapped_column(Text, default="")
+    issued_year: Mapped[int | None] = mapped_column(Integer)
+    issued_month: Mapped[int | None] = mapped_column(Integer)
+    issued_day: Mapped[int | None] = mapped_column(Integer)
+    issued_season: Mapped[str] = mapped_column(Text, default="")
+    issued_literal: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(Text, default="")
+    publisher: Mapped[str] = mapped_column(Text, default="")
+    publisher_place: Mapped[str] = mapped_column(Text, default="")
+    edition: Mapped[str] = mapped_column(Text, default="")
+    issn: Mapped[str] = mapped_column(Text, default="[]")
+    isbn: Mapped[str] = mapped_column(Text, default="[]")
+    doi: Mapped[str] = mapped_column(Text, default="", index=True)
+    pmid: Mapped[str] = mapped_column(Text, default="")
+    pmcid: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(Text, default="")
+    truncated: Mapped[str] = mapped_column(Text, default="[]")
+    added: Mapped[datetime] = mapped_column(UtcDateTime())
+    modified: Mapped[datetime] = mapped_column(UtcDateTime())
+    reading_status: Mapped[str | None] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
+    )
+    trashed: Mapped[bool] = mapped_column(default=False)
+    sort_author: Mapped[str] = mapped_column(Text, default="")
+    sort_title: Mapped[str] = mapped_column(Text, default="")
+    sort_source: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (
+        CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
+        Index("ix_reference_sort_author", "trashed", "sort_author"),
+        Index("ix_reference_sort_year", "trashed", "issued_year"),
+        Index("ix_reference_sort_title", "trashed", "sort_title"),
+        Index("ix_reference_sort_source", "trashed", "sort_source"),
+        Index("ix_reference_sort_type", "trashed", "type"),
+        Index("ix_reference_sort_added", "trashed", "added"),
+        # Ids are never reused, so an id printed by the CLI keeps naming one reference.
+        {"sqlite_autoincrement": True},
+    )
+
+
+class ReferenceDetailRow(Base):
+    """The long texts of a reference: abstract, keywords, extra fields, raw source."""
+
+    __tablename__ = "reference_detail"
+
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The abstract as flat text (searched, shown); the exact sections as JSON only when
+    # the flat text alone would not give them back (an unusual heading, for instance).
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    abstract_sections: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[str] = mapped_column(Text, default="[]")
+    extra: Mapped[str] = mapped_column(Text, default="{}")
+    source_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class CreatorRow(Base):
+    """A creator of a reference, at its position in the author/editor list."""
+
+    __tablename__ = "creator"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("reference.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    family: Mapped[str] = mapped_column(Text, default="")
+    given: Mapped[str] = mapped_column(Text, default="")
+    particle: Mapped[str] = mapped_column(Text, default="")
+    dropping_particle: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    literal: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("reference_id", "position"),)
+
+
+class CollectionRow(Base):
+    """A node of the collections tree."""
+
+    __tablename__ = "collection"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReferenceCollectionRow(Base):
+    """Membership of a reference in a collection (a reference can be in many)."""
+
+    __tablename__ = "reference_collection"
+
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), primary_key=True
+    )
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("collection.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class TagRow(Base):
+    """A tag name; names are unique regardless of letter case."""
+
+    __tablename__ = "tag"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text(collation="NOCASE"), unique=True)
+
+
+class ReferenceTagRow(Base):
+    """A tag on a reference."""
+
+    __tablename__ = "reference_tag"
+
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class NoteRow(Base):
+    """A markdown note on a reference."""
+
+    __tablename__ = "note"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(UtcDateTime())
+    modified: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of an ORM class, for bulk statements (``__table__`` is typed loosely)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
