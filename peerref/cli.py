@@ -1,0 +1,606 @@
+"""``peerref-cli``: every library operation without a window.
+
+The same services as the GUI (the Library façade, the format registry, the citation
+engine), so anything but drag and drop can be scripted. The output forms and exit codes
+are contracts other tools rely on: 0 success, 1 a user error (one clear line on stderr,
+no traceback), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from peerref import __version__
+from peerref.citations import (
+    BibliographyFormat,
+    StyleCatalogue,
+    bibliography_document,
+    render_bibliography,
+    render_citation,
+)
+from peerref.core.csl import reference_to_csl
+from peerref.core.errors import FormatError, PeerRefError, UserInputError
+from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
+from peerref.formats import registry
+from peerref.formats.base import ParseResult
+from peerref.library import Library, SortKey
+from peerref.paths import AppPaths
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+
+log = logging.getLogger("peerref.cli")
+
+
+class UsageError(Exception):
+    """Bad usage discovered after argparse (e.g. an id that is not a number)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _reference_ids(values: Sequence[str]) -> list[ReferenceId]:
+    ids: list[ReferenceId] = []
+    for value in values:
+        try:
+            ids.append(ReferenceId(int(value)))
+        except ValueError:
+            raise UsageError(
+                f"not a reference id: {value!r} (ids are numbers, see `list`)"
+            ) from None
+    return ids
+
+
+def _read_input(path: str, stdin: TextIO) -> tuple[str, str]:
+    """Text of a file or of standard input ("-"), and the name to record as its source."""
+    if path == "-":
+        return stdin.read(), "standard input"
+    file = Path(path)
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise UserInputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserInputError(f"{path}: is a directory, not a file") from None
+    except OSError as error:
+        raise UserInputError(f"{path}: cannot read ({error.strerror})") from None
+    try:
+        return registry.decode(data), file.name
+    except FormatError as error:
+        raise FormatError(f"{path}: {error}") from None
+
+
+def _print_json(data: object, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _short_row(ref: Reference) -> str:
+    authors = ref.authors
+    first = authors[0].family_with_particle() if authors else ""
+    if len(authors) > 2:
+        first += " et al."
+    elif len(authors) == 2:
+        first += f" & {authors[1].family_with_particle()}"
+    title = ref.title
+    if not title:
+        title = f"[untitled] {ref.abstract_text[:50]}…" if ref.abstract else "[untitled]"
+    year = ref.issued.year or "n.d."
+    return f"{ref.id:>6}  {year!s:<5} {first[:28]:<28}  {title[:80]}"
+
+
+def _show_text(ref: Reference, library: Library, out: TextIO) -> None:
+    item = reference_to_csl(ref)
+    for key, value in item.items():
+        if key in {"author", "editor", "translator"}:
+            names = "; ".join(
+                n.get("literal")
+                or " ".join(
+                    p
+                    for p in (n.get("given"), n.get("non-dropping-particle"), n.get("family"))
+                    if p
+                )
+                for n in value
+            )
+            out.write(f"{key:>16}: {names}\n")
+        elif key == "issued":
+            out.write(f"{key:>16}: {ref.issued.iso() or ref.issued.literal}\n")
+        elif key == "abstract":
+            out.write(f"{key:>16}:\n")
+            for section in ref.abstract:
+                if section.heading:
+                    out.write(f"    {section.heading}\n")
+                out.write(f"      {section.text}\n")
+        elif key != "custom":
+            out.write(f"{key:>16}: {value}\n")
+    if ref.tags:
+        out.write(f"{'tags':>16}: {', '.join(ref.tags)}\n")
+    collections = {c.id: c.name for c in library.collections()}
+    if ref.collection_ids:
+        names = ", ".join(collections.get(cid, str(cid)) for cid in ref.collection_ids)
+        out.write(f"{'collections':>16}: {names}\n")
+    for note in library.notes(ReferenceId(ref.id or 0)):
+        out.write(f"{'note':>16}: {note.text}\n")
+    if ref.trashed:
+        out.write(f"{'':>16}  (in the trash)\n")
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_parse(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    text, _source = _read_input(args.path, stdin)
+    result = registry.parse_text(text, args.format)
+    _report_diagnostics(result, err)
+    _print_json([reference_to_csl(r, with_id=False) for r in result.references], out)
+    return EXIT_OK if result.entries else EXIT_USER_ERROR
+
+
+def _report_diagnostics(result: ParseResult, err: TextIO) -> None:
+    err.write(f"{result.format_label}: {len(result.entries)} reference(s) found\n")
+    for diagnostic in result.warnings:
+        err.write(f"warning: {diagnostic}\n")
+    for index, entry in enumerate(result.entries, start=1):
+        for diagnostic in entry.warnings:
+            err.write(f"warning: entry {index}: {diagnostic}\n")
+    for diagnostic in result.skipped:
+        err.write(f"skipped: {diagnostic}\n")
+
+
+def cmd_import(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    collection = _collection_id(library, args.collection)
+    total_added = total_skipped = total_merged = 0
+    for path in args.paths:
+        text, source = _read_input(path, stdin)
+        outcome = library.import_text(
+            text,
+            method=ImportMethod.COMMAND_LINE,
+            source_name=source,
+            format_name=args.format,
+            collection=collection,
+        )
+        _report_diagnostics(outcome.result, err)
+        total_added += outcome.added
+        total_skipped += outcome.skipped
+        total_merged += outcome.merged
+        out.write(
+            f"{source}: {outcome.added} new, {outcome.skipped} skipped as duplicates, "
+            f"{outcome.merged} merged\n"
+        )
+    if len(args.paths) > 1:
+        out.write(f"total: {total_added} new, {total_skipped} skipped, {total_merged} merged\n")
+    return EXIT_OK
+
+
+def _collection_id(library: Library, name: str | None) -> CollectionId | None:
+    return library.collection_by_name(name).id if name else None
+
+
+def cmd_list(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    ids = library.search_ids(
+        args.search or "",
+        collection=_collection_id(library, args.collection),
+        tag=args.tag,
+        trash=args.trash,
+        sort=SortKey(args.sort),
+        descending=args.descending,
+    )
+    refs = library.get_many(ids)
+    if args.json:
+        _print_json([reference_to_csl(r) for r in refs], out)
+    else:
+        for ref in refs:
+            out.write(_short_row(ref) + "\n")
+        err.write(f"{len(refs)} reference(s)\n")
+    return EXIT_OK
+
+
+def cmd_show(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    (ref_id,) = _reference_ids([args.id])
+    ref = library.get(ref_id)
+    if args.json:
+        _print_json(reference_to_csl(ref), out)
+    else:
+        _show_text(ref, library, out)
+    return EXIT_OK
+
+
+def cmd_export(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    ids = library.search_ids(
+        args.search or "",
+        collection=_collection_id(library, args.collection),
+        sort=SortKey.AUTHOR,
+    )
+    refs = library.get_many(ids)
+    text = _export_text(refs, args)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        err.write(f"{len(refs)} reference(s) written to {args.output}\n")
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def _export_text(refs: Sequence[Reference], args: argparse.Namespace) -> str:
+    if args.format == "csl-json":
+        return json.dumps([reference_to_csl(r) for r in refs], ensure_ascii=False, indent=2) + "\n"
+    if args.format == "bibliography":
+        return _bibliography_text(refs, args.style, args.bibliography_format)
+    return registry.writer_named(args.format).write(refs)
+
+
+def _bibliography_text(refs: Sequence[Reference], style: str | None, output: str) -> str:
+    loaded = StyleCatalogue().load(_style_name(style))
+    return bibliography_document(render_bibliography(refs, loaded), BibliographyFormat(output))
+
+
+def _style_name(style: str | None) -> str | Path:
+    """A style short name or id, or a path when the argument names an existing .csl file."""
+    if style is None:
+        return "apa"
+    return Path(style) if style.endswith(".csl") else style
+
+
+def cmd_cite(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    refs = library.get_many(_existing(library, args.ids))
+    style = StyleCatalogue().load(_style_name(args.style))
+    if args.in_text:
+        # The whole library is the context, so "2012b" matches the full bibliography.
+        context = library.get_many(library.search_ids(""))
+        cited = render_citation(refs, style, context=context)
+        text = {"text": cited.text, "html": cited.html, "rtf": cited.rtf}[args.format]
+        warnings = cited.warnings
+    else:
+        result = render_bibliography(refs, style)
+        text = {"text": result.text, "html": result.html, "rtf": result.rtf}[args.format]
+        warnings = result.warnings
+    out.write(text.rstrip("\n") + "\n")
+    for warning in warnings:
+        ref_id = warning.reference_id if warning.reference_id is not None else warning.position
+        err.write(f"warning: reference {ref_id}: {warning.message}\n")
+    return EXIT_OK
+
+
+def cmd_styles(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    catalogue = StyleCatalogue()
+    found = catalogue.search(args.search) if args.search else catalogue.favourites()
+    for info in found:
+        short = info.short_name or info.id
+        out.write(f"{short:<40} {info.title}\n")
+    err.write(
+        f"{len(found)} style(s)"
+        + ("" if args.search else " (favourites; --search Q for all)")
+        + "\n"
+    )
+    return EXIT_OK if found else EXIT_USER_ERROR
+
+
+def cmd_collection(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    action = args.collection_action
+    if action == "list":
+        counts = library.collection_counts()
+        by_parent: dict[CollectionId | None, list[Any]] = {}
+        for collection in library.collections():
+            by_parent.setdefault(collection.parent_id, []).append(collection)
+
+        def walk(parent: CollectionId | None, depth: int) -> Iterator[str]:
+            for node in by_parent.get(parent, []):
+                yield f"{'  ' * depth}{node.name} ({counts.get(node.id, 0)})"
+                yield from walk(node.id, depth + 1)
+
+        for line in walk(None, 0):
+            out.write(line + "\n")
+    elif action == "add":
+        parent = _collection_id(library, args.parent)
+        collection, _ = library.add_collection(args.name, parent)
+        out.write(f"created collection {collection.name!r}\n")
+    elif action == "rename":
+        library.rename_collection(library.collection_by_name(args.name).id, args.new_name)
+    elif action == "move":
+        parent = None if args.parent in (None, "", "/") else _collection_id(library, args.parent)
+        library.move_collection(library.collection_by_name(args.name).id, parent)
+    elif action == "delete":
+        library.delete_collection(library.collection_by_name(args.name).id)
+    return EXIT_OK
+
+
+def cmd_add_to(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    collection = library.collection_by_name(args.collection)
+    library.add_to_collection(collection.id, _existing(library, args.ids))
+    return EXIT_OK
+
+
+def _existing(library: Library, values: Sequence[str]) -> list[ReferenceId]:
+    """Ids as numbers, each checked to exist so a typo is an error rather than a no-op."""
+    ids = _reference_ids(values)
+    for ref_id in ids:
+        library.get(ref_id)
+    return ids
+
+
+def cmd_tag(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    if not args.add and not args.remove:
+        raise UsageError("say what to do: --add TAG and/or --remove TAG")
+    library.tag(_existing(library, args.ids), add=args.add or (), remove=args.remove or ())
+    return EXIT_OK
+
+
+def cmd_note(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    (ref_id,) = _existing(library, [args.id])
+    text = stdin.read() if args.text == "-" else args.text
+    if not text.strip():
+        raise UserInputError("the note is empty")
+    library.add_note(ref_id, text)
+    return EXIT_OK
+
+
+def cmd_trash(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    changes = library.trash(_existing(library, args.ids))
+    err.write(f"{len(changes.trashed)} reference(s) moved to the trash\n")
+    return EXIT_OK
+
+
+def cmd_restore(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    changes = library.restore(_existing(library, args.ids))
+    err.write(f"{len(changes.restored)} reference(s) restored\n")
+    return EXIT_OK
+
+
+def cmd_empty_trash(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    changes = library.empty_trash()
+    err.write(f"{len(changes.removed)} reference(s) deleted for good\n")
+    return EXIT_OK
+
+
+def cmd_backup(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    path = library.backup(Path(args.output) if args.output else None)
+    out.write(f"{path}\n")
+    return EXIT_OK
+
+
+def cmd_stats(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    stats = library.stats()
+    data = {
+        "references": stats.references,
+        "trashed": stats.trashed,
+        "collections": stats.collections,
+        "tags": stats.tags,
+        "notes": stats.notes,
+        "import_batches": stats.batches,
+        "file_bytes": stats.file_bytes,
+        "by_type": dict(stats.by_type),
+    }
+    if args.json:
+        _print_json(data, out)
+    else:
+        for key, value in data.items():
+            if key == "by_type":
+                for type_name, count in sorted(stats.by_type.items()):
+                    out.write(f"{'':>15}  {type_name}: {count}\n")
+            else:
+                out.write(f"{key.replace('_', ' '):>15}: {value}\n")
+    return EXIT_OK
+
+
+LibraryCommand = Callable[[Library, argparse.Namespace, TextIO, TextIO, TextIO], int]
+
+
+# --- argument parsing -----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="peerref-cli",
+        description="PeerRef's library from the command line.",
+        epilog="Uses the app's library unless --library or $PEERREF_LIBRARY names another.",
+    )
+    parser.add_argument("--version", action="version", version=f"PeerRef {__version__}")
+    library_option = _Parser(add_help=False)
+    library_option.add_argument(
+        "--library", metavar="PATH", default=argparse.SUPPRESS, help="the library file to use"
+    )
+    parser.add_argument("--library", metavar="PATH", help="the library file to use")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    def command(name: str, help_text: str, handler: object) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[library_option])
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("parse", "print the references found in a file or stdin as CSL-JSON", cmd_parse)
+    p.add_argument("path", metavar="PATH|-")
+    p.add_argument("--format", help="force a format instead of detecting it")
+
+    p = command("import", "add the references in files (or stdin) to the library", cmd_import)
+    p.add_argument("paths", nargs="+", metavar="FILE|-")
+    p.add_argument("--format", help="force a format instead of detecting it")
+    p.add_argument("--collection", metavar="NAME", help="also put them in this collection")
+
+    p = command("list", "list references", cmd_list)
+    p.add_argument("--search", metavar="Q", help="search query (author:, year:2010..2015, tag: …)")
+    p.add_argument("--collection", metavar="NAME")
+    p.add_argument("--tag", metavar="T")
+    p.add_argument("--trash", action="store_true", help="list the trash instead")
+    p.add_argument("--sort", choices=[k.value for k in SortKey], default=SortKey.ADDED.value)
+    p.add_argument("--descending", action="store_true")
+    p.add_argument("--json", action="store_true", help="CSL-JSON with an id")
+
+    p = command("show", "show one reference", cmd_show)
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="CSL-JSON with an id")
+
+    p = command("export", "export references", cmd_export)
+    p.add_argument(
+        "--format",
+        default="csl-json",
+        choices=["csl-json", "ris", "bibtex", "bibliography"],
+    )
+    p.add_argument("--style", metavar="NAME|PATH", help="citation style for --format bibliography")
+    p.add_argument(
+        "--bibliography-format",
+        choices=["text", "html", "rtf"],
+        default="text",
+        help="output of --format bibliography",
+    )
+    p.add_argument("--search", metavar="Q")
+    p.add_argument("--collection", metavar="NAME")
+    p.add_argument("-o", "--output", metavar="FILE")
+
+    p = command("collection", "list, add, rename, move or delete collections", cmd_collection)
+    actions = p.add_subparsers(dest="collection_action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    actions.add_parser("list", help="the collections tree with counts")
+    a = actions.add_parser("add", help="create a collection")
+    a.add_argument("name")
+    a.add_argument("--parent", metavar="NAME", help="nest it in this collection")
+    a = actions.add_parser("rename", help="rename a collection")
+    a.add_argument("name")
+    a.add_argument("new_name")
+    a = actions.add_parser("move", help="move a collection under another (or to the top: /)")
+    a.add_argument("name")
+    a.add_argument("parent", nargs="?", default=None)
+    a = actions.add_parser("delete", help="delete a collection (its references stay)")
+    a.add_argument("name")
+
+    p = command("add-to", "put references in a collection", cmd_add_to)
+    p.add_argument("collection", metavar="COLLECTION")
+    p.add_argument("ids", nargs="+", metavar="ID")
+
+    p = command("tag", "add or remove tags", cmd_tag)
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--add", action="append", metavar="T")
+    p.add_argument("--remove", action="append", metavar="T")
+
+    p = command("note", "add a note (markdown; - reads stdin)", cmd_note)
+    p.add_argument("id")
+    p.add_argument("text")
+
+    p = command("trash", "move references to the trash", cmd_trash)
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p = command("restore", "restore references from the trash", cmd_restore)
+    p.add_argument("ids", nargs="+", metavar="ID")
+    command("empty-trash", "delete everything in the trash for good", cmd_empty_trash)
+
+    p = command("backup", "back up the library now", cmd_backup)
+    p.add_argument("-o", "--output", metavar="FILE", help="where (default: the backups folder)")
+    p = command("restore-backup", "replace the library with a backup", None)
+    p.add_argument("file", metavar="FILE")
+
+    p = command("cite", "print a bibliography or an in-text citation", cmd_cite)
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument(
+        "--style", metavar="NAME|PATH", help="style name, id or .csl file (default APA 7th)"
+    )
+    p.add_argument("--in-text", action="store_true", help="the in-text citation instead")
+    p.add_argument("--format", choices=["text", "html", "rtf"], default="text")
+
+    p = command("styles", "list favourite citation styles or search all of them", cmd_styles)
+    p.add_argument("--search", metavar="Q", help="words to find in style titles")
+
+    p = command("stats", "counts and file size", cmd_stats)
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+@contextmanager
+def _open_library(args: argparse.Namespace) -> Iterator[Library]:
+    paths = AppPaths.from_platformdirs(args.library)
+    library = Library.open(paths.library_file)
+    try:
+        yield library
+    finally:
+        library.close()
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    stdin: TextIO | None = None,
+) -> int:
+    """Run one command; returns the exit code (the console script exits with it)."""
+    out, err, inp = stdout or sys.stdout, stderr or sys.stderr, stdin or sys.stdin
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=err,
+    )
+    try:
+        if args.command == "parse":
+            return cmd_parse(args, out, err, inp)
+        if args.command == "styles":
+            return cmd_styles(args, out, err, inp)
+        if args.command == "restore-backup":
+            target = AppPaths.from_platformdirs(args.library).library_file
+            Library.restore_backup(Path(args.file), target)
+            err.write(f"restored {args.file} into {target}\n")
+            return EXIT_OK
+        with _open_library(args) as library:
+            handler: LibraryCommand = args.handler
+            return handler(library, args, out, err, inp)
+    except UsageError as error:
+        err.write(f"peerref-cli: error: {error}\n")
+        return EXIT_USAGE
+    except PeerRefError as error:
+        err.write(f"peerref-cli: {error}\n")
+        return EXIT_USER_ERROR
+    except BrokenPipeError:  # `peerref-cli list | head`
+        return EXIT_OK
+    except KeyboardInterrupt:
+        err.write("peerref-cli: interrupted\n")
+        return 130
+
+
+def run() -> NoReturn:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
