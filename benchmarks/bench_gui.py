@@ -1,0 +1,181 @@
+"""How the window copes with a large library, offscreen.
+
+Builds (or reuses) a library of 100,000 references with ``Library.add`` in bulk, then
+measures, with the real ``MainWindow``:
+
+- ``first_rows_ms``: from constructing the window to its first rows being shown (< 1 s);
+- ``rows_loaded_after_scroll_to_end``: summaries the table model holds after scrolling to the
+  last row (a page or two, not the table);
+- ``search_ms``: from a search being applied to the table showing its first rows (< 100 ms),
+  per query; the search field waits ``debounce_ms`` after the last key before applying.
+
+Prints one JSON object. Usage::
+
+    uv run python benchmarks/bench_gui.py [--references 100000] [--library PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings  # after choosing the platform above
+from PySide6.QtWidgets import QApplication
+
+from peerref.core.model import (
+    AbstractSection,
+    Creator,
+    PartialDate,
+    Reference,
+    ReferenceType,
+)
+from peerref.gui.main_window import SEARCH_DELAY_MS, MainWindow
+from peerref.library import Library
+from peerref.settings import Settings
+
+FAMILIES = (
+    "Repper", "Watson", "Okafor", "Lindqvist", "Brennan", "Mensah", "Raman", "Fairweather",
+    "van der Berg", "Ó Rourke", "Nakamura", "García", "Kowalski", "Haddad", "Chen", "Dubois",
+)  # fmt: skip
+GIVEN = ("Julie", "Emma", "Ada", "Kwame", "Priya", "Lucy", "Henrik", "Tomás", "Mei", "Omar")
+JOURNALS = (
+    "Mental Health Review Journal",
+    "Journal of Public Mental Health",
+    "The Journal of Adult Protection",
+    "Journal of Documentation",
+    "Library Hi Tech",
+    "Health Education",
+)
+SUBJECTS = (
+    "peer support", "recovery colleges", "loneliness", "safeguarding", "trust", "open dialogue",
+    "carers", "digital inclusion", "night shifts", "restraint", "reading groups", "discharge",
+)  # fmt: skip
+FRAMES = (
+    "Experiences of {a} in {b}",
+    "{a} and {b}: a qualitative study",
+    "What {a} means for {b}",
+    "A review of {a} across {b}",
+)
+QUERIES = ("trust", "author:repper", "year:2010..2012", "loneliness carers", "tag:zzz")
+
+
+def make_references(count: int, seed: int = 7) -> list[Reference]:
+    rng = random.Random(seed)
+    references = []
+    for i in range(count):
+        a, b = rng.sample(SUBJECTS, 2)
+        authors = tuple(
+            Creator(family=rng.choice(FAMILIES), given=rng.choice(GIVEN))
+            for _ in range(rng.randint(1, 4))
+        )
+        title = "" if i % 97 == 0 else rng.choice(FRAMES).format(a=a, b=b).capitalize()
+        references.append(
+            Reference(
+                type=ReferenceType.ARTICLE_JOURNAL,
+                title=title,
+                creators=authors,
+                container_title=rng.choice(JOURNALS),
+                issued=PartialDate(rng.randint(1995, 2026)),
+                volume=str(rng.randint(1, 40)),
+                abstract=(AbstractSection("Purpose", f"This paper looks at {a} and {b}."),),
+            )
+        )
+    return references
+
+
+def build_library(path: Path, count: int) -> float:
+    """Fill a new library in batches; returns the seconds it took."""
+    start = time.perf_counter()
+    with Library.open(path, daily_backup=False) as library:
+        references = make_references(count)
+        for first in range(0, count, 5000):
+            library.add(references[first : first + 5000])
+    return time.perf_counter() - start
+
+
+def show_rows(app: QApplication, window: MainWindow) -> None:
+    """Let the window lay itself out and paint the table once, as the first frame would.
+
+    A handful of explicit steps rather than a busy loop: PySide6 6.12 on CPython 3.11 loses
+    a reference to None on every void call, so a loop of thousands of processEvents() calls
+    ends the process (see the report on the window's issue).
+    """
+    app.processEvents()
+    window.table_view.viewport().repaint()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--references", type=int, default=100_000)
+    parser.add_argument("--library", type=Path, help="reuse (or create) this library file")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="peerref-bench-gui-"))
+    library_path = args.library or workdir / "library.sqlite"
+    build_seconds = None
+    if not library_path.exists():
+        build_seconds = build_library(library_path, args.references)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    qsettings = QSettings(str(workdir / "window.ini"), QSettings.Format.IniFormat)
+    with Library.open(library_path, daily_backup=False) as library:
+        total = library.count()
+        start = time.perf_counter()
+        window = MainWindow(library=library, settings=Settings(), qsettings=qsettings)
+        window.resize(1280, 800)
+        window.show()
+        model = window.table_model
+        show_rows(app, window)
+        first_rows_ms = (time.perf_counter() - start) * 1000
+        assert model.cached_row_count > 0, "no rows were shown"
+
+        window.table_view.scrollToBottom()
+        show_rows(app, window)
+        last_row_shown = model.is_row_loaded(model.rowCount() - 1)
+
+        search_ms: dict[str, float] = {}
+        counts: dict[str, int] = {}
+        for query in QUERIES:
+            window.search_field.blockSignals(True)
+            window.search_field.setText(query)
+            window.search_field.blockSignals(False)
+            began = time.perf_counter()
+            window.apply_search()
+            show_rows(app, window)
+            search_ms[query] = round((time.perf_counter() - began) * 1000, 1)
+            counts[query] = model.rowCount()
+        window.search_field.clear()
+        window.apply_search()
+
+        result = {
+            "references": total,
+            "build_library_s": round(build_seconds, 1) if build_seconds is not None else None,
+            "first_rows_ms": round(first_rows_ms, 1),
+            "first_rows_target_ms": 1000,
+            "rows_loaded_after_scroll_to_end": model.cached_row_count,
+            "summaries_read_in_total": model.summaries_loaded,
+            "last_row_reached": last_row_shown,
+            "search_ms": search_ms,
+            "search_matches": counts,
+            "search_median_ms": round(statistics.median(search_ms.values()), 1),
+            "search_target_ms": 100,
+            "debounce_ms": SEARCH_DELAY_MS,
+        }
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

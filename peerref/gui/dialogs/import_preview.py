@@ -1,0 +1,625 @@
+"""The import preview: what was found in a paste, drop or file, before anything is stored.
+
+The dialog shows the format the registry detected, one checkable row per parsed entry
+with the doubts the reader had about it, the entry's original text on request, and the
+collection to import into. Nothing is parsed or stored here: the entries come from
+``peerref.formats.registry`` (through :mod:`peerref.gui.importing`) and Import hands the
+checked indices to ``Library.import_parsed``, which commits them in one transaction on
+a worker thread (:mod:`peerref.gui.ops`).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerref.citations import Problem, reference_warnings
+from peerref.core.model import Collection, CollectionId, ImportMethod, Reference
+from peerref.formats.base import ParsedEntry, ParseResult
+from peerref.gui.ops import (
+    PROGRESS_DELAY_MS,
+    BackgroundOp,
+    MessagePresenter,
+    OpContext,
+    report_error,
+    show_message_box,
+)
+from peerref.library import ImportOutcome, Library
+
+# How many authors the Authors column names before "et al.".
+AUTHORS_SHOWN = 3
+# How much of the abstract an untitled row shows in place of its title.
+ABSTRACT_PREVIEW_CHARS = 90
+# How many skipped lines the header's tooltip lists.
+SKIPPED_LISTED = 20
+
+UNTITLED = "[untitled]"
+
+
+@dataclass(frozen=True, slots=True)
+class PendingImport:
+    """One parsed input waiting for the user's decision in the preview.
+
+    Attributes:
+        result: what the registry's reader found.
+        raw_input: the text that was parsed, verbatim (kept as the batch's provenance).
+        method: how the text reached PeerRef (paste, drop, file).
+        source_name: where it came from, as a person says it ("the clipboard", "refs.ris").
+    """
+
+    result: ParseResult
+    raw_input: str
+    method: ImportMethod
+    source_name: str
+
+
+class PreviewColumn(enum.IntEnum):
+    AUTHORS = 0
+    YEAR = 1
+    TITLE = 2
+    SOURCE = 3
+    WARNINGS = 4
+
+    @property
+    def header(self) -> str:
+        return self.name.capitalize()
+
+
+def entry_warnings(entry: ParsedEntry) -> list[str]:
+    """The reader's own warnings for an entry, plus the gaps a citation would show.
+
+    The reader's wording comes first; a gap it already mentioned (its "no title in the
+    copied text") is not repeated in the generic wording.
+    """
+    messages = [diagnostic.message for diagnostic in entry.warnings]
+    mentioned = " ".join(messages).casefold()
+    for warning in reference_warnings(entry.reference, 0):
+        if warning.problem is Problem.NO_TITLE and "title" in mentioned:
+            continue
+        if warning.problem is Problem.NO_YEAR and ("year" in mentioned or "date" in mentioned):
+            continue
+        if warning.problem is Problem.NO_AUTHORS and "author" in mentioned:
+            continue
+        if warning.problem is Problem.INCOMPLETE:
+            if warning.detail and warning.detail.split("_")[0] in mentioned:
+                continue
+            messages.append(_truncated_wording(warning.detail))
+            continue
+        messages.append(warning.message)
+    return list(dict.fromkeys(messages))
+
+
+def _truncated_wording(field_name: str) -> str:
+    if field_name in {"author", "creators", "authors"}:
+        return "author list truncated by the source"
+    if field_name:
+        return f"{field_name.replace('_', ' ').replace('-', ' ')} truncated by the source"
+    return "incomplete"
+
+
+def authors_display(reference: Reference) -> str:
+    """ "Repper, Watson" or "Conchar, Repper, Hodges et al." for the Authors column."""
+    authors = reference.authors or reference.creators
+    names = [creator.family_with_particle() or creator.given for creator in authors]
+    names = [name for name in names if name]
+    shown = ", ".join(names[:AUTHORS_SHOWN])
+    if len(names) > AUTHORS_SHOWN or "author" in reference.truncated:
+        shown = f"{shown} et al." if shown else "et al."
+    return shown
+
+
+def source_display(reference: Reference) -> str:
+    """Container with volume and issue ("Mental Health Review Journal 18(2)")."""
+    source = reference.container_title or reference.publisher
+    numbering = reference.volume
+    if reference.issue:
+        numbering = f"{numbering}({reference.issue})"
+    if reference.status and not numbering:
+        numbering = reference.status
+    return " ".join(part for part in (source, numbering) if part)
+
+
+def title_display(reference: Reference) -> tuple[str, bool]:
+    """The title, or "[untitled]" with the start of the abstract; and whether it is untitled."""
+    if reference.title:
+        return reference.title, False
+    start = " ".join(reference.abstract_text.split())
+    if len(start) > ABSTRACT_PREVIEW_CHARS:
+        start = start[:ABSTRACT_PREVIEW_CHARS].rsplit(" ", 1)[0] + "…"
+    return (f"{UNTITLED} {start}" if start else UNTITLED), True
+
+
+class ParsedEntriesModel(QAbstractTableModel):
+    """The entries of one parse result as checkable rows; all checked at first.
+
+    The rows never change after construction; only the check marks do, and each change
+    is announced with ``dataChanged`` for the check-state role plus ``checks_changed``.
+    """
+
+    checks_changed = Signal()
+
+    def __init__(self, entries: Sequence[ParsedEntry], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._entries = tuple(entries)
+        self._checked = [True] * len(self._entries)
+        self._warnings = [entry_warnings(entry) for entry in self._entries]
+        self._titles = [title_display(entry.reference) for entry in self._entries]
+
+    # -- Qt model interface ------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(PreviewColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(PreviewColumn):
+                return PreviewColumn(section).header
+            return None
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == PreviewColumn.AUTHORS:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        row, column = index.row(), PreviewColumn(index.column())
+        reference = self._entries[row].reference
+        if role == Qt.ItemDataRole.CheckStateRole and column is PreviewColumn.AUTHORS:
+            return Qt.CheckState.Checked if self._checked[row] else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column, reference)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column is PreviewColumn.WARNINGS and self._warnings[row]:
+                return "\n".join(self._warnings[row])
+            if column is PreviewColumn.TITLE and self._titles[row][1]:
+                return reference.abstract_text[:600] or "No title and no abstract"
+            return self._display(row, column, reference) or None
+        if role == Qt.ItemDataRole.DecorationRole and column is PreviewColumn.WARNINGS:
+            if self._warnings[row]:
+                return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            return None
+        if role == Qt.ItemDataRole.FontRole and column is PreviewColumn.TITLE:
+            if self._titles[row][1]:
+                font = QFont()
+                font.setItalic(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and column is PreviewColumn.TITLE:
+            if self._titles[row][1]:
+                return QApplication.palette().brush(
+                    QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
+                )
+            return None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._display(row, column, reference)
+        return None
+
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
+        if (
+            not index.isValid()
+            or role != Qt.ItemDataRole.CheckStateRole
+            or index.column() != PreviewColumn.AUTHORS
+        ):
+            return False
+        state = Qt.CheckState(value) if isinstance(value, int) else value
+        self._set_checked(index.row(), state == Qt.CheckState.Checked)
+        return True
+
+    # -- checks ------------------------------------------------------------------------
+
+    @property
+    def entries(self) -> tuple[ParsedEntry, ...]:
+        return self._entries
+
+    def entry(self, row: int) -> ParsedEntry:
+        return self._entries[row]
+
+    def warnings_for(self, row: int) -> list[str]:
+        return list(self._warnings[row])
+
+    def is_checked(self, row: int) -> bool:
+        return self._checked[row]
+
+    def set_checked(self, row: int, checked: bool) -> None:
+        """Check or uncheck one entry (what a click on its box does)."""
+        self._set_checked(row, checked)
+
+    def set_all_checked(self, checked: bool) -> None:
+        """Check or uncheck every entry at once."""
+        if not self._entries:
+            return
+        self._checked = [checked] * len(self._entries)
+        self.dataChanged.emit(
+            self.index(0, PreviewColumn.AUTHORS),
+            self.index(len(self._entries) - 1, PreviewColumn.AUTHORS),
+            [Qt.ItemDataRole.CheckStateRole],
+        )
+        self.checks_changed.emit()
+
+    def checked_indices(self) -> list[int]:
+        """Indices into the parse result's entries of the rows to import."""
+        return [row for row, checked in enumerate(self._checked) if checked]
+
+    def _set_checked(self, row: int, checked: bool) -> None:
+        if not 0 <= row < len(self._entries) or self._checked[row] == checked:
+            return
+        self._checked[row] = checked
+        index = self.index(row, PreviewColumn.AUTHORS)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.checks_changed.emit()
+
+    def _display(self, row: int, column: PreviewColumn, reference: Reference) -> str:
+        if column is PreviewColumn.AUTHORS:
+            return authors_display(reference)
+        if column is PreviewColumn.YEAR:
+            return str(reference.year) if reference.year is not None else ""
+        if column is PreviewColumn.TITLE:
+            return self._titles[row][0]
+        if column is PreviewColumn.SOURCE:
+            return source_display(reference)
+        return "; ".join(self._warnings[row])
+
+
+def collection_choices(collections: Sequence[Collection]) -> list[tuple[str, CollectionId]]:
+    """Collections in tree order with their full paths ("Theses / Chapter 2")."""
+    children: dict[CollectionId | None, list[Collection]] = {}
+    for collection in collections:
+        children.setdefault(collection.parent_id, []).append(collection)
+    known = {collection.id for collection in collections}
+    roots = [c for c in collections if c.parent_id is None or c.parent_id not in known]
+    choices: list[tuple[str, CollectionId]] = []
+    seen: set[CollectionId] = set()
+
+    def visit(collection: Collection, prefix: str) -> None:
+        if collection.id in seen:  # a damaged tree must not loop forever
+            return
+        seen.add(collection.id)
+        path = f"{prefix} / {collection.name}" if prefix else collection.name
+        choices.append((path, collection.id))
+        for child in sorted(children.get(collection.id, []), key=lambda c: c.position):
+            visit(child, path)
+
+    for root in sorted(roots, key=lambda c: c.position):
+        visit(root, "")
+    return choices
+
+
+def summary_line(pending: PendingImport) -> str:
+    """The header sentence: what was recognised where ("Emerald Insight results page …")."""
+    count = len(pending.result.entries)
+    noun = "reference" if count == 1 else "references"
+    return f"{pending.result.format_label}: {count} {noun} found in {pending.source_name}"
+
+
+class ImportPreviewDialog(QDialog):
+    """Review parsed entries, pick which to keep and where, then import them.
+
+    Signals:
+        import_finished(ImportOutcome): the checked entries were committed.
+    """
+
+    import_finished = Signal(object)
+
+    def __init__(
+        self,
+        library: Library,
+        pending: PendingImport,
+        *,
+        collection: CollectionId | None = None,
+        parent: QWidget | None = None,
+        show_message: MessagePresenter = show_message_box,
+        progress_delay_ms: int = PROGRESS_DELAY_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._pending = pending
+        self._show_message = show_message
+        self._progress_delay_ms = progress_delay_ms
+        self._op: BackgroundOp | None = None
+        self.setObjectName("importPreview")
+        self.setWindowTitle(f"Import from {pending.source_name}")
+        self.setSizeGripEnabled(True)
+        self.resize(900, 560)
+
+        self.model = ParsedEntriesModel(pending.result.entries, self)
+        self._build(collection)
+        self.model.checks_changed.connect(self._update_counts)
+        self._update_counts()
+        if self.model.rowCount():
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    # -- construction ------------------------------------------------------------------
+
+    def _build(self, collection: CollectionId | None) -> None:
+        result = self._pending.result
+        layout = QVBoxLayout(self)
+
+        self.summary_label = QLabel(summary_line(self._pending))
+        self.summary_label.setObjectName("importSummary")
+        font = self.summary_label.font()
+        font.setBold(True)
+        self.summary_label.setFont(font)
+        self.summary_label.setWordWrap(True)
+        layout.addWidget(self.summary_label)
+
+        self.notes_label = QLabel(self._notes_text(result))
+        self.notes_label.setObjectName("importNotes")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setToolTip(self._notes_tooltip(result))
+        self.notes_label.setVisible(bool(self.notes_label.text()))
+        layout.addWidget(self.notes_label)
+
+        self.table = QTableView()
+        self.table.setObjectName("importEntries")
+        self.table.setAccessibleName("Entries found")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PreviewColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.resizeSection(PreviewColumn.AUTHORS, 200)
+        header.resizeSection(PreviewColumn.YEAR, 60)
+        header.resizeSection(PreviewColumn.SOURCE, 200)
+        header.resizeSection(PreviewColumn.WARNINGS, 180)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+        self.original_text = QPlainTextEdit()
+        self.original_text.setObjectName("originalText")
+        self.original_text.setAccessibleName("Original text of the entry")
+        self.original_text.setReadOnly(True)
+        self.original_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.original_text.setVisible(False)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.original_text)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+
+        row = QHBoxLayout()
+        self.select_all_button = QPushButton("Select &All")
+        self.select_all_button.clicked.connect(lambda: self.model.set_all_checked(True))
+        self.select_none_button = QPushButton("Select &None")
+        self.select_none_button.clicked.connect(lambda: self.model.set_all_checked(False))
+        self.show_original_button = QPushButton("Show &Original Text")
+        self.show_original_button.setObjectName("showOriginal")
+        self.show_original_button.setCheckable(True)
+        self.show_original_button.setToolTip("Show the text this entry was read from")
+        self.show_original_button.toggled.connect(self._on_show_original_toggled)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("importCount")
+        row.addWidget(self.select_all_button)
+        row.addWidget(self.select_none_button)
+        row.addWidget(self.show_original_button)
+        row.addStretch(1)
+        row.addWidget(self.count_label)
+        layout.addLayout(row)
+
+        target = QHBoxLayout()
+        target_label = QLabel("Import into &collection:")
+        self.collection_combo = QComboBox()
+        self.collection_combo.setObjectName("targetCollection")
+        self.collection_combo.setAccessibleName("Target collection")
+        target_label.setBuddy(self.collection_combo)
+        self.collection_combo.addItem("None (My Library only)", None)
+        for path, collection_id in collection_choices(self._library.collections()):
+            self.collection_combo.addItem(path, collection_id)
+        if collection is not None:
+            position = self.collection_combo.findData(collection)
+            if position >= 0:
+                self.collection_combo.setCurrentIndex(position)
+        target.addWidget(target_label)
+        target.addWidget(self.collection_combo, 1)
+        layout.addLayout(target)
+
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(
+            "&Import", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.import_button.setObjectName("importButton")
+        self.import_button.setDefault(True)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    @staticmethod
+    def _notes_text(result: ParseResult) -> str:
+        parts = [diagnostic.message for diagnostic in result.warnings]
+        if result.skipped:
+            count = len(result.skipped)
+            parts.append(
+                f"{count} {'line was' if count == 1 else 'lines were'} not recognised and skipped"
+            )
+        return "; ".join(parts)
+
+    @staticmethod
+    def _notes_tooltip(result: ParseResult) -> str:
+        listed = [str(diagnostic) for diagnostic in result.skipped[:SKIPPED_LISTED]]
+        if len(result.skipped) > SKIPPED_LISTED:
+            listed.append(f"… and {len(result.skipped) - SKIPPED_LISTED} more")
+        return "\n".join(listed)
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> PendingImport:
+        return self._pending
+
+    @property
+    def running_import(self) -> BackgroundOp | None:
+        """The commit in progress, if any (tests wait on its signals)."""
+        return self._op
+
+    def checked_indices(self) -> list[int]:
+        return self.model.checked_indices()
+
+    def selected_collection(self) -> CollectionId | None:
+        data = self.collection_combo.currentData()
+        return CollectionId(int(data)) if data is not None else None
+
+    @Slot()
+    def _update_counts(self) -> None:
+        checked = len(self.model.checked_indices())
+        total = self.model.rowCount()
+        self.count_label.setText(f"{checked} of {total} selected")
+        self.import_button.setEnabled(checked > 0 and self._op is None)
+        noun = "Reference" if checked == 1 else "References"
+        self.import_button.setText(f"&Import {checked} {noun}" if checked else "&Import")
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_original_for(current.row() if current.isValid() else -1)
+
+    @Slot(bool)
+    def _on_show_original_toggled(self, shown: bool) -> None:
+        self.original_text.setVisible(shown)
+        self.show_original_button.setText("Hide &Original Text" if shown else "Show &Original Text")
+        current = self.table.currentIndex()
+        self._show_original_for(current.row() if current.isValid() else -1)
+
+    def _show_original_for(self, row: int) -> None:
+        if row < 0:
+            self.original_text.clear()
+            return
+        entry = self.model.entry(row)
+        self.original_text.setPlainText(entry.raw_text)
+        self.original_text.setToolTip(f"Lines {entry.first_line}–{entry.last_line} of the input")
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (
+            self.table,
+            self.select_all_button,
+            self.select_none_button,
+            self.collection_combo,
+        ):
+            widget.setEnabled(not busy)
+        self._update_counts()
+
+    # -- importing ---------------------------------------------------------------------
+
+    @Slot()
+    def start_import(self) -> BackgroundOp | None:
+        """Commit the checked entries off the UI thread; the dialog closes when done."""
+        selected = self.model.checked_indices()
+        if not selected or self._op is not None:
+            return None
+        library = self._library
+        pending = self._pending
+        collection = self.selected_collection()
+
+        def commit(context: OpContext) -> ImportOutcome:
+            context.raise_if_cancelled()
+            return library.import_parsed(
+                pending.result,
+                raw_input=pending.raw_input,
+                method=pending.method,
+                source_name=pending.source_name,
+                selected=selected,
+                collection=collection,
+            )
+
+        count = len(selected)
+        self._op = BackgroundOp(
+            commit,
+            parent=self,
+            title="Importing",
+            label=f"Importing {count} {'reference' if count == 1 else 'references'}…",
+            on_success=self._on_imported,
+            on_cancelled=self._on_import_stopped,
+            on_failure=self._on_import_failed,
+            show_message=self._show_message,
+            progress_delay_ms=self._progress_delay_ms,
+        )
+        self._set_busy(True)
+        return self._op.start()
+
+    def _on_imported(self, outcome: ImportOutcome) -> None:
+        late_cancel = self._op is not None and self._op.was_cancel_requested
+        self._op = None
+        self._set_busy(False)
+        self.import_finished.emit(outcome)
+        self.accept()
+        if late_cancel:
+            # The commit is one transaction that cannot be interrupted half-way; tell the
+            # truth rather than pretend the cancel worked.
+            self._show_message(
+                self.parentWidget(),
+                "Import already saved",
+                "The references had already been saved when Cancel was pressed. "
+                "Use Edit → Undo to remove them.",
+            )
+
+    def _on_import_stopped(self) -> None:
+        self._op = None
+        self._set_busy(False)
+
+    def _on_import_failed(self, error: BaseException) -> None:
+        self._op = None
+        self._set_busy(False)
+        report_error(self, error, title="Import failed", show_message=self._show_message)
+
+    def reject(self) -> None:
+        """Escape or Cancel while committing stops the commit instead of hiding it."""
+        if self._op is not None:
+            self._op.cancel()
+            return
+        super().reject()

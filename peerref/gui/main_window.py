@@ -1,0 +1,1100 @@
+"""The main window: sidebar | reference table | detail panel, with menus, toolbar and search.
+
+The window wires widgets to the :class:`~peerref.library.Library`: reads go straight to it
+(listing, counts, one reference); every change goes through an undo command
+(:mod:`peerref.gui.undo`) whose ``ChangeSet`` refreshes the views in
+:meth:`MainWindow.apply_changes`.
+Imports and citation copying run through the importing and clipboard controllers, which do
+their slow work off the UI thread (STYLE.md #6).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QMimeData,
+    QObject,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
+
+from peerref import settings as settings_io
+from peerref.citations.styles import FAVOURITES, StyleCatalogue
+from peerref.core.changes import ChangeSet
+from peerref.core.errors import PeerRefError
+from peerref.core.model import (
+    Collection,
+    CollectionId,
+    ImportMethod,
+    Note,
+    Reference,
+    ReferenceId,
+)
+from peerref.gui import icons
+from peerref.gui.clipboard import COPY_FORMAT_WRITERS, CitationCopier
+from peerref.gui.dialogs.preferences import PreferencesDialog
+from peerref.gui.importing import ImportController
+from peerref.gui.models.reference_table import ReferenceTableModel
+from peerref.gui.models.sidebar_model import (
+    NodeKind,
+    SidebarModel,
+    SidebarNode,
+    collection_paths,
+)
+from peerref.gui.ops import PROGRESS_DELAY_MS, MessagePresenter, show_message_box
+from peerref.gui.undo import (
+    AddReferencesCommand,
+    DeleteCollectionCommand,
+    EditReferenceCommand,
+    LibraryCommand,
+    MembershipCommand,
+    MoveCollectionCommand,
+    NewCollectionCommand,
+    NoteCommand,
+    RenameCollectionCommand,
+    TagCommand,
+    TrashCommand,
+)
+from peerref.gui.views.detail_panel import DetailPanel
+from peerref.gui.views.reference_table_view import ReferenceTableView
+from peerref.gui.views.sidebar_view import SidebarView
+from peerref.library import Library
+from peerref.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 150
+SEARCH_HELP = (
+    "Words match the start of any word; all must match.\n"
+    '"exact phrase"   author:smith   title:trust   tag:thesis\n'
+    "collection:Reading   type:book   year:2012   year:2010..2015\n"
+    "A leading - excludes: -tag:read"
+)
+_QSETTINGS_GEOMETRY = "main_window/geometry"
+_QSETTINGS_STATE = "main_window/state"
+_QSETTINGS_SPLITTER = "main_window/splitter"
+_QSETTINGS_HEADER = "main_window/table_header"
+
+
+class MainWindow(QMainWindow):
+    """PeerRef's window over one library.
+
+    Args:
+        library: the open library; the window never closes it (the app does).
+        settings: the user's preferences (citation style, locale, clipboard formats).
+        settings_path: where Preferences saves changed settings; None keeps them in memory.
+        catalogue: the citation style catalogue (made on demand when not given).
+        qsettings: where geometry and splitter sizes are remembered (the platform default
+            when not given; tests pass an INI file of their own).
+        show_message: how non-blocking messages are shown (tests record them).
+        progress_delay_ms: how long background work runs before a progress dialog shows.
+    """
+
+    settings_changed = Signal(object)
+    """The user saved new preferences (the :class:`Settings`)."""
+
+    def __init__(
+        self,
+        library: Library,
+        settings: Settings,
+        settings_path: Path | None = None,
+        *,
+        catalogue: StyleCatalogue | None = None,
+        qsettings: QSettings | None = None,
+        show_message: MessagePresenter = show_message_box,
+        progress_delay_ms: int = PROGRESS_DELAY_MS,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.settings = settings
+        self.settings_path = settings_path
+        self._catalogue = catalogue
+        self._qsettings = qsettings if qsettings is not None else QSettings("PeerRef", "PeerRef")
+        self._show_message = show_message
+        self._themed_actions: list[tuple[QAction, str]] = []
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"PeerRef — {library.path.name}")
+        self.setAccessibleName("PeerRef")
+        self.setAcceptDrops(True)
+        self.setUnifiedTitleAndToolBarOnMac(True)
+
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(200)
+
+        self.table_model = ReferenceTableModel(library, self)
+        self.table_view = ReferenceTableView(self)
+        self.table_view.setModel(self.table_model)
+        self.sidebar_model = SidebarModel(library, self)
+        self.sidebar_view = SidebarView(self)
+        self.sidebar_view.setModel(self.sidebar_model)
+        self.detail_panel = DetailPanel(library, self)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar_view)
+        self.splitter.addWidget(self.table_view)
+        self.splitter.addWidget(self.detail_panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([220, 760, 400])
+        self.setCentralWidget(self.splitter)
+
+        self.importer = ImportController(
+            library, self, show_message=show_message, progress_delay_ms=progress_delay_ms
+        )
+        self.copier = CitationCopier(
+            self._style_catalogue(),
+            self,
+            style=settings.citation_style,
+            formats=settings.clipboard_formats,
+            show_message=show_message,
+            progress_delay_ms=progress_delay_ms,
+        )
+        self.table_model.set_drag_mime(self._drag_mime)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_search)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self.sidebar_view.select_kind(NodeKind.LIBRARY)
+        self._restore_window_state()
+        self._update_actions()
+        self._update_status()
+
+    # --- building -----------------------------------------------------------------------
+
+    def _style_catalogue(self) -> StyleCatalogue:
+        if self._catalogue is None:
+            self._catalogue = StyleCatalogue()
+        return self._catalogue
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        *,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        icon_name: str = "",
+        tip: str = "",
+        context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(context)
+        if icon_name:
+            action.setIcon(icons.icon(icon_name))
+            self._themed_actions.append((action, icon_name))
+        plain = text.replace("&", "").rstrip("…")
+        action.setToolTip(tip or plain)
+        action.setStatusTip(tip or plain)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_reference_action = self._action(
+            "&New Reference",
+            self.new_reference,
+            shortcut=QKeySequence.StandardKey.New,
+            icon_name="reference-new",
+            tip="Add an empty reference and start typing its details",
+        )
+        self.new_collection_action = self._action(
+            "New &Collection",
+            self.new_collection,
+            shortcut="Ctrl+Shift+N",
+            icon_name="collection-new",
+            tip="Create a collection (inside the selected one)",
+        )
+        self.import_clipboard_action = self._action(
+            "Import from &Clipboard",
+            self.import_from_clipboard,
+            shortcut="Ctrl+Shift+V",
+            icon_name="import",
+            tip="Read references from a page or list you copied",
+        )
+        self.import_files_action = self._action(
+            "&Import Files…",
+            self.import_files_dialog,
+            shortcut=QKeySequence.StandardKey.Open,
+            tip="Import RIS, BibTeX, MEDLINE, CSL-JSON, HTML or text files",
+        )
+        self.preferences_action = self._action(
+            "&Preferences…",
+            self.show_preferences,
+            shortcut=QKeySequence.StandardKey.Preferences
+            if QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+            else "Ctrl+,",
+            icon_name="preferences",
+        )
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.quit_action = self._action("&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcuts(QKeySequence.StandardKey.Undo)
+        self.undo_action.setIcon(icons.icon("undo"))
+        self._themed_actions.append((self.undo_action, "undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        if QKeySequence("Ctrl+Y") not in redo_keys:
+            redo_keys.append(QKeySequence("Ctrl+Y"))
+        self.redo_action.setShortcuts(redo_keys)
+        self.redo_action.setIcon(icons.icon("redo"))
+        self._themed_actions.append((self.redo_action, "redo"))
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+
+        self.copy_bibliography_action = self._action(
+            "Copy &Bibliography",
+            self.copy_bibliography,
+            shortcut="Ctrl+Shift+C",
+            icon_name="copy-citation",
+            tip="Copy the selected references as a bibliography in the default style",
+        )
+        self.copy_citation_action = self._action(
+            "Copy In-text &Citation",
+            self.copy_citation,
+            shortcut="Ctrl+Shift+A",
+            tip="Copy an in-text citation of the selected references",
+        )
+        self.find_action = self._action(
+            "&Find", self.focus_search, shortcut=QKeySequence.StandardKey.Find, icon_name="search"
+        )
+        self.select_all_action = self._action(
+            "Select &All",
+            self.table_view.selectAll,
+            shortcut=QKeySequence.StandardKey.SelectAll,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        self.table_view.addAction(self.select_all_action)
+
+        self.edit_details_action = self._action(
+            "&Edit Details", self.edit_details, tip="Move to the detail panel to edit"
+        )
+        self.trash_action = self._action(
+            "Move to &Trash",
+            self.trash_selected,
+            shortcut=QKeySequence.StandardKey.Delete,
+            icon_name="trash",
+            context=Qt.ShortcutContext.WidgetShortcut,
+            tip="Move the selected references to the Trash (undoable)",
+        )
+        self.table_view.addAction(self.trash_action)
+        self.restore_action = self._action(
+            "&Restore from Trash",
+            self.restore_selected,
+            shortcut="Ctrl+Shift+R",
+            icon_name="restore",
+        )
+        self.empty_trash_action = self._action("E&mpty Trash…", self.empty_trash)
+        self.add_tag_action = self._action(
+            "Add &Tag…", self.focus_tag_field, shortcut="Ctrl+T", icon_name="tag"
+        )
+        self.remove_from_collection_action = self._action(
+            "Remove from C&ollection", self.remove_selected_from_collection
+        )
+        self.show_original_action = self._action(
+            "Show &Original Text", self.detail_panel.show_source_text
+        )
+        self.rename_collection_action = self._action(
+            "Re&name Collection", self.rename_current_collection, shortcut="F2"
+        )
+        self.delete_collection_action = self._action(
+            "&Delete Collection",
+            self.delete_current_collection,
+            shortcut=QKeySequence.StandardKey.Delete,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        self.sidebar_view.addAction(self.delete_collection_action)
+
+        self.show_sidebar_action = QAction("Show &Sidebar", self)
+        self.show_sidebar_action.setCheckable(True)
+        self.show_sidebar_action.setChecked(True)
+        self.show_sidebar_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.show_sidebar_action.toggled.connect(self.sidebar_view.setVisible)
+        self.addAction(self.show_sidebar_action)
+        self.show_details_action = QAction("Show &Details", self)
+        self.show_details_action.setCheckable(True)
+        self.show_details_action.setChecked(True)
+        self.show_details_action.setShortcut(QKeySequence("Ctrl+Shift+D"))
+        self.show_details_action.toggled.connect(self.detail_panel.setVisible)
+        self.addAction(self.show_details_action)
+
+        self.search_help_action = self._action(
+            "&Search Syntax", self.show_search_help, icon_name="help"
+        )
+        self.about_action = self._action("&About PeerRef", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_reference_action)
+        file_menu.addAction(self.new_collection_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_files_action)
+        file_menu.addAction(self.import_clipboard_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.preferences_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.copy_bibliography_action)
+        edit_menu.addAction(self.copy_citation_action)
+        self.copy_as_menu = edit_menu.addMenu("Copy &As")
+        self.copy_as_menu.aboutToShow.connect(self._fill_copy_as_menu)
+        self._fill_copy_as_menu()
+        edit_menu.addAction(self.import_clipboard_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.select_all_action)
+        edit_menu.addAction(self.find_action)
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.show_sidebar_action)
+        view_menu.addAction(self.show_details_action)
+        self.columns_menu = view_menu.addMenu("&Columns")
+        self.columns_menu.aboutToShow.connect(self._fill_columns_menu)
+
+        reference_menu = bar.addMenu("&Reference")
+        reference_menu.addAction(self.edit_details_action)
+        reference_menu.addAction(self.add_tag_action)
+        self.add_to_collection_menu = reference_menu.addMenu("Add to &Collection")
+        self.add_to_collection_menu.aboutToShow.connect(self._fill_add_to_collection_menu)
+        reference_menu.addAction(self.remove_from_collection_action)
+        reference_menu.addAction(self.show_original_action)
+        reference_menu.addSeparator()
+        reference_menu.addAction(self.trash_action)
+        reference_menu.addAction(self.restore_action)
+        reference_menu.addAction(self.empty_trash_action)
+        reference_menu.addSeparator()
+        reference_menu.addAction(self.rename_collection_action)
+        reference_menu.addAction(self.delete_collection_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.search_help_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Main toolbar", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonFollowStyle)
+        toolbar.addAction(self.new_reference_action)
+        toolbar.addAction(self.import_clipboard_action)
+        toolbar.addAction(self.new_collection_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.copy_bibliography_action)
+        toolbar.addAction(self.trash_action)
+        toolbar.addAction(self.restore_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.search_field = QLineEdit(toolbar)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setAccessibleName("Search references")
+        self.search_field.setPlaceholderText("Search  (author:, title:, tag:, year:2010..2015)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setToolTip(SEARCH_HELP)
+        self.search_field.setMinimumWidth(260)
+        self.search_field.setMaximumWidth(420)
+        self._search_icon_action = self.search_field.addAction(
+            icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition
+        )
+        self._themed_actions.append((self._search_icon_action, "search"))
+        toolbar.addWidget(self.search_field)
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+    def _build_status_bar(self) -> None:
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setAccessibleName("Reference count")
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _connect(self) -> None:
+        queued = Qt.ConnectionType.QueuedConnection
+        self.search_field.textChanged.connect(self._on_search_edited)
+        self.search_field.returnPressed.connect(self.apply_search)
+        self.search_field.installEventFilter(self)
+        self.sidebar_view.node_selected.connect(self._on_node_selected)
+        self.sidebar_view.context_menu_requested.connect(self._show_sidebar_menu)
+        self.sidebar_model.collection_rename_requested.connect(self._on_rename_requested, queued)
+        self.sidebar_model.collection_move_requested.connect(self.move_collection, queued)
+        self.sidebar_model.references_dropped.connect(self.add_to_collection, queued)
+        self.sidebar_model.external_dropped.connect(self._on_external_drop, queued)
+        self.table_view.selection_changed_ids.connect(self._on_selection_changed)
+        self.table_view.paste_requested.connect(self.import_from_clipboard)
+        self.table_view.edit_requested.connect(self.edit_details)
+        self.table_view.doubleClicked.connect(lambda _index: self.edit_details())
+        self.table_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table_view.customContextMenuRequested.connect(self._show_table_menu)
+        self.table_model.listing_changed.connect(self._update_status)
+        self.detail_panel.reference_edited.connect(self.edit_reference)
+        self.detail_panel.tags_added.connect(lambda ids, tags: self.tag_references(ids, add=tags))
+        self.detail_panel.tag_removed.connect(
+            lambda ids, tag: self.tag_references(ids, remove=[tag])
+        )
+        self.detail_panel.note_saved.connect(self.save_note)
+        self.detail_panel.note_deleted.connect(self.delete_note)
+        self.detail_panel.membership_changed.connect(self._on_membership_changed)
+        self.importer.import_finished.connect(self.on_import_finished)
+        self.importer.message_posted.connect(self.show_status)
+        self.copier.copied.connect(self.show_status)
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
+
+    # --- state and geometry -------------------------------------------------------------
+
+    def _restore_window_state(self) -> None:
+        qsettings = self._qsettings
+        geometry = qsettings.value(_QSETTINGS_GEOMETRY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            screen = self.screen().availableGeometry()
+            self.resize(min(1380, screen.width() * 9 // 10), min(820, screen.height() * 9 // 10))
+        state = qsettings.value(_QSETTINGS_STATE)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        splitter = qsettings.value(_QSETTINGS_SPLITTER)
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        header = qsettings.value(_QSETTINGS_HEADER)
+        if isinstance(header, QByteArray) and not header.isEmpty():
+            self.table_view.restore_header_state(header)
+
+    def save_window_state(self) -> None:
+        """Remember geometry, splitter sizes and table columns (QSettings, STYLE.md #10)."""
+        qsettings = self._qsettings
+        qsettings.setValue(_QSETTINGS_GEOMETRY, self.saveGeometry())
+        qsettings.setValue(_QSETTINGS_STATE, self.saveState())
+        qsettings.setValue(_QSETTINGS_SPLITTER, self.splitter.saveState())
+        qsettings.setValue(_QSETTINGS_HEADER, self.table_view.header_state())
+        qsettings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.detail_panel.show_selection(self.table_view.selected_ids())  # commit typing
+        self.save_window_state()
+        self.copier.close()
+        super().closeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ThemeChange):
+            icons.clear_cache()
+            for action, name in self._themed_actions:
+                action.setIcon(icons.icon(name))
+        super().changeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search_field
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            if event.key() == Qt.Key.Key_Escape and self.search_field.text():
+                self.search_field.clear()
+                self.apply_search()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.table_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                if not self.table_view.currentIndex().isValid() and self.table_model.rowCount():
+                    self.table_view.selectRow(0)
+                return True
+        return super().eventFilter(watched, event)
+
+    # --- listing, search, selection ------------------------------------------------------
+
+    def _on_node_selected(self, node: SidebarNode) -> None:
+        listing = node.listing()
+        if listing is None:
+            return
+        self.table_model.set_listing(listing.with_query(self.search_field.text().strip()))
+        self._update_actions()
+
+    def _on_search_edited(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def apply_search(self) -> None:
+        """Filter the table by the search field now (typing waits 150 ms for more keys)."""
+        self._search_timer.stop()
+        self.table_model.set_query(self.search_field.text().strip())
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def selected_ids(self) -> list[ReferenceId]:
+        return self.table_view.selected_ids()
+
+    def select_references(self, ids: Sequence[ReferenceId]) -> None:
+        """Select references in the table (those the current listing shows)."""
+        self.table_view.select_ids(ids)
+
+    def show_listing(self, key: tuple[str, object]) -> bool:
+        """Show a sidebar entry by key, e.g. ``("collection", 3)``; False when absent."""
+        return self.sidebar_view.select_key(key)
+
+    def _on_selection_changed(self, ids: list[ReferenceId]) -> None:
+        self.detail_panel.show_selection(ids)
+        self._update_actions()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        model = self.table_model
+        listed = model.rowCount()
+        noun = "reference" if listed == 1 else "references"
+        text = f"{listed:,} {noun}"
+        selected = len(self.table_view.selected_ids())
+        if selected > 1:
+            text += f" · {selected:,} selected"
+        if model.listing.query:
+            text += " matching the search"
+        self.count_label.setText(text)
+
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def _current_node(self) -> SidebarNode | None:
+        return self.sidebar_view.current_node()
+
+    def _in_trash(self) -> bool:
+        return self.table_model.listing.trash
+
+    def _on_undo_index_changed(self, _index: int) -> None:
+        # A QUndoStack clears itself, emitting this, while the window is being destroyed.
+        if shiboken6.isValid(self.copy_as_menu):
+            self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_selection = bool(self.selected_ids())
+        in_trash = self._in_trash()
+        node = self._current_node()
+        on_collection = node is not None and node.kind is NodeKind.COLLECTION
+        self.trash_action.setEnabled(has_selection and not in_trash)
+        self.restore_action.setEnabled(has_selection and in_trash)
+        self.restore_action.setVisible(in_trash)
+        self.trash_action.setVisible(not in_trash)
+        self.copy_bibliography_action.setEnabled(has_selection)
+        self.copy_citation_action.setEnabled(has_selection)
+        self.copy_as_menu.setEnabled(has_selection)
+        self.edit_details_action.setEnabled(has_selection)
+        self.add_tag_action.setEnabled(has_selection)
+        self.add_to_collection_menu.setEnabled(has_selection)
+        self.remove_from_collection_action.setEnabled(has_selection and on_collection)
+        self.show_original_action.setEnabled(
+            self.detail_panel.reference is not None
+            and bool(self.detail_panel.reference.source_text)
+        )
+        self.rename_collection_action.setEnabled(on_collection)
+        self.delete_collection_action.setEnabled(on_collection)
+
+    # --- changes ------------------------------------------------------------------------
+
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Refresh every view from what a library write changed (commands, imports, undo)."""
+        self.table_model.apply_changes(changes)
+        if changes.collections_changed or changes.batch_id is not None:
+            self.sidebar_model.rebuild()
+        elif changes.references_changed or changes.tags_changed:
+            self.sidebar_model.refresh_counts()
+        self.detail_panel.refresh()
+        self._update_actions()
+        self._update_status()
+
+    def run_command(self, command: LibraryCommand) -> bool:
+        """Perform a change and put it on the undo stack; show the library's refusal."""
+        try:
+            command.perform()
+        except PeerRefError as error:
+            self._report(error, f"Could not {command.text()[:1].lower()}{command.text()[1:]}")
+            # What was shown optimistically (a rename typed in place) is re-read.
+            self.sidebar_model.rebuild()
+            self.detail_panel.refresh()
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def _report(self, error: PeerRefError, title: str = "PeerRef") -> None:
+        self._show_message(self, title, str(error))
+
+    def _on_command_error(self, error: PeerRefError) -> None:
+        self._report(error, "Cannot undo or redo this step")
+        self.table_model.reload()
+        self.sidebar_model.rebuild()
+        self.detail_panel.refresh()
+
+    def _handlers(self) -> tuple[Callable[[ChangeSet], None], Callable[[PeerRefError], None]]:
+        return self.apply_changes, self._on_command_error
+
+    # --- reference operations -----------------------------------------------------------
+
+    def new_reference(self) -> ReferenceId | None:
+        """Ctrl+N: add an empty reference (into the collection shown), select it, edit it."""
+        node = self._current_node()
+        collection = node.collection_id if node and node.kind is NodeKind.COLLECTION else None
+        if node is None or node.kind not in (NodeKind.LIBRARY, NodeKind.COLLECTION):
+            self.sidebar_view.select_kind(NodeKind.LIBRARY)
+        if self.search_field.text():
+            self.search_field.clear()
+            self.apply_search()
+        command = AddReferencesCommand(
+            "New reference", self.library, [Reference()], *self._handlers(), collection=collection
+        )
+        if not self.run_command(command) or not command.ids:
+            return None
+        new_id = command.ids[0]
+        self.select_references([new_id])
+        self.detail_panel.focus_first_field()
+        return new_id
+
+    def edit_reference(self, old: Reference, new: Reference, description: str) -> None:
+        """The detail panel changed fields of a reference (undoable)."""
+        self.run_command(
+            EditReferenceCommand(description, self.library, old, new, *self._handlers())
+        )
+
+    def tag_references(
+        self, ids: Sequence[ReferenceId], *, add: Sequence[str] = (), remove: Sequence[str] = ()
+    ) -> None:
+        if ids and (add or remove):
+            self.run_command(
+                TagCommand(self.library, ids, *self._handlers(), add=add, remove=remove)
+            )
+
+    def save_note(self, ref_id: ReferenceId, note: Note | None, text: str) -> None:
+        self.run_command(
+            NoteCommand(
+                self.library, *self._handlers(), reference_id=ref_id, old=note, new_text=text
+            )
+        )
+
+    def delete_note(self, ref_id: ReferenceId, note: Note) -> None:
+        self.run_command(
+            NoteCommand(
+                self.library, *self._handlers(), reference_id=ref_id, old=note, new_text=None
+            )
+        )
+
+    def trash_selected(self) -> None:
+        """Delete: move the selected references to the Trash (undoable)."""
+        ids = self.selected_ids()
+        if not ids or self._in_trash():
+            return
+        row = min(self.table_model.row_of(i) or 0 for i in ids)
+        if self.run_command(TrashCommand(self.library, ids, *self._handlers())):
+            self._select_row_near(row)
+            self.show_status(f"Moved {len(ids)} to the Trash — Undo brings them back")
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids or not self._in_trash():
+            return
+        row = min(self.table_model.row_of(i) or 0 for i in ids)
+        if self.run_command(TrashCommand(self.library, ids, *self._handlers(), restore=True)):
+            self._select_row_near(row)
+            self.show_status(f"Restored {len(ids)} from the Trash")
+
+    def _select_row_near(self, row: int) -> None:
+        count = self.table_model.rowCount()
+        if count:
+            self.table_view.selectRow(min(row, count - 1))
+
+    def empty_trash(self, *, confirm: bool = True) -> QMessageBox | None:
+        """Delete everything in the Trash for good, after asking (this is not undoable)."""
+        count = self.library.count(trash=True)
+        if count == 0:
+            self.show_status("The Trash is empty")
+            return None
+
+        def do_it() -> None:
+            try:
+                changes = self.library.empty_trash()
+            except PeerRefError as error:
+                self._report(error, "Could not empty the Trash")
+                return
+            # Steps that trashed those references can no longer be undone.
+            self.undo_stack.clear()
+            self.apply_changes(changes)
+
+        if not confirm:
+            do_it()
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Empty Trash",
+            f"Delete {count} reference{'s' if count != 1 else ''} in the Trash for good?\n"
+            "This cannot be undone.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        delete_button = box.addButton("Delete for Good", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: do_it() if button is delete_button else None)
+        box.open()
+        return box
+
+    def edit_details(self) -> None:
+        if not self.show_details_action.isChecked():
+            self.show_details_action.setChecked(True)
+        self.detail_panel.focus_first_field()
+
+    def focus_tag_field(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        self.show_details_action.setChecked(True)
+        field = (
+            self.detail_panel.tags.field if len(ids) == 1 else self.detail_panel._many_tags.field
+        )
+        field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    # --- collections --------------------------------------------------------------------
+
+    def _collections(self) -> dict[CollectionId, Collection]:
+        return {c.id: c for c in self.library.collections()}
+
+    def add_to_collection(self, cid: CollectionId, ids: Sequence[ReferenceId]) -> None:
+        """References dropped on (or sent to) a collection (undoable)."""
+        collection = self._collections().get(cid)
+        if collection is None or not ids:
+            return
+        command = MembershipCommand(
+            self.library, cid, ids, *self._handlers(), add=True, collection_name=collection.name
+        )
+        if not command.changes_anything:
+            self.show_status(f"Already in “{collection.name}”")
+            return
+        if self.run_command(command):
+            count = len(ids)
+            self.show_status(
+                f"Added {count} reference{'s' if count != 1 else ''} to “{collection.name}”"
+            )
+
+    def remove_from_collection(self, cid: CollectionId, ids: Sequence[ReferenceId]) -> None:
+        collection = self._collections().get(cid)
+        if collection is None or not ids:
+            return
+        command = MembershipCommand(
+            self.library, cid, ids, *self._handlers(), add=False, collection_name=collection.name
+        )
+        if command.changes_anything:
+            self.run_command(command)
+
+    def remove_selected_from_collection(self) -> None:
+        node = self._current_node()
+        if node is not None and node.kind is NodeKind.COLLECTION and node.collection_id:
+            self.remove_from_collection(node.collection_id, self.selected_ids())
+
+    def _on_membership_changed(self, ids: list[ReferenceId], cid: int, member: bool) -> None:
+        if member:
+            self.add_to_collection(CollectionId(cid), ids)
+        else:
+            self.remove_from_collection(CollectionId(cid), ids)
+
+    def new_collection(
+        self, parent: CollectionId | None = None, name: str | None = None, *, edit: bool = True
+    ) -> CollectionId | None:
+        """Create a collection (inside ``parent``), select it and start renaming it in place."""
+        if parent is None:
+            node = self._current_node()
+            if node is not None and node.kind is NodeKind.COLLECTION and name is None:
+                parent = node.collection_id
+        siblings = {c.name.casefold() for c in self.library.collections() if c.parent_id == parent}
+        if name is None:
+            name, number = "New Collection", 2
+            while name.casefold() in siblings:
+                name, number = f"New Collection {number}", number + 1
+        command = NewCollectionCommand(self.library, name, parent, *self._handlers())
+        if not self.run_command(command) or command.collection is None:
+            return None
+        cid = command.collection.id
+        index = self.sidebar_model.index_for_collection(cid)
+        if index.isValid():
+            self.sidebar_view.setCurrentIndex(index)
+            self.sidebar_view.scrollTo(index)
+            if edit:
+                self.sidebar_view.setFocus()
+                self.sidebar_view.edit(index)
+        return cid
+
+    def rename_current_collection(self) -> None:
+        """F2: rename the selected collection in place."""
+        index = self.sidebar_view.currentIndex().siblingAtColumn(0)
+        node = self._current_node()
+        if node is None or node.kind is not NodeKind.COLLECTION:
+            return
+        self.sidebar_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.sidebar_view.edit(index)
+
+    def rename_collection(self, cid: CollectionId, name: str) -> None:
+        collection = self._collections().get(cid)
+        name = name.strip()
+        if collection is None or not name or name == collection.name:
+            return
+        self.run_command(
+            RenameCollectionCommand(self.library, cid, collection.name, name, *self._handlers())
+        )
+
+    def _on_rename_requested(self, cid: int, name: str) -> None:
+        self.rename_collection(CollectionId(cid), name)
+
+    def move_collection(self, cid: int, parent: object) -> None:
+        collection = self._collections().get(CollectionId(cid))
+        new_parent = CollectionId(parent) if isinstance(parent, int) else None
+        if collection is None or collection.parent_id == new_parent:
+            return
+        self.run_command(
+            MoveCollectionCommand(
+                self.library, collection.id, collection.parent_id, new_parent, *self._handlers()
+            )
+        )
+
+    def delete_collection(self, cid: CollectionId) -> None:
+        collection = self._collections().get(cid)
+        if collection is None:
+            return
+        if self.run_command(DeleteCollectionCommand(self.library, collection, *self._handlers())):
+            self.show_status(f"Deleted collection “{collection.name}”; its references are kept")
+
+    def delete_current_collection(self) -> None:
+        node = self._current_node()
+        if node is not None and node.kind is NodeKind.COLLECTION and node.collection_id:
+            self.delete_collection(node.collection_id)
+
+    # --- context menus ------------------------------------------------------------------
+
+    def _show_table_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        menu.addAction(self.edit_details_action)
+        menu.addAction(self.copy_bibliography_action)
+        menu.addAction(self.copy_citation_action)
+        menu.addMenu(self.copy_as_menu)
+        menu.addSeparator()
+        menu.addAction(self.add_tag_action)
+        menu.addMenu(self.add_to_collection_menu)
+        menu.addAction(self.remove_from_collection_action)
+        menu.addSeparator()
+        menu.addAction(self.restore_action if self._in_trash() else self.trash_action)
+        menu.popup(self.table_view.viewport().mapToGlobal(position))
+
+    def _show_sidebar_menu(self, node: SidebarNode | None, position: QPoint) -> None:
+        menu = QMenu(self)
+        if node is not None and node.kind is NodeKind.COLLECTION and node.collection_id:
+            cid = node.collection_id
+            menu.addAction("New Subcollection", lambda: self.new_collection(cid))
+            menu.addAction(self.rename_collection_action)
+            menu.addAction(self.delete_collection_action)
+        elif node is not None and node.kind is NodeKind.TRASH:
+            menu.addAction(self.empty_trash_action)
+        else:
+            menu.addAction(self.new_collection_action)
+        menu.popup(position)
+
+    def _fill_add_to_collection_menu(self) -> None:
+        menu = self.add_to_collection_menu
+        menu.clear()
+        paths = collection_paths(self.library.collections())
+        if not paths:
+            action = menu.addAction("No collections yet")
+            action.setEnabled(False)
+        for cid, path in sorted(paths.items(), key=lambda item: item[1].casefold()):
+            action = menu.addAction(icons.icon("collection"), path)
+            action.triggered.connect(
+                lambda _checked=False, c=cid: self.add_to_collection(c, self.selected_ids())
+            )
+        menu.addSeparator()
+        menu.addAction(self.new_collection_action)
+
+    def _fill_copy_as_menu(self) -> None:
+        menu = self.copy_as_menu
+        menu.clear()
+        for short_name, style_id in FAVOURITES:
+            action = menu.addAction(
+                short_name.upper() if len(short_name) <= 4 else short_name.title()
+            )
+            action.setToolTip(style_id)
+            action.triggered.connect(lambda _checked=False, s=style_id: self.copy_bibliography(s))
+        menu.addSeparator()
+        labels = {"bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"}
+        for format_name in COPY_FORMAT_WRITERS:
+            action = menu.addAction(labels.get(format_name, format_name))
+            action.triggered.connect(lambda _checked=False, f=format_name: self.copy_as_format(f))
+
+    def _fill_columns_menu(self) -> None:
+        self.columns_menu.clear()
+        for action in self.table_view.column_actions():
+            self.columns_menu.addAction(action)
+
+    # --- importing and copying (the other controllers) ----------------------------------
+
+    def import_from_clipboard(self) -> None:
+        """Ctrl+V in the table / Edit → Import from Clipboard: preview, then import."""
+        self.importer.import_clipboard(self._target_collection())
+
+    def import_files_dialog(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self,
+            "Import References",
+            str(Path.home()),
+            "References (*.ris *.bib *.nbib *.txt *.json *.html *.htm);;All files (*)",
+        )
+        if paths:
+            self.importer.import_files([Path(p) for p in paths], self._target_collection())
+
+    def _target_collection(self) -> CollectionId | None:
+        node = self._current_node()
+        return node.collection_id if node is not None and node.kind is NodeKind.COLLECTION else None
+
+    def _on_external_drop(self, mime: QMimeData, collection: object) -> None:
+        self.importer.import_mime_data(
+            mime,
+            ImportMethod.DROP,
+            CollectionId(collection) if isinstance(collection, int) else None,
+        )
+
+    def on_import_finished(self, changes: ChangeSet) -> None:
+        """An import committed: refresh, make it undoable, and select the new references."""
+        added = sorted(changes.added)
+        if added:
+            noun = "reference" if len(added) == 1 else f"{len(added)} references"
+            command = AddReferencesCommand(
+                f"Import {noun}", self.library, [], *self._handlers(), already_added=added
+            )
+            self.undo_stack.push(command)
+        self.apply_changes(changes)
+        node = self._current_node()
+        if added and (node is None or self.table_model.row_of(added[0]) is None):
+            if self.search_field.text():
+                self.search_field.clear()
+                self.apply_search()
+            if self.table_model.row_of(added[0]) is None:
+                self.sidebar_view.select_kind(NodeKind.LIBRARY)
+        self.select_references(added)
+
+    def dragEnterEvent(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
+        if ImportController.can_import(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        mime = event.mimeData()
+        if not ImportController.can_import(mime):
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.importer.import_mime_data(mime, ImportMethod.DROP, self._target_collection())
+
+    def _drag_mime(self, ids: Sequence[ReferenceId]) -> QMimeData:
+        return self.copier.drag_mime_data(self.library.get_many(list(ids)))
+
+    def _selected_references(self) -> list[Reference]:
+        return self.library.get_many(self.selected_ids())
+
+    def copy_bibliography(self, style: str | None = None) -> None:
+        """Ctrl+Shift+C: the bibliography of the selection in the default (or given) style."""
+        self.copier.copy_bibliography(self._selected_references(), style)
+
+    def copy_citation(self, style: str | None = None) -> None:
+        """Ctrl+Shift+A: the in-text citation of the selection."""
+        self.copier.copy_citation(self._selected_references(), style)
+
+    def copy_as_format(self, format_name: str) -> None:
+        self.copier.copy_as_format(self._selected_references(), format_name)
+
+    # --- preferences and help -----------------------------------------------------------
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.settings, self._style_catalogue(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.settings_accepted.connect(self.apply_settings)
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, new_settings: Settings) -> None:
+        """Use (and save) changed preferences."""
+        if new_settings == self.settings:
+            return
+        self.settings = new_settings
+        self.copier.set_style(new_settings.citation_style)
+        self.copier.set_formats(new_settings.clipboard_formats)
+        if self.settings_path is not None:
+            try:
+                settings_io.save(new_settings, self.settings_path)
+            except OSError as error:
+                self._show_message(self, "Preferences not saved", str(error))
+        self.settings_changed.emit(new_settings)
+        self.show_status("Preferences saved")
+
+    def show_search_help(self) -> None:
+        self._show_message_info("Search Syntax", SEARCH_HELP)
+
+    def show_about(self) -> None:
+        self._show_message_info(
+            "About PeerRef",
+            "PeerRef — a reference manager that turns pasted search-result pages into clean "
+            "references.\n\nLicensed under the GPL, version 3 or later.",
+        )
+
+    def _show_message_info(self, title: str, text: str) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowIcon(QIcon(icons.icon("library")))
+        box.open()

@@ -1,0 +1,516 @@
+"""The reference table: a lazy, paged view of the library's sorted and filtered id list.
+
+Follows anki's browser table model (STYLE.md #3): the model keeps the ordered list of ids the
+store returned and a bounded cache of row summaries, loaded a page at a time when a view asks
+for a row it has not seen. Sorting and filtering are the store's job; the model never holds
+all the rows of a large library and never sorts in Python.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QFont, QGuiApplication, QPalette
+
+from peerref.core.changes import ChangeSet
+from peerref.core.errors import PeerRefError
+from peerref.core.model import BatchId, CollectionId, ReferenceId, ReferenceType
+from peerref.gui import icons
+from peerref.gui.clipboard import REFERENCE_IDS_MIME, set_reference_ids
+from peerref.gui.models.roles import Role
+from peerref.library import Library, ReferenceSummary, SortKey
+
+log = logging.getLogger(__name__)
+
+UNTITLED_PREFIX = "[untitled] "
+_UNTITLED_WORDS = 12
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+TYPE_LABELS: dict[ReferenceType, str] = {
+    ReferenceType.ARTICLE_JOURNAL: "Journal article",
+    ReferenceType.CHAPTER: "Book chapter",
+    ReferenceType.BOOK: "Book",
+    ReferenceType.PAPER_CONFERENCE: "Conference paper",
+    ReferenceType.REPORT: "Report",
+    ReferenceType.THESIS: "Thesis",
+    ReferenceType.PREPRINT: "Preprint",
+    ReferenceType.WEBPAGE: "Web page",
+    ReferenceType.DATASET: "Dataset",
+    ReferenceType.OTHER: "Document",
+}
+
+
+class Column(enum.IntEnum):
+    """The table's columns, in their default order."""
+
+    AUTHORS = 0
+    YEAR = 1
+    TITLE = 2
+    SOURCE = 3
+    TYPE = 4
+    ADDED = 5
+
+    @property
+    def label(self) -> str:
+        return _COLUMN_LABELS[self]
+
+    @property
+    def sort_key(self) -> SortKey:
+        return _COLUMN_SORT_KEYS[self]
+
+
+_COLUMN_LABELS = {
+    Column.AUTHORS: "Authors",
+    Column.YEAR: "Year",
+    Column.TITLE: "Title",
+    Column.SOURCE: "Source",
+    Column.TYPE: "Type",
+    Column.ADDED: "Added",
+}
+_COLUMN_SORT_KEYS = {
+    Column.AUTHORS: SortKey.AUTHOR,
+    Column.YEAR: SortKey.YEAR,
+    Column.TITLE: SortKey.TITLE,
+    Column.SOURCE: SortKey.SOURCE,
+    Column.TYPE: SortKey.TYPE,
+    Column.ADDED: SortKey.ADDED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Which references the table lists: a search plus at most one sidebar filter."""
+
+    query: str = ""
+    collection: CollectionId | None = None
+    tag: str | None = None
+    batch: BatchId | None = None
+    unfiled: bool = False
+    trash: bool = False
+
+    def with_query(self, query: str) -> Listing:
+        return replace(self, query=query)
+
+
+def untitled_label(abstract_start: str) -> str:
+    """ "[untitled] " and the first words of the abstract, so untitled rows can be told apart."""
+    words = abstract_start.split()
+    if not words:
+        return UNTITLED_PREFIX.strip()
+    start = " ".join(words[:_UNTITLED_WORDS])
+    return f"{UNTITLED_PREFIX}{start}…"
+
+
+def format_added(added: datetime) -> str:
+    """ "22 Nov 2026": unambiguous in every locale, short enough for a column."""
+    return f"{added.day} {added:%b %Y}"
+
+
+class ReferenceTableModel(QAbstractTableModel):
+    """Rows of the reference table, one per id of the current listing.
+
+    Holds the ids of the listing (cheap: integers) and at most ``cache_limit`` summaries,
+    loaded ``page_size`` at a time. Library changes arrive as a ``ChangeSet``; the model
+    re-reads the id list and turns the difference into row removals, insertions and
+    ``dataChanged`` signals, so selections and scroll positions survive.
+    """
+
+    listing_changed = Signal()
+    """The listed ids changed (filter, search, sort or library change): counts are stale."""
+
+    def __init__(
+        self,
+        library: Library,
+        parent: QObject | None = None,
+        *,
+        page_size: int = 200,
+        cache_limit: int = 2000,
+    ) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._page_size = page_size
+        self._cache_limit = max(cache_limit, page_size)
+        self._listing = Listing()
+        self._sort_column = Column.ADDED
+        self._sort_order = Qt.SortOrder.DescendingOrder
+        self._ids: list[ReferenceId] = []
+        self._rows_by_id: dict[ReferenceId, int] | None = None
+        self._cache: OrderedDict[ReferenceId, ReferenceSummary] = OrderedDict()
+        self._summaries_loaded = 0
+        self._drag_mime: Callable[[Sequence[ReferenceId]], QMimeData] | None = None
+        self._ids = self._query_ids()
+
+    # --- what is listed ---------------------------------------------------------------
+
+    @property
+    def listing(self) -> Listing:
+        return self._listing
+
+    @property
+    def sort_column(self) -> Column:
+        return self._sort_column
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def set_listing(self, listing: Listing) -> None:
+        """List other references (a sidebar entry or search was chosen): a model reset."""
+        if listing == self._listing:
+            return
+        self._listing = listing
+        new_ids = self._query_ids()
+        self.beginResetModel()
+        self._ids = new_ids
+        self._rows_by_id = None
+        self.endResetModel()
+        self.listing_changed.emit()
+
+    def set_query(self, query: str) -> None:
+        """Filter by what was typed in the search field (the store's query language)."""
+        self.set_listing(self._listing.with_query(query))
+
+    def reload(self) -> None:
+        """Re-read everything, forgetting cached rows (after an undo of unknown extent)."""
+        self._cache.clear()
+        self.apply_changes(ChangeSet(), force=True)
+
+    def _query_ids(self) -> list[ReferenceId]:
+        listing = self._listing
+        return self._library.search_ids(
+            listing.query,
+            collection=listing.collection,
+            tag=listing.tag,
+            batch=listing.batch,
+            unfiled=listing.unfiled,
+            trash=listing.trash,
+            sort=self._sort_column.sort_key,
+            descending=self._sort_order == Qt.SortOrder.DescendingOrder,
+        )
+
+    # --- rows and ids -----------------------------------------------------------------
+
+    def reference_id(self, row: int) -> ReferenceId:
+        return self._ids[row]
+
+    def reference_ids(self) -> list[ReferenceId]:
+        """Every listed id in order (a copy: ids only, never summaries)."""
+        return list(self._ids)
+
+    def ids_for_indexes(self, indexes: Iterable[ModelIndex]) -> list[ReferenceId]:
+        """The distinct ids of some indexes, in row order."""
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        return [self._ids[row] for row in rows if 0 <= row < len(self._ids)]
+
+    def row_of(self, ref_id: ReferenceId) -> int | None:
+        """The row listing ``ref_id``, or None when the current listing does not show it."""
+        if self._rows_by_id is None:
+            self._rows_by_id = {ref_id: row for row, ref_id in enumerate(self._ids)}
+        return self._rows_by_id.get(ref_id)
+
+    def summary(self, row: int) -> ReferenceSummary:
+        """The summary of a row, loading its page from the library when not cached."""
+        ref_id = self._ids[row]
+        cached = self._cache.get(ref_id)
+        if cached is not None:
+            self._cache.move_to_end(ref_id)
+            return cached
+        self._load_page(row)
+        return self._cache[ref_id]
+
+    def is_row_loaded(self, row: int) -> bool:
+        """Whether a row's summary is in memory (without loading it)."""
+        return 0 <= row < len(self._ids) and self._ids[row] in self._cache
+
+    @property
+    def cached_row_count(self) -> int:
+        """How many summaries are in memory now (bounded by the cache limit)."""
+        return len(self._cache)
+
+    @property
+    def summaries_loaded(self) -> int:
+        """How many summaries were read from the library since the model was made."""
+        return self._summaries_loaded
+
+    def _load_page(self, row: int) -> None:
+        start = (row // self._page_size) * self._page_size
+        wanted = [i for i in self._ids[start : start + self._page_size] if i not in self._cache]
+        if self._ids[row] not in wanted:
+            wanted.append(self._ids[row])
+        try:
+            loaded = self._library.summaries(wanted)
+        except PeerRefError:
+            # Painting must not fail: the rows show empty and the error is logged once per page.
+            log.exception(
+                "could not read rows %d-%d of the reference table", start, start + len(wanted)
+            )
+            loaded = []
+        self._summaries_loaded += len(loaded)
+        for summary in loaded:
+            self._cache[summary.id] = summary
+        if self._ids[row] not in self._cache:
+            # Deleted behind our back (another window or process): show an empty row rather
+            # than fail inside paint; the next change set removes it.
+            self._cache[self._ids[row]] = _missing_summary(self._ids[row])
+        while len(self._cache) > self._cache_limit:
+            self._cache.popitem(last=False)
+
+    # --- Qt model interface -----------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return Column(section).label
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemIsDragEnabled
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._ids):
+            return None
+        if role == Role.REFERENCE_ID:
+            return self._ids[index.row()]
+        if role not in _ROLES_WITH_DATA:
+            return None
+        summary = self.summary(index.row())
+        column = Column(index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return _display_text(summary, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(summary, column)
+        if role == Role.SORT:
+            return _sort_value(summary, column)
+        if role == Role.SUMMARY:
+            return summary
+        if role == Role.INCOMPLETE:
+            return summary.incomplete
+        if column is Column.TITLE and not summary.title:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+        if role == Qt.ItemDataRole.DecorationRole and column is Column.TITLE:
+            return icons.icon("incomplete") if summary.incomplete else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column is Column.YEAR:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Ask the store for the ids in the new order; rows keep their selection."""
+        if not 0 <= column < len(Column):
+            return
+        self._sort_column = Column(column)
+        self._sort_order = order
+        new_ids = self._query_ids()
+        self._relayout(new_ids)
+        self.listing_changed.emit()
+
+    # --- drag and drop ----------------------------------------------------------------
+
+    def set_drag_mime(self, make: Callable[[Sequence[ReferenceId]], QMimeData] | None) -> None:
+        """Let the clipboard code build drags (citations, a .ris file, and the ids)."""
+        self._drag_mime = make
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.LinkAction
+
+    def mimeTypes(self) -> list[str]:
+        return [REFERENCE_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        ids = self.ids_for_indexes(indexes)
+        if self._drag_mime is not None and ids:
+            return self._drag_mime(ids)
+        mime = QMimeData()
+        set_reference_ids(mime, ids)
+        return mime
+
+    # --- refreshing from library changes ----------------------------------------------
+
+    def apply_changes(self, changes: ChangeSet, *, force: bool = False) -> None:
+        """Bring the rows up to date after a library write, as row moves rather than a reset.
+
+        The store decides membership and order, so the id list is re-read (ids only); the
+        difference becomes removals and insertions, and updated rows get ``dataChanged``.
+        """
+        listing = self._listing
+        filters_active = bool(
+            listing.query or listing.collection or listing.tag or listing.batch or listing.unfiled
+        )
+        must_requery = (
+            force
+            or changes.references_changed
+            or (filters_active and (changes.tags_changed or changes.collections_changed))
+            or (bool(listing.query) and bool(changes.notes_changed))
+        )
+        for ref_id in changes.updated | changes.removed | changes.trashed | changes.restored:
+            self._cache.pop(ref_id, None)
+        if must_requery:
+            self._merge(self._query_ids())
+        self._emit_updated(changes.updated | changes.notes_changed)
+        if must_requery:
+            self.listing_changed.emit()
+
+    def _merge(self, new_ids: list[ReferenceId]) -> None:
+        new_set = set(new_ids)
+        gone_rows = [row for row, ref_id in enumerate(self._ids) if ref_id not in new_set]
+        for first, last in reversed(_runs(gone_rows)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first : last + 1]
+            self._rows_by_id = None
+            self.endRemoveRows()
+        kept = set(self._ids)
+        kept_in_new_order = [ref_id for ref_id in new_ids if ref_id in kept]
+        if kept_in_new_order != self._ids:
+            self._relayout(kept_in_new_order)
+        new_rows = [row for row, ref_id in enumerate(new_ids) if ref_id not in kept]
+        for first, last in _runs(new_rows):
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._ids[first:first] = new_ids[first : last + 1]
+            self._rows_by_id = None
+            self.endInsertRows()
+
+    def _relayout(self, new_ids: list[ReferenceId]) -> None:
+        """Same rows, new order: move persistent indexes (selection) with their ids."""
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        old_ids = [
+            self._ids[index.row()] if 0 <= index.row() < len(self._ids) else None
+            for index in old_persistent
+        ]
+        self._ids = list(new_ids)
+        self._rows_by_id = None
+        new_persistent = []
+        for index, ref_id in zip(old_persistent, old_ids, strict=True):
+            row = self.row_of(ref_id) if ref_id is not None else None
+            new_persistent.append(
+                self.index(row, index.column()) if row is not None else QModelIndex()
+            )
+        self.changePersistentIndexList(old_persistent, new_persistent)
+        self.layoutChanged.emit()
+
+    def _emit_updated(self, ref_ids: Iterable[ReferenceId]) -> None:
+        rows = sorted(row for ref_id in ref_ids if (row := self.row_of(ref_id)) is not None)
+        for first, last in _runs(rows):
+            self.dataChanged.emit(
+                self.index(first, 0), self.index(last, len(Column) - 1), _CHANGED_ROLES
+            )
+
+
+def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted rows grouped into (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
+_ROLES_WITH_DATA = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Role.SORT,
+        Role.SUMMARY,
+        Role.INCOMPLETE,
+    }
+)
+_CHANGED_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.DecorationRole,
+    Role.SORT,
+    Role.SUMMARY,
+    Role.INCOMPLETE,
+]
+
+
+def _display_text(summary: ReferenceSummary, column: Column) -> str:
+    if column is Column.AUTHORS:
+        return summary.authors
+    if column is Column.YEAR:
+        return str(summary.year) if summary.year is not None else ""
+    if column is Column.TITLE:
+        return summary.title or untitled_label(summary.abstract_start)
+    if column is Column.SOURCE:
+        return summary.source
+    if column is Column.TYPE:
+        return TYPE_LABELS.get(summary.type, str(summary.type))
+    return format_added(summary.added)
+
+
+def _tooltip(summary: ReferenceSummary, column: Column) -> str | None:
+    if column is Column.TITLE:
+        text = summary.title or untitled_label(summary.abstract_start)
+        if summary.incomplete:
+            text += "\nIncomplete: missing title or year, or the source cut a field short."
+        return text
+    text = _display_text(summary, column)
+    return text or None
+
+
+def _sort_value(summary: ReferenceSummary, column: Column) -> object:
+    if column is Column.YEAR:
+        return summary.year if summary.year is not None else 0
+    if column is Column.ADDED:
+        return summary.added.isoformat()
+    return _display_text(summary, column).casefold()
+
+
+def _missing_summary(ref_id: ReferenceId) -> ReferenceSummary:
+    return ReferenceSummary(
+        id=ref_id,
+        authors="",
+        year=None,
+        title="",
+        abstract_start="",
+        source="",
+        type=ReferenceType.OTHER,
+        added=datetime.fromtimestamp(0).astimezone(),
+        incomplete=True,
+        trashed=False,
+    )

@@ -1,0 +1,533 @@
+"""The sidebar: library sections, import batches, the collections tree and tags with counts.
+
+Like anki's browser sidebar (STYLE.md #4), the tree is made of plain :class:`SidebarNode`
+objects built from library reads; :class:`SidebarModel` only adapts that tree to Qt. Edits
+and drops are not performed here: the model emits signals and the window turns them into
+undoable library operations.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QPalette
+
+from peerref.core.errors import PeerRefError
+from peerref.core.model import BatchId, Collection, CollectionId, ImportBatch
+from peerref.formats import registry
+from peerref.gui import icons
+from peerref.gui.clipboard import REFERENCE_IDS_MIME, reference_ids_from_mime
+from peerref.gui.models.reference_table import Listing, format_added
+from peerref.gui.models.roles import Role
+from peerref.library import Library
+
+COLLECTION_MIME = "application/x-peerref-collection-id"
+
+# How many import batches "Recently imported" lists; older ones stay searchable.
+RECENT_BATCHES = 20
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+# The name (with icon) and, right-aligned, how many references the entry lists.
+NAME_COLUMN = 0
+COUNT_COLUMN = 1
+
+_EXTERNAL_FORMATS = ("text/uri-list", "text/plain", "text/html")
+
+
+class NodeKind(enum.Enum):
+    """What a sidebar entry stands for."""
+
+    ROOT = "root"
+    LIBRARY = "library"
+    UNFILED = "unfiled"
+    RECENT = "recent"
+    BATCH = "batch"
+    TRASH = "trash"
+    COLLECTIONS = "collections"
+    COLLECTION = "collection"
+    TAGS = "tags"
+    TAG = "tag"
+
+
+_HEADERS = frozenset({NodeKind.RECENT, NodeKind.COLLECTIONS, NodeKind.TAGS})
+
+
+@dataclass(eq=False)
+class SidebarNode:
+    """One entry of the sidebar tree; plain data, no Qt."""
+
+    kind: NodeKind
+    name: str
+    icon_name: str
+    count: int | None = None
+    collection_id: CollectionId | None = None
+    parent_collection_id: CollectionId | None = None
+    tag: str | None = None
+    batch_id: BatchId | None = None
+    parent: SidebarNode | None = field(default=None, repr=False)
+    children: list[SidebarNode] = field(default_factory=list, repr=False)
+
+    def add(self, child: SidebarNode) -> SidebarNode:
+        child.parent = self
+        self.children.append(child)
+        return child
+
+    def row(self) -> int:
+        if self.parent is None:
+            return 0
+        return next(i for i, sibling in enumerate(self.parent.children) if sibling is self)
+
+    @property
+    def key(self) -> tuple[str, object]:
+        """Identity across rebuilds: the kind and the id, tag or batch it stands for."""
+        value: object = self.collection_id or self.tag or self.batch_id
+        return (self.kind.value, value)
+
+    @property
+    def is_header(self) -> bool:
+        return self.kind in _HEADERS
+
+    def listing(self) -> Listing | None:
+        """The references this entry lists in the table; None for section headers."""
+        match self.kind:
+            case NodeKind.LIBRARY:
+                return Listing()
+            case NodeKind.UNFILED:
+                return Listing(unfiled=True)
+            case NodeKind.TRASH:
+                return Listing(trash=True)
+            case NodeKind.COLLECTION:
+                return Listing(collection=self.collection_id)
+            case NodeKind.TAG:
+                return Listing(tag=self.tag)
+            case NodeKind.BATCH:
+                return Listing(batch=self.batch_id)
+        return None
+
+    def walk(self) -> Iterator[SidebarNode]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def is_within(self, other: SidebarNode) -> bool:
+        node: SidebarNode | None = self
+        while node is not None:
+            if node is other:
+                return True
+            node = node.parent
+        return False
+
+
+def looks_like_file_name(name: str) -> bool:
+    """ "refs.ris" is a file; "the clipboard" and "dropped text" are not."""
+    stem, dot, suffix = name.rpartition(".")
+    return bool(stem and dot and suffix and " " not in suffix and len(suffix) <= 6)
+
+
+def format_label(format_name: str) -> str:
+    """The reader's label without its aside: "RIS file", "Emerald Insight results page"."""
+    try:
+        label = registry.reader_named(format_name).label
+    except PeerRefError:
+        return format_name
+    return re.sub(r"\s*\([^)]*\)\s*$", "", label) or format_name
+
+
+def batch_source(batch: ImportBatch) -> str:
+    """What an import came from, as a person names it: a file name or the kind of page."""
+    if looks_like_file_name(batch.source_name):
+        return batch.source_name
+    return format_label(batch.format_name) or batch.source_name or batch.method.value
+
+
+def batch_label(batch: ImportBatch) -> str:
+    """ "22 Nov 2026 · Emerald Insight results page · 10": when, from what, how many."""
+    return f"{format_added(batch.created)} · {batch_source(batch)} · {batch.entries_added}"
+
+
+def collection_paths(collections: Sequence[Collection]) -> dict[CollectionId, str]:
+    """ "Parent/Child" path of every collection, for menus and the detail panel."""
+    by_id = {c.id: c for c in collections}
+    paths: dict[CollectionId, str] = {}
+
+    def path(collection: Collection) -> str:
+        if collection.id in paths:
+            return paths[collection.id]
+        parent = by_id.get(collection.parent_id) if collection.parent_id is not None else None
+        text = f"{path(parent)}/{collection.name}" if parent is not None else collection.name
+        paths[collection.id] = text
+        return text
+
+    for collection in collections:
+        path(collection)
+    return paths
+
+
+def build_tree(
+    *,
+    library_count: int,
+    unfiled_count: int,
+    trash_count: int,
+    batches: Sequence[ImportBatch],
+    collections: Sequence[Collection],
+    collection_counts: Mapping[CollectionId, int],
+    tags: Sequence[tuple[str, int]],
+) -> SidebarNode:
+    """The whole sidebar tree from library reads (pure: testable without a library)."""
+    root = SidebarNode(NodeKind.ROOT, "", "")
+    root.add(SidebarNode(NodeKind.LIBRARY, "My Library", "library", library_count))
+    root.add(SidebarNode(NodeKind.UNFILED, "Unfiled", "unfiled", unfiled_count))
+    recent = root.add(SidebarNode(NodeKind.RECENT, "Recently imported", "recent"))
+    for batch in batches[:RECENT_BATCHES]:
+        recent.add(SidebarNode(NodeKind.BATCH, batch_label(batch), "batch", batch_id=batch.id))
+    root.add(SidebarNode(NodeKind.TRASH, "Trash", "trash", trash_count))
+    header = root.add(SidebarNode(NodeKind.COLLECTIONS, "Collections", "collection"))
+    nodes: dict[CollectionId, SidebarNode] = {}
+    for collection in collections:
+        nodes[collection.id] = SidebarNode(
+            NodeKind.COLLECTION,
+            collection.name,
+            "collection",
+            collection_counts.get(collection.id, 0),
+            collection_id=collection.id,
+            parent_collection_id=collection.parent_id,
+        )
+    for collection in collections:
+        parent = nodes.get(collection.parent_id) if collection.parent_id is not None else None
+        (parent or header).add(nodes[collection.id])
+    tag_header = root.add(SidebarNode(NodeKind.TAGS, "Tags", "tags"))
+    for name, count in sorted(tags, key=lambda item: item[0].casefold()):
+        tag_header.add(SidebarNode(NodeKind.TAG, name, "tag", count, tag=name))
+    return root
+
+
+class SidebarModel(QAbstractItemModel):
+    """Adapts the sidebar node tree to Qt views.
+
+    Collections are editable (rename in place) and draggable (nesting); collections accept
+    references dragged from the table and pages or files dragged from outside. Each of these
+    becomes a signal for the window to act on.
+    """
+
+    collection_rename_requested = Signal(int, str)
+    """(collection id, new name): the user renamed a collection in place."""
+    collection_move_requested = Signal(int, object)
+    """(collection id, new parent id or None): the user dragged a collection."""
+    references_dropped = Signal(int, list)
+    """(collection id, reference ids): references were dragged onto a collection."""
+    external_dropped = Signal(QMimeData, object)
+    """(a copy of the dropped data, collection id or None): a page or files were dropped."""
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._root = self._read_tree()
+
+    # --- building -----------------------------------------------------------------------
+
+    def _read_tree(self) -> SidebarNode:
+        library = self._library
+        return build_tree(
+            library_count=library.count(),
+            unfiled_count=library.count(unfiled=True),
+            trash_count=library.count(trash=True),
+            batches=library.batches(),
+            collections=library.collections(),
+            collection_counts=library.collection_counts(),
+            tags=library.tags(),
+        )
+
+    def rebuild(self) -> None:
+        """Re-read the whole tree (collections, tags or batches changed): a model reset."""
+        self.beginResetModel()
+        self._root = self._read_tree()
+        self.endResetModel()
+
+    def refresh_counts(self) -> None:
+        """Update counts in place after references changed; rebuild if the tags changed."""
+        fresh = self._read_tree()
+        old_nodes = {node.key: node for node in self._root.walk()}
+        new_nodes = {node.key: node for node in fresh.walk()}
+        if old_nodes.keys() != new_nodes.keys():
+            self.beginResetModel()
+            self._root = fresh
+            self.endResetModel()
+            return
+        for key, node in old_nodes.items():
+            new = new_nodes[key]
+            if (node.count, node.name) != (new.count, new.name):
+                node.count, node.name = new.count, new.name
+                index = self.index_of(node)
+                self.dataChanged.emit(
+                    index,
+                    index.siblingAtColumn(COUNT_COLUMN),
+                    [
+                        Qt.ItemDataRole.DisplayRole,
+                        Qt.ItemDataRole.AccessibleTextRole,
+                        Qt.ItemDataRole.ToolTipRole,
+                        Role.COUNT,
+                    ],
+                )
+
+    # --- lookups ------------------------------------------------------------------------
+
+    def node(self, index: ModelIndex) -> SidebarNode:
+        if not index.isValid():
+            return self._root
+        node = index.internalPointer()
+        assert isinstance(node, SidebarNode)
+        return node
+
+    def index_of(self, node: SidebarNode) -> QModelIndex:
+        if node is self._root or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.row(), 0, node)
+
+    def index_for_key(self, key: tuple[str, object]) -> QModelIndex:
+        for node in self._root.walk():
+            if node is not self._root and node.key == key:
+                return self.index_of(node)
+        return QModelIndex()
+
+    def index_for_kind(self, kind: NodeKind) -> QModelIndex:
+        return self.index_for_key((kind.value, None))
+
+    def index_for_collection(self, cid: CollectionId) -> QModelIndex:
+        return self.index_for_key((NodeKind.COLLECTION.value, cid))
+
+    def index_for_tag(self, tag: str) -> QModelIndex:
+        return self.index_for_key((NodeKind.TAG.value, tag))
+
+    # --- Qt model interface -------------------------------------------------------------
+
+    def index(
+        self,
+        row: int,
+        column: int,
+        parent: ModelIndex = QModelIndex(),  # noqa: B008 - Qt's signature
+    ) -> QModelIndex:
+        if column not in (NAME_COLUMN, COUNT_COLUMN) or row < 0:
+            return QModelIndex()
+        if parent.isValid() and parent.column() != NAME_COLUMN:
+            return QModelIndex()
+        parent_node = self.node(parent)
+        if row >= len(parent_node.children):
+            return QModelIndex()
+        return self.createIndex(row, column, parent_node.children[row])
+
+    def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008 - Qt's signature
+        if not index.isValid():
+            return QModelIndex()
+        parent_node = self.node(index).parent
+        if parent_node is None or parent_node is self._root:
+            return QModelIndex()
+        return self.index_of(parent_node)
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.node(parent).children)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 2
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        node = self.node(index)
+        flags = Qt.ItemFlag.ItemIsEnabled
+        if not node.is_header:
+            flags |= Qt.ItemFlag.ItemIsSelectable
+        if not node.children and not node.is_header:
+            flags |= Qt.ItemFlag.ItemNeverHasChildren
+        if index.column() == COUNT_COLUMN:
+            return flags | Qt.ItemFlag.ItemNeverHasChildren
+        if node.kind is NodeKind.COLLECTION:
+            flags |= (
+                Qt.ItemFlag.ItemIsEditable
+                | Qt.ItemFlag.ItemIsDragEnabled
+                | Qt.ItemFlag.ItemIsDropEnabled
+            )
+            flags &= ~Qt.ItemFlag.ItemNeverHasChildren
+        elif node.kind in (NodeKind.COLLECTIONS, NodeKind.LIBRARY):
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
+        return flags
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        node = self.node(index)
+        if index.column() == COUNT_COLUMN:
+            return self._count_data(node, role)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return node.name
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{node.name}, {node.count}" if node.count is not None else node.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(node)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icons.icon(node.icon_name) if node.icon_name else None
+        if role == Role.COUNT:
+            return node.count
+        if role == Role.NODE_KIND:
+            return node.kind
+        if role == Role.NODE_KEY:
+            return node.key
+        if role == Role.COLLECTION_ID:
+            return node.collection_id
+        if role == Role.TAG:
+            return node.tag
+        if role == Role.BATCH_ID:
+            return node.batch_id
+        return None
+
+    def _count_data(self, node: SidebarNode, role: int) -> object:
+        """The count column: right-aligned, in the palette's secondary text colour."""
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{node.count:,}" if node.count is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(node)
+        if role == Role.COUNT:
+            return node.count
+        return None
+
+    def setData(
+        self, index: ModelIndex, value: object, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        """Renaming in place: shown at once, performed by the window (undoably)."""
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() != 0:
+            return False
+        node = self.node(index)
+        name = str(value).strip()
+        if node.kind is not NodeKind.COLLECTION or node.collection_id is None or not name:
+            return False
+        if name == node.name:
+            return True
+        node.name = name
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        self.collection_rename_requested.emit(node.collection_id, name)
+        return True
+
+    # --- drag and drop ------------------------------------------------------------------
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction | Qt.DropAction.LinkAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [COLLECTION_MIME, REFERENCE_IDS_MIME, *_EXTERNAL_FORMATS]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        ids = [
+            self.node(index).collection_id
+            for index in indexes
+            if index.isValid() and self.node(index).kind is NodeKind.COLLECTION
+        ]
+        mime = QMimeData()
+        if not ids:
+            return mime
+        mime.setData(COLLECTION_MIME, QByteArray(str(ids[0]).encode("ascii")))
+        return mime
+
+    def canDropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: ModelIndex
+    ) -> bool:
+        return self._drop_target(data, parent) is not None
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: ModelIndex
+    ) -> bool:
+        if action == Qt.DropAction.IgnoreAction:
+            return True
+        target = self._drop_target(data, parent)
+        if target is None:
+            return False
+        if data.hasFormat(COLLECTION_MIME):
+            moved = _decode_collection_id(data)
+            assert moved is not None
+            self.collection_move_requested.emit(moved, target.collection_id)
+        elif data.hasFormat(REFERENCE_IDS_MIME):
+            assert target.collection_id is not None
+            self.references_dropped.emit(target.collection_id, reference_ids_from_mime(data))
+        else:
+            self.external_dropped.emit(_copy_mime(data), target.collection_id)
+        # The window performs the change; the model has no removeRows, so a view finishing a
+        # MoveAction leaves the source row alone until the rebuild.
+        return True
+
+    def _drop_target(self, data: QMimeData, parent: ModelIndex) -> SidebarNode | None:
+        node = self.node(parent)
+        if data.hasFormat(COLLECTION_MIME):
+            moved_id = _decode_collection_id(data)
+            if moved_id is None or node.kind not in (NodeKind.COLLECTION, NodeKind.COLLECTIONS):
+                return None
+            moved = self._collection_node(moved_id)
+            if moved is None or node.is_within(moved) or moved.parent is node:
+                return None
+            return node
+        if data.hasFormat(REFERENCE_IDS_MIME):
+            if node.kind is NodeKind.COLLECTION and reference_ids_from_mime(data):
+                return node
+            return None
+        if any(data.hasFormat(f) for f in _EXTERNAL_FORMATS) and node.kind in (
+            NodeKind.COLLECTION,
+            NodeKind.LIBRARY,
+        ):
+            return node
+        return None
+
+    def _collection_node(self, cid: CollectionId) -> SidebarNode | None:
+        index = self.index_for_collection(cid)
+        return self.node(index) if index.isValid() else None
+
+
+def _decode_collection_id(data: QMimeData) -> CollectionId | None:
+    try:
+        return CollectionId(int(bytes(data.data(COLLECTION_MIME).data()).decode("ascii")))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+def _copy_mime(data: QMimeData) -> QMimeData:
+    """Dropped data belongs to the drag and dies with it; keep what an import needs."""
+    copy = QMimeData()
+    for name in data.formats():
+        copy.setData(name, data.data(name))
+    return copy
+
+
+def _tooltip(node: SidebarNode) -> str:
+    match node.kind:
+        case NodeKind.LIBRARY:
+            return "Every reference not in the Trash"
+        case NodeKind.UNFILED:
+            return "References in no collection"
+        case NodeKind.RECENT:
+            return "References by the import that added them"
+        case NodeKind.TRASH:
+            return "Deleted references; restore them or empty the Trash"
+        case NodeKind.COLLECTION:
+            return f"{node.name}: drop references here to add them; drag to nest"
+        case NodeKind.BATCH:
+            return f"Imported {node.name}"
+    return node.name

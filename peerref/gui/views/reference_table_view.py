@@ -1,0 +1,197 @@
+"""The reference table widget: sortable, resizable, choosable columns; rows drag out as ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QPoint,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
+
+from peerref.core.model import ReferenceId
+from peerref.gui.models.reference_table import Column, ReferenceTableModel
+
+_DEFAULT_WIDTHS = {
+    Column.AUTHORS: 160,
+    Column.YEAR: 56,
+    Column.TITLE: 320,
+    Column.SOURCE: 180,
+    Column.TYPE: 110,
+    Column.ADDED: 96,
+}
+
+
+class ReferenceTableView(QTableView):
+    """Shows a :class:`ReferenceTableModel`; never asks for rows it does not paint.
+
+    Rows have one fixed height and columns are sized by hand (never to contents), so the
+    view only requests the rows on screen and the model loads only their page.
+    """
+
+    paste_requested = Signal()
+    """Ctrl+V in the table: the window imports what is on the clipboard."""
+    edit_requested = Signal()
+    """Enter on a row: the window moves the focus to the detail panel."""
+    selection_changed_ids = Signal(list)
+    """The selected reference ids changed (in row order)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("referenceTable")
+        self.setAccessibleName("References")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setCornerButtonEnabled(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        vertical = self.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._show_header_menu)
+        header.setToolTip("Click to sort; right-click to choose columns")
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        super().setModel(model)
+        if model is None:
+            return
+        header = self.horizontalHeader()
+        for column, width in _DEFAULT_WIDTHS.items():
+            header.resizeSection(column, width)
+        # Type is there when wanted (header menu); most people sort and scan by the others.
+        header.setSectionHidden(Column.TYPE, True)
+        # The title takes whatever room the other columns leave.
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        if isinstance(model, ReferenceTableModel):
+            header.setSortIndicator(model.sort_column, model.sort_order)
+        selection = self.selectionModel()
+        selection.selectionChanged.connect(self._emit_selection)
+        model.modelReset.connect(self._emit_selection_now)
+        model.rowsRemoved.connect(self._emit_selection_now)
+
+    def reference_model(self) -> ReferenceTableModel:
+        model = self.model()
+        assert isinstance(model, ReferenceTableModel)
+        return model
+
+    # --- selection ----------------------------------------------------------------------
+
+    def selected_ids(self) -> list[ReferenceId]:
+        selection = self.selectionModel()
+        if selection is None:
+            return []
+        return self.reference_model().ids_for_indexes(selection.selectedRows())
+
+    def current_id(self) -> ReferenceId | None:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        return self.reference_model().reference_id(index.row())
+
+    def select_ids(self, ids: Sequence[ReferenceId], *, scroll: bool = True) -> None:
+        """Select the rows listing ``ids`` (those the listing shows) and scroll to the first."""
+        model = self.reference_model()
+        rows = sorted(row for ref_id in ids if (row := model.row_of(ref_id)) is not None)
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(model.index(row, 0), model.index(row, model.columnCount() - 1))
+        flags = (
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.selectionModel().select(selection, flags)
+        if rows:
+            first = model.index(rows[0], self._first_visible_column())
+            self.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            if scroll:
+                self.scrollTo(first)
+
+    def _first_visible_column(self) -> int:
+        header = self.horizontalHeader()
+        for visual in range(header.count()):
+            logical = header.logicalIndex(visual)
+            if not header.isSectionHidden(logical):
+                return logical
+        return 0
+
+    def _emit_selection(self, *_args: object) -> None:
+        self.selection_changed_ids.emit(self.selected_ids())
+
+    def _emit_selection_now(self, *_args: object) -> None:
+        self._emit_selection()
+
+    # --- columns ------------------------------------------------------------------------
+
+    def column_actions(self) -> list[QAction]:
+        """Checkable actions showing or hiding each column (header menu and View menu)."""
+        header = self.horizontalHeader()
+        visible = [c for c in Column if not header.isSectionHidden(c)]
+        actions = []
+        for column in Column:
+            action = QAction(column.label, self)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            # The last visible column cannot be hidden: an empty table helps nobody.
+            action.setEnabled(not (len(visible) == 1 and column in visible))
+            action.toggled.connect(lambda shown, c=column: self.set_column_visible(c, shown))
+            actions.append(action)
+        return actions
+
+    def set_column_visible(self, column: Column, visible: bool) -> None:
+        header = self.horizontalHeader()
+        header.setSectionHidden(column, not visible)
+        if visible and header.sectionSize(column) < 30:
+            header.resizeSection(column, _DEFAULT_WIDTHS[column])
+
+    def _show_header_menu(self, position: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setAccessibleName("Columns")
+        for action in self.column_actions():
+            menu.addAction(action)
+        menu.exec(self.horizontalHeader().mapToGlobal(position))
+
+    def header_state(self) -> QByteArray:
+        return self.horizontalHeader().saveState()
+
+    def restore_header_state(self, state: QByteArray) -> bool:
+        restored = self.horizontalHeader().restoreState(state)
+        if restored:
+            model = self.reference_model()
+            header = self.horizontalHeader()
+            model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        return restored
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_requested.emit()
+            event.accept()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.edit_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)

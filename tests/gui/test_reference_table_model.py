@@ -1,0 +1,242 @@
+"""The reference table model on its own (no window): paging, sorting, refresh, display."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QIcon, QPalette
+from pytestqt.qtbot import QtBot
+
+from peerref.core.model import (
+    AbstractSection,
+    Creator,
+    PartialDate,
+    Reference,
+    ReferenceId,
+    ReferenceType,
+)
+from peerref.gui.clipboard import reference_ids_from_mime
+from peerref.gui.models.reference_table import (
+    Column,
+    Listing,
+    ReferenceTableModel,
+    untitled_label,
+)
+from peerref.gui.models.roles import Role
+from peerref.library import Library, SortKey
+
+TITLES = (
+    "Peer workers on acute mental health wards",
+    "Loneliness among carers of people with dementia",
+    "Trust and disclosure in online recovery forums",
+    "Budget cuts and adult safeguarding practice",
+    "Open dialogue in a community mental health team",
+)
+FAMILIES = ("Okafor", "Lindqvist", "Ó Rourke", "Brennan", "Mensah")
+
+
+def make_reference(i: int) -> Reference:
+    return Reference(
+        type=ReferenceType.ARTICLE_JOURNAL,
+        title=f"{TITLES[i % len(TITLES)]} ({i})",
+        creators=(Creator(family=FAMILIES[i % len(FAMILIES)], given="Ada"),),
+        container_title="Mental Health Review Journal",
+        issued=PartialDate(2000 + i % 20),
+    )
+
+
+UNTITLED = Reference(
+    title="",
+    creators=(Creator(family="Raman", given="Priya"),),
+    abstract=(
+        AbstractSection(
+            "Purpose",
+            "This paper asks how night staff on secure wards talk about restraint "
+            "when nobody from management is listening to them",
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    with Library.open(tmp_path / "library.sqlite", daily_backup=False) as opened:
+        yield opened
+
+
+def fill(library: Library, count: int) -> list[ReferenceId]:
+    return sorted(library.add([make_reference(i) for i in range(count)]).added)
+
+
+def test_model_passes_qt_model_tester(library: Library, qtmodeltester, qapp) -> None:
+    fill(library, 12)
+    library.add([UNTITLED])
+    model = ReferenceTableModel(library, page_size=5)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_rows_are_loaded_a_page_at_a_time_and_the_cache_is_bounded(library: Library) -> None:
+    fill(library, 100)
+    model = ReferenceTableModel(library, page_size=10, cache_limit=30)
+    assert model.rowCount() == 100
+    assert model.cached_row_count == 0
+
+    model.data(model.index(0, Column.TITLE))
+    assert model.summaries_loaded == 10
+    model.data(model.index(9, Column.AUTHORS))
+    assert model.summaries_loaded == 10  # same page: no new read
+
+    for row in range(100):
+        model.data(model.index(row, Column.TITLE))
+    assert model.summaries_loaded == 100
+    assert model.cached_row_count <= 30
+
+
+def test_sorting_asks_the_store_and_keeps_the_selection_on_the_same_reference(
+    library: Library, qtbot: QtBot
+) -> None:
+    fill(library, 15)
+    model = ReferenceTableModel(library)
+    watched = model.index(3, 0)
+    persistent = QPersistentModelIndex(watched)
+    watched_id = model.reference_id(3)
+
+    with qtbot.waitSignal(model.layoutChanged):
+        model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+
+    assert model.reference_ids() == library.search_ids(sort=SortKey.TITLE)
+    assert model.reference_id(persistent.row()) == watched_id
+    titles = [model.data(model.index(r, Column.TITLE)) for r in range(model.rowCount())]
+    assert titles == sorted(titles, key=str.casefold)
+
+    model.sort(Column.YEAR, Qt.SortOrder.DescendingOrder)
+    assert model.reference_ids() == library.search_ids(sort=SortKey.YEAR, descending=True)
+
+
+def test_display_roles_for_an_ordinary_row(library: Library) -> None:
+    (ref_id,) = library.add([make_reference(2)]).added
+    model = ReferenceTableModel(library)
+    row = model.row_of(ref_id)
+    assert row == 0
+
+    def cell(column: Column, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        return model.data(model.index(0, column), role)
+
+    assert cell(Column.TITLE) == "Trust and disclosure in online recovery forums (2)"
+    assert "Ó Rourke" in str(cell(Column.AUTHORS))
+    assert cell(Column.YEAR) == "2002"
+    assert cell(Column.SOURCE) == "Mental Health Review Journal"
+    assert cell(Column.TYPE) == "Journal article"
+    assert cell(Column.YEAR, Role.SORT) == 2002
+    assert cell(Column.TITLE, Role.REFERENCE_ID) == ref_id
+    assert cell(Column.TITLE, Qt.ItemDataRole.FontRole) is None
+    assert cell(Column.TITLE, Qt.ItemDataRole.DecorationRole) is None
+    assert model.headerData(Column.ADDED, Qt.Orientation.Horizontal) == "Added"
+
+
+def test_untitled_rows_show_the_abstract_in_grey_italics_with_a_marker(library: Library) -> None:
+    library.add([UNTITLED])
+    model = ReferenceTableModel(library)
+    index = model.index(0, Column.TITLE)
+
+    text = model.data(index)
+    assert text.startswith("[untitled] Purpose: This paper asks how night staff")
+    assert text.endswith("…")
+    font = model.data(index, Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont) and font.italic()
+    brush = model.data(index, Qt.ItemDataRole.ForegroundRole)
+    placeholder = QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+    assert brush.color() == placeholder
+    icon = model.data(index, Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and not icon.isNull()
+    assert model.data(index, Role.INCOMPLETE) is True
+    assert "Incomplete" in model.data(index, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_untitled_label_keeps_the_first_words() -> None:
+    assert untitled_label("") == "[untitled]"
+    words = " ".join(f"w{i}" for i in range(30))
+    assert untitled_label(words) == "[untitled] " + " ".join(f"w{i}" for i in range(12)) + "…"
+
+
+def test_listing_filters_through_the_store(library: Library, qtbot: QtBot) -> None:
+    fill(library, 10)
+    model = ReferenceTableModel(library)
+    with qtbot.waitSignal(model.modelReset):
+        model.set_query("loneliness")
+    assert model.rowCount() == 2
+    assert all("Loneliness" in model.data(model.index(r, Column.TITLE)) for r in range(2))
+    model.set_listing(Listing(trash=True))
+    assert model.rowCount() == 0
+
+
+def test_new_references_arrive_as_inserted_rows(library: Library, qtbot: QtBot) -> None:
+    fill(library, 5)
+    model = ReferenceTableModel(library)
+    model.sort(Column.ADDED, Qt.SortOrder.AscendingOrder)
+    changes = library.add([make_reference(7), make_reference(8)])
+
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.apply_changes(changes)
+
+    assert inserted.args[1:] == [5, 6]
+    assert model.rowCount() == 7
+    assert set(model.reference_ids()[5:]) == set(changes.added)
+
+
+def test_trashed_references_leave_as_removed_rows(library: Library, qtbot: QtBot) -> None:
+    ids = fill(library, 6)
+    model = ReferenceTableModel(library)
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _parent, first, last: removed.append((first, last)))
+    changes = library.trash(ids[1:3])
+
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.apply_changes(changes)
+
+    assert sum(last - first + 1 for first, last in removed) == 2
+    assert model.rowCount() == 4
+    assert model.row_of(ids[1]) is None and model.row_of(ids[2]) is None
+
+
+def test_an_edit_emits_data_changed_with_explicit_roles(library: Library, qtbot: QtBot) -> None:
+    ids = fill(library, 3)
+    model = ReferenceTableModel(library)
+    model.data(model.index(model.row_of(ids[0]), Column.TITLE))  # cached before the edit
+    reference = library.get(ids[0])
+    changes = library.update(reference.with_changes(title="Renamed for the test"))
+
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model.apply_changes(changes)
+
+    top_left, _bottom_right, roles = changed.args
+    assert top_left.row() == model.row_of(ids[0])
+    assert Qt.ItemDataRole.DisplayRole in roles
+    assert model.data(model.index(top_left.row(), Column.TITLE)) == "Renamed for the test"
+
+
+def test_an_edit_that_moves_a_row_keeps_it_selected_by_id(library: Library) -> None:
+    ids = fill(library, 5)
+    model = ReferenceTableModel(library)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    row = model.row_of(ids[0])
+    assert row is not None
+    persistent = QPersistentModelIndex(model.index(row, 0))
+    reference = library.get(ids[0])
+    model.apply_changes(library.update(reference.with_changes(title="Zzz last of all")))
+
+    assert model.row_of(ids[0]) == model.rowCount() - 1
+    assert persistent.row() == model.rowCount() - 1
+
+
+def test_dragged_rows_carry_their_ids(library: Library) -> None:
+    ids = fill(library, 4)
+    model = ReferenceTableModel(library)
+    indexes = [model.index(model.row_of(i), c) for i in ids[:2] for c in (0, 2)]
+    mime = model.mimeData(indexes)
+    assert sorted(reference_ids_from_mime(mime)) == ids[:2]
+    assert model.flags(indexes[0]) & Qt.ItemFlag.ItemIsDragEnabled
+    assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
