@@ -154,7 +154,7 @@ def _word_end(text: str, start: int) -> int:
 
 def _plain(value: str, negated: bool) -> Term | None:
     """A plain word; stray quotes are dropped since they carry no meaning here."""
-    cleaned = value.replace('"', " ").strip()
+    cleaned = " ".join(value.replace('"', " ").split())
     if not cleaned:
         return None
     return Word(cleaned, negated)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from peerref.core.query import (
@@ -74,6 +74,7 @@ def test_canonical_text_parses_back_to_the_same_query() -> None:
 
 
 @given(st.text())
+@example('"0\r0')  # an unclosed quote around a carriage return once gave an unstable text
 def test_any_text_parses_and_its_canonical_text_is_stable(text: str) -> None:
     canonical = query_to_text(parse_query(text))
     assert query_to_text(parse_query(canonical)) == canonical
