@@ -123,10 +123,17 @@ _LINE_KINDS: dict[str, _Kind] = {
 }
 _DETAIL_LABELS = frozenset({"type", "issn", "eissn", "isbn", "eisbn", "doi"})
 _DIGITS = frozenset("0123456789")
+# No line longer than this is in ``_LINE_KINDS``: longer lines skip the look-up (and hashing).
+_LONGEST_KIND = max(map(len, _LINE_KINDS))
+_NO_DATE = PartialDate()
+_KEYWORD_ENDINGS = (".", *_ELLIPSES)
 
-# Local aliases: the line loop compares states by identity many times per entry.
+# Local aliases: the line loop compares states and kinds by identity many times per entry.
 _OUTSIDE, _DATE, _AUTHORS, _PREVIEW = _State.OUTSIDE, _State.DATE, _State.AUTHORS, _State.PREVIEW
 _ABSTRACT, _DETAILS, _KEYWORDS = _State.ABSTRACT, _State.DETAILS, _State.KEYWORDS
+_CONTENT_TYPE_LINE, _HEADING_LINE = _Kind.CONTENT_TYPE, _Kind.HEADING
+_ABSTRACT_LINE, _DETAILS_LINE, _KEYWORDS_LINE = _Kind.ABSTRACT, _Kind.DETAILS, _Kind.KEYWORDS
+_CHROME_LINE, _BADGE_LINE = _Kind.PAGE_CHROME, _Kind.BADGE
 
 
 def clean_line(line: str) -> str:
@@ -175,7 +182,7 @@ class _Draft:
     first_line: int
     content_type: str
     last_line: int = 0
-    issued: PartialDate = field(default_factory=PartialDate)
+    issued: PartialDate = _NO_DATE
     creators: tuple[Creator, ...] = ()
     authors_truncated: bool = False
     saw_preview: bool = False
@@ -195,18 +202,22 @@ def _looks_like_name(name: str) -> bool:
     words = name.split(" ")
     if len(words) > _MAX_NAME_WORDS:
         return False
-    return all(not w[0].islower() or w.casefold() in _NAME_LOWER_WORDS for w in words if w)
+    for word in words:  # a loop, not all(): this runs for every name on the page
+        if word and word[0].islower() and word.casefold() not in _NAME_LOWER_WORDS:
+            return False
+    return True
 
 
 def _needs_cleaning(text: str) -> bool:
     """Whether a line holds runs of spaces, tabs or non-breaking spaces (cheap for ASCII)."""
     if "  " in text or "\t" in text:
         return True
-    return not text.isascii() and any(space in text for space in _ODD_SPACES)
+    return not text.isascii() and _ODD_SPACE.search(text) is not None
 
 
 # Spaces other than " " that pages put inside text: no-break, narrow no-break, thin, em…
 _ODD_SPACES = ("\xa0", "\u202f", "\u2009", "\u2007", "\u2002", "\u2003", "\u3000")
+_ODD_SPACE = re.compile("[" + "".join(_ODD_SPACES) + "]")
 
 
 def _is_metric(text: str) -> bool:
@@ -228,7 +239,8 @@ class _Memo:
 
     def __init__(self) -> None:
         self.authors: dict[str, tuple[tuple[Creator, ...], bool] | None] = {}
-        self.people: dict[str, Creator] = {}
+        # A name as written -> its creator, or None when it does not look like a name.
+        self.people: dict[str, Creator | None] = {}
         self.dates: dict[str, PartialDate | None] = {}
         self.containers: dict[str, tuple[str, str, str, str, str]] = {}
         self.issns: dict[str, tuple[str, bool]] = {}
@@ -247,20 +259,31 @@ class _Memo:
         if not text.endswith(_ELLIPSES) or text.endswith("et al..."):
             stripped, truncated = names.strip_truncation(text)
             parts = names.split_names(stripped)
-            if parts and all(_looks_like_name(part) for part in parts):
-                result = (tuple(self.person(part) for part in parts), truncated)
+            if parts:
+                creators: list[Creator] = []
+                for part in parts:
+                    creator = self.person(part)
+                    if creator is None:
+                        break
+                    creators.append(creator)
+                else:
+                    result = (tuple(creators), truncated)
         self.authors[line] = result
         return result
 
-    def person(self, name: str) -> Creator:
-        if name not in self.people:
-            self.people[name] = names.parse_name(name)
-        return self.people[name]
+    def person(self, name: str) -> Creator | None:
+        """The creator a name stands for; None when the text does not look like a name."""
+        if name in self.people:
+            return self.people[name]
+        creator = names.parse_name(name) if _looks_like_name(name) else None
+        self.people[name] = creator
+        return creator
 
     def date(self, text: str) -> PartialDate | None:
-        if text not in self.dates:
-            self.dates[text] = dates.parse_date(text)
-        return self.dates[text]
+        if text in self.dates:
+            return self.dates[text]
+        parsed = self.dates[text] = dates.parse_date(text)
+        return parsed
 
     def container(self, line: str) -> tuple[str, str, str, str, str]:
         if line not in self.containers:
@@ -309,29 +332,29 @@ class EmeraldReader:
         draft = _Draft(first_line=0, content_type="")  # replaced when the first entry starts
         state = _OUTSIDE
         line_kinds = _LINE_KINDS.get
+        longest_kind = _LONGEST_KIND
+        odd_space = _ODD_SPACE.search
+        finish = self._finish
 
-        for index, line in enumerate(lines):
+        for number, line in enumerate(lines, 1):
             text_line = line.strip()
             if not text_line:
                 continue
-            number = index + 1
-            kind = line_kinds(text_line)
-            if kind is None and _needs_cleaning(text_line):
+            # Most lines are prose: only a short line can be a label, and only a line with
+            # odd spacing needs cleaning (``_needs_cleaning``, inlined for the hot loop).
+            kind = line_kinds(text_line) if len(text_line) <= longest_kind else None
+            if kind is None and (
+                "  " in text_line
+                or "\t" in text_line
+                or (not text_line.isascii() and odd_space(text_line) is not None)
+            ):
                 text_line = clean_line(text_line)
-                kind = line_kinds(text_line)
-            if kind is _Kind.CONTENT_TYPE:
-                if _date_follows(lines, index):
-                    if draft.first_line:
-                        entries.append(self._finish(draft, lines, memo))
-                    draft = _Draft(first_line=number, content_type=text_line, last_line=number)
-                    state = _DATE
-                    continue
-                kind = None
-            elif kind is None:
+                kind = line_kinds(text_line) if len(text_line) <= longest_kind else None
+            if kind is None:
                 if text_line.startswith(DATE_LABEL):
                     if state is not _DATE:
                         if draft.first_line:
-                            entries.append(self._finish(draft, lines, memo))
+                            entries.append(finish(draft, lines, memo))
                         draft = _Draft(first_line=number, content_type="", last_line=number)
                         draft.warn("no content type line before the publication date", number)
                     self._take_date(draft, memo, text_line, number)
@@ -343,9 +366,45 @@ class EmeraldReader:
                     if _RESULT_COUNTER.fullmatch(clean_line(text_line)):
                         state = _OUTSIDE
                         continue
-            elif kind is _Kind.BADGE:
+                # Fast paths for the states most lines are read in; each does exactly what
+                # the general dispatch below does for a line of no particular kind.
+                if state is _ABSTRACT:  # a paragraph of the abstract
+                    if draft.sections:
+                        draft.sections[-1][1].append(text_line)
+                    else:
+                        draft.sections.append(("", [text_line]))
+                    draft.last_line = number
+                    continue
+                if state is _KEYWORDS:
+                    if len(text_line) <= _MAX_KEYWORD_LENGTH and not text_line.endswith(
+                        _KEYWORD_ENDINGS
+                    ):
+                        draft.keywords.append(clean_line(text_line))
+                        draft.last_line = number
+                    else:
+                        skipped.add(number)
+                    continue
+                if state is _DETAILS:
+                    if self._take_detail(draft, text_line):
+                        draft.last_line = number
+                    else:
+                        skipped.add(number)
+                    continue
+            elif kind is _HEADING_LINE and state is _ABSTRACT:
+                draft.sections.append((text_line.removesuffix(":"), []))
+                draft.last_line = number
                 continue
-            elif kind is _Kind.PAGE_CHROME:
+            elif kind is _CONTENT_TYPE_LINE:
+                if _date_follows(lines, number - 1):
+                    if draft.first_line:
+                        entries.append(finish(draft, lines, memo))
+                    draft = _Draft(first_line=number, content_type=text_line, last_line=number)
+                    state = _DATE
+                    continue
+                kind = None
+            elif kind is _BADGE_LINE:
+                continue
+            elif kind is _CHROME_LINE:
                 state = _OUTSIDE
                 continue
 
@@ -362,18 +421,18 @@ class EmeraldReader:
                 draft.warn("no authors in the copied text", number)
                 state = _PREVIEW
             # Section labels move the entry on.
-            if kind is _Kind.ABSTRACT and (state is _PREVIEW or state is _ABSTRACT):
+            if kind is _ABSTRACT_LINE and (state is _PREVIEW or state is _ABSTRACT):
                 draft.saw_abstract = True
                 draft.last_line = number
                 state = _ABSTRACT
-            elif kind is _Kind.DETAILS:
+            elif kind is _DETAILS_LINE:
                 draft.last_line = number
                 state = _DETAILS
-            elif kind is _Kind.KEYWORDS:
+            elif kind is _KEYWORDS_LINE:
                 draft.last_line = number
                 state = _KEYWORDS
             elif state is _ABSTRACT:
-                if kind is _Kind.HEADING:
+                if kind is _HEADING_LINE:
                     draft.sections.append((text_line.removesuffix(":"), []))
                 elif draft.sections:
                     draft.sections[-1][1].append(text_line)
@@ -381,7 +440,7 @@ class EmeraldReader:
                     draft.sections.append(("", [text_line]))
                 draft.last_line = number
             elif state is _PREVIEW:
-                if kind is _Kind.HEADING:  # the "Abstract" label was not copied
+                if kind is _HEADING_LINE:  # the "Abstract" label was not copied
                     draft.saw_abstract = True
                     draft.sections.append((text_line.removesuffix(":"), []))
                     state = _ABSTRACT
@@ -393,9 +452,7 @@ class EmeraldReader:
                     draft.last_line = number
                 else:
                     skipped.add(number)
-            elif len(text_line) <= _MAX_KEYWORD_LENGTH and not text_line.endswith(
-                (".", *_ELLIPSES)
-            ):
+            elif len(text_line) <= _MAX_KEYWORD_LENGTH and not text_line.endswith(_KEYWORD_ENDINGS):
                 draft.keywords.append(clean_line(text_line))
                 draft.last_line = number
             else:
@@ -430,11 +487,13 @@ class EmeraldReader:
     def _take_detail(draft: _Draft, line: str) -> bool:
         """Read a line of the Details block; False when it is not one Emerald writes."""
         label, colon, value = line.partition(":")
-        key = label.strip().casefold()
-        if colon and key in _DETAIL_LABELS:
-            draft.labels.setdefault(key, value.strip())
-            return True
-        if line.casefold().startswith(("https://doi.org/", "doi.org/")):
+        if colon:
+            key = label.strip().casefold()
+            if key in _DETAIL_LABELS:
+                draft.labels.setdefault(key, value.strip())
+                return True
+        # Case folding works letter by letter, so folding the first 16 letters is enough.
+        if line[:16].casefold().startswith(("https://doi.org/", "doi.org/")):
             draft.labels.setdefault("doi", line)
             return True
         if not draft.container_line:
@@ -445,17 +504,18 @@ class EmeraldReader:
     def _finish(self, draft: _Draft, lines: list[str], memo: _Memo) -> ParsedEntry:
         """Turn a draft into a reference with its raw text and warnings."""
         first_line = draft.first_line
+        content_type = draft.content_type
         warnings = [Diagnostic(NO_TITLE_WARNING, first_line), *draft.warnings]
         extra: dict[str, str] = {}
-        if draft.content_type:
-            extra["emerald-content-type"] = draft.content_type
-        ref_type = CONTENT_TYPES.get(draft.content_type, ReferenceType.ARTICLE_JOURNAL)
+        if content_type:
+            extra["emerald-content-type"] = content_type
+        ref_type = CONTENT_TYPES.get(content_type, ReferenceType.ARTICLE_JOURNAL)
         labels = draft.labels
-        emerald_type = clean_line(labels.get("type", ""))
+        emerald_type = clean_line(labels["type"]) if "type" in labels else ""
         if emerald_type:
             extra["emerald-type"] = emerald_type
-        if draft.content_type == "Book part" and emerald_type.casefold() == "book":
-            ref_type = ReferenceType.CHAPTER
+            if content_type == "Book part" and emerald_type.casefold() == "book":
+                ref_type = ReferenceType.CHAPTER
 
         container, volume, issue, page, status = memo.container(draft.container_line)
 
@@ -483,9 +543,11 @@ class EmeraldReader:
         doi = ids.normalise_doi(labels["doi"]) if "doi" in labels else ""
 
         sections = tuple(
-            AbstractSection(heading, "\n".join(paragraphs))
-            for heading, paragraphs in draft.sections
-            if paragraphs
+            [
+                AbstractSection(heading, "\n".join(paragraphs))
+                for heading, paragraphs in draft.sections
+                if paragraphs
+            ]
         )
         if draft.saw_preview and not draft.saw_abstract:
             warnings.append(
@@ -495,7 +557,7 @@ class EmeraldReader:
                     Severity.INFO,
                 )
             )
-        truncated: frozenset[str] = frozenset()
+        truncated = _NOT_TRUNCATED
         if draft.authors_truncated:
             truncated = _AUTHOR_TRUNCATED
             warnings.append(Diagnostic(TRUNCATED_AUTHORS_WARNING, first_line))
@@ -529,6 +591,7 @@ class EmeraldReader:
 
 
 _AUTHOR_TRUNCATED = frozenset({"author"})
+_NOT_TRUNCATED: frozenset[str] = frozenset()  # shared: a new empty set per entry costs GC time
 _SNIFF_ENTRY = re.compile(
     r"(?:^|\n)[^\S\n]*(?:"
     + "|".join(re.escape(t) for t in CONTENT_TYPES)
