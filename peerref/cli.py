@@ -266,9 +266,9 @@ def cmd_cite(
     refs = library.get_many(_existing(library, args.ids))
     style = StyleCatalogue().load(_style_name(args.style))
     if args.in_text:
-        # The whole library is the context, so "2012b" matches the full bibliography.
-        context = library.get_many(library.search_ids(""))
-        cited = render_citation(refs, style, context=context)
+        # The cited references are the document: "2012a" only when both papers are cited,
+        # the same as in the bibliography printed for the same ids.
+        cited = render_citation(refs, style, context=refs)
         text = {"text": cited.text, "html": cited.html, "rtf": cited.rtf}[args.format]
         warnings = cited.warnings
     else:

@@ -275,3 +275,26 @@ def test_export_formatted_bibliography(cli: Cli, csl_file: Path, tmp_path: Path)
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "Repper" in page and "Mahon" in page
+
+
+def test_in_text_and_bibliography_disambiguate_the_same_way(cli: Cli) -> None:
+    pair = [
+        {
+            "type": "article-journal",
+            "title": title,
+            "author": [
+                {"family": "Repper", "given": "Julie"},
+                {"family": "Watson", "given": "Emma"},
+            ],
+            "issued": {"date-parts": [[2012, 6, 15]]},
+            "container-title": "The Journal of Mental Health Training, Education and Practice",
+        }
+        for title in ("Employing peer workers", "What peer workers do")
+    ]
+    cli("import", "-", stdin=json.dumps(pair))
+    first, second = sorted(i["id"] for i in json.loads(cli("list", "--json")[1]))
+    assert cli("cite", str(first), "--in-text")[1].strip() == "(Repper & Watson, 2012)"
+    both = cli("cite", str(first), str(second), "--in-text")[1].strip()
+    assert both == "(Repper & Watson, 2012a; Repper & Watson, 2012b)"
+    bibliography = cli("cite", str(first), str(second))[1]
+    assert "(2012a)" in bibliography and "(2012b)" in bibliography
