@@ -170,6 +170,11 @@ class AbstractSection:
     text: str
 
 
+# ``extra`` keys with this prefix are PeerRef's own bookkeeping (for example the record of a
+# completion from Crossref), not bibliographic data: exports to other programs leave them out.
+INTERNAL_EXTRA_PREFIX = "peerref:"
+
+
 # The separator between sections in the flat text form of a structured abstract.
 ABSTRACT_SECTION_BREAK = "\n\n"
 

@@ -40,6 +40,7 @@ from peerref.core.ids import (
     normalise_issn,
 )
 from peerref.core.model import (
+    INTERNAL_EXTRA_PREFIX,
     Creator,
     CreatorRole,
     PartialDate,
@@ -690,7 +691,7 @@ def reference_to_ris_record(ref: Reference) -> dict[str, Any]:
     for key, value in ref.extra.items():
         if key == "note":
             notes.append(value)
-        elif not key.startswith("ris:"):
+        elif not key.startswith(("ris:", INTERNAL_EXTRA_PREFIX)):
             notes.append(f"{key}: {value}")
     if notes:
         record["notes"] = notes

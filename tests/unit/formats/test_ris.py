@@ -217,3 +217,16 @@ def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, 
             reader.read(text)
         except FormatError:
             pass
+
+
+def test_internal_bookkeeping_is_not_exported_as_a_note() -> None:
+    from peerref.core.model import Reference
+    from peerref.formats.registry import writer_named
+
+    ref = Reference(
+        title="Peer work",
+        extra={"peerref:completed-from-crossref": "2026-11-23 10.1108/x", "note": "Keep"},
+    )
+    text = writer_named("ris").write([ref])
+    assert "peerref:" not in text
+    assert "N1  - Keep" in text
