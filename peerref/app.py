@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING
 from peerref import __version__
 from peerref import settings as settings_store
 from peerref.core.errors import LibraryFileError, PeerRefError
-from peerref.library import Library
 from peerref.lockfile import LibraryInUseError, LibraryLock
 from peerref.paths import AppPaths
 
@@ -164,8 +163,11 @@ def _run_window(
 ) -> int:
     from PySide6.QtCore import QThreadPool, QTimer
 
+    # Imported only by the launch that keeps running: a launch that hands its files over
+    # exits before paying for the storage layer and the window's modules.
     from peerref.gui.main_window import MainWindow
     from peerref.gui.single_instance import FileOpenFilter, IncomingFiles, InstanceServer
+    from peerref.library import Library
 
     server = InstanceServer(name, app, accept_quit=os.environ.get(TEST_HOOKS_ENV) == "1")
     server.listen()
@@ -186,7 +188,7 @@ def _run_window(
             server.quit_requested.connect(lambda: _quit(app, window))
             window.show()
             incoming.attach(window, window.importer.import_files)
-            incoming.add(files)
+            incoming.add(files, bring_forward=False)
             QTimer.singleShot(0, lambda: log.info("window ready on %s", library.path))
             code = app.exec()
             QThreadPool.globalInstance().waitForDone()

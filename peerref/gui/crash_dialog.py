@@ -196,7 +196,6 @@ class CrashReporter(QObject):
             dialog.finished.connect(self._on_dialog_closed)
             self.dialog = dialog
             dialog.show()
-            dialog.raise_()
         self.error_reported.emit(details)
 
     @Slot()

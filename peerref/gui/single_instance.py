@@ -232,11 +232,14 @@ class IncomingFiles(QObject):
         if self._pending:
             self._timer.start()
 
-    @Slot(list)
-    def add(self, paths: Sequence[Path]) -> None:
-        """Queue files; an empty list from a later launch still brings the window forward."""
+    def add(self, paths: Sequence[Path], *, bring_forward: bool = True) -> None:
+        """Queue files; an empty list from a later launch still brings the window forward.
+
+        ``bring_forward=False`` for the files named on PeerRef's own command line: its
+        window is new and in front already.
+        """
         self._pending.extend(Path(p) for p in paths)
-        self._bring_forward = True
+        self._bring_forward = self._bring_forward or bring_forward
         if self._window is not None:
             self._timer.start()
 
