@@ -8,9 +8,10 @@ All formatting comes from the CSL style via citeproc-py. This module only adapts
 * disambiguation: citeproc-py does not assign year suffixes, so when a style asks for
   them the equal citations are found here and "a", "b" passed in as the CSL
   ``year-suffix`` variable, which the style itself places;
-* output: HTML and plain text come from two separate citeproc-py passes (so plain text
-  never contains markup), RTF is derived from the HTML markup, and leftovers of
-  missing data (empty brackets, ", .") are tidied.
+* output: one citeproc-py pass through our own formatter (``markup``) gives each entry
+  as a small tree of formatted runs, written out as HTML and, separately, as plain text
+  (so plain text never contains markup); RTF is derived from the HTML markup, and
+  leftovers of missing data (empty brackets, ", .") are tidied.
 
 Missing data is reported per reference as :class:`ReferenceWarning` so a window can
 say why an entry looks thin.
@@ -30,9 +31,11 @@ from typing import Any
 from citeproc import NAMES as CITEPROC_NAMES
 from citeproc import NUMBERS as CITEPROC_NUMBERS
 from citeproc import VARIABLES as CITEPROC_VARIABLES
-from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+from citeproc import Citation, CitationItem, CitationStylesBibliography
 from citeproc.source.json import CiteProcJSON
 
+from peerref.citations import markup
+from peerref.citations.engine import BoundCitationItem
 from peerref.citations.rtf import html_to_rtf_paragraph, html_to_rtf_text, rtf_document
 from peerref.citations.styles import CitationStyle, StyleInfo
 from peerref.core.csl import CslItem, reference_to_csl
@@ -278,45 +281,47 @@ def _missing_item(item: CitationItem) -> str:
 
 
 class _Run:
-    """One citeproc-py bibliography over a prepared set, for one output formatter."""
+    """One citeproc-py bibliography over a prepared set, sorted as the style says.
 
-    def __init__(
-        self,
-        style: CitationStyle,
-        source: CiteProcJSON,
-        keys: Sequence[str],
-        fmt: Any,
-        order: Sequence[str] = (),
-    ) -> None:
-        self.engine = CitationStylesBibliography(style.engine, source, fmt)
-        for key in keys:
-            self.engine.register(Citation([CitationItem(key)]))
-        if order:
-            # Sorting renders sort keys for every item; the order does not depend on the
-            # output format, so later runs reuse the first run's.
-            by_key = {item.key: item for item in self.engine.items}
-            self.engine.items = [by_key[key] for key in order]
-            self.engine.keys = list(order)
-        else:
-            self.engine.sort()
+    It renders through our ``markup`` formatter: each result is a small tree that
+    ``markup.to_html`` and ``markup.to_plain`` write out.
+    """
 
-    @property
-    def order(self) -> list[str]:
-        return list(self.engine.keys)
+    def __init__(self, style: CitationStyle, prepared: _Prepared) -> None:
+        self.source = _source(prepared)
+        self.engine = CitationStylesBibliography(style.engine, self.source, markup)
+        self.has_cited = False
+        for key in prepared.keys:
+            self.engine.register(Citation([self._item(key)]))
+        self.engine.sort()
 
-    def cite(self, keys: Sequence[str]) -> str:
-        citation = Citation([CitationItem(key) for key in keys])
+    def set_year_suffixes(self, suffixes: Mapping[str, str]) -> None:
+        """Give references their "a", "b" (the CSL ``year-suffix`` variable)."""
+        for key, suffix in suffixes.items():
+            self.source[key.lower()]["year_suffix"] = self.source.parse_string(suffix)
+
+    def _item(self, key: str) -> CitationItem:
+        return BoundCitationItem(key, self.source[key.lower()])
+
+    def cite(self, keys: Sequence[str]) -> Any:
+        """The citation as citeproc-py renders it: a string, or our formatter's tree."""
+        citation = Citation([self._item(key) for key in keys])
         self.engine.register(citation)
-        return str(self.engine.cite(citation, _missing_item))
+        self.has_cited = True
+        return self.engine.cite(citation, _missing_item)
 
-    def bibliography(self) -> list[tuple[str, str]]:
-        """(key, entry) in the style's order. Entries are rendered one by one because
-        citeproc-py silently drops entries that render to nothing, which would shift a
-        whole-list result out of step with the keys."""
+    def bibliography(self) -> list[tuple[str, Any]]:
+        """(key, entry) in the style's order; an entry that renders to nothing is "".
+
+        Entries are rendered one by one because citeproc-py silently drops entries that
+        render to nothing, which would shift a whole-list result out of step with the
+        keys. (Rendering the list in one call saves nothing: the cost is per entry.)
+        """
+        render = self.engine.style.render_bibliography
         entries = []
         for item in self.engine.items:
-            rendered = self.engine.style.render_bibliography([item])
-            entries.append((item.key, str(rendered[0]) if rendered else ""))
+            rendered = render([item])
+            entries.append((item.key, rendered[0] if rendered else ""))
         return entries
 
 
@@ -328,38 +333,35 @@ _UNESCAPED_KEYS = frozenset(
 )
 
 
-def _html_escaped(item: CslItem) -> CslItem:
-    """The item with its text made safe for HTML output.
+def _protected(item: CslItem) -> CslItem:
+    """The item with "&", "<" and ">" in its text marked as data (``markup.protect_data``).
 
-    citeproc-py's HTML formatter escapes the style's own terms but inserts variable
-    values as they are, so a title or organisation containing "&" or "<" would give
-    broken HTML. Numeric references are used because text-case may upper-case them.
+    The HTML written from the rendering escapes them as numeric references
+    ("&#38;"), and the style's own terms as named ones ("&amp;"), which is what
+    citeproc-py's HTML formatter gave for escaped data; plain text gets them back as
+    they were.
     """
-    escaped: CslItem = {}
+    protected: CslItem = {}
     for key, value in item.items():
         if key in _UNESCAPED_KEYS:
-            escaped[key] = value
+            protected[key] = value
         elif isinstance(value, str):
-            escaped[key] = _escape_html(value)
+            protected[key] = _protect(value)
         elif isinstance(value, list) and key in _NAME_KEYS:
-            escaped[key] = [{k: _escape_html(v) for k, v in name.items()} for name in value]
+            protected[key] = [{k: _protect(v) for k, v in name.items()} for name in value]
         else:
-            escaped[key] = value
-    return escaped
+            protected[key] = value
+    return protected
 
 
-def _escape_html(value: str) -> str:
+def _protect(value: str) -> str:
     if "&" in value or "<" in value or ">" in value:
-        return value.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+        return markup.protect_data(value)
     return value
 
 
-def _source(prepared: _Prepared, suffixes: Mapping[str, str], *, for_html: bool) -> CiteProcJSON:
-    items = [
-        {**item, "year-suffix": suffixes[item["id"]]} if item["id"] in suffixes else item
-        for item in prepared.items
-    ]
-    return CiteProcJSON([_html_escaped(item) for item in items] if for_html else items)
+def _source(prepared: _Prepared) -> CiteProcJSON:
+    return CiteProcJSON([_protected(item) for item in prepared.items])
 
 
 def _ambiguity_groups(prepared: _Prepared) -> list[list[int]]:
@@ -384,7 +386,25 @@ def _ambiguity_key(reference: Reference) -> tuple[str, str]:
     return lead.casefold(), date.casefold()
 
 
-def _year_suffixes(style: CitationStyle, prepared: _Prepared) -> dict[str, str]:
+def _sorted_run(style: CitationStyle, prepared: _Prepared, *, for_citation: bool) -> _Run:
+    """A run over the prepared references, in the style's order, year suffixes given.
+
+    The citations rendered to find equal ones count, for citeproc-py, as earlier cites
+    of the document ("subsequent", "ibid"); a citation for the user is therefore
+    rendered by a fresh run. A bibliography ignores earlier cites and reuses the run.
+    """
+    run = _Run(style, prepared)
+    suffixes = _year_suffixes(style, prepared, run)
+    if for_citation and run.has_cited:
+        run = _Run(style, prepared)
+    if suffixes:
+        run.set_year_suffixes(suffixes)
+        if style.sort_reads_year_suffix:
+            run.engine.sort()
+    return run
+
+
+def _year_suffixes(style: CitationStyle, prepared: _Prepared, run: _Run) -> dict[str, str]:
     """Year suffixes for references whose in-text citations would otherwise be equal.
 
     Letters follow the bibliography's order, as CSL prescribes. citeproc-py cannot add
@@ -396,14 +416,13 @@ def _year_suffixes(style: CitationStyle, prepared: _Prepared) -> dict[str, str]:
     candidates = _ambiguity_groups(prepared)
     if not candidates:
         return {}
-    run = _Run(style, CiteProcJSON(list(prepared.items)), prepared.keys, formatter.plain)
     order = {key: index for index, key in enumerate(run.engine.keys)}
     suffixes: dict[str, str] = {}
     for positions in candidates:
         by_text: dict[str, list[str]] = defaultdict(list)
         for position in positions:
             key = prepared.keys[position]
-            by_text[run.cite([key])].append(key)
+            by_text[markup.to_plain(run.cite([key]))].append(key)
         for keys in by_text.values():
             if len(keys) > 1:
                 for index, key in enumerate(sorted(keys, key=order.__getitem__)):
@@ -446,13 +465,7 @@ def render_bibliography(
     reference_of = dict(zip(prepared.keys, prepared.references, strict=True))
     with style.lock:
         try:
-            suffixes = _year_suffixes(style, prepared)
-            html_source = _source(prepared, suffixes, for_html=True)
-            text_source = _source(prepared, suffixes, for_html=False)
-            html_run = _Run(style, html_source, prepared.keys, formatter.html)
-            html_entries = html_run.bibliography()
-            text_run = _Run(style, text_source, prepared.keys, formatter.plain, html_run.order)
-            text_entries = dict(text_run.bibliography())
+            rendered = _sorted_run(style, prepared, for_citation=False).bibliography()
         except CitationError:
             raise
         except Exception as error:  # citeproc-py raises bare exceptions on odd input
@@ -461,13 +474,13 @@ def render_bibliography(
         FormattedEntry(
             reference_id=reference_of[key].id,
             position=position_of[key],
-            text=tidy(text_entries[key]),
-            html=tidy(html_entry),
+            text=tidy(text),
+            html=tidy(markup.to_html(entry)),
         )
-        for key, html_entry in html_entries
+        for key, entry in rendered
         # An entry the style renders as nothing (a reference with no data at all) is
         # left out; its warnings still say why.
-        if text_entries[key].strip()
+        if (text := markup.to_plain(entry)).strip()
     )
     hanging = style.hanging_indent
     return BibliographyResult(
@@ -527,13 +540,9 @@ def render_citation(
     cited = list(dict.fromkeys(key_of[_identity(reference)] for reference in references))
     with style.lock:
         try:
-            suffixes = _year_suffixes(style, prepared)
-            html_source = _source(prepared, suffixes, for_html=True)
-            text_source = _source(prepared, suffixes, for_html=False)
-            html_run = _Run(style, html_source, prepared.keys, formatter.html)
-            html_text = html_run.cite(cited)
-            text_run = _Run(style, text_source, prepared.keys, formatter.plain, html_run.order)
-            plain_text = text_run.cite(cited)
+            rendered = _sorted_run(style, prepared, for_citation=True).cite(cited)
+            html_text = markup.to_html(rendered)
+            plain_text = markup.to_plain(rendered)
         except CitationError:
             raise
         except Exception as error:  # citeproc-py raises bare exceptions on odd input

@@ -13,6 +13,7 @@ the composition root (app or CLI) makes one and passes it where it is needed.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from typing import BinaryIO
 from citeproc import CitationStylesStyle
 from lxml import etree
 
+from peerref.citations.engine import CachingStyleEngine
 from peerref.core.errors import CitationError
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
@@ -172,6 +174,32 @@ class CitationStyle:
             bibliography.get("hanging-indent") == "true"
             or bibliography.get("second-field-align") is not None
         )
+
+    @functools.cached_property
+    def sort_reads_year_suffix(self) -> bool:
+        """Whether the bibliography's sort keys can read ``year-suffix``.
+
+        Year suffixes are given after a first sort (their letters follow it); only
+        when a sort key reads them must the bibliography be sorted again.
+        """
+        root = self.engine.root
+        bibliography = root.bibliography
+        sort = bibliography.find("cs:sort", _NS) if bibliography is not None else None
+        if sort is None:
+            return False
+        macros = {macro.get("name"): macro for macro in root.findall("cs:macro", _NS)}
+        pending = [sort]
+        seen: set[str] = set()
+        while pending:
+            element = pending.pop()
+            for node in element.iter():
+                if "year-suffix" in (node.get("variable") or "").split():
+                    return True
+                name = node.get("macro")
+                if name and name not in seen and name in macros:
+                    seen.add(name)
+                    pending.append(macros[name])
+        return False
 
     @property
     def adds_year_suffix(self) -> bool:
@@ -367,7 +395,7 @@ class StyleCatalogue:
 
 def _parse_style(path: Path, locale: str) -> CitationStylesStyle:
     try:
-        engine = CitationStylesStyle(str(path), locale=locale, validate=False)
+        engine = CachingStyleEngine(path, locale)
     except ValueError as error:  # citeproc's way of saying "unknown locale/style"
         raise CitationError(f"Cannot use style {path.name}: {error}") from error
     except etree.XMLSyntaxError as error:
