@@ -50,13 +50,13 @@ from peerref.core.model import (
     abstract_from_text,
 )
 from peerref.core.names import CAPITAL_PARTICLES
-from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, line_number_at
-from peerref.formats.ris import (
+from peerref.formats._fields import (
     collapse_spaces,
     paragraphs_to_abstract_text,
     split_standard_numbers,
     standard_number_warnings,
 )
+from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, line_number_at
 
 NAME = "bibtex"
 LABEL = "BibTeX / BibLaTeX file"

@@ -50,6 +50,7 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
+from peerref.formats._pagetext import ODD_SPACE, SkippedLines, clean_line, split_page_lines
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
 
 # The content-type line that opens an entry, and the reference type it stands for.
@@ -136,45 +137,6 @@ _ABSTRACT_LINE, _DETAILS_LINE, _KEYWORDS_LINE = _Kind.ABSTRACT, _Kind.DETAILS, _
 _CHROME_LINE, _BADGE_LINE = _Kind.PAGE_CHROME, _Kind.BADGE
 
 
-def clean_line(line: str) -> str:
-    """One line with every kind of space (non-breaking ones too) collapsed and trimmed."""
-    return " ".join(line.split())
-
-
-def split_page_lines(text: str) -> list[str]:
-    """Lines of the page without their line ends; "\\r\\n" and "\\n" both end a line.
-
-    Splitting only on "\\n" keeps line numbers equal to ``base.line_number_at``.
-    """
-    if "\ufeff" in text or "\u200b" in text:
-        text = text.replace("\ufeff", "").replace("\u200b", "")
-    lines = text.split("\n")
-    if "\r" in text:
-        lines = [line.removesuffix("\r") for line in lines]
-    return lines
-
-
-class SkippedLines:
-    """Collects lines no rule recognised, as one diagnostic per run of neighbouring lines."""
-
-    def __init__(self, what: str) -> None:
-        self._what = what
-        self._runs: list[list[int]] = []
-
-    def add(self, line_number: int) -> None:
-        if self._runs and self._runs[-1][1] >= line_number - 2:  # blank lines do not split a run
-            self._runs[-1][1] = line_number
-        else:
-            self._runs.append([line_number, line_number])
-
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        out: list[Diagnostic] = []
-        for first, last in self._runs:
-            where = f"line {first}" if first == last else f"lines {first}–{last}"
-            out.append(Diagnostic(f"skipped {where}: not part of {self._what}", first))
-        return tuple(out)
-
-
 @dataclass(slots=True)
 class _Draft:
     """What has been read of one entry so far."""
@@ -206,18 +168,6 @@ def _looks_like_name(name: str) -> bool:
         if word and word[0].islower() and word.casefold() not in _NAME_LOWER_WORDS:
             return False
     return True
-
-
-def _needs_cleaning(text: str) -> bool:
-    """Whether a line holds runs of spaces, tabs or non-breaking spaces (cheap for ASCII)."""
-    if "  " in text or "\t" in text:
-        return True
-    return not text.isascii() and _ODD_SPACE.search(text) is not None
-
-
-# Spaces other than " " that pages put inside text: no-break, narrow no-break, thin, em…
-_ODD_SPACES = ("\xa0", "\u202f", "\u2009", "\u2007", "\u2002", "\u2003", "\u3000")
-_ODD_SPACE = re.compile("[" + "".join(_ODD_SPACES) + "]")
 
 
 def _is_metric(text: str) -> bool:
@@ -333,7 +283,7 @@ class EmeraldReader:
         state = _OUTSIDE
         line_kinds = _LINE_KINDS.get
         longest_kind = _LONGEST_KIND
-        odd_space = _ODD_SPACE.search
+        odd_space = ODD_SPACE.search
         finish = self._finish
 
         for number, line in enumerate(lines, 1):
@@ -341,7 +291,7 @@ class EmeraldReader:
             if not text_line:
                 continue
             # Most lines are prose: only a short line can be a label, and only a line with
-            # odd spacing needs cleaning (``_needs_cleaning``, inlined for the hot loop).
+            # odd spacing needs cleaning (checked inline: this is the hot loop).
             kind = line_kinds(text_line) if len(text_line) <= longest_kind else None
             if kind is None and (
                 "  " in text_line

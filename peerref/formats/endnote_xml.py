@@ -25,13 +25,13 @@ from peerref.core.model import (
     abstract_from_text,
 )
 from peerref.core.names import parse_name
-from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
-from peerref.formats.ris import (
+from peerref.formats._fields import (
     collapse_spaces,
     paragraphs_to_abstract_text,
     split_standard_numbers,
     standard_number_warnings,
 )
+from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
 
 NAME = "endnote-xml"
 LABEL = "EndNote XML export"

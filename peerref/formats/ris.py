@@ -24,7 +24,7 @@ status and notes as ``N1`` lines that the reader recognises.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,13 +32,7 @@ import rispy
 
 from peerref.core.dates import parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import (
-    isbn_is_valid,
-    issn_is_valid,
-    normalise_doi,
-    normalise_isbn,
-    normalise_issn,
-)
+from peerref.core.ids import normalise_doi
 from peerref.core.model import (
     INTERNAL_EXTRA_PREFIX,
     Creator,
@@ -49,6 +43,14 @@ from peerref.core.model import (
     abstract_from_text,
 )
 from peerref.core.names import parse_name
+from peerref.formats._fields import (
+    collapse_spaces,
+    join_pages,
+    paragraphs_to_abstract_text,
+    split_pages,
+    split_standard_numbers,
+    standard_number_warnings,
+)
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
 
 NAME = "ris"
@@ -148,85 +150,7 @@ _MAPPED_TAGS = frozenset(
 _NUMBERED_AUTHOR = re.compile(r"^A(\d+)$")
 # N1 lines the writer uses for values RIS has no tag for.
 _NOTE_FIELD = re.compile(r"^(PMID|PMCID|Status):\s*(\S.*)$")
-_SN_LABELS = re.compile(
-    r"\((?:print|online|electronic|pbk|hbk|e-?book|paper|linking)\)|\b(?:e?ISSN|ISBN(?:-1[03])?)\b:?",
-    re.IGNORECASE,
-)
 _AHEAD_OF_PRINT = re.compile(r"^(ahead[- ]of[- ]print|in press|early view|online first)$", re.I)
-
-
-# ---------------------------------------------------------------- shared field helpers
-
-
-def split_standard_numbers(values: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
-    """Sort the values of an "SN"-like field into ISSNs, ISBNs and text that is neither.
-
-    Databases put both kinds in one tag, sometimes several per line with "(Print)"
-    labels, so the decision is by shape: 8 characters make an ISSN, 10 or 13 an ISBN.
-    """
-    issns: list[str] = []
-    isbns: list[str] = []
-    other: list[str] = []
-
-    def classify(chunk: str) -> bool:
-        core = _SN_LABELS.sub(" ", chunk).strip()
-        digits = re.sub(r"[^0-9Xx]", "", core)
-        if len(digits) == 8 and not re.search(r"[^0-9Xx\-‐‑– ]", core) and normalise_issn(core):
-            if (issn := normalise_issn(core)) not in issns:
-                issns.append(issn)
-            return True
-        if len(digits) in (10, 13) and not re.search(r"[^0-9Xx\-‐‑ ]", core):
-            if (isbn := normalise_isbn(core)) and isbn not in isbns:
-                isbns.append(isbn)
-            return bool(isbn)
-        return False
-
-    for value in values:
-        for chunk in re.split(r"[;,\n]", value):
-            if not chunk.strip() or classify(chunk):
-                continue
-            for token in chunk.split():
-                if _SN_LABELS.sub("", token).strip() and not classify(token):
-                    other.append(token)
-    return issns, isbns, other
-
-
-def standard_number_warnings(issns: Sequence[str], isbns: Sequence[str]) -> list[str]:
-    """Messages for ISSNs and ISBNs whose check digit is wrong (the values are kept)."""
-    messages = [f"ISSN {issn} has a wrong check digit" for issn in issns if not issn_is_valid(issn)]
-    messages += [
-        f"ISBN {isbn} has a wrong check digit" for isbn in isbns if not isbn_is_valid(isbn)
-    ]
-    return messages
-
-
-def join_pages(first: str, last: str) -> str:
-    """ "149" and "152" to "149-152"; a first page that already is a range stays as it is."""
-    first, last = first.strip(), last.strip()
-    if not first:
-        return last
-    if not last or last == first or re.search(r"[-–]", first):
-        return first
-    return f"{first}-{last}"
-
-
-def split_pages(page: str) -> tuple[str, str]:
-    """ "149-152" to ("149", "152"); a single page or article number to (page, "")."""
-    parts = re.split(r"\s*[-–—]+\s*", page.strip(), maxsplit=1)
-    if len(parts) == 2 and parts[0] and parts[1]:
-        return parts[0], parts[1]
-    return page.strip(), ""
-
-
-def collapse_spaces(text: str) -> str:
-    """One line of text with runs of white space (line breaks too) as single spaces."""
-    return " ".join(text.replace("\u00a0", " ").split())
-
-
-def paragraphs_to_abstract_text(text: str) -> str:
-    """Wrapped lines joined, blank lines kept as paragraph breaks (``abstract_from_text`` form)."""
-    paragraphs = [collapse_spaces(p) for p in re.split(r"\n[ \t]*\n", text)]
-    return "\n\n".join(p for p in paragraphs if p)
 
 
 # ---------------------------------------------------------------- reading

@@ -42,6 +42,7 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
+from peerref.formats._pagetext import SkippedLines, clean_line, split_page_lines
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
 
 JOINER = "◽"
@@ -81,38 +82,6 @@ class _State(enum.Enum):
     META = enum.auto()
     AUTHORS = enum.auto()
     BODY = enum.auto()
-
-
-def clean_line(line: str) -> str:
-    """One line with every kind of space (non-breaking ones too) collapsed and trimmed."""
-    return " ".join(line.split())
-
-
-def split_page_lines(text: str) -> list[str]:
-    """Lines of the page without their line ends; "\\r\\n" and "\\n" both end a line."""
-    text = text.replace("\ufeff", "").replace("\u200b", "")
-    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
-
-
-class SkippedLines:
-    """Collects lines no rule recognised, as one diagnostic per run of neighbouring lines."""
-
-    def __init__(self, what: str) -> None:
-        self._what = what
-        self._runs: list[list[int]] = []
-
-    def add(self, line_number: int) -> None:
-        if self._runs and self._runs[-1][1] >= line_number - 2:  # blank lines do not split a run
-            self._runs[-1][1] = line_number
-        else:
-            self._runs.append([line_number, line_number])
-
-    def diagnostics(self) -> tuple[Diagnostic, ...]:
-        out: list[Diagnostic] = []
-        for first, last in self._runs:
-            where = f"line {first}" if first == last else f"lines {first}–{last}"
-            out.append(Diagnostic(f"skipped {where}: not part of {self._what}", first))
-        return tuple(out)
 
 
 def _without_joiner(line: str) -> tuple[str, bool]:

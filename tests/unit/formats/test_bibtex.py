@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-from typing import Any
-
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from formats_golden import (
+    FORMATS_DATA,
+    assert_detected_and_matches_golden,
+    assert_noise_raises_only_format_error,
+    splice_noise_fuzz,
+)
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import (
     AbstractSection,
@@ -21,28 +19,17 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
-from peerref.formats.base import ParseResult
 from peerref.formats.bibtex import BibtexReader, BibtexWriter, citation_keys, escape_latex
-from peerref.formats.registry import parse_text, rank
+from peerref.formats.registry import parse_text
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "bibtex"
+DATA = FORMATS_DATA / "bibtex"
 FIXTURE = DATA / "zotero_style_export.bib"
 
 
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(e.reference, with_id=False) for e in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
-
-
 def test_fixture_matches_golden() -> None:
-    result = parse_text(FIXTURE.read_text("utf-8"))
-    assert result.format_name == "bibtex"
-    _golden(result, FIXTURE.with_suffix(".json"))
-    assert rank(FIXTURE.read_text("utf-8"))[0][1].name == "bibtex"
+    assert_detected_and_matches_golden(
+        FIXTURE.read_text("utf-8"), "bibtex", FIXTURE.with_suffix(".json")
+    )
 
 
 def test_latex_accents_and_escapes_are_decoded() -> None:
@@ -196,15 +183,8 @@ def test_writer_output_is_stable() -> None:
     assert BibtexWriter().write(refs) == BibtexWriter().write(refs)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+@splice_noise_fuzz
 def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
-    reader = BibtexReader()
-    page = FIXTURE.read_text("utf-8")
-    at = min(at, len(page))
-    for text in (noise, page[:at] + noise + page[at + cut :]):
-        try:
-            reader.sniff(text)
-            reader.read(text)
-        except FormatError:
-            pass
+    assert_noise_raises_only_format_error(
+        BibtexReader(), FIXTURE.read_text("utf-8"), noise, at, cut
+    )

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from formats_golden import (
+    FORMATS_DATA,
+    assert_detected_and_matches_golden,
+    assert_noise_raises_only_format_error,
+    splice_noise_fuzz,
+)
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import (
     AbstractSection,
@@ -22,30 +22,20 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.formats.base import ParseResult
 from peerref.formats.csl_json import CslJsonReader, CslJsonWriter
-from peerref.formats.registry import parse_text, rank, reader_named, writer_named
+from peerref.formats.registry import reader_named, writer_named
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "csl_json"
+DATA = FORMATS_DATA / "csl_json"
 FIXTURES = ("zotero_export.json", "single_item.json")
-
-
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(e.reference, with_id=False) for e in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)
 def test_fixture_matches_golden(fixture: str) -> None:
-    text = (DATA / fixture).read_text("utf-8")
-    result = parse_text(text)
-    assert result.format_name == "csl-json"
-    assert rank(text)[0][1].name == "csl-json"
-    _golden(result, DATA / fixture.replace(".json", ".expected.json"))
+    assert_detected_and_matches_golden(
+        (DATA / fixture).read_text("utf-8"),
+        "csl-json",
+        DATA / fixture.replace(".json", ".expected.json"),
+    )
 
 
 def test_items_that_are_not_objects_are_skipped_and_reported() -> None:
@@ -113,15 +103,8 @@ def test_export_then_import_gives_back_every_field() -> None:
     assert isinstance(writer, CslJsonWriter)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+@splice_noise_fuzz
 def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
-    reader = CslJsonReader()
-    page = (DATA / "zotero_export.json").read_text("utf-8")
-    at = min(at, len(page))
-    for text in (noise, page[:at] + noise + page[at + cut :]):
-        try:
-            reader.sniff(text)
-            reader.read(text)
-        except FormatError:
-            pass
+    assert_noise_raises_only_format_error(
+        CslJsonReader(), (DATA / "zotero_export.json").read_text("utf-8"), noise, at, cut
+    )

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
 import pytest
+from formats_golden import (
+    FORMATS_DATA,
+    as_csl,
+    assert_every_page_has_a_golden_file,
+    assert_matches_golden,
+    fixture_text,
+)
 
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import AbstractSection, Creator, PartialDate, ReferenceType
 from peerref.formats import registry
-from peerref.formats.base import ParsedEntry, ParseResult
+from peerref.formats.base import ParsedEntry
 from peerref.formats.emerald import NO_TITLE_WARNING, EmeraldReader
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "formats" / "emerald"
+DATA_DIR = FORMATS_DATA / "emerald"
 SCIENCEGATE_DATA_DIR = DATA_DIR.parent / "sciencegate"
-# PEERREF_REGEN_GOLDEN=1 rewrites the expected JSON; read the diff before trusting it.
-REGENERATE_GOLDEN = os.environ.get("PEERREF_REGEN_GOLDEN") == "1"
 READER = EmeraldReader()
 
 ABSTRACT_HEADED = """\
@@ -72,32 +76,16 @@ def read_one(text: str) -> ParsedEntry:
     return result.entries[0]
 
 
-def as_csl(result: ParseResult) -> list[dict[str, object]]:
-    return [reference_to_csl(entry.reference, with_id=False) for entry in result.entries]
-
-
-def fixture_text(path: Path) -> str:
-    """Bytes decoded as they are: CRLF fixtures keep their CR characters."""
-    return path.read_bytes().decode("utf-8")
-
-
 # --- golden fixture pages -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("page", sorted(DATA_DIR.glob("*.txt")), ids=lambda p: p.stem)
 def test_fixture_page_matches_its_golden_csl_json(page: Path) -> None:
-    actual = as_csl(READER.read(fixture_text(page)))
-    golden = page.with_suffix(".expected.json")
-    if REGENERATE_GOLDEN:
-        golden.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    assert actual == json.loads(golden.read_text(encoding="utf-8"))
+    assert_matches_golden(READER.read(fixture_text(page)), page.with_suffix(".expected.json"))
 
 
 def test_every_fixture_page_has_a_golden_file() -> None:
-    pages = sorted(DATA_DIR.glob("*.txt"))
-    assert len(pages) >= 2
-    for page in pages:
-        assert page.with_suffix(".expected.json").is_file(), page.name
+    assert_every_page_has_a_golden_file(DATA_DIR)
 
 
 def test_crlf_fixture_really_has_windows_line_endings() -> None:

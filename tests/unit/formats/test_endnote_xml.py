@@ -2,41 +2,28 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from formats_golden import (
+    FORMATS_DATA,
+    assert_detected_and_matches_golden,
+    assert_noise_raises_only_format_error,
+    splice_noise_fuzz,
+)
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import Creator, CreatorRole, PartialDate, ReferenceType
-from peerref.formats.base import ParseResult
 from peerref.formats.endnote_xml import EndnoteXmlReader
-from peerref.formats.registry import parse_text, rank
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "endnote_xml"
+DATA = FORMATS_DATA / "endnote_xml"
 FIXTURE = DATA / "endnote_export.xml"
 
 
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(e.reference, with_id=False) for e in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
-
-
 def test_fixture_matches_golden() -> None:
-    text = FIXTURE.read_text("utf-8")
-    result = parse_text(text)
-    assert result.format_name == "endnote-xml"
-    assert rank(text)[0][1].name == "endnote-xml"
-    _golden(result, FIXTURE.with_suffix(".json"))
+    assert_detected_and_matches_golden(
+        FIXTURE.read_text("utf-8"), "endnote-xml", FIXTURE.with_suffix(".json")
+    )
 
 
 def test_style_runs_identifiers_and_corporate_authors() -> None:
@@ -77,15 +64,8 @@ def test_broken_or_empty_xml_is_a_format_error(text: str) -> None:
         EndnoteXmlReader().read(text)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+@splice_noise_fuzz
 def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
-    reader = EndnoteXmlReader()
-    page = FIXTURE.read_text("utf-8")
-    at = min(at, len(page))
-    for text in (noise, page[:at] + noise + page[at + cut :]):
-        try:
-            reader.sniff(text)
-            reader.read(text)
-        except FormatError:
-            pass
+    assert_noise_raises_only_format_error(
+        EndnoteXmlReader(), FIXTURE.read_text("utf-8"), noise, at, cut
+    )

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from formats_golden import FORMATS_DATA, read_or_none
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,12 +22,11 @@ from peerref.core.errors import FormatError
 from peerref.formats.base import ParseResult, Reader
 from peerref.formats.registry import decode, parse_bytes, reader_named
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats"
 READER_NAMES = ("pubmed", "pubmed-summary", "pubmed-abstract", "medline", "scholar", "reflist")
 FIXTURES = sorted(
     p
     for folder in ("pubmed", "medline", "scholar", "reflist")
-    for p in (DATA / folder).iterdir()
+    for p in (FORMATS_DATA / folder).iterdir()
     if p.suffix in {".txt", ".nbib"}
 )
 FUZZ = settings(
@@ -45,9 +45,8 @@ RANDOM_TEXT = st.lists(ALPHABET, max_size=300).map("".join) | st.text(max_size=5
 
 
 def _check(reader: Reader, text: str) -> None:
-    try:
-        result = reader.read(text)
-    except FormatError:
+    result = read_or_none(reader, text)
+    if result is None:
         return
     assert isinstance(result, ParseResult)
     assert result.entries

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from pathlib import Path
 
 import pytest
+from formats_golden import FORMATS_DATA, read_or_none
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,12 +22,11 @@ from peerref.formats.base import ParseResult, Reader
 from peerref.formats.emerald import EmeraldReader
 from peerref.formats.sciencegate import ScienceGateReader
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "formats"
 READERS: tuple[Reader, ...] = (EmeraldReader(), ScienceGateReader())
 FIXTURES = tuple(
     path.read_bytes().decode("utf-8")
     for fmt in ("emerald", "sciencegate")
-    for path in sorted((DATA_DIR / fmt).glob("*.txt"))
+    for path in sorted((FORMATS_DATA / fmt).glob("*.txt"))
 )
 # Lines that matter to the two readers, to build inputs that get past their first checks.
 SIGNIFICANT_LINES = (
@@ -95,11 +94,9 @@ def check_result(result: ParseResult, text: str) -> None:
 
 
 def read_directly(reader: Reader, text: str) -> None:
-    try:
-        result = reader.read(text)
-    except FormatError:
-        return
-    check_result(result, text)
+    result = read_or_none(reader, text)
+    if result is not None:
+        check_result(result, text)
 
 
 def parse_through_registry(text: str, caplog: pytest.LogCaptureFixture) -> None:

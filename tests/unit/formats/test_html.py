@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from formats_golden import (
+    FORMATS_DATA,
+    assert_detected_and_matches_golden,
+    assert_noise_raises_only_format_error,
+    splice_noise_fuzz,
+)
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import Reference
-from peerref.formats.base import ParsedEntry, ParseResult
+from peerref.formats.base import ParsedEntry
 from peerref.formats.html import (
     HtmlReader,
     ResultLink,
@@ -23,21 +23,12 @@ from peerref.formats.html import (
     parse_richest_payload,
     strip_cf_html_header,
 )
-from peerref.formats.registry import parse_text, rank
+from peerref.formats.registry import parse_text
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "html"
+DATA = FORMATS_DATA / "html"
 EMERALD = DATA / "emerald_results_fragment.html"
 PUBMED = DATA / "pubmed_results_fragment.html"
 PUBLISHER = DATA / "publisher_toc_fragment.html"
-
-
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(e.reference, with_id=False) for e in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
 
 
 def _cf_html(fragment: str) -> str:
@@ -56,11 +47,9 @@ def _cf_html(fragment: str) -> str:
 
 @pytest.mark.parametrize("fixture", [EMERALD, PUBMED, PUBLISHER], ids=lambda p: p.stem)
 def test_fixture_matches_golden(fixture: Path) -> None:
-    text = fixture.read_text("utf-8")
-    result = parse_text(text)
-    assert result.format_name == "html"
-    assert rank(text)[0][1].name == "html"
-    _golden(result, fixture.with_suffix(".json"))
+    assert_detected_and_matches_golden(
+        fixture.read_text("utf-8"), "html", fixture.with_suffix(".json")
+    )
 
 
 def test_emerald_titles_and_dois_come_from_the_h2_links() -> None:
@@ -220,18 +209,9 @@ def test_empty_pages_are_format_errors(text: str) -> None:
         HtmlReader().read(text)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+@splice_noise_fuzz
 def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
-    reader = HtmlReader()
-    page = EMERALD.read_text("utf-8")
-    at = min(at, len(page))
-    for text in (noise, page[:at] + noise + page[at + cut :]):
-        try:
-            reader.sniff(text)
-            reader.read(text)
-        except FormatError:
-            pass
+    assert_noise_raises_only_format_error(HtmlReader(), EMERALD.read_text("utf-8"), noise, at, cut)
 
 
 def test_malformed_link_addresses_are_ignored_not_fatal() -> None:

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-from typing import Any
-
 import pytest
+from formats_golden import FORMATS_DATA, assert_matches_golden
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import CreatorRole, ReferenceType
 from peerref.formats.base import ParseResult
 from peerref.formats.medline import MedlineReader, split_structured_abstract
 from peerref.formats.registry import parse_bytes, parse_text, rank
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "medline"
-
-
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    """Compare every entry's CSL-JSON with the stored golden; regenerate on request."""
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(entry.reference, with_id=False) for entry in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(
-            json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert actual == expected
+DATA = FORMATS_DATA / "medline"
 
 
 def _records() -> ParseResult:
@@ -39,7 +21,7 @@ def _records() -> ParseResult:
 def test_records_match_golden() -> None:
     result = _records()
     assert result.format_name == "medline"
-    _golden(result, DATA / "records.json")
+    assert_matches_golden(result, DATA / "records.json")
 
 
 def test_medline_ranks_first() -> None:

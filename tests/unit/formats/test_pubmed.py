@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
-from typing import Any
 
 import pytest
+from formats_golden import FORMATS_DATA, assert_matches_golden
 
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
@@ -22,7 +20,7 @@ from peerref.formats.pubmed import (
 )
 from peerref.formats.registry import parse_text, rank, reader_named
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "pubmed"
+DATA = FORMATS_DATA / "pubmed"
 FIXTURES = {
     "results_page.txt": "pubmed",
     "results_plain.txt": "pubmed",
@@ -31,25 +29,12 @@ FIXTURES = {
 }
 
 
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    """Compare every entry's CSL-JSON with the stored golden; regenerate on request."""
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(entry.reference, with_id=False) for entry in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(
-            json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert actual == expected
-
-
 @pytest.mark.parametrize(("fixture", "format_name"), sorted(FIXTURES.items()))
 def test_fixture_matches_golden(fixture: str, format_name: str) -> None:
     text = (DATA / fixture).read_text(encoding="utf-8")
     result = parse_text(text)
     assert result.format_name == format_name
-    _golden(result, (DATA / fixture).with_suffix(".json"))
+    assert_matches_golden(result, (DATA / fixture).with_suffix(".json"))
 
 
 @pytest.mark.parametrize(("fixture", "format_name"), sorted(FIXTURES.items()))

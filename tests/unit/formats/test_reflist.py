@@ -2,46 +2,30 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
-from typing import Any
 
 import pytest
+from formats_golden import FORMATS_DATA, assert_matches_golden
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import CreatorRole, ReferenceType
 from peerref.formats.base import ParseResult
 from peerref.formats.reflist import MAX_SNIFF, ReferenceListReader
 from peerref.formats.registry import parse_text, rank, readers
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "reflist"
+DATA = FORMATS_DATA / "reflist"
 OTHER_FIXTURES = sorted(
     p
-    for p in (Path(__file__).resolve().parents[2] / "data" / "formats").glob("*/*")
+    for p in (FORMATS_DATA).glob("*/*")
     if p.suffix in {".txt", ".nbib", ".ris", ".bib"} and p.parent.name != "reflist"
 )
-
-
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    """Compare every entry's CSL-JSON with the stored golden; regenerate on request."""
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(entry.reference, with_id=False) for entry in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(
-            json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert actual == expected
 
 
 @pytest.mark.parametrize("fixture", ["apa_harvard.txt", "vancouver.txt"])
 def test_fixture_matches_golden(fixture: str) -> None:
     result = parse_text((DATA / fixture).read_text(encoding="utf-8"))
     assert result.format_name == "reflist"
-    _golden(result, (DATA / fixture).with_suffix(".json"))
+    assert_matches_golden(result, (DATA / fixture).with_suffix(".json"))
 
 
 def _apa() -> ParseResult:

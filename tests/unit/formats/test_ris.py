@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-from typing import Any
-
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from formats_golden import (
+    FORMATS_DATA,
+    assert_matches_golden,
+    assert_noise_raises_only_format_error,
+    splice_noise_fuzz,
+)
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import (
     AbstractSection,
@@ -21,28 +19,19 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
-from peerref.formats.base import ParseResult
+from peerref.formats._fields import join_pages, split_standard_numbers
 from peerref.formats.registry import parse_bytes, parse_text, rank
-from peerref.formats.ris import RisReader, RisWriter, join_pages, split_standard_numbers
+from peerref.formats.ris import RisReader, RisWriter
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "ris"
+DATA = FORMATS_DATA / "ris"
 FIXTURES = ("emerald_numbered_authors.ris", "scopus_style_wrapped.ris")
-
-
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(e.reference, with_id=False) for e in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    assert actual == json.loads(expected_path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)
 def test_fixture_matches_golden(fixture: str) -> None:
     result = parse_bytes((DATA / fixture).read_bytes())
     assert result.format_name == "ris"
-    _golden(result, (DATA / fixture).with_suffix(".json"))
+    assert_matches_golden(result, (DATA / fixture).with_suffix(".json"))
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)
@@ -205,18 +194,11 @@ def test_every_type_survives_the_round_trip(ref_type: ReferenceType) -> None:
         assert back.container_title == "A container"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(max_size=400), st.integers(min_value=0, max_value=4000), st.integers(0, 200))
+@splice_noise_fuzz
 def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, cut: int) -> None:
-    reader = RisReader()
-    page = (DATA / "scopus_style_wrapped.ris").read_text("utf-8")
-    at = min(at, len(page))
-    for text in (noise, page[:at] + noise + page[at + cut :]):
-        try:
-            reader.sniff(text)
-            reader.read(text)
-        except FormatError:
-            pass
+    assert_noise_raises_only_format_error(
+        RisReader(), (DATA / "scopus_style_wrapped.ris").read_text("utf-8"), noise, at, cut
+    )
 
 
 def test_internal_bookkeeping_is_not_exported_as_a_note() -> None:

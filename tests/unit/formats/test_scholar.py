@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
-from typing import Any
-
 import pytest
+from formats_golden import FORMATS_DATA, assert_matches_golden
 
-from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.model import ReferenceType
 from peerref.formats.base import ParseResult
 from peerref.formats.registry import parse_text, rank
 from peerref.formats.scholar import ScholarReader, parse_byline, scholar_creators
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "formats" / "scholar"
-
-
-def _golden(result: ParseResult, expected_path: Path) -> None:
-    """Compare every entry's CSL-JSON with the stored golden; regenerate on request."""
-    actual: list[dict[str, Any]] = [
-        reference_to_csl(entry.reference, with_id=False) for entry in result.entries
-    ]
-    if os.environ.get("PEERREF_REGEN_GOLDEN") == "1":
-        expected_path.write_text(
-            json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    expected = json.loads(expected_path.read_text(encoding="utf-8"))
-    assert actual == expected
+DATA = FORMATS_DATA / "scholar"
 
 
 def _results() -> ParseResult:
@@ -39,7 +21,7 @@ def _results() -> ParseResult:
 def test_results_match_golden() -> None:
     result = _results()
     assert result.format_name == "scholar"
-    _golden(result, DATA / "results.json")
+    assert_matches_golden(result, DATA / "results.json")
 
 
 def test_scholar_ranks_first() -> None:
