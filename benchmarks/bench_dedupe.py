@@ -18,6 +18,13 @@ Run ``uv run python benchmarks/bench_dedupe.py``; it prints ONE JSON object:
   ``index_build_seconds``: building that index once (a library keeps it, or stores keys).
 - ``found_planted``: how many of the re-described library references planted among the new
   ones were found again (DUPLICATE or POSSIBLE), out of ``planted``.
+- With ``--store-library N``, the same check through a real library file of N references
+  (``Library.check_duplicates``: blocking keys looked up in the store's ``dedupe_key``
+  table, only the candidates read): ``store_check_seconds`` (best of three),
+  ``store_import_seconds`` (``import_parsed`` of the same 1,000, duplicates skipped or
+  filled in), ``store_build_seconds``, ``store_found_planted``, and
+  ``store_groups_seconds`` (``duplicate_groups`` over the whole library afterwards, what the
+  Duplicates view waits for) with the number of ``store_groups`` found.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import tempfile
 import time
 from collections import Counter
 from dataclasses import replace
@@ -32,7 +40,17 @@ from pathlib import Path
 
 from peerref.core.csl import reference_from_csl
 from peerref.core.dedupe import DuplicateIndex, Verdict, compare
-from peerref.core.model import AbstractSection, Creator, PartialDate, Reference, ReferenceId
+from peerref.core.model import (
+    AbstractSection,
+    Creator,
+    ImportMethod,
+    PartialDate,
+    Reference,
+    ReferenceId,
+)
+from peerref.formats.base import ParsedEntry, ParseResult
+from peerref.library import EntryMark
+from peerref.library import Library as StoreLibrary
 
 PAIRS = Path(__file__).resolve().parents[1] / "tests" / "data" / "dedupe" / "pairs.jsonl"
 
@@ -203,15 +221,72 @@ def bench_speed(library_size: int, new_count: int, seed: int) -> dict[str, objec
     }
 
 
+def bench_store(library_size: int, new_count: int, seed: int) -> dict[str, object]:
+    """Time ``check_duplicates`` and an import of ``new_count`` against a real library file."""
+    maker = Library(seed)
+    stored = [maker.reference(n) for n in range(1, library_size + 1)]
+    planted = [maker.redescribed(maker.rng.choice(stored)) for _ in range(new_count // 2)]
+    fresh = [maker.reference(library_size + n) for n in range(1, new_count - len(planted) + 1)]
+    incoming = [*planted, *[replace(r, id=None) for r in fresh]]
+    maker.rng.shuffle(incoming)
+    result = ParseResult(
+        "csl-json",
+        "CSL-JSON",
+        tuple(ParsedEntry(r, f"entry {n}", n, n) for n, r in enumerate(incoming)),
+    )
+    with tempfile.TemporaryDirectory(prefix="peerref-dedupe-") as folder:
+        path = Path(folder) / "bench.sqlite"
+        with StoreLibrary.open(path, daily_backup=False) as library:
+            started = time.perf_counter()
+            for start in range(0, len(stored), 5000):
+                library.add([replace(r, id=None) for r in stored[start : start + 5000]])
+            built = time.perf_counter() - started
+            timings = []
+            for _ in range(3):
+                started = time.perf_counter()
+                statuses = library.check_duplicates(result)
+                timings.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            library.import_parsed(result, raw_input="", method=ImportMethod.FILE)
+            imported = time.perf_counter() - started
+            started = time.perf_counter()
+            groups = library.duplicate_groups()
+            grouped = time.perf_counter() - started
+    planted_ids = {id(r) for r in planted}
+    found = sum(
+        1
+        for reference, status in zip(incoming, statuses, strict=True)
+        if id(reference) in planted_ids and status.mark is not EntryMark.NEW
+    )
+    return {
+        "store_library": library_size,
+        "store_build_seconds": round(built, 1),
+        "store_check_seconds": round(min(timings), 3),
+        "store_import_seconds": round(imported, 3),
+        "store_found_planted": found,
+        "store_groups_seconds": round(grouped, 1),
+        "store_groups": len(groups),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--library", type=int, default=100_000)
     parser.add_argument("--new", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--pairs", type=Path, default=PAIRS)
+    parser.add_argument(
+        "--store-library",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time the check through a real library file of N references (slow to build)",
+    )
     args = parser.parse_args()
     result = evaluate(args.pairs)
     result.update(bench_speed(args.library, args.new, args.seed))
+    if args.store_library:
+        result.update(bench_store(args.store_library, args.new, args.seed))
     print(json.dumps(result))
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from peerref import __version__
+from peerref import settings as settings_io
 from peerref.citations import (
     BibliographyFormat,
     StyleCatalogue,
@@ -28,9 +29,16 @@ from peerref.citations import (
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
 from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
+from peerref.enrich import Completion, CompletionStatus, CrossrefClient
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
-from peerref.library import Library, SortKey
+from peerref.library import (
+    COMPLETION_FIELD_LABELS,
+    CompletionToApply,
+    Library,
+    SortKey,
+    completion_value_text,
+)
 from peerref.paths import AppPaths
 
 EXIT_OK = 0
@@ -132,6 +140,10 @@ def _show_text(ref: Reference, library: Library, out: TextIO) -> None:
         out.write(f"{'collections':>16}: {names}\n")
     for note in library.notes(ReferenceId(ref.id or 0)):
         out.write(f"{'note':>16}: {note.text}\n")
+    for event in library.merge_history(ReferenceId(ref.id or 0)):
+        origin = f"#{event.merged_reference_id} " if event.merged_reference_id else ""
+        fields = f" ({', '.join(event.fields)})" if event.fields else ""
+        out.write(f"{'merged from':>16}: {origin}{event.description}{fields}\n")
     if ref.trashed:
         out.write(f"{'':>16}  (in the trash)\n")
 
@@ -421,6 +433,168 @@ def cmd_stats(
     return EXIT_OK
 
 
+COMPLETE_HELP = "fill missing titles, DOIs, journals, pages and ISSNs from Crossref"
+COMPLETE_DESCRIPTION = """\
+Look references up on Crossref and fill in what they lack.
+
+Every match is verified locally (authors, year, journal, volume, issue, pages, abstract)
+before it is used. Fields that are empty in the library are filled automatically. Where
+Crossref says something different from the library, the change is only printed as a
+proposal; --yes accepts every proposal of a verified match. When Crossref has several
+records that could be the reference, they are listed and nothing is changed, with or
+without --yes: choose in the app (Reference > Find Missing Details), or add the right DOI
+and run this again. Each completion is recorded in the reference's provenance.
+
+Uses the Crossref address and e-mail (polite pool) from the app's preferences;
+$PEERREF_CROSSREF_URL overrides the address. Exit status: 0 when the lookups ran, even if
+nothing matched; 1 when Crossref could not be reached (what was found before is kept)."""
+
+
+def cmd_complete(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    if args.all_incomplete and args.ids:
+        raise UsageError("give reference ids or --all-incomplete, not both")
+    if not args.all_incomplete and not args.ids:
+        raise UsageError("say which references to complete: ID ... or --all-incomplete")
+    ids = library.incomplete_ids() if args.all_incomplete else _existing(library, args.ids)
+    if not ids:
+        err.write("nothing to complete: no reference lacks a title, DOI, journal or pages\n")
+        return EXIT_OK
+    settings = settings_io.load(AppPaths.from_platformdirs(args.library).settings_file)
+    with CrossrefClient(
+        settings.effective_crossref_url(), mailto=settings.crossref_mailto
+    ) as client:
+        result = library.find_completions(ids, client)
+    to_apply: list[CompletionToApply] = []
+    counts = dict.fromkeys(("completed", "proposals", "to choose", "not matched", "failed"), 0)
+    for completion in result.completions:
+        reference = completion.reference
+        if reference.id is None:
+            continue
+        if result.stopped_by and completion.status in (
+            CompletionStatus.FAILED,
+            CompletionStatus.SKIPPED,
+        ):
+            continue  # said once below, not once per reference
+        out.write(_short_row(reference).strip() + "\n")
+        _print_completion(completion, accept=args.yes, out=out)
+        if completion.status is CompletionStatus.MATCHED:
+            if completion.changes_anything:
+                to_apply.append((reference.id, completion, bool(args.yes)))
+            counts["completed"] += 1
+            counts["proposals"] += bool(completion.proposed)
+        elif completion.status is CompletionStatus.CHOOSE:
+            counts["to choose"] += 1
+        elif completion.status is CompletionStatus.NO_MATCH:
+            counts["not matched"] += 1
+        else:
+            counts["failed"] += 1
+    if to_apply:
+        library.apply_completions(to_apply)
+    err.write(", ".join(f"{count} {what}" for what, count in counts.items()) + "\n")
+    if result.stopped_by:
+        err.write(f"peerref-cli: {result.stopped_by}\n")
+        return EXIT_USER_ERROR
+    return EXIT_OK
+
+
+def _print_completion(completion: Completion, *, accept: bool, out: TextIO) -> None:
+    """What one lookup found: filled fields, proposals, candidates, or why nothing."""
+    status = completion.status
+    if status is CompletionStatus.MATCHED:
+        out.write(f"  matched  {completion.match.doi if completion.match else ''}\n")
+        for name, value in completion.filled.items():
+            label = COMPLETION_FIELD_LABELS.get(name, name)
+            out.write(f"  filled   {label}: {completion_value_text(value)}\n")
+        for name, (ours, theirs) in completion.proposed.items():
+            label = COMPLETION_FIELD_LABELS.get(name, name)
+            verb = "accepted" if accept else "proposed"
+            out.write(
+                f"  {verb} {label}: {completion_value_text(ours, limit=60)} -> "
+                f"{completion_value_text(theirs, limit=60)}\n"
+            )
+        if completion.proposed and not accept:
+            out.write("           (proposals are not applied; --yes accepts them)\n")
+        if not completion.changes_anything:
+            out.write("           nothing to add: the library already agrees with Crossref\n")
+    elif status is CompletionStatus.CHOOSE:
+        out.write(f"  choose   {completion.message}\n")
+        for candidate in completion.candidates:
+            title = completion_value_text(candidate.reference.title, limit=70)
+            agree = ", ".join(candidate.agreeing)
+            out.write(f"           {candidate.doi}  {title}  (agree: {agree})\n")
+    elif status is CompletionStatus.NO_MATCH:
+        out.write(f"  no match {completion.message}\n")
+    else:
+        out.write(f"  failed   {completion.message}\n")
+
+
+def cmd_duplicates(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    groups = library.duplicate_groups()
+    members = {
+        ref.id: ref for ref in library.get_many([i for g in groups for i in g.reference_ids])
+    }
+    if args.json:
+        _print_json(
+            [
+                {
+                    "ids": list(group.reference_ids),
+                    "verdict": group.verdict.value,
+                    "pairs": [
+                        {
+                            "ids": [pair.first_id, pair.second_id],
+                            "verdict": pair.match.verdict.value,
+                            "reasons": [reason.value for reason in pair.match.reasons],
+                        }
+                        for pair in group.pairs
+                    ],
+                    "items": [
+                        reference_to_csl(members[i]) for i in group.reference_ids if i in members
+                    ],
+                }
+                for group in groups
+            ],
+            out,
+        )
+    else:
+        for number, group in enumerate(groups, start=1):
+            reasons = dict.fromkeys(r.value for pair in group.pairs for r in pair.match.reasons)
+            out.write(f"group {number}: {group.verdict.value} ({', '.join(reasons)})\n")
+            for ref_id in group.reference_ids:
+                if ref_id in members:
+                    out.write(_short_row(members[ref_id]) + "\n")
+        err.write(f"{len(groups)} group(s) of possible duplicates\n")
+    return EXIT_OK
+
+
+def cmd_merge(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    ids = _existing(library, args.ids)
+    if args.keep is not None:
+        (keep,) = _existing(library, [args.keep])
+    else:
+        keep = library.suggest_keep(ids)
+    others = [i for i in dict.fromkeys(ids) if i != keep]
+    _record, changes = library.merge(keep, others)
+    merged = ", ".join(str(i) for i in sorted(changes.trashed))
+    err.write(f"merged {merged or 'nothing'} into {keep} (the merged ones are in the trash)\n")
+    out.write(f"{keep}\n")
+    return EXIT_OK
+
+
+def cmd_not_duplicates(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    ids = _existing(library, args.ids)
+    pairs, _changes = library.dismiss_duplicates(ids)
+    err.write(f"{len(pairs)} pair(s) marked as not duplicates\n")
+    return EXIT_OK
+
+
 LibraryCommand = Callable[[Library, argparse.Namespace, TextIO, TextIO, TextIO], int]
 
 
@@ -537,6 +711,29 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("styles", "list favourite citation styles or search all of them", cmd_styles)
     p.add_argument("--search", metavar="Q", help="words to find in style titles")
+
+    p = command("complete", COMPLETE_HELP, cmd_complete)
+    p.description = COMPLETE_DESCRIPTION
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.add_argument("ids", nargs="*", metavar="ID", help="references to complete")
+    p.add_argument(
+        "--all-incomplete",
+        action="store_true",
+        help="every reference (outside the trash) lacking a title, DOI, journal, pages or ISSN",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="also accept the proposed changes of verified matches (never picks a candidate)",
+    )
+
+    p = command("duplicates", "list groups of duplicate references", cmd_duplicates)
+    p.add_argument("--json", action="store_true", help="groups with ids and CSL-JSON items")
+    p = command("merge", "merge duplicate references into one", cmd_merge)
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--keep", metavar="ID", help="the one to keep (default: the most complete)")
+    p = command("not-duplicates", "say these references are different works", cmd_not_duplicates)
+    p.add_argument("ids", nargs="+", metavar="ID")
 
     p = command("stats", "counts and file size", cmd_stats)
     p.add_argument("--json", action="store_true")

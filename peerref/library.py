@@ -8,45 +8,83 @@ every write is one transaction that returns a ``ChangeSet`` describing what chan
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
 from peerref.core.changes import ChangeSet
+from peerref.core.dedupe import (
+    MERGEABLE_FIELDS,
+    DismissedPair,
+    DuplicateGroup,
+    DuplicateIndex,
+    Reason,
+    all_pairs,
+    find_groups,
+    lookup_keys,
+    merge_references,
+)
 from peerref.core.errors import (
     FormatError,
     NotFoundError,
     UserInputError,
 )
+from peerref.core.ids import doi_key
 from peerref.core.model import (
+    AbstractSection,
     BatchId,
     Collection,
     CollectionId,
+    Creator,
     ImportBatch,
     ImportMethod,
     Note,
     NoteId,
+    PartialDate,
     Reference,
     ReferenceId,
+    ReferenceType,
 )
 from peerref.core.query import parse_query
+from peerref.enrich import (
+    COMPLETABLE_FIELDS,
+    BatchResult,
+    Completion,
+    CompletionStatus,
+    CrossrefClient,
+    FieldValue,
+    complete_many,
+    needs_completion,
+)
 from peerref.formats import registry
-from peerref.formats.base import ParsedEntry, ParseResult
+from peerref.formats.base import ParseResult
 from peerref.store.database import Database
 from peerref.store.listing import ListFilter, ReferenceSummary, SortKey
-from peerref.store.repository import NewReference, Repository
+from peerref.store.repository import MergeEvent, NewReference, Repository
 
 __all__ = [
+    "COMPLETION_FIELD_LABELS",
+    "CROSSREF_PROVENANCE_KEY",
+    "CompletionRecord",
+    "CompletionToApply",
+    "DuplicateGroup",
+    "EntryMark",
+    "EntryStatus",
     "ImportOutcome",
     "Library",
     "LibraryStats",
+    "MergeEvent",
+    "MergeRecord",
     "ReferenceSummary",
     "SortKey",
 ]
 
 BACKUP_DIR_NAME = "backups"
+# References read per query when scanning the library for incomplete ones.
+_COMPLETION_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +96,19 @@ class ImportOutcome:
     added: int
     skipped: int
     merged: int
+    # References the import filled in from duplicate entries, for undoing (``unmerge``).
+    fills: tuple[MergeRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Imported:
+    """What importing one parse result into an open transaction did."""
+
+    changes: ChangeSet
+    added: int
+    skipped: int
+    merged: int
+    fills: tuple[MergeRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +123,115 @@ class LibraryStats:
     batches: int
     file_bytes: int
     by_type: Mapping[str, int]
+
+
+# --- completion from Crossref: the provenance record -----------------------------------------
+
+# Where a reference keeps the history of its completions from Crossref: one line per
+# completion in its ``extra`` mapping. Kept with the reference's own fields, so writing
+# the reference back as it was (undo) takes the record away with the values it describes.
+CROSSREF_PROVENANCE_KEY = "peerref:completed-from-crossref"
+
+# How each completable field is named to a person (CLI output, the results dialog).
+COMPLETION_FIELD_LABELS: Mapping[str, str] = {
+    "title": "Title",
+    "creators": "Authors",
+    "container_title": "Journal",
+    "container_title_short": "Journal abbreviation",
+    "volume": "Volume",
+    "issue": "Issue",
+    "page": "Pages",
+    "issued": "Date",
+    "doi": "DOI",
+    "issn": "ISSN",
+    "publisher": "Publisher",
+    "abstract": "Abstract",
+    "type": "Type",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionRecord:
+    """One completion from Crossref, as recorded in the reference's provenance.
+
+    Attributes:
+        when: when it was applied (UTC).
+        doi: the Crossref record the values came from.
+        filled: fields that were empty and were filled.
+        accepted: fields that differed and whose Crossref value the user accepted.
+    """
+
+    when: datetime
+    doi: str
+    filled: tuple[str, ...] = ()
+    accepted: tuple[str, ...] = ()
+
+    def to_line(self) -> str:
+        """ "2026-05-01T09:30:00+00:00 10.1108/x filled=title,doi accepted=page"."""
+        parts = [self.when.astimezone(UTC).isoformat(timespec="seconds"), self.doi]
+        if self.filled:
+            parts.append("filled=" + ",".join(self.filled))
+        if self.accepted:
+            parts.append("accepted=" + ",".join(self.accepted))
+        return " ".join(parts)
+
+    @classmethod
+    def from_line(cls, line: str) -> CompletionRecord | None:
+        """Read a line written by ``to_line``; None for anything else (a hand-edited value)."""
+        words = line.split()
+        if len(words) < 2:
+            return None
+        try:
+            when = datetime.fromisoformat(words[0])
+        except ValueError:
+            return None
+        lists: dict[str, tuple[str, ...]] = {"filled": (), "accepted": ()}
+        for word in words[2:]:
+            key, _, names = word.partition("=")
+            if key in lists:
+                lists[key] = tuple(name for name in names.split(",") if name)
+        return cls(when, words[1], lists["filled"], lists["accepted"])
+
+
+def completion_history(reference: Reference) -> list[CompletionRecord]:
+    """Every completion from Crossref recorded on ``reference``, oldest first."""
+    text = reference.extra.get(CROSSREF_PROVENANCE_KEY, "")
+    records = (CompletionRecord.from_line(line) for line in text.splitlines())
+    return [record for record in records if record is not None]
+
+
+def completion_value_text(value: FieldValue, *, limit: int = 120) -> str:
+    """A completable field's value as one line of text, shortened to ``limit`` characters.
+
+    The CLI and the results dialog show proposed values side by side; a whole abstract or
+    twenty authors would drown the comparison.
+    """
+    text: str
+    if isinstance(value, PartialDate):
+        text = value.iso() or value.literal
+    elif isinstance(value, ReferenceType):
+        text = value.value
+    elif isinstance(value, str):
+        text = value
+    else:
+        parts: list[str] = []
+        for item in value:
+            if isinstance(item, Creator):
+                parts.append(item.display_name())
+            elif isinstance(item, AbstractSection):
+                parts.append(f"{item.heading}: {item.text}" if item.heading else item.text)
+            else:
+                parts.append(item)
+        separator = "; " if value and isinstance(value[0], Creator) else ", "
+        if value and isinstance(value[0], AbstractSection):
+            separator = " "
+        text = separator.join(parts)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+CompletionToApply = tuple[ReferenceId, Completion, bool | Iterable[str]]
+"""(reference id, its MATCHED completion, True or the names of the proposals accepted)."""
 
 
 def _now() -> datetime:
@@ -256,6 +416,136 @@ class Library:
             removed = repo.delete_references(list(ids))
         return ChangeSet(removed=frozenset(removed), tags_changed=bool(removed))
 
+    # -- completion from Crossref ---------------------------------------------------------
+
+    def incomplete_ids(self, ids: Sequence[ReferenceId] | None = None) -> list[ReferenceId]:
+        """References outside the Trash worth completing from Crossref, in library order.
+
+        Worth completing means a title, DOI, journal, pages or ISSN is missing, or the
+        source cut a field short (``peerref.enrich.needs_completion``). ``ids`` limits the
+        check to some references, such as the ones an import just added.
+        """
+        wanted = list(ids) if ids is not None else self.search_ids("")
+        found: list[ReferenceId] = []
+        for start in range(0, len(wanted), _COMPLETION_CHUNK):
+            for reference in self.get_many(wanted[start : start + _COMPLETION_CHUNK]):
+                worth_it = not reference.trashed and needs_completion(reference)
+                if reference.id is not None and worth_it:
+                    found.append(reference.id)
+        return found
+
+    def find_completions(
+        self,
+        ids: Sequence[ReferenceId],
+        client: CrossrefClient,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
+    ) -> BatchResult:
+        """Look references up on Crossref and work out what each would gain; changes nothing.
+
+        The lookups are slow network work, so they happen outside any transaction; apply
+        the result with ``apply_completions`` (each reference is re-read then, so an edit
+        made meanwhile is never overwritten). A Crossref that cannot be reached is
+        reported in ``BatchResult.stopped_by`` rather than raised, so what was found
+        before it went away is not lost.
+
+        Raises:
+            NotFoundError: an id is not in the library.
+        """
+        unique = list(dict.fromkeys(ids))
+        references = self.get_many(unique)
+        if len(references) != len(unique):
+            present = {reference.id for reference in references}
+            absent = next(ref_id for ref_id in unique if ref_id not in present)
+            raise NotFoundError(f"no reference with id {absent} in this library")
+        return complete_many(references, client, progress=progress, is_cancelled=is_cancelled)
+
+    def apply_completion(
+        self,
+        ref_id: ReferenceId,
+        completion: Completion,
+        *,
+        accept_proposed: bool | Iterable[str] = (),
+    ) -> ChangeSet:
+        """Fill a reference's empty fields from its Crossref match, and accepted proposals.
+
+        See ``apply_completions``, which does the same for many references at once.
+        """
+        return self.apply_completions([(ref_id, completion, accept_proposed)])
+
+    def apply_completions(self, items: Sequence[CompletionToApply]) -> ChangeSet:
+        """Apply Crossref matches in one transaction, recording each in its provenance.
+
+        Only fields that are empty in the reference as stored now are filled (the lookup
+        may be minutes old); a field that differs changes only when its proposal is
+        accepted. Each reference that changed gets a ``CompletionRecord`` line under
+        ``CROSSREF_PROVENANCE_KEY`` in its ``extra``: the DOI matched, the fields filled
+        and accepted, and when. A reference that would gain nothing is left untouched.
+
+        Raises:
+            UserInputError: a completion has no match (the user must choose a candidate
+                first), names a field it did not propose, or two references would be
+                given the same DOI. Nothing is changed then.
+            NotFoundError: a reference no longer exists.
+        """
+        now = _now()
+        given_dois: dict[str, ReferenceId] = {}
+        updated: set[ReferenceId] = set()
+        filled_count = accepted_count = 0
+        with self.database.writing() as repo:
+            for ref_id, completion, accept in items:
+                match = completion.match
+                if completion.status is not CompletionStatus.MATCHED or match is None:
+                    raise UserInputError(
+                        f"reference {ref_id} has no Crossref match to apply; "
+                        "choose one of its candidates first"
+                    )
+                found = repo.get_references([ref_id])
+                if not found:
+                    raise NotFoundError(f"no reference with id {ref_id} in this library")
+                current = found[0]
+                if isinstance(accept, bool):
+                    accepted = tuple(completion.proposed) if accept else ()
+                else:
+                    accepted = tuple(dict.fromkeys(accept))
+                try:
+                    new = completion.apply(current, accept_proposed=accepted)
+                except ValueError as error:
+                    raise UserInputError(f"reference {ref_id}: {error}") from None
+                filled = tuple(
+                    name
+                    for name in COMPLETABLE_FIELDS
+                    if name in completion.filled and getattr(new, name) != getattr(current, name)
+                )
+                taken = tuple(n for n in accepted if getattr(new, n) != getattr(current, n))
+                if not filled and not taken:
+                    continue
+                new_doi = doi_key(new.doi)
+                if new_doi and new_doi != doi_key(current.doi):
+                    other = given_dois.get(new_doi)
+                    if other is not None and other != ref_id:
+                        raise UserInputError(
+                            f"references {other} and {ref_id} would both be given the DOI "
+                            f"{new.doi}; choose the right one for each"
+                        )
+                    given_dois[new_doi] = ref_id
+                line = CompletionRecord(now, match.doi, filled, taken).to_line()
+                extra = dict(new.extra)
+                previous = extra.get(CROSSREF_PROVENANCE_KEY, "")
+                extra[CROSSREF_PROVENANCE_KEY] = f"{previous}\n{line}" if previous else line
+                repo.update_reference(new.with_changes(extra=extra), now=now)
+                updated.add(ref_id)
+                filled_count += len(filled)
+                accepted_count += len(taken)
+        if not updated:
+            return ChangeSet(messages=("Crossref had nothing to add.",))
+        noun = "reference" if len(updated) == 1 else "references"
+        summary = f"Completed {len(updated)} {noun} from Crossref: {filled_count} field(s) filled"
+        if accepted_count:
+            summary += f", {accepted_count} change(s) accepted"
+        return ChangeSet(updated=frozenset(updated), messages=(summary,))
+
     # -- importing ------------------------------------------------------------------------
 
     def import_text(
@@ -309,10 +599,11 @@ class Library:
         if not parsed:
             raise UserInputError("no files to import")
         changes = ChangeSet()
-        added = skipped = 0
+        added = skipped = merged = 0
+        fills: list[MergeRecord] = []
         with self.database.writing() as repo:
             for path, text, result in parsed:
-                file_changes, file_added, file_skipped = self._import_into(
+                imported = self._import_into(
                     repo,
                     result,
                     raw_input=text,
@@ -321,9 +612,11 @@ class Library:
                     selected=None,
                     collection=collection,
                 )
-                changes = changes.merged_with(file_changes)
-                added += file_added
-                skipped += file_skipped
+                changes = changes.merged_with(imported.changes)
+                added += imported.added
+                skipped += imported.skipped
+                merged += imported.merged
+                fills.extend(imported.fills)
         results = [result for _, _, result in parsed]
         combined = ParseResult(
             format_name=", ".join(dict.fromkeys(r.format_name for r in results)),
@@ -333,7 +626,9 @@ class Library:
             warnings=tuple(d for r in results for d in r.warnings),
             tried=tuple(dict.fromkeys(t for r in results for t in r.tried)),
         )
-        return ImportOutcome(changes, combined, added=added, skipped=skipped, merged=0)
+        return ImportOutcome(
+            changes, combined, added=added, skipped=skipped, merged=merged, fills=tuple(fills)
+        )
 
     def import_parsed(
         self,
@@ -344,14 +639,23 @@ class Library:
         source_name: str = "",
         selected: Sequence[int] | None = None,
         collection: CollectionId | None = None,
+        merge_into: Mapping[int, ReferenceId] | None = None,
+        skip_possible: bool = False,
     ) -> ImportOutcome:
-        """Import the chosen entries of a parse (all when ``selected`` is None) as one batch.
+        """Import the entries of a parse as one batch, never adding a paper twice.
+
+        With ``selected`` None every entry is checked for duplicates (``check_duplicates``):
+        a duplicate of a stored reference, or of an earlier entry, is not added again but
+        fills that reference's empty fields (title, DOI, pages…), which its provenance
+        records; possible duplicates are added unless ``skip_possible``. Otherwise a person
+        has decided in the preview: the ``selected`` entries are added and each entry in
+        ``merge_into`` (entry index -> reference id) fills that reference instead.
 
         The batch keeps ``raw_input`` verbatim and each reference keeps its entry's raw
         text, so the original can always be shown next to what was read from it.
         """
         with self.database.writing() as repo:
-            changes, added, skipped = self._import_into(
+            imported = self._import_into(
                 repo,
                 result,
                 raw_input=raw_input,
@@ -359,8 +663,17 @@ class Library:
                 source_name=source_name,
                 selected=selected,
                 collection=collection,
+                merge_into=merge_into,
+                skip_possible=skip_possible,
             )
-        return ImportOutcome(changes, result, added=added, skipped=skipped, merged=0)
+        return ImportOutcome(
+            imported.changes,
+            result,
+            added=imported.added,
+            skipped=imported.skipped,
+            merged=imported.merged,
+            fills=imported.fills,
+        )
 
     @staticmethod
     def _import_into(
@@ -372,14 +685,60 @@ class Library:
         source_name: str,
         selected: Sequence[int] | None,
         collection: CollectionId | None,
-    ) -> tuple[ChangeSet, int, int]:
+        merge_into: Mapping[int, ReferenceId] | None = None,
+        skip_possible: bool = False,
+    ) -> _Imported:
+        """Import one parse result as one batch, catching duplicates (see ``import_parsed``)."""
+        entries = result.entries
+        count = len(entries)
+        merges = dict(merge_into or {})
+        bad = [i for i in [*(selected or ()), *merges] if not 0 <= i < count]
+        if bad:
+            raise UserInputError(f"no parsed entry number {bad[0]} to import")
+        into_entry: dict[int, int] = {}
         if selected is None:
-            chosen: list[ParsedEntry] = list(result.entries)
+            repo.fill_dedupe_keys(repo.unkeyed_ids())
+            statuses = _entry_statuses(repo, [entry.reference for entry in entries])
+            adding = [
+                s.index
+                for s in statuses
+                if s.mark is EntryMark.NEW or (s.mark is EntryMark.POSSIBLE and not skip_possible)
+            ]
+            added_set = set(adding)
+            for status in statuses:
+                target = status
+                while target.mark is EntryMark.DUPLICATE and target.entry_index is not None:
+                    if target.entry_index in added_set:
+                        into_entry[status.index] = target.entry_index
+                        break
+                    target = statuses[target.entry_index]
+                else:
+                    if target.mark is EntryMark.DUPLICATE and target.existing_id is not None:
+                        merges.setdefault(status.index, target.existing_id)
         else:
-            bad = [i for i in selected if not 0 <= i < len(result.entries)]
-            if bad:
-                raise UserInputError(f"no parsed entry number {bad[0]} to import")
-            chosen = [result.entries[i] for i in dict.fromkeys(selected)]
+            adding = [i for i in dict.fromkeys(selected) if i not in merges]
+        repo.require(merges.values())
+
+        new_refs = {
+            i: entries[i].reference.with_changes(
+                id=None, added=None, modified=None, trashed=False, collection_ids=()
+            )
+            for i in adding
+        }
+        # (receiving entry or stored id, fields, merged entry) for the provenance records.
+        entry_events: list[tuple[int, tuple[str, ...], int]] = []
+        for i, j in into_entry.items():
+            new_refs[j], fields = fill_from(new_refs[j], entries[i].reference)
+            if fields:
+                entry_events.append((j, fields, i))
+        before = {ref.id: ref for ref in repo.get_references(sorted(set(merges.values())))}
+        current = dict(before)
+        stored_events: list[tuple[ReferenceId, tuple[str, ...], int]] = []
+        for i, ref_id in merges.items():
+            current[ref_id], fields = fill_from(current[ref_id], entries[i].reference)
+            if fields:
+                stored_events.append((ref_id, fields, i))
+        merged = len(entry_events) + len(stored_events)
         now = _now()
         batch_id = repo.add_batch(
             created=now,
@@ -387,30 +746,52 @@ class Library:
             format_name=result.format_name,
             raw_input=raw_input,
             source_name=source_name,
-            found=len(result.entries),
-            added=len(chosen),
-            skipped=len(result.entries) - len(chosen),
-            merged=0,
+            found=count,
+            added=len(adding),
+            skipped=count - len(adding) - merged,
+            merged=merged,
         )
-        new = [
-            NewReference(
-                entry.reference.with_changes(
-                    id=None, added=None, modified=None, trashed=False, collection_ids=()
-                ),
-                batch_id=batch_id,
-                source_text=entry.raw_text,
+        ids = repo.add_references(
+            [
+                NewReference(new_refs[i], batch_id=batch_id, source_text=entries[i].raw_text)
+                for i in adding
+            ],
+            now=now,
+            collection=collection,
+        )
+        id_of_entry = dict(zip(adding, ids, strict=True))
+        changed_ids = sorted({ref_id for ref_id, _, _ in stored_events})
+        for ref_id in changed_ids:
+            repo.update_reference(current[ref_id], now=now)
+        event_ids: dict[ReferenceId, list[int]] = {}
+        targets = [(id_of_entry[j], f, i) for j, f, i in entry_events] + stored_events
+        for ref_id, fields, i in targets:
+            event_ids.setdefault(ref_id, []).append(
+                repo.add_merge_event(
+                    ref_id,
+                    now=now,
+                    merged_reference_id=None,
+                    batch_id=batch_id,
+                    fields=fields,
+                    description=describe(entries[i].reference),
+                    source_text=entries[i].raw_text,
+                )
             )
-            for entry in chosen
-        ]
-        ids = repo.add_references(new, now=now, collection=collection)
+        fills = tuple(
+            MergeRecord(
+                kept_id=ref_id, kept_before=before[ref_id], event_ids=tuple(event_ids[ref_id])
+            )
+            for ref_id in changed_ids
+        )
         changes = ChangeSet(
             added=frozenset(ids),
+            updated=frozenset(changed_ids),
             batch_id=batch_id,
-            tags_changed=any(entry.reference.tags for entry in chosen),
+            tags_changed=any(ref.tags for ref in new_refs.values()),
             collections_changed=collection is not None,
             collection_ids=frozenset() if collection is None else frozenset({collection}),
         )
-        return changes, len(ids), len(result.entries) - len(chosen)
+        return _Imported(changes, len(ids), count - len(ids) - merged, merged, fills)
 
     def batches(self) -> list[ImportBatch]:
         """Every import batch, newest first."""
@@ -420,6 +801,190 @@ class Library:
     def batch(self, batch_id: BatchId) -> ImportBatch:
         with self.database.reading() as repo:
             return repo.batch(batch_id)
+
+    # -- duplicates and merges ------------------------------------------------------------
+
+    def _ensure_dedupe_keys(self) -> None:
+        """Compute the blocking keys of references that have none (an upgraded library)."""
+        with self.database.reading() as repo:
+            missing = repo.unkeyed_ids()
+        if missing:
+            with self.database.writing() as repo:
+                repo.fill_dedupe_keys(repo.unkeyed_ids())
+
+    def duplicate_groups(self) -> list[DuplicateGroup]:
+        """Groups of references outside the trash that describe one work, for review.
+
+        "Not duplicates" decisions are respected: a dismissed pair never links a group.
+        Only references sharing a blocking key with another one are read, so a library
+        with few look-alikes is checked quickly.
+        """
+        self._ensure_dedupe_keys()
+        with self.database.reading() as repo:
+            references = repo.comparable_references(repo.ids_sharing_keys())
+            dismissed = repo.dismissed_pairs()
+        return find_groups(references, dismissed)
+
+    def dismissed_pairs(self) -> frozenset[DismissedPair]:
+        """Every "not duplicates" decision stored in the library."""
+        with self.database.reading() as repo:
+            return repo.dismissed_pairs()
+
+    def dismiss_duplicates(
+        self, ids: Iterable[ReferenceId]
+    ) -> tuple[frozenset[DismissedPair], ChangeSet]:
+        """Say "not duplicates" for every pair of these references, for good.
+
+        Returns the pairs that were not dismissed before (what ``undo_dismissal`` takes
+        back) and a change set naming the references, whose duplicate status changed.
+        """
+        wanted = list(dict.fromkeys(ids))
+        if len(wanted) < 2:
+            raise UserInputError("name at least two references that are not duplicates")
+        with self.database.writing() as repo:
+            new = repo.add_dismissals(all_pairs(wanted), now=_now())
+        pairs = frozenset(frozenset(pair) for pair in new)
+        return pairs, ChangeSet(updated=frozenset(wanted))
+
+    def undo_dismissal(self, pairs: Iterable[DismissedPair]) -> ChangeSet:
+        """Forget "not duplicates" decisions (the undo of ``dismiss_duplicates``)."""
+        listed = [tuple(sorted(pair)) for pair in pairs]
+        with self.database.writing() as repo:
+            repo.remove_dismissals((first, second) for first, second in listed)
+        return ChangeSet(updated=frozenset(i for pair in listed for i in pair))
+
+    def check_duplicates(self, result: ParseResult) -> list[EntryStatus]:
+        """How each parsed entry relates to the library, for the import preview.
+
+        Each entry is new, a duplicate (of a stored reference, or of an earlier entry of
+        the same input), or a possible duplicate; a duplicate of a stored reference says
+        which of its empty fields the entry would fill.
+        """
+        self._ensure_dedupe_keys()
+        with self.database.reading() as repo:
+            return _entry_statuses(repo, [entry.reference for entry in result.entries])
+
+    def suggest_keep(self, ids: Sequence[ReferenceId]) -> ReferenceId:
+        """The most complete of these references: the default one to keep when merging."""
+        references = self.get_many(ids)
+        if not references:
+            raise NotFoundError("none of these references is in the library")
+        best = max(references, key=lambda ref: (_completeness(ref), -(ref.id or 0)))
+        assert best.id is not None
+        return best.id
+
+    def merge(
+        self,
+        keep: ReferenceId,
+        others: Sequence[ReferenceId],
+        choices: Mapping[str, ReferenceId] | None = None,
+    ) -> tuple[MergeRecord, ChangeSet]:
+        """Merge ``others`` into ``keep``; the others go to the trash.
+
+        Fields follow ``peerref.core.dedupe.merge_references`` (``choices`` maps a field to
+        the reference to take it from). The notes, tags, collections and merge history of
+        the others move to the kept reference, and each merged reference is recorded in
+        its provenance. The returned ``MergeRecord`` is what ``unmerge`` needs to undo it.
+
+        Raises:
+            UserInputError: nothing to merge, or a choice names another reference.
+            NotFoundError: an id is not in the library.
+        """
+        other_ids = [i for i in dict.fromkeys(others) if i != keep]
+        if not other_ids:
+            raise UserInputError("name at least one other reference to merge into the kept one")
+        now = _now()
+        with self.database.writing() as repo:
+            repo.require([keep, *other_ids])
+            kept, *merged_refs = repo.get_references([keep, *other_ids])
+            combined = merge_references(kept, merged_refs, choices or {})
+            repo.update_reference(combined, now=now)
+            added_collections = tuple(
+                c for c in combined.collection_ids if c not in kept.collection_ids
+            )
+            for collection_id in added_collections:
+                repo.add_members(collection_id, [keep])
+            note_owners = repo.note_owners(other_ids)
+            repo.reassign_notes(dict.fromkeys(note_owners, keep))
+            event_owners = repo.merge_event_owners(other_ids)
+            repo.reassign_merge_events(dict.fromkeys(event_owners, keep))
+            event_ids: list[int] = []
+            taken: set[str] = set()
+            for other in merged_refs:
+                assert other.id is not None
+                fields = [
+                    name
+                    for name in MERGEABLE_FIELDS
+                    if name not in taken
+                    and getattr(combined, name) != getattr(kept, name)
+                    and getattr(combined, name) == getattr(other, name)
+                ]
+                taken.update(fields)
+                event_ids.append(
+                    repo.add_merge_event(
+                        keep,
+                        now=now,
+                        merged_reference_id=other.id,
+                        batch_id=other.batch_id,
+                        fields=fields,
+                        description=describe(other),
+                        source_text=other.source_text,
+                    )
+                )
+            trashed = repo.set_trashed(other_ids, True)
+        record = MergeRecord(
+            kept_id=keep,
+            kept_before=kept,
+            merged_ids=tuple(other_ids),
+            trashed_ids=tuple(sorted(trashed)),
+            note_owners=note_owners,
+            event_owners=event_owners,
+            event_ids=tuple(event_ids),
+            added_collections=added_collections,
+        )
+        changes = ChangeSet(
+            updated=frozenset({keep}),
+            trashed=frozenset(trashed),
+            notes_changed=frozenset({keep, *note_owners.values()}) if note_owners else frozenset(),
+            tags_changed=True,
+            collections_changed=bool(added_collections),
+            collection_ids=frozenset(added_collections),
+        )
+        return record, changes
+
+    def unmerge(self, record: MergeRecord) -> ChangeSet:
+        """Undo a merge (or an import's filling of a reference) from its ``MergeRecord``.
+
+        The kept reference gets its fields, tags and collections back, the moved notes and
+        merge history return to their references, and the merged ones leave the trash.
+
+        Raises:
+            NotFoundError: a reference involved was deleted for good since.
+        """
+        with self.database.writing() as repo:
+            repo.require([record.kept_id, *record.merged_ids])
+            restored = repo.set_trashed(record.trashed_ids, False)
+            repo.reassign_notes(record.note_owners)
+            repo.reassign_merge_events(record.event_owners)
+            repo.delete_merge_events(record.event_ids)
+            for collection_id in record.added_collections:
+                repo.remove_members(collection_id, [record.kept_id])
+            repo.update_reference(record.kept_before, now=_now())
+        return ChangeSet(
+            updated=frozenset({record.kept_id}),
+            restored=frozenset(restored),
+            notes_changed=frozenset({record.kept_id, *record.note_owners.values()})
+            if record.note_owners
+            else frozenset(),
+            tags_changed=True,
+            collections_changed=bool(record.added_collections),
+            collection_ids=frozenset(record.added_collections),
+        )
+
+    def merge_history(self, ref_id: ReferenceId) -> list[MergeEvent]:
+        """What was merged into a reference (its provenance beyond its own import), oldest first."""
+        with self.database.reading() as repo:
+            return repo.merge_events(ref_id)
 
     # -- collections ----------------------------------------------------------------------
 
@@ -601,3 +1166,197 @@ class Library:
             file_bytes=size,
             by_type=by_type,
         )
+
+
+# -- duplicates: helpers of the import and the merge ----------------------------------------
+
+
+class EntryMark(enum.StrEnum):
+    """How a parsed entry relates to the library, as the import preview marks it."""
+
+    NEW = "new"
+    DUPLICATE = "duplicate"  # skipped (or filling empty fields) unless the person decides
+    POSSIBLE = "possible"  # imported unless the person merges it
+
+
+@dataclass(frozen=True, slots=True)
+class EntryStatus:
+    """One parsed entry's duplicate status (``Library.check_duplicates``).
+
+    Attributes:
+        index: the entry's position in the parse result.
+        mark: new, duplicate or possible duplicate.
+        existing_id: the stored reference it duplicates (or may), if any.
+        entry_index: the earlier entry of the same input it duplicates, if that is the match.
+        reasons: why (``peerref.core.dedupe.Reason`` codes).
+        fills: the empty fields of ``existing_id`` this entry would fill in.
+        identical: the entry reads exactly as the record it duplicates (the same page
+            pasted again), which makes a duplicate even where the rules alone would only
+            say "possible" (an untitled entry without its journal, for instance).
+    """
+
+    index: int
+    mark: EntryMark
+    existing_id: ReferenceId | None = None
+    entry_index: int | None = None
+    reasons: tuple[Reason, ...] = ()
+    fills: tuple[str, ...] = ()
+    identical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MergeRecord:
+    """Everything needed to undo a merge (``Library.unmerge``).
+
+    Attributes:
+        kept_id: the reference that received the others' fields.
+        kept_before: that reference as it was before, with its tags and collections.
+        merged_ids: the references merged into it (none when an import filled it).
+        trashed_ids: those of them the merge moved to the trash.
+        note_owners: notes moved to the kept reference, with the reference each came from.
+        event_owners: merge history moved to the kept reference, with its former owner.
+        event_ids: the provenance records this merge wrote.
+        added_collections: collections the kept reference joined through the merge.
+    """
+
+    kept_id: ReferenceId
+    kept_before: Reference
+    merged_ids: tuple[ReferenceId, ...] = ()
+    trashed_ids: tuple[ReferenceId, ...] = ()
+    note_owners: Mapping[NoteId, ReferenceId] = field(default_factory=dict)
+    event_owners: Mapping[int, ReferenceId] = field(default_factory=dict)
+    event_ids: tuple[int, ...] = ()
+    added_collections: tuple[CollectionId, ...] = ()
+
+
+def describe(reference: Reference) -> str:
+    """A short label of a record for provenance: "Repper (2012) Peer support workers…"."""
+    creators = reference.authors or reference.creators
+    first = creators[0].family_with_particle() or creators[0].literal if creators else ""
+    year = reference.issued.year or "n.d."
+    title = reference.title or f"[untitled] {reference.abstract_text[:60]}".rstrip()
+    label = f"{first} ({year}) {title}".strip()
+    return label if len(label) <= 160 else label[:159] + "…"
+
+
+def _completeness(reference: Reference) -> int:
+    """How many bibliographic fields a record fills completely (not cut short)."""
+    truncated = {name.replace("-", "_") for name in reference.truncated}
+    if truncated & {"author", "authors", "creators"}:
+        truncated.add("creators")
+    empty: tuple[object, ...] = (None, "", (), frozenset())
+    return sum(
+        1
+        for name in MERGEABLE_FIELDS
+        if getattr(reference, name) not in empty
+        and getattr(reference, name) != PartialDate()
+        and name not in truncated
+    )
+
+
+def fill_from(existing: Reference, incoming: Reference) -> tuple[Reference, tuple[str, ...]]:
+    """``existing`` with the empty or cut-short fields that ``incoming`` completes.
+
+    What an import does with a duplicate entry: nothing the library holds is replaced by
+    another source's wording, only gaps are filled (a longer abstract and a fuller date
+    count as filling). Returns the new record and the names of the fields that changed.
+    """
+    clean = incoming.with_changes(
+        id=None, tags=(), collection_ids=(), added=None, reading_status=None, rating=None
+    )
+    merged = merge_references(existing, [clean])
+    fields = tuple(
+        name for name in MERGEABLE_FIELDS if getattr(merged, name) != getattr(existing, name)
+    )
+    return (merged, fields) if fields else (existing, ())
+
+
+# What makes two records read the same: every bibliographic field, not the library's own.
+_RECORD_FIELDS = tuple(
+    name for name in MERGEABLE_FIELDS if name not in {"tags", "reading_status", "rating"}
+)
+
+
+def same_record(first: Reference, second: Reference) -> bool:
+    """Every bibliographic field of the two records is the same."""
+    return all(getattr(first, name) == getattr(second, name) for name in _RECORD_FIELDS)
+
+
+def _entry_statuses(repo: Repository, references: Sequence[Reference]) -> list[EntryStatus]:
+    """Duplicate statuses of incoming references against the library and each other.
+
+    Only the stored references that share a blocking key with an incoming one are read
+    (the store keeps the keys indexed), so checking 1,000 entries against 100,000
+    references reads a few hundred rows rather than the whole library.
+    """
+    probes = [reference.with_changes(id=None) for reference in references]
+    keys = {key for probe in probes for key in lookup_keys(probe)}
+    index = DuplicateIndex(repo.comparable_references(sorted(repo.candidate_ids(keys))))
+    entry_of: dict[int, int] = {}
+    statuses: list[EntryStatus] = []
+    possibles: dict[int, list[ReferenceId]] = {}
+    for position, probe in enumerate(probes):
+        found = index.candidates(probe)
+        best = found[0] if found else None
+        if best is not None and not best.match.is_duplicate:
+            # The same entry again is a duplicate whatever the rules could prove.
+            twin = next(
+                (c for c in found if c.id is None and same_record(c.reference, probe)),
+                None,
+            )
+            if twin is not None:
+                statuses.append(
+                    EntryStatus(
+                        position,
+                        EntryMark.DUPLICATE,
+                        entry_index=entry_of[id(twin.reference)],
+                        reasons=twin.match.reasons,
+                        identical=True,
+                    )
+                )
+                index.add(probe)
+                entry_of[id(probe)] = position
+                continue
+            # Only the strongest few are read in full to compare as records.
+            possibles[position] = [c.id for c in found[:3] if c.id is not None]
+        if best is None:
+            statuses.append(EntryStatus(position, EntryMark.NEW))
+        else:
+            mark = EntryMark.DUPLICATE if best.match.is_duplicate else EntryMark.POSSIBLE
+            statuses.append(
+                EntryStatus(
+                    position,
+                    mark,
+                    existing_id=best.id,
+                    entry_index=None if best.id is not None else entry_of[id(best.reference)],
+                    reasons=best.match.reasons,
+                )
+            )
+        index.add(probe)
+        entry_of[id(probe)] = position
+    # A possible duplicate that reads exactly as a stored record is that record again.
+    stored_possible = {
+        ref.id: ref
+        for ref in repo.get_references(sorted({i for ids in possibles.values() for i in ids}))
+    }
+    for position, ids in possibles.items():
+        twin_id = next(
+            (i for i in ids if same_record(stored_possible[i], references[position])), None
+        )
+        if twin_id is not None:
+            statuses[position] = replace(
+                statuses[position],
+                mark=EntryMark.DUPLICATE,
+                existing_id=twin_id,
+                entry_index=None,
+                identical=True,
+            )
+    duplicates_of = sorted(
+        {s.existing_id for s in statuses if s.mark is EntryMark.DUPLICATE and s.existing_id}
+    )
+    stored = {ref.id: ref for ref in repo.get_references(duplicates_of)}
+    for position, status in enumerate(statuses):
+        if status.mark is EntryMark.DUPLICATE and status.existing_id in stored:
+            _, fills = fill_from(stored[status.existing_id], references[position])
+            statuses[position] = replace(status, fills=fills)
+    return statuses

@@ -64,6 +64,8 @@ from peerref.core.model import (
 )
 from peerref.gui import icons
 from peerref.gui.clipboard import COPY_FORMAT_WRITERS, CitationCopier
+from peerref.gui.completion import CompletionController
+from peerref.gui.dialogs.merge_dialog import MergeDialog
 from peerref.gui.dialogs.preferences import PreferencesDialog
 from peerref.gui.importing import ImportController
 from peerref.gui.models.reference_table import ReferenceTableModel
@@ -77,9 +79,11 @@ from peerref.gui.ops import PROGRESS_DELAY_MS, MessagePresenter, show_message_bo
 from peerref.gui.undo import (
     AddReferencesCommand,
     DeleteCollectionCommand,
+    DismissDuplicatesCommand,
     EditReferenceCommand,
     LibraryCommand,
     MembershipCommand,
+    MergeCommand,
     MoveCollectionCommand,
     NewCollectionCommand,
     NoteCommand,
@@ -88,6 +92,7 @@ from peerref.gui.undo import (
     TrashCommand,
 )
 from peerref.gui.views.detail_panel import DetailPanel
+from peerref.gui.views.duplicates_view import DuplicatesPanel
 from peerref.gui.views.reference_table_view import ReferenceTableView
 from peerref.gui.views.sidebar_view import SidebarView
 from peerref.library import Library
@@ -172,6 +177,12 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, 0)
         self.splitter.setSizes([220, 760, 400])
         self.setCentralWidget(self.splitter)
+        # Shown in place of the table when "Duplicates" is chosen in the sidebar.
+        self.duplicates_panel = DuplicatesPanel(library, self)
+        self.duplicates_panel.hide()
+        self.splitter.insertWidget(2, self.duplicates_panel)
+        self.duplicates_panel.merge_requested.connect(self.open_merge_dialog)
+        self.duplicates_panel.dismiss_requested.connect(self.dismiss_duplicates)
 
         self.importer = ImportController(
             library, self, show_message=show_message, progress_delay_ms=progress_delay_ms
@@ -185,6 +196,15 @@ class MainWindow(QMainWindow):
             progress_delay_ms=progress_delay_ms,
         )
         self.table_model.set_drag_mime(self._drag_mime)
+        self.completer = CompletionController(
+            library,
+            self,
+            settings=lambda: self.settings,
+            run_command=self.run_command,
+            handlers=self._handlers(),
+            show_message=show_message,
+            progress_delay_ms=progress_delay_ms,
+        )
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -338,6 +358,17 @@ class MainWindow(QMainWindow):
         self.remove_from_collection_action = self._action(
             "Remove from C&ollection", self.remove_selected_from_collection
         )
+        self.find_missing_details_action = self._action(
+            "Find &Missing Details",
+            self.find_missing_details,
+            shortcut="Ctrl+Shift+M",
+            tip="Look the selected references up on Crossref and fill in what they lack",
+        )
+        self.complete_library_action = self._action(
+            "Complete &Whole Library…",
+            self.complete_whole_library,
+            tip="Look up every reference lacking a title, DOI, journal or pages on Crossref",
+        )
         self.show_original_action = self._action(
             "Show &Original Text", self.detail_panel.show_source_text
         )
@@ -411,6 +442,8 @@ class MainWindow(QMainWindow):
         self.add_to_collection_menu.aboutToShow.connect(self._fill_add_to_collection_menu)
         reference_menu.addAction(self.remove_from_collection_action)
         reference_menu.addAction(self.show_original_action)
+        reference_menu.addAction(self.find_missing_details_action)
+        reference_menu.addAction(self.complete_library_action)
         reference_menu.addSeparator()
         reference_menu.addAction(self.trash_action)
         reference_menu.addAction(self.restore_action)
@@ -492,6 +525,11 @@ class MainWindow(QMainWindow):
         self.importer.import_finished.connect(self.on_import_finished)
         self.importer.message_posted.connect(self.show_status)
         self.copier.copied.connect(self.show_status)
+        self.detail_panel.find_missing_details_requested.connect(
+            lambda ref_id: self.completer.complete_ids([ReferenceId(ref_id)])
+        )
+        self.importer.preview_opened.connect(self.completer.watch_preview)
+        self.completer.message_posted.connect(self.show_status)
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
     # --- state and geometry -------------------------------------------------------------
@@ -556,6 +594,20 @@ class MainWindow(QMainWindow):
     # --- listing, search, selection ------------------------------------------------------
 
     def _on_node_selected(self, node: SidebarNode) -> None:
+        showing_duplicates = node.kind is NodeKind.DUPLICATES
+        if showing_duplicates == self.duplicates_panel.isHidden():
+            # The panel takes the table's place in the splitter, and its width.
+            sizes = self.splitter.sizes()
+            table, panel = (
+                self.splitter.indexOf(self.table_view),
+                self.splitter.indexOf(self.duplicates_panel),
+            )
+            sizes[table], sizes[panel] = sizes[panel], sizes[table]
+            self.table_view.setVisible(not showing_duplicates)
+            self.duplicates_panel.setVisible(showing_duplicates)
+            self.splitter.setSizes(sizes)
+        if showing_duplicates:
+            self.duplicates_panel.refresh()
         listing = node.listing()
         if listing is None:
             return
@@ -629,6 +681,7 @@ class MainWindow(QMainWindow):
         self.copy_citation_action.setEnabled(has_selection)
         self.copy_as_menu.setEnabled(has_selection)
         self.edit_details_action.setEnabled(has_selection)
+        self.find_missing_details_action.setEnabled(has_selection)
         self.add_tag_action.setEnabled(has_selection)
         self.add_to_collection_menu.setEnabled(has_selection)
         self.remove_from_collection_action.setEnabled(has_selection and on_collection)
@@ -649,8 +702,34 @@ class MainWindow(QMainWindow):
         elif changes.references_changed or changes.tags_changed:
             self.sidebar_model.refresh_counts()
         self.detail_panel.refresh()
+        self.duplicates_panel.refresh_if_shown()
         self._update_actions()
         self._update_status()
+
+    def open_merge_dialog(self, ids: Sequence[ReferenceId]) -> MergeDialog | None:
+        """Duplicates → Merge…: pick fields side by side, then merge as one undoable step."""
+        references = self.library.get_many(list(ids))
+        if len(references) < 2:
+            return None
+        dialog = MergeDialog(references, self.library.suggest_keep(list(ids)), self)
+        dialog.accepted.connect(
+            lambda: self.run_command(
+                MergeCommand(
+                    self.library,
+                    dialog.keep_id(),
+                    dialog.other_ids(),
+                    dialog.choices(),
+                    *self._handlers(),
+                )
+            )
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def dismiss_duplicates(self, ids: Sequence[ReferenceId]) -> None:
+        """Duplicates → Not Duplicates: these are different works, for good (undoable)."""
+        self.run_command(DismissDuplicatesCommand(self.library, list(ids), *self._handlers()))
 
     def run_command(self, command: LibraryCommand) -> bool:
         """Perform a change and put it on the undo stack; show the library's refusal."""
@@ -697,6 +776,15 @@ class MainWindow(QMainWindow):
         self.select_references([new_id])
         self.detail_panel.focus_first_field()
         return new_id
+
+    def find_missing_details(self) -> None:
+        """Reference → Find Missing Details: complete the selection from Crossref."""
+        self.detail_panel.show_selection(self.selected_ids())  # commit typing first
+        self.completer.complete_ids(self.selected_ids())
+
+    def complete_whole_library(self) -> None:
+        """Reference → Complete Whole Library: every incomplete reference, in the background."""
+        self.completer.complete_library()
 
     def edit_reference(self, old: Reference, new: Reference, description: str) -> None:
         """The detail panel changed fields of a reference (undoable)."""

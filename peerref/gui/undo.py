@@ -9,7 +9,7 @@ views refresh the same way whether a change was done, undone or redone.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
 from PySide6.QtGui import QUndoCommand
@@ -24,7 +24,7 @@ from peerref.core.model import (
     Reference,
     ReferenceId,
 )
-from peerref.library import Library
+from peerref.library import CompletionToApply, Library, MergeRecord
 
 ChangeHandler = Callable[[ChangeSet], None]
 ErrorHandler = Callable[[PeerRefError], None]
@@ -116,6 +116,63 @@ class EditReferenceCommand(LibraryCommand):
 
     def _undo(self) -> ChangeSet:
         return self._write(self._old)
+
+
+class CompletionCommand(LibraryCommand):
+    """Apply Crossref completions to references; undo puts back exactly what they changed.
+
+    The first time, the library applies the completions (filling only fields that are still
+    empty, and recording the completion in each reference's provenance). The command then
+    remembers, per reference, the fields that changed — the provenance record included —
+    so undo and redo write only those over the reference as it is stored at the time.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        library: Library,
+        items: Sequence[CompletionToApply],
+        on_changes: ChangeHandler,
+        on_error: ErrorHandler,
+    ) -> None:
+        super().__init__(text, library, on_changes, on_error)
+        self._items = list(items)
+        self._old: dict[ReferenceId, dict[str, object]] = {}
+        self._new: dict[ReferenceId, dict[str, object]] = {}
+        self._applied = False
+
+    @property
+    def changed_ids(self) -> list[ReferenceId]:
+        """References the completions changed (known once performed)."""
+        return list(self._new)
+
+    def _do(self) -> ChangeSet:
+        if self._applied:
+            return self._write(self._new)
+        ids = [ref_id for ref_id, _completion, _accept in self._items]
+        before = {r.id: r for r in self._library.get_many(ids) if r.id is not None}
+        changes = self._library.apply_completions(self._items)
+        self._applied = True
+        for after in self._library.get_many(sorted(changes.updated)):
+            old = before.get(after.id) if after.id is not None else None
+            if old is None or after.id is None:
+                continue
+            names = [n for n in changed_fields(old, after) if n != "modified"]
+            self._old[after.id] = {name: getattr(old, name) for name in names}
+            self._new[after.id] = {name: getattr(after, name) for name in names}
+        return changes
+
+    def _undo(self) -> ChangeSet:
+        return self._write(self._old)
+
+    def _write(self, values: dict[ReferenceId, dict[str, object]]) -> ChangeSet:
+        changes = ChangeSet()
+        for ref_id, fields_to_set in values.items():
+            current = self._library.get(ref_id)
+            changes = changes.merged_with(
+                self._library.update(current.with_changes(**fields_to_set))
+            )
+        return changes
 
 
 class TagCommand(LibraryCommand):
@@ -442,3 +499,53 @@ class DeleteCollectionCommand(LibraryCommand):
         for child in snapshot.children:
             changes = changes.merged_with(self._restore(child, collection.id)[1])
         return collection, changes
+
+
+class MergeCommand(LibraryCommand):
+    """Merge references into one; undo restores the kept one and brings the others back."""
+
+    def __init__(
+        self,
+        library: Library,
+        keep: ReferenceId,
+        others: Sequence[ReferenceId],
+        choices: Mapping[str, ReferenceId],
+        on_changes: ChangeHandler,
+        on_error: ErrorHandler,
+    ) -> None:
+        count = len(others) + 1
+        super().__init__(f"Merge {count} references", library, on_changes, on_error)
+        self._keep = keep
+        self._others = list(others)
+        self._choices = dict(choices)
+        self.record: MergeRecord | None = None
+
+    def _do(self) -> ChangeSet:
+        self.record, changes = self._library.merge(self._keep, self._others, self._choices)
+        return changes
+
+    def _undo(self) -> ChangeSet:
+        assert self.record is not None
+        return self._library.unmerge(self.record)
+
+
+class DismissDuplicatesCommand(LibraryCommand):
+    """Mark references as "not duplicates"; undo forgets only the pairs this step stored."""
+
+    def __init__(
+        self,
+        library: Library,
+        ids: Sequence[ReferenceId],
+        on_changes: ChangeHandler,
+        on_error: ErrorHandler,
+    ) -> None:
+        super().__init__("Mark as not duplicates", library, on_changes, on_error)
+        self._ids = list(ids)
+        self._pairs: frozenset[frozenset[ReferenceId]] = frozenset()
+
+    def _do(self) -> ChangeSet:
+        self._pairs, changes = self._library.dismiss_duplicates(self._ids)
+        return changes
+
+    def _undo(self) -> ChangeSet:
+        return self._library.undo_dismissal(self._pairs)

@@ -227,6 +227,69 @@ class NoteRow(Base):
     modified: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class NotDuplicateRow(Base):
+    """A "not duplicates" decision: two references a person said are different works.
+
+    Kept for as long as both references exist, so duplicate detection never offers the
+    pair again. The smaller id comes first, so each pair has one row.
+    """
+
+    __tablename__ = "not_duplicate"
+
+    first_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), primary_key=True
+    )
+    second_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    __table_args__ = (CheckConstraint("first_id < second_id", name="ordered_pair"),)
+
+
+class DedupeKeyRow(Base):
+    """A blocking key of a reference (``peerref.core.dedupe.blocking_keys``).
+
+    Duplicate checks of an import look new references' ``lookup_keys`` up here and load
+    only the few references that share one, instead of all 100,000. Every reference has
+    at least one row (``NO_KEYS`` when it has no key), so a reference without rows is one
+    whose keys were never computed (a library upgraded from revision 0002).
+    """
+
+    __tablename__ = "dedupe_key"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MergeEventRow(Base):
+    """Provenance of a merge: another record (a reference or an imported entry) merged in.
+
+    ``merged_reference_id`` has no foreign key on purpose: the merged reference goes to the
+    trash and may be deleted for good, but the record of where fields came from stays
+    (ids are never reused). ``description`` and ``source_text`` keep what the merged
+    record looked like and was read from for the same reason.
+    """
+
+    __tablename__ = "merge_event"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), index=True
+    )
+    created: Mapped[datetime] = mapped_column(UtcDateTime())
+    merged_reference_id: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="SET NULL"), index=True
+    )
+    fields: Mapped[str] = mapped_column(Text, default="[]")
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_text: Mapped[str] = mapped_column(Text, default="")
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of an ORM class, for bulk statements (``__table__`` is typed loosely)."""
     table = model.__table__

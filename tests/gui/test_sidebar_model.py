@@ -89,7 +89,15 @@ def test_model_passes_qt_model_tester(filled: Library, qtmodeltester, qapp) -> N
 def test_tree_has_sections_collections_tags_and_batches(filled: Library) -> None:
     model = SidebarModel(filled)
     top = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
-    assert top == ["My Library", "Unfiled", "Recently imported", "Trash", "Collections", "Tags"]
+    assert top == [
+        "My Library",
+        "Unfiled",
+        "Recently imported",
+        "Trash",
+        "Duplicates",
+        "Collections",
+        "Tags",
+    ]
 
     def count(index: QModelIndex) -> object:
         return model.data(index, Role.COUNT)

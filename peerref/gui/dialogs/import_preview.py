@@ -28,6 +28,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -44,7 +45,8 @@ from PySide6.QtWidgets import (
 )
 
 from peerref.citations import Problem, reference_warnings
-from peerref.core.model import Collection, CollectionId, ImportMethod, Reference
+from peerref.core.errors import PeerRefError
+from peerref.core.model import Collection, CollectionId, ImportMethod, Reference, ReferenceId
 from peerref.formats.base import ParsedEntry, ParseResult
 from peerref.gui.ops import (
     PROGRESS_DELAY_MS,
@@ -54,7 +56,7 @@ from peerref.gui.ops import (
     report_error,
     show_message_box,
 )
-from peerref.library import ImportOutcome, Library
+from peerref.library import EntryMark, EntryStatus, ImportOutcome, Library
 
 # How many authors the Authors column names before "et al.".
 AUTHORS_SHOWN = 3
@@ -89,10 +91,39 @@ class PreviewColumn(enum.IntEnum):
     TITLE = 2
     SOURCE = 3
     WARNINGS = 4
+    STATUS = 5
 
     @property
     def header(self) -> str:
         return self.name.capitalize()
+
+
+def status_display(status: EntryStatus | None, merging: bool) -> str:
+    """ "New", "In library (#12)", "Possible duplicate of #12", "Merge into #12"…"""
+    if status is None or status.mark is EntryMark.NEW:
+        return "New"
+    if merging and status.existing_id is not None:
+        return f"Merge into #{status.existing_id}"
+    if status.mark is EntryMark.DUPLICATE:
+        if status.existing_id is not None:
+            return f"In library (#{status.existing_id})"
+        return f"Duplicate of entry {(status.entry_index or 0) + 1}"
+    if status.existing_id is not None:
+        return f"Possible duplicate of #{status.existing_id}"
+    return f"Possible duplicate of entry {(status.entry_index or 0) + 1}"
+
+
+def status_tooltip(status: EntryStatus | None) -> str:
+    if status is None or status.mark is EntryMark.NEW:
+        return "Not in your library yet"
+    lines = ["Why: " + ", ".join(reason.value for reason in status.reasons)]
+    if status.fills:
+        lines.append("Would fill in: " + ", ".join(f.replace("_", " ") for f in status.fills))
+    if status.mark is EntryMark.DUPLICATE:
+        lines.append("Already in your library: not imported again unless you check it")
+    else:
+        lines.append("Imported as a new reference unless you merge it into the existing one")
+    return "\n".join(lines)
 
 
 def entry_warnings(entry: ParsedEntry) -> list[str]:
@@ -168,10 +199,29 @@ class ParsedEntriesModel(QAbstractTableModel):
 
     checks_changed = Signal()
 
-    def __init__(self, entries: Sequence[ParsedEntry], parent: Any = None) -> None:
+    def __init__(
+        self,
+        entries: Sequence[ParsedEntry],
+        parent: Any = None,
+        statuses: Sequence[EntryStatus] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._entries = tuple(entries)
-        self._checked = [True] * len(self._entries)
+        self._statuses: list[EntryStatus | None] = (
+            list(statuses) if statuses is not None else [None] * len(self._entries)
+        )
+        # Duplicates are not imported again by default; one that completes the stored
+        # reference fills it in instead (merge), which the person can turn off.
+        self._checked = [
+            status is None or status.mark is not EntryMark.DUPLICATE for status in self._statuses
+        ]
+        self._merging = [
+            status is not None
+            and status.mark is EntryMark.DUPLICATE
+            and status.existing_id is not None
+            and bool(status.fills)
+            for status in self._statuses
+        ]
         self._warnings = [entry_warnings(entry) for entry in self._entries]
         self._titles = [title_display(entry.reference) for entry in self._entries]
 
@@ -214,6 +264,8 @@ class ParsedEntriesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column, reference)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column is PreviewColumn.STATUS:
+                return status_tooltip(self._statuses[row])
             if column is PreviewColumn.WARNINGS and self._warnings[row]:
                 return "\n".join(self._warnings[row])
             if column is PreviewColumn.TITLE and self._titles[row][1]:
@@ -307,7 +359,42 @@ class ParsedEntriesModel(QAbstractTableModel):
             return self._titles[row][0]
         if column is PreviewColumn.SOURCE:
             return source_display(reference)
+        if column is PreviewColumn.STATUS:
+            return status_display(self._statuses[row], self._merging[row])
         return "; ".join(self._warnings[row])
+
+    # -- duplicates --------------------------------------------------------------------
+
+    def status(self, row: int) -> EntryStatus | None:
+        return self._statuses[row]
+
+    def is_merging(self, row: int) -> bool:
+        return self._merging[row]
+
+    def set_merging(self, row: int, merging: bool) -> None:
+        """Merge an entry into the stored reference it duplicates (instead of importing it)."""
+        status = self._statuses[row]
+        if status is None or status.existing_id is None or self._merging[row] == merging:
+            return
+        self._merging[row] = merging
+        if merging:
+            self._set_checked(row, False)
+        index = self.index(row, PreviewColumn.STATUS)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+        self.checks_changed.emit()
+
+    def merge_into(self) -> dict[int, ReferenceId]:
+        """Entry index -> the stored reference it fills in, for ``Library.import_parsed``."""
+        found: dict[int, ReferenceId] = {}
+        for row, status in enumerate(self._statuses):
+            if (
+                self._merging[row]
+                and not self._checked[row]
+                and status is not None
+                and status.existing_id is not None
+            ):
+                found[row] = status.existing_id
+        return found
 
 
 def collection_choices(collections: Sequence[Collection]) -> list[tuple[str, CollectionId]]:
@@ -334,6 +421,11 @@ def collection_choices(collections: Sequence[Collection]) -> list[tuple[str, Col
     return choices
 
 
+def lacks_title_or_doi(entries: Sequence[ParsedEntry]) -> int:
+    """How many entries have no title or no DOI: those Crossref may complete after import."""
+    return sum(1 for entry in entries if not entry.reference.title or not entry.reference.doi)
+
+
 def summary_line(pending: PendingImport) -> str:
     """The header sentence: what was recognised where ("Emerald Insight results page …")."""
     count = len(pending.result.entries)
@@ -346,9 +438,14 @@ class ImportPreviewDialog(QDialog):
 
     Signals:
         import_finished(ImportOutcome): the checked entries were committed.
+        completion_requested(list[ReferenceId]): the user asked for the new references to be
+            completed from Crossref once imported (emitted after ``import_finished``).
     """
 
     import_finished = Signal(object)
+    show_existing_requested = Signal(int)
+    """(reference id): the person wants to see the stored reference an entry duplicates."""
+    completion_requested = Signal(list)
 
     def __init__(
         self,
@@ -371,7 +468,11 @@ class ImportPreviewDialog(QDialog):
         self.setSizeGripEnabled(True)
         self.resize(900, 560)
 
-        self.model = ParsedEntriesModel(pending.result.entries, self)
+        try:
+            statuses: list[EntryStatus] | None = library.check_duplicates(pending.result)
+        except PeerRefError:
+            statuses = None  # the marks are a help; an import without them still works
+        self.model = ParsedEntriesModel(pending.result.entries, self, statuses)
         self._build(collection)
         self.model.checks_changed.connect(self._update_counts)
         self._update_counts()
@@ -449,6 +550,20 @@ class ImportPreviewDialog(QDialog):
         row.addWidget(self.select_all_button)
         row.addWidget(self.select_none_button)
         row.addWidget(self.show_original_button)
+        self.merge_button = QPushButton("&Merge Into Existing")
+        self.merge_button.setObjectName("mergeIntoExisting")
+        self.merge_button.setCheckable(True)
+        self.merge_button.setToolTip(
+            "Fill the empty fields of the reference already in your library from this entry "
+            "instead of importing it again"
+        )
+        self.merge_button.toggled.connect(self._on_merge_toggled)
+        self.show_existing_button = QPushButton("Show &Existing")
+        self.show_existing_button.setObjectName("showExisting")
+        self.show_existing_button.setToolTip("Show the reference already in your library")
+        self.show_existing_button.clicked.connect(self._on_show_existing)
+        row.addWidget(self.merge_button)
+        row.addWidget(self.show_existing_button)
         row.addStretch(1)
         row.addWidget(self.count_label)
         layout.addLayout(row)
@@ -469,6 +584,17 @@ class ImportPreviewDialog(QDialog):
         target.addWidget(target_label)
         target.addWidget(self.collection_combo, 1)
         layout.addLayout(target)
+
+        incomplete = lacks_title_or_doi(self._pending.result.entries)
+        self.complete_checkbox = QCheckBox("Complete from C&rossref after importing")
+        self.complete_checkbox.setObjectName("completeFromCrossref")
+        self.complete_checkbox.setToolTip(
+            f"{incomplete} of the entries lack a title or a DOI. Look them up on Crossref "
+            "after importing and fill in what is missing (undoable); changes to what the "
+            "page did give are only proposed."
+        )
+        self.complete_checkbox.setVisible(incomplete > 0)
+        layout.addWidget(self.complete_checkbox)
 
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(
@@ -520,14 +646,46 @@ class ImportPreviewDialog(QDialog):
     def _update_counts(self) -> None:
         checked = len(self.model.checked_indices())
         total = self.model.rowCount()
-        self.count_label.setText(f"{checked} of {total} selected")
-        self.import_button.setEnabled(checked > 0 and self._op is None)
+        merging = len(self.model.merge_into())
+        text = f"{checked} of {total} selected"
+        if merging:
+            text += f", {merging} to merge into your library"
+        self.count_label.setText(text)
+        self.import_button.setEnabled((checked > 0 or merging > 0) and self._op is None)
         noun = "Reference" if checked == 1 else "References"
         self.import_button.setText(f"&Import {checked} {noun}" if checked else "&Import")
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_original_for(current.row() if current.isValid() else -1)
+        self._update_duplicate_buttons()
+
+    def _current_status(self) -> tuple[int, EntryStatus | None]:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return -1, None
+        return index.row(), self.model.status(index.row())
+
+    def _update_duplicate_buttons(self) -> None:
+        row, status = self._current_status()
+        linked = status is not None and status.existing_id is not None
+        self.merge_button.setEnabled(linked and self._op is None)
+        self.show_existing_button.setEnabled(linked)
+        self.merge_button.blockSignals(True)
+        self.merge_button.setChecked(linked and self.model.is_merging(row))
+        self.merge_button.blockSignals(False)
+
+    @Slot(bool)
+    def _on_merge_toggled(self, merging: bool) -> None:
+        row, _status = self._current_status()
+        if row >= 0:
+            self.model.set_merging(row, merging)
+
+    @Slot()
+    def _on_show_existing(self) -> None:
+        _row, status = self._current_status()
+        if status is not None and status.existing_id is not None:
+            self.show_existing_requested.emit(int(status.existing_id))
 
     @Slot(bool)
     def _on_show_original_toggled(self, shown: bool) -> None:
@@ -560,7 +718,8 @@ class ImportPreviewDialog(QDialog):
     def start_import(self) -> BackgroundOp | None:
         """Commit the checked entries off the UI thread; the dialog closes when done."""
         selected = self.model.checked_indices()
-        if not selected or self._op is not None:
+        merge_into = self.model.merge_into()
+        if not (selected or merge_into) or self._op is not None:
             return None
         library = self._library
         pending = self._pending
@@ -575,9 +734,10 @@ class ImportPreviewDialog(QDialog):
                 source_name=pending.source_name,
                 selected=selected,
                 collection=collection,
+                merge_into=merge_into,
             )
 
-        count = len(selected)
+        count = len(selected) + len(merge_into)
         self._op = BackgroundOp(
             commit,
             parent=self,
@@ -597,6 +757,10 @@ class ImportPreviewDialog(QDialog):
         self._op = None
         self._set_busy(False)
         self.import_finished.emit(outcome)
+        if not self.complete_checkbox.isHidden() and self.complete_checkbox.isChecked():
+            added = sorted(outcome.changes.added)
+            if added:
+                self.completion_requested.emit(added)
         self.accept()
         if late_cancel:
             # The commit is one transaction that cannot be interrupted half-way; tell the

@@ -57,6 +57,7 @@ class NodeKind(enum.Enum):
     RECENT = "recent"
     BATCH = "batch"
     TRASH = "trash"
+    DUPLICATES = "duplicates"
     COLLECTIONS = "collections"
     COLLECTION = "collection"
     TAGS = "tags"
@@ -195,6 +196,8 @@ def build_tree(
     for batch in batches[:RECENT_BATCHES]:
         recent.add(SidebarNode(NodeKind.BATCH, batch_label(batch), "batch", batch_id=batch.id))
     root.add(SidebarNode(NodeKind.TRASH, "Trash", "trash", trash_count))
+    # The groups are found on demand when the entry is chosen (see DuplicatesPanel).
+    root.add(SidebarNode(NodeKind.DUPLICATES, "Duplicates", "batch"))
     header = root.add(SidebarNode(NodeKind.COLLECTIONS, "Collections", "collection"))
     nodes: dict[CollectionId, SidebarNode] = {}
     for collection in collections:
@@ -524,6 +527,8 @@ def _tooltip(node: SidebarNode) -> str:
             return "References in no collection"
         case NodeKind.RECENT:
             return "References by the import that added them"
+        case NodeKind.DUPLICATES:
+            return "References that may describe the same work: merge them or keep them apart"
         case NodeKind.TRASH:
             return "Deleted references; restore them or empty the Trash"
         case NodeKind.COLLECTION:

@@ -70,7 +70,7 @@ from peerref.gui.models.sidebar_model import (
     format_label,
     looks_like_file_name,
 )
-from peerref.library import Library
+from peerref.library import Library, MergeEvent, completion_history
 
 _ROLE_LABELS = {
     CreatorRole.AUTHOR: "Author",
@@ -243,6 +243,18 @@ def abstract_html(sections: Sequence[AbstractSection]) -> str:
     return "".join(parts)
 
 
+def completion_provenance_text(reference: Reference) -> str:
+    """ "Completed from Crossref (10.1108/…) on 1 May 2026", for the latest completion."""
+    history = completion_history(reference)
+    if not history:
+        return ""
+    latest = history[-1]
+    text = f"Completed from Crossref ({latest.doi}) on {format_added(latest.when)}"
+    if len(history) > 1:
+        text += f" ({len(history)} times)"
+    return text
+
+
 def provenance_text(reference: Reference, batch: ImportBatch | None) -> str:
     """ "Imported from an Emerald Insight results page on 22 Nov 2026", or when it was added."""
     if batch is not None:
@@ -256,6 +268,19 @@ def provenance_text(reference: Reference, batch: ImportBatch | None) -> str:
     if reference.added is not None:
         return f"Added on {format_added(reference.added)}"
     return ""
+
+
+def merged_from_lines(events: Sequence[MergeEvent]) -> list[str]:
+    """ "Merged from #12 Repper (2012) … on 3 Dec 2026 (title, doi)": one line per merge."""
+    lines = []
+    for event in events:
+        origin = f"#{event.merged_reference_id} " if event.merged_reference_id else ""
+        fields = (
+            f" ({', '.join(f.replace('_', ' ') for f in event.fields)})" if event.fields else ""
+        )
+        when = format_added(event.created)
+        lines.append(f"Merged from {origin}{event.description} on {when}{fields}")
+    return lines
 
 
 # --- widgets ---------------------------------------------------------------------------------
@@ -826,6 +851,8 @@ class DetailPanel(QWidget):
     """(reference id, the :class:`Note` deleted)."""
     membership_changed = Signal(list, int, bool)
     """(reference ids, collection id, True to add to it / False to take out)."""
+    find_missing_details_requested = Signal(int)
+    """(reference id): look the reference up on Crossref and fill what it lacks."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -893,6 +920,18 @@ class DetailPanel(QWidget):
         top.addWidget(self.type_box)
         top.addStretch(1)
         top.addWidget(self.incomplete_label)
+        self.find_missing_button = QToolButton(form_page)
+        self.find_missing_button.setObjectName("findMissingDetailsButton")
+        self.find_missing_button.setText("Find missing details")
+        self.find_missing_button.setAccessibleName("Find missing details")
+        self.find_missing_button.setToolTip(
+            "Look this reference up on Crossref and fill in the fields it lacks (undoable)"
+        )
+        self.find_missing_button.setIcon(icons.icon("search"))
+        self.find_missing_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.find_missing_button.setAutoRaise(True)
+        self.find_missing_button.clicked.connect(self.request_find_missing_details)
+        top.addWidget(self.find_missing_button)
         outer.addLayout(top)
 
         self.title_edit = _WrappingLineEdit(form_page)
@@ -1162,6 +1201,12 @@ class DetailPanel(QWidget):
         text = html.escape(provenance_text(reference, batch))
         if reference.source_text:
             text += ' — <a href="#original">Show original text</a>'
+        completed = completion_provenance_text(reference)
+        if completed:
+            text = f"{text}<br>{html.escape(completed)}" if text else html.escape(completed)
+        if reference.id is not None:
+            for merged in merged_from_lines(self._library.merge_history(reference.id)):
+                text = f"{text}<br>{html.escape(merged)}" if text else html.escape(merged)
         self.provenance.setText(text)
         self.provenance.setVisible(bool(text))
 
@@ -1173,6 +1218,12 @@ class DetailPanel(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
+
+    def request_find_missing_details(self) -> None:
+        """The "Find missing details" button: ask the window to complete this reference."""
+        if self._reference is not None and self._reference.id is not None:
+            self._flush_pending_edits()
+            self.find_missing_details_requested.emit(self._reference.id)
 
     def focus_first_field(self) -> None:
         """Enter on a table row: start editing at the title."""

@@ -185,3 +185,56 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
     engine.dispose()
     with Library.open(path) as library:
         assert library.search_ids("note") == [ReferenceId(1)]
+
+
+def test_revision_3_adds_duplicate_tables_and_keys_old_references_on_first_use(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    _library_at_first_revision(path)
+    with Library.open(path) as library:
+        db = sqlite3.connect(path)
+        try:
+            for table in ("not_duplicate", "merge_event", "dedupe_key"):
+                assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+        finally:
+            db.close()
+        # The old references get their blocking keys the first time duplicates are checked.
+        copy = library.get(ReferenceId(1)).with_changes(id=None, tags=(), collection_ids=())
+        new_id = next(iter(library.add([copy]).added))
+        (group,) = library.duplicate_groups()
+        assert group.reference_ids == (ReferenceId(1), new_id)
+        library.dismiss_duplicates([ReferenceId(1), new_id])
+        library.merge(ReferenceId(1), [new_id])
+        assert library.merge_history(ReferenceId(1))[0].merged_reference_id == new_id
+
+
+def test_downgrade_below_revision_3_and_upgrade_again_with_data_in_every_table(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lib.sqlite"
+    with Library.open(path) as library:
+        a, b = sorted(library.add([Reference(title="Twice"), Reference(title="Twice")]).added)
+        library.dismiss_duplicates([a, b])
+        library.merge(a, [b])
+    db = sqlite3.connect(path)
+    counts = {
+        t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("not_duplicate", "merge_event", "dedupe_key")
+    }
+    db.close()
+    assert all(counts.values())
+    engine = make_engine(path)
+    with engine.connect() as connection:
+        set_foreign_keys(connection, False)
+        with connection.begin():
+            command.downgrade(migrations.make_config(connection), "0002")
+        set_foreign_keys(connection, True)
+        migrations.upgrade(connection)
+        assert foreign_key_violations(connection) == []
+    engine.dispose()
+    with Library.open(path) as library:
+        assert library.get(a).title == "Twice" and library.get(b).trashed
+        assert library.merge_history(a) == [] and library.dismissed_pairs() == frozenset()
+        library.restore([b])
+        assert [g.reference_ids for g in library.duplicate_groups()] == [(a, b)]

@@ -1,0 +1,256 @@
+"""Completing references from Crossref in the window: in the background, undoably.
+
+The controller looks references up off the UI thread (``Library.find_completions`` through
+:mod:`peerref.gui.ops`, with progress and Cancel), then on the UI thread fills the fields that
+were empty as one undoable step (:class:`~peerref.gui.undo.CompletionCommand`) and, when
+something is left for a person — a value Crossref gives differently, several records that
+could be the reference, no match — opens the
+:class:`~peerref.gui.dialogs.completion_dialog.CompletionDialog`. What the user accepts there
+is applied as a second undoable step. A cancelled run or an unreachable Crossref changes
+nothing.
+
+The main window owns one :class:`CompletionController` and forwards the detail panel's
+"Find missing details", the Reference menu actions and the import preview's "Complete from
+Crossref" to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from peerref.core.model import ReferenceId
+from peerref.enrich import BatchResult, CompletionStatus, CrossrefClient
+from peerref.gui.dialogs.completion_dialog import CompletionDialog, needs_attention
+from peerref.gui.dialogs.import_preview import ImportPreviewDialog
+from peerref.gui.ops import (
+    PROGRESS_DELAY_MS,
+    BackgroundOp,
+    MessagePresenter,
+    OpContext,
+    report_error,
+    show_message_box,
+)
+from peerref.gui.undo import ChangeHandler, CompletionCommand, ErrorHandler, LibraryCommand
+from peerref.library import CompletionToApply, Library
+from peerref.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TITLE_UNREACHABLE = "Crossref could not be reached"
+
+
+class CompletionController(QObject):
+    """Runs completions for the window and turns their results into undoable changes.
+
+    Args:
+        library: the open library.
+        parent_widget: the window (parent of progress and results dialogs).
+        settings: returns the current preferences (Crossref address and e-mail).
+        run_command: performs a command and pushes it on the undo stack; False if refused.
+        handlers: the window's change and error handlers for commands.
+        show_message: how non-blocking messages are shown (tests record them).
+        progress_delay_ms: how long a lookup runs before its progress dialog shows.
+
+    Signals:
+        completion_finished(BatchResult): a run ended and its fills were applied.
+        dialog_opened(CompletionDialog): the results dialog is on screen.
+        message_posted(str): a one-line summary for the status bar.
+    """
+
+    completion_finished = Signal(object)
+    dialog_opened = Signal(object)
+    message_posted = Signal(str)
+
+    def __init__(
+        self,
+        library: Library,
+        parent_widget: QWidget,
+        *,
+        settings: Callable[[], Settings],
+        run_command: Callable[[LibraryCommand], bool],
+        handlers: tuple[ChangeHandler, ErrorHandler],
+        show_message: MessagePresenter = show_message_box,
+        progress_delay_ms: int = PROGRESS_DELAY_MS,
+    ) -> None:
+        super().__init__(parent_widget)
+        self._library = library
+        self._parent_widget = parent_widget
+        self._settings = settings
+        self._run_command = run_command
+        self._handlers = handlers
+        self._show_message = show_message
+        self._progress_delay_ms = progress_delay_ms
+        self._op: BackgroundOp | None = None
+        self._dialog: CompletionDialog | None = None
+
+    @property
+    def running(self) -> BackgroundOp | None:
+        """The lookup in progress, if any (tests wait on its signals)."""
+        return self._op
+
+    @property
+    def dialog(self) -> CompletionDialog | None:
+        """The results dialog on screen, if any."""
+        return self._dialog
+
+    # -- starting ----------------------------------------------------------------------
+
+    def complete_ids(self, ids: Sequence[ReferenceId]) -> BackgroundOp | None:
+        """Find missing details for these references (the selection, the detail panel)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return None
+        return self._start(lambda: wanted, self._label(len(wanted)))
+
+    def complete_new(self, ids: Sequence[ReferenceId]) -> BackgroundOp | None:
+        """Complete those of just-imported references that lack something worth having."""
+        wanted = list(ids)
+        if not wanted:
+            return None
+        return self._start(
+            lambda: self._library.incomplete_ids(wanted), "Completing the new references…"
+        )
+
+    def complete_library(self) -> BackgroundOp | None:
+        """Complete every reference in the library that lacks a title, DOI, journal …"""
+        return self._start(self._library.incomplete_ids, "Completing the library from Crossref…")
+
+    @Slot(object)
+    def watch_preview(self, dialog: ImportPreviewDialog) -> None:
+        """Follow an import preview's "Complete from Crossref" choice."""
+        dialog.completion_requested.connect(self.complete_new)
+
+    @staticmethod
+    def _label(count: int) -> str:
+        noun = "reference" if count == 1 else f"{count} references"
+        return f"Looking up {noun} on Crossref…"
+
+    def _start(self, which: Callable[[], list[ReferenceId]], label: str) -> BackgroundOp | None:
+        if self._op is not None:
+            self.message_posted.emit("A completion from Crossref is already running.")
+            return None
+        settings = self._settings()
+        api_root = settings.effective_crossref_url()
+        mailto = settings.crossref_mailto
+        library = self._library
+
+        def work(context: OpContext) -> BatchResult:
+            ids = which()
+            context.raise_if_cancelled()
+            if not ids:
+                return BatchResult(completions=())
+            total = len(ids)
+            context.report_progress(0, total, label)
+
+            def progress(done: int, of: int) -> None:
+                context.report_progress(done, of, f"Looked up {done} of {of} on Crossref…")
+
+            with CrossrefClient(api_root, mailto=mailto) as client:
+                result = library.find_completions(
+                    ids, client, progress=progress, is_cancelled=lambda: context.cancelled
+                )
+            context.raise_if_cancelled()  # lookups still in flight at Cancel are dropped too
+            return result
+
+        op = BackgroundOp(
+            work,
+            parent=self._parent_widget,
+            title="Completing from Crossref",
+            label=label,
+            on_success=self._on_found,
+            on_cancelled=self._on_cancelled,
+            on_failure=self._on_failed,
+            show_message=self._show_message,
+            progress_delay_ms=self._progress_delay_ms,
+        )
+        self._op = op
+        return op.start()
+
+    # -- results -----------------------------------------------------------------------
+
+    def _on_cancelled(self) -> None:
+        self._op = None
+        self.message_posted.emit("Completion cancelled; nothing was changed.")
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._op = None
+        report_error(
+            self._parent_widget, error, title=TITLE_UNREACHABLE, show_message=self._show_message
+        )
+
+    def _on_found(self, result: BatchResult) -> None:
+        self._op = None
+        completions = result.completions
+        if not completions:
+            self.message_posted.emit(
+                "Nothing to complete: every reference has a title, DOI, journal and pages."
+            )
+            return
+        looked_up = [
+            c
+            for c in completions
+            if c.status not in (CompletionStatus.FAILED, CompletionStatus.SKIPPED)
+        ]
+        if result.stopped_by and not looked_up:
+            self._show_message(
+                self._parent_widget,
+                TITLE_UNREACHABLE,
+                f"{result.stopped_by}\n\nNothing was changed.",
+            )
+            self.completion_finished.emit(result)
+            return
+        fills: list[CompletionToApply] = [
+            (c.reference.id, c, ())
+            for c in completions
+            if c.status is CompletionStatus.MATCHED and c.filled and c.reference.id is not None
+        ]
+        if fills:
+            count = len(fills)
+            noun = "reference" if count == 1 else f"{count} references"
+            command = CompletionCommand(
+                f"Complete {noun} from Crossref", self._library, fills, *self._handlers
+            )
+            if not self._run_command(command):
+                return
+            filled = sum(len(c.filled) for _id, c, _accept in fills)
+            self.message_posted.emit(
+                f"Filled {filled} field{'s' if filled != 1 else ''} of {noun} from Crossref"
+                " — Undo takes them back"
+            )
+        if result.stopped_by or any(needs_attention(c) for c in completions):
+            self._open_dialog(result)
+        elif not fills:
+            self.message_posted.emit("Crossref had nothing to add.")
+        self.completion_finished.emit(result)
+
+    def _open_dialog(self, result: BatchResult) -> None:
+        if self._dialog is not None:
+            self._dialog.close()
+        dialog = CompletionDialog(result, self._parent_widget)
+        dialog.apply_requested.connect(self.apply_choices)
+        dialog.finished.connect(self._on_dialog_closed)
+        self._dialog = dialog
+        dialog.open()
+        self.dialog_opened.emit(dialog)
+
+    @Slot(int)
+    def _on_dialog_closed(self, _result: int) -> None:
+        dialog, self._dialog = self._dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    @Slot(list)
+    def apply_choices(self, items: list[CompletionToApply]) -> bool:
+        """Apply the proposals and candidates the user accepted, as one undoable step."""
+        if not items:
+            return False
+        count = len(items)
+        noun = "reference" if count == 1 else f"{count} references"
+        command = CompletionCommand(
+            f"Apply Crossref changes to {noun}", self._library, items, *self._handlers
+        )
+        return self._run_command(command)
