@@ -39,6 +39,7 @@ from peerref.library import (
     SortKey,
     completion_value_text,
 )
+from peerref.lockfile import LibraryLock
 from peerref.paths import AppPaths
 
 EXIT_OK = 0
@@ -740,14 +741,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands that only read: they may run while the window has the library open, since
+# SQLite's WAL mode lets readers work beside the one writer.
+READ_ONLY_COMMANDS = frozenset({"list", "show", "export", "cite", "duplicates", "stats", "backup"})
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    if args.command == "collection":
+        return bool(args.collection_action != "list")
+    return args.command not in READ_ONLY_COMMANDS
+
+
+@contextmanager
+def _write_lock(library_file: Path, needed: bool) -> Iterator[None]:
+    """Hold the library's lock for a command that changes it (see ``peerref.lockfile``)."""
+    if not needed:
+        yield
+        return
+    library_file.parent.mkdir(parents=True, exist_ok=True)
+    with LibraryLock(library_file, program="peerref-cli"):
+        yield
+
+
 @contextmanager
 def _open_library(args: argparse.Namespace) -> Iterator[Library]:
     paths = AppPaths.from_platformdirs(args.library)
-    library = Library.open(paths.library_file)
-    try:
-        yield library
-    finally:
-        library.close()
+    with _write_lock(paths.library_file, _writes(args)):
+        library = Library.open(paths.library_file)
+        try:
+            yield library
+        finally:
+            library.close()
 
 
 def main(
@@ -776,7 +800,8 @@ def main(
             return cmd_styles(args, out, err, inp)
         if args.command == "restore-backup":
             target = AppPaths.from_platformdirs(args.library).library_file
-            Library.restore_backup(Path(args.file), target)
+            with _write_lock(target, needed=True):
+                Library.restore_backup(Path(args.file), target)
             err.write(f"restored {args.file} into {target}\n")
             return EXIT_OK
         with _open_library(args) as library:

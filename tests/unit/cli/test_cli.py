@@ -298,3 +298,18 @@ def test_in_text_and_bibliography_disambiguate_the_same_way(cli: Cli) -> None:
     assert both == "(Repper & Watson, 2012a; Repper & Watson, 2012b)"
     bibliography = cli("cite", str(first), str(second))[1]
     assert "(2012a)" in bibliography and "(2012b)" in bibliography
+
+
+def test_a_second_writer_is_refused_while_readers_still_work(cli: Cli, csl_file: Path) -> None:
+    from peerref.lockfile import LibraryLock
+
+    cli("import", str(csl_file))
+    with LibraryLock(cli.library, program="PeerRef"):
+        code, _, err = cli("tag", "1", "--add", "x")
+        assert code == 1
+        assert "PeerRef" in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1
+        code, out, _ = cli("list", "--json")
+        assert code == 0
+        assert len(json.loads(out)) == 2
+    assert cli("tag", "1", "--add", "x")[0] == 0
