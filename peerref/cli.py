@@ -187,11 +187,11 @@ def cmd_import(
         )
         _report_diagnostics(outcome.result, err)
         total_added += outcome.added
-        total_skipped += outcome.skipped
+        total_skipped += outcome.already_in_library
         total_merged += outcome.merged
         out.write(
-            f"{source}: {outcome.added} new, {outcome.skipped} skipped as duplicates, "
-            f"{outcome.merged} merged\n"
+            f"{source}: {outcome.added} new, {outcome.already_in_library} skipped as "
+            f"duplicates, {outcome.merged} merged\n"
         )
     if len(args.paths) > 1:
         out.write(f"total: {total_added} new, {total_skipped} skipped, {total_merged} merged\n")

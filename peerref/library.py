@@ -24,7 +24,6 @@ from peerref.core.dedupe import (
     Reason,
     all_pairs,
     find_groups,
-    lookup_keys,
     merge_references,
 )
 from peerref.core.errors import (
@@ -98,6 +97,13 @@ class ImportOutcome:
     merged: int
     # References the import filled in from duplicate entries, for undoing (``unmerge``).
     fills: tuple[MergeRecord, ...] = ()
+    # Of ``skipped``: entries not added because the library already holds them.
+    already_in_library: int = 0
+    # References already in the library that the import put into its target collection
+    # (the duplicates its entries matched), for undoing (``remove_from_collection``).
+    collected: tuple[ReferenceId, ...] = ()
+    # The collection the import went into, if any.
+    collection: CollectionId | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,8 @@ class _Imported:
     skipped: int
     merged: int
     fills: tuple[MergeRecord, ...]
+    already_in_library: int = 0
+    collected: tuple[ReferenceId, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -599,8 +607,9 @@ class Library:
         if not parsed:
             raise UserInputError("no files to import")
         changes = ChangeSet()
-        added = skipped = merged = 0
+        added = skipped = merged = already = 0
         fills: list[MergeRecord] = []
+        collected: set[ReferenceId] = set()
         with self.database.writing() as repo:
             for path, text, result in parsed:
                 imported = self._import_into(
@@ -617,6 +626,8 @@ class Library:
                 skipped += imported.skipped
                 merged += imported.merged
                 fills.extend(imported.fills)
+                already += imported.already_in_library
+                collected.update(imported.collected)
         results = [result for _, _, result in parsed]
         combined = ParseResult(
             format_name=", ".join(dict.fromkeys(r.format_name for r in results)),
@@ -627,7 +638,15 @@ class Library:
             tried=tuple(dict.fromkeys(t for r in results for t in r.tried)),
         )
         return ImportOutcome(
-            changes, combined, added=added, skipped=skipped, merged=merged, fills=tuple(fills)
+            changes,
+            combined,
+            added=added,
+            skipped=skipped,
+            merged=merged,
+            fills=tuple(fills),
+            already_in_library=already,
+            collected=tuple(sorted(collected)),
+            collection=collection,
         )
 
     def import_parsed(
@@ -651,6 +670,10 @@ class Library:
         has decided in the preview: the ``selected`` entries are added and each entry in
         ``merge_into`` (entry index -> reference id) fills that reference instead.
 
+        Importing into a ``collection`` also puts there the stored references that the
+        entries not added duplicate (or were merged into): whoever drops a page on a
+        collection expects the collection to hold every paper of that page.
+
         The batch keeps ``raw_input`` verbatim and each reference keeps its entry's raw
         text, so the original can always be shown next to what was read from it.
         """
@@ -673,6 +696,9 @@ class Library:
             skipped=imported.skipped,
             merged=imported.merged,
             fills=imported.fills,
+            already_in_library=imported.already_in_library,
+            collected=imported.collected,
+            collection=collection,
         )
 
     @staticmethod
@@ -718,6 +744,17 @@ class Library:
         else:
             adding = [i for i in dict.fromkeys(selected) if i not in merges]
         repo.require(merges.values())
+        # Entries not added that stand for a stored reference: merged or already there.
+        matched = dict(merges)
+        adding_set = set(adding)
+        unused = [i for i in range(count) if i not in matched and i not in adding_set]
+        if selected is not None and unused:
+            repo.fill_dedupe_keys(repo.unkeyed_ids())
+            statuses = _entry_statuses(repo, [entry.reference for entry in entries])
+            for i in unused:
+                stored = _stored_match(statuses, i, adding_set)
+                if stored is not None:
+                    matched[i] = stored
 
         new_refs = {
             i: entries[i].reference.with_changes(
@@ -783,15 +820,28 @@ class Library:
             )
             for ref_id in changed_ids
         )
+        collected: list[ReferenceId] = []
+        if collection is not None and matched:
+            collected = sorted(repo.add_members(collection, sorted(set(matched.values()))))
+        filling = {i for _, _, i in stored_events}
+        already = sum(1 for i in matched if i not in filling)
         changes = ChangeSet(
             added=frozenset(ids),
-            updated=frozenset(changed_ids),
+            updated=frozenset(changed_ids) | frozenset(collected),
             batch_id=batch_id,
             tags_changed=any(ref.tags for ref in new_refs.values()),
             collections_changed=collection is not None,
             collection_ids=frozenset() if collection is None else frozenset({collection}),
         )
-        return _Imported(changes, len(ids), count - len(ids) - merged, merged, fills)
+        return _Imported(
+            changes,
+            len(ids),
+            count - len(ids) - merged,
+            merged,
+            fills,
+            already_in_library=already,
+            collected=tuple(collected),
+        )
 
     def batches(self) -> list[ImportBatch]:
         """Every import batch, newest first."""
@@ -980,6 +1030,44 @@ class Library:
             collections_changed=bool(record.added_collections),
             collection_ids=frozenset(record.added_collections),
         )
+
+    def refill(
+        self, record: MergeRecord, filled: Reference, events: Sequence[MergeEvent]
+    ) -> tuple[MergeRecord, ChangeSet]:
+        """Fill a reference in again after ``unmerge`` took an import's filling back (redo).
+
+        ``filled`` is the reference as the import left it and ``events`` the provenance
+        records the import wrote (``merge_history`` before the undo): both are written
+        back, so a redone import reads as the original one did. Returns the record that
+        undoes this again (the provenance records get new ids).
+
+        Raises:
+            UserInputError: the record is of a merge of references (redo that with ``merge``).
+            NotFoundError: the reference was deleted for good since.
+        """
+        if record.merged_ids or filled.id != record.kept_id:
+            raise UserInputError("only an import's filling of one reference can be redone")
+        with self.database.writing() as repo:
+            repo.require([record.kept_id])
+            (before,) = repo.get_references([record.kept_id])
+            repo.update_reference(filled, now=_now())
+            event_ids = tuple(
+                repo.add_merge_event(
+                    record.kept_id,
+                    now=event.created,
+                    merged_reference_id=event.merged_reference_id,
+                    batch_id=event.batch_id,
+                    fields=event.fields,
+                    description=event.description,
+                    source_text=event.source_text,
+                )
+                for event in events
+            )
+        redone = replace(record, kept_before=before, event_ids=event_ids)
+        changes = ChangeSet(
+            updated=frozenset({record.kept_id}), tags_changed=before.tags != filled.tags
+        )
+        return redone, changes
 
     def merge_history(self, ref_id: ReferenceId) -> list[MergeEvent]:
         """What was merged into a reference (its provenance beyond its own import), oldest first."""
@@ -1282,6 +1370,24 @@ def same_record(first: Reference, second: Reference) -> bool:
     return all(getattr(first, name) == getattr(second, name) for name in _RECORD_FIELDS)
 
 
+def _stored_match(
+    statuses: Sequence[EntryStatus], position: int, adding: set[int]
+) -> ReferenceId | None:
+    """The stored reference an entry duplicates, through the earlier entries it repeats.
+
+    None when the entry is new or only a possible duplicate, or when it repeats an entry
+    that is being added (it then stands for that new reference, not a stored one).
+    """
+    status = statuses[position]
+    while status.mark is EntryMark.DUPLICATE:
+        if status.existing_id is not None:
+            return status.existing_id
+        if status.entry_index is None or status.entry_index in adding:
+            return None
+        status = statuses[status.entry_index]
+    return None
+
+
 def _entry_statuses(repo: Repository, references: Sequence[Reference]) -> list[EntryStatus]:
     """Duplicate statuses of incoming references against the library and each other.
 
@@ -1290,8 +1396,7 @@ def _entry_statuses(repo: Repository, references: Sequence[Reference]) -> list[E
     references reads a few hundred rows rather than the whole library.
     """
     probes = [reference.with_changes(id=None) for reference in references]
-    keys = {key for probe in probes for key in lookup_keys(probe)}
-    index = DuplicateIndex(repo.comparable_references(sorted(repo.candidate_ids(keys))))
+    index = DuplicateIndex(repo.duplicate_candidates(probes))
     entry_of: dict[int, int] = {}
     statuses: list[EntryStatus] = []
     possibles: dict[int, list[ReferenceId]] = {}

@@ -8,7 +8,8 @@ Input that cannot hold references (an image, a binary file, text no reader recog
 gets one clear message and changes nothing.
 
 The main window owns one :class:`ImportController`, forwards drops and Ctrl+V to it,
-and connects ``import_finished`` to select the new references.
+connects ``import_finished`` to make the import undoable and select the new references,
+and ``show_existing_requested`` to select the stored reference an entry duplicates.
 """
 
 from __future__ import annotations
@@ -261,14 +262,18 @@ class ImportController(QObject):
     """Turns drops, pastes and files into previews and previews into imports.
 
     Signals:
-        import_finished(ChangeSet): references were imported; select ``changes.added``.
+        import_finished(ImportOutcome): an import committed; select ``changes.added``, and
+            keep its fills and collection additions for undo.
         import_failed(str): the input was rejected (after the message was shown).
         preview_opened(ImportPreviewDialog): a preview is on screen.
         message_posted(str): a one-line summary for the status bar.
+        show_existing_requested(int): the person asked, in a preview, to see the stored
+            reference (this id) that an entry duplicates.
     """
 
     import_finished = Signal(object)
     import_failed = Signal(str)
+    show_existing_requested = Signal(int)
     preview_opened = Signal(object)
     message_posted = Signal(str)
 
@@ -431,6 +436,7 @@ class ImportController(QObject):
         if remaining:
             dialog.setWindowTitle(f"{dialog.windowTitle()} ({remaining} more to review)")
         dialog.import_finished.connect(self._on_imported)
+        dialog.show_existing_requested.connect(self.show_existing_requested)
         dialog.finished.connect(self._on_preview_closed)
         self._preview = dialog
         dialog.open()
@@ -439,7 +445,7 @@ class ImportController(QObject):
     @Slot(object)
     def _on_imported(self, outcome: ImportOutcome) -> None:
         self.message_posted.emit(import_summary(outcome))
-        self.import_finished.emit(outcome.changes)
+        self.import_finished.emit(outcome)
 
     @Slot(int)
     def _on_preview_closed(self, _result: int) -> None:
@@ -454,14 +460,33 @@ class ImportController(QObject):
 
 
 def import_summary(outcome: ImportOutcome) -> str:
-    """The status-bar line after an import: "Imported 8 references (…); 2 not imported"."""
-    noun = "reference" if outcome.added == 1 else "references"
-    text = f"Imported {outcome.added} {noun} ({outcome.result.format_label})"
+    """The status-bar line after an import.
+
+    "Imported 8 references (Emerald Insight); 2 already in your library", or
+    "No new references (RIS); 1 merged into an existing reference": entries left out
+    because the library holds them are told apart from those the person unchecked.
+    """
+    if outcome.added:
+        noun = "reference" if outcome.added == 1 else "references"
+        text = f"Imported {outcome.added} {noun} ({outcome.result.format_label})"
+    else:
+        text = f"No new references ({outcome.result.format_label})"
     extras = []
+    if outcome.already_in_library:
+        extras.append(f"{outcome.already_in_library} already in your library")
     if outcome.merged:
-        extras.append(f"{outcome.merged} merged into existing ones")
-    if outcome.skipped:
-        extras.append(f"{outcome.skipped} not imported")
+        extras.append(
+            "1 merged into an existing reference"
+            if outcome.merged == 1
+            else f"{outcome.merged} merged into existing references"
+        )
+    left_out = outcome.skipped - outcome.already_in_library
+    if left_out > 0:
+        extras.append(f"{left_out} not imported")
+    if outcome.collected:
+        count = len(outcome.collected)
+        noun = "reference" if count == 1 else "references"
+        extras.append(f"{count} existing {noun} added to the collection")
     if extras:
         text += "; " + ", ".join(extras)
     return text

@@ -81,6 +81,7 @@ from peerref.gui.undo import (
     DeleteCollectionCommand,
     DismissDuplicatesCommand,
     EditReferenceCommand,
+    ImportCommand,
     LibraryCommand,
     MembershipCommand,
     MergeCommand,
@@ -95,7 +96,7 @@ from peerref.gui.views.detail_panel import DetailPanel
 from peerref.gui.views.duplicates_view import DuplicatesPanel
 from peerref.gui.views.reference_table_view import ReferenceTableView
 from peerref.gui.views.sidebar_view import SidebarView
-from peerref.library import Library
+from peerref.library import ImportOutcome, Library
 from peerref.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -178,7 +179,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([220, 760, 400])
         self.setCentralWidget(self.splitter)
         # Shown in place of the table when "Duplicates" is chosen in the sidebar.
-        self.duplicates_panel = DuplicatesPanel(library, self)
+        self.duplicates_panel = DuplicatesPanel(
+            library, self, show_message=show_message, progress_delay_ms=progress_delay_ms
+        )
         self.duplicates_panel.hide()
         self.splitter.insertWidget(2, self.duplicates_panel)
         self.duplicates_panel.merge_requested.connect(self.open_merge_dialog)
@@ -523,6 +526,7 @@ class MainWindow(QMainWindow):
         self.detail_panel.note_deleted.connect(self.delete_note)
         self.detail_panel.membership_changed.connect(self._on_membership_changed)
         self.importer.import_finished.connect(self.on_import_finished)
+        self.importer.show_existing_requested.connect(self.show_reference)
         self.importer.message_posted.connect(self.show_status)
         self.copier.copied.connect(self.show_status)
         self.detail_panel.find_missing_details_requested.connect(
@@ -1092,24 +1096,30 @@ class MainWindow(QMainWindow):
             CollectionId(collection) if isinstance(collection, int) else None,
         )
 
-    def on_import_finished(self, changes: ChangeSet) -> None:
+    def on_import_finished(self, outcome: ImportOutcome) -> None:
         """An import committed: refresh, make it undoable, and select the new references."""
+        changes = outcome.changes
         added = sorted(changes.added)
-        if added:
-            noun = "reference" if len(added) == 1 else f"{len(added)} references"
-            command = AddReferencesCommand(
-                f"Import {noun}", self.library, [], *self._handlers(), already_added=added
-            )
-            self.undo_stack.push(command)
+        if added or outcome.fills or outcome.collected:
+            self.undo_stack.push(ImportCommand(self.library, outcome, *self._handlers()))
         self.apply_changes(changes)
+        self.reveal_references(added)
+
+    def show_reference(self, ref_id: int) -> None:
+        """Select a reference in the table (the preview's Show Existing), showing its listing."""
+        self.reveal_references([ReferenceId(ref_id)])
+
+    def reveal_references(self, ids: Sequence[ReferenceId]) -> None:
+        """Select references, first switching to My Library when the listing hides them."""
         node = self._current_node()
-        if added and (node is None or self.table_model.row_of(added[0]) is None):
+        hidden = node is None or node.kind is NodeKind.DUPLICATES
+        if ids and (hidden or self.table_model.row_of(ids[0]) is None):
             if self.search_field.text():
                 self.search_field.clear()
                 self.apply_search()
-            if self.table_model.row_of(added[0]) is None:
+            if hidden or self.table_model.row_of(ids[0]) is None:
                 self.sidebar_view.select_kind(NodeKind.LIBRARY)
-        self.select_references(added)
+        self.select_references(ids)
 
     def dragEnterEvent(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
         if ImportController.can_import(event.mimeData()):

@@ -24,7 +24,7 @@ from peerref.core.model import (
     Reference,
     ReferenceId,
 )
-from peerref.library import CompletionToApply, Library, MergeRecord
+from peerref.library import CompletionToApply, ImportOutcome, Library, MergeEvent, MergeRecord
 
 ChangeHandler = Callable[[ChangeSet], None]
 ErrorHandler = Callable[[PeerRefError], None]
@@ -281,6 +281,82 @@ class AddReferencesCommand(LibraryCommand):
     def _undo(self) -> ChangeSet:
         self._references = self._library.get_many(self.ids)
         return self._library.delete_permanently(self.ids)
+
+
+def import_command_text(outcome: ImportOutcome) -> str:
+    """ "Import 10 references", or what an import that added nothing did to the library."""
+    if outcome.added:
+        noun = "reference" if outcome.added == 1 else f"{outcome.added} references"
+        return f"Import {noun}"
+    if outcome.fills:
+        count = len(outcome.fills)
+        return f"Import into {count} existing {'reference' if count == 1 else 'references'}"
+    return "Import into collection"
+
+
+class ImportCommand(AddReferencesCommand):
+    """An import already committed: undo takes back everything it did to the library.
+
+    That is the references it added (deleted again), the empty fields it filled into
+    references already in the library from duplicate entries (``Library.unmerge`` with
+    the import's merge records, provenance included), and the existing references it put
+    into its target collection. Redo adds the references again, fills the same fields
+    back with the same provenance (``Library.refill``) and puts the references back in
+    the collection.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        outcome: ImportOutcome,
+        on_changes: ChangeHandler,
+        on_error: ErrorHandler,
+    ) -> None:
+        super().__init__(
+            import_command_text(outcome),
+            library,
+            [],
+            on_changes,
+            on_error,
+            already_added=sorted(outcome.changes.added),
+        )
+        self._skip_next_redo = True
+        self._fills = list(outcome.fills)
+        self._target = outcome.collection
+        self._collected = list(outcome.collected)
+        # What each filled reference looked like after the import, kept by undo for redo.
+        self._filled: list[tuple[Reference, list[MergeEvent]]] = []
+
+    def _do(self) -> ChangeSet:
+        changes = super()._do() if self.ids else ChangeSet()
+        redone: list[MergeRecord] = []
+        for record, (filled, events) in zip(self._fills, self._filled, strict=True):
+            again, refilled = self._library.refill(record, filled, events)
+            redone.append(again)
+            changes = changes.merged_with(refilled)
+        self._fills = redone
+        if self._target is not None and self._collected:
+            changes = changes.merged_with(
+                self._library.add_to_collection(self._target, self._collected)
+            )
+        return changes
+
+    def _undo(self) -> ChangeSet:
+        changes = ChangeSet()
+        if self._target is not None and self._collected:
+            changes = self._library.remove_from_collection(self._target, self._collected)
+        self._filled = []
+        for record in self._fills:
+            events = self._library.merge_history(record.kept_id)
+            wanted = set(record.event_ids)
+            self._filled.append(
+                (self._library.get(record.kept_id), [e for e in events if e.id in wanted])
+            )
+        for record in reversed(self._fills):
+            changes = changes.merged_with(self._library.unmerge(record))
+        if self.ids:
+            changes = changes.merged_with(super()._undo())
+        return changes
 
 
 class NoteCommand(LibraryCommand):

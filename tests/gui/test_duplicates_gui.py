@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -29,6 +29,7 @@ from peerref.library import Library
 from peerref.settings import Settings
 
 DEDUPE_DATA = Path(__file__).resolve().parents[1] / "data" / "dedupe"
+WAIT_MS = 10_000
 
 AUTHORS = (Creator("Lindqvist", "Henrik"), Creator("Raman", "Priya"))
 FIRST = Reference(
@@ -51,7 +52,7 @@ def library(tmp_path: Path) -> Iterator[Library]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, library: Library, tmp_path: Path) -> MainWindow:
+def window(qtbot: QtBot, library: Library, tmp_path: Path) -> Iterator[MainWindow]:
     main = MainWindow(
         library=library,
         settings=Settings(),
@@ -60,11 +61,14 @@ def window(qtbot: QtBot, library: Library, tmp_path: Path) -> MainWindow:
     )
     qtbot.addWidget(main)
     main.show()
-    return main
+    yield main
+    # A search for duplicates still running must not outlive the library it reads.
+    QThreadPool.globalInstance().waitForDone(WAIT_MS)
 
 
-def _show_duplicates(window: MainWindow) -> None:
-    assert window.sidebar_view.select_kind(NodeKind.DUPLICATES)
+def _show_duplicates(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.duplicates_panel.groups_shown, timeout=WAIT_MS):
+        assert window.sidebar_view.select_kind(NodeKind.DUPLICATES)
     assert window.duplicates_panel.isVisible() and not window.table_view.isVisible()
 
 
@@ -82,8 +86,10 @@ def test_groups_model_passes_qtmodeltester(qtmodeltester, library: Library) -> N
     assert "same-title" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
 
 
-def test_sidebar_duplicates_lists_the_group_and_switches_back(window: MainWindow) -> None:
-    _show_duplicates(window)
+def test_sidebar_duplicates_lists_the_group_and_switches_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _show_duplicates(qtbot, window)
     panel = window.duplicates_panel
     assert panel.model.rowCount() == 2 and "1 group" in panel.summary_label.text()
     window.sidebar_view.select_kind(NodeKind.LIBRARY)
@@ -93,7 +99,7 @@ def test_sidebar_duplicates_lists_the_group_and_switches_back(window: MainWindow
 def test_merge_dialog_picks_a_field_merges_and_undo_restores(
     qtbot: QtBot, window: MainWindow, library: Library
 ) -> None:
-    _show_duplicates(window)
+    _show_duplicates(qtbot, window)
     panel = window.duplicates_panel
     panel.select_group(panel.model.groups[0])
     with qtbot.waitSignal(panel.merge_requested) as signal:
@@ -106,7 +112,8 @@ def test_merge_dialog_picks_a_field_merges_and_undo_restores(
     dialog.field_groups["title"].button(1).click()  # keep the first record's wording
     assert dialog.choices()["title"] == 1 and dialog.choices()["doi"] == 2
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.groups_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
     kept = library.get(ReferenceId(1))
     assert kept.title == FIRST.title and kept.doi == SECOND.doi
@@ -117,27 +124,32 @@ def test_merge_dialog_picks_a_field_merges_and_undo_restores(
     window.detail_panel.show_selection([ReferenceId(1)])
     assert "Merged from #2 Lindqvist (2020)" in window.detail_panel.provenance.text()
 
-    window.undo_stack.undo()
+    with qtbot.waitSignal(panel.groups_shown, timeout=WAIT_MS):
+        window.undo_stack.undo()
     assert library.get(ReferenceId(1)).doi == ""
     assert not library.get(ReferenceId(2)).trashed
     assert [n.text for n in library.notes(ReferenceId(2))] == ["theirs"]
     assert panel.model.rowCount() == 2
-    window.undo_stack.redo()
+    with qtbot.waitSignal(panel.groups_shown, timeout=WAIT_MS):
+        window.undo_stack.redo()
     assert library.get(ReferenceId(2)).trashed and library.get(ReferenceId(1)).doi
 
 
 def test_not_duplicates_hides_the_group_for_good_and_is_undoable(
     qtbot: QtBot, window: MainWindow, library: Library
 ) -> None:
-    _show_duplicates(window)
+    _show_duplicates(qtbot, window)
     panel = window.duplicates_panel
     panel.select_group(panel.model.groups[0])
-    qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.groups_shown, timeout=WAIT_MS):
+        qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
     assert panel.model.rowCount() == 0 and library.duplicate_groups() == []
     assert library.dismissed_pairs() == {frozenset({ReferenceId(1), ReferenceId(2)})}
-    window.undo_stack.undo()
+    with qtbot.waitSignal(panel.groups_shown, timeout=WAIT_MS):
+        window.undo_stack.undo()
     assert panel.model.rowCount() == 2
-    window.undo_stack.redo()
+    with qtbot.waitSignal(panel.groups_shown, timeout=WAIT_MS):
+        window.undo_stack.redo()
     assert panel.model.rowCount() == 0
 
 

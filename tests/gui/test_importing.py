@@ -21,7 +21,7 @@ from peerref.gui.importing import (
     ImportController,
     inputs_from_mime_data,
 )
-from peerref.library import Library
+from peerref.library import ImportOutcome, Library
 
 # The offscreen platform cannot pass a window's size limits on and says so; harmless.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -220,9 +220,9 @@ def import_all(
 ) -> ChangeSet:
     with qtbot.waitSignal(controller.import_finished, timeout=WAIT_MS) as blocker:
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    changes = blocker.args[0]
-    assert isinstance(changes, ChangeSet)
-    return changes
+    outcome = blocker.args[0]
+    assert isinstance(outcome, ImportOutcome)
+    return outcome.changes
 
 
 def test_dropped_page_previews_then_imports_and_reports_new_ids(

@@ -383,6 +383,21 @@ class ParsedEntriesModel(QAbstractTableModel):
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
         self.checks_changed.emit()
 
+    def in_library_rows(self) -> list[int]:
+        """Rows left out because the library already holds them (unchecked, not merging).
+
+        Importing into a collection still puts those stored references there.
+        """
+        return [
+            row
+            for row, status in enumerate(self._statuses)
+            if status is not None
+            and status.mark is EntryMark.DUPLICATE
+            and status.existing_id is not None
+            and not self._checked[row]
+            and not self._merging[row]
+        ]
+
     def merge_into(self) -> dict[int, ReferenceId]:
         """Entry index -> the stored reference it fills in, for ``Library.import_parsed``."""
         found: dict[int, ReferenceId] = {}
@@ -581,6 +596,7 @@ class ImportPreviewDialog(QDialog):
             position = self.collection_combo.findData(collection)
             if position >= 0:
                 self.collection_combo.setCurrentIndex(position)
+        self.collection_combo.currentIndexChanged.connect(self._update_counts)
         target.addWidget(target_label)
         target.addWidget(self.collection_combo, 1)
         layout.addLayout(target)
@@ -647,13 +663,24 @@ class ImportPreviewDialog(QDialog):
         checked = len(self.model.checked_indices())
         total = self.model.rowCount()
         merging = len(self.model.merge_into())
+        known = len(self.model.in_library_rows())
         text = f"{checked} of {total} selected"
         if merging:
             text += f", {merging} to merge into your library"
+        if known:
+            text += f", {known} already in your library"
         self.count_label.setText(text)
-        self.import_button.setEnabled((checked > 0 or merging > 0) and self._op is None)
+        # Into a collection, even a page the library holds whole is worth "importing":
+        # its references join the collection.
+        collecting = known > 0 and self.selected_collection() is not None
+        self.import_button.setEnabled(
+            (checked > 0 or merging > 0 or collecting) and self._op is None
+        )
         noun = "Reference" if checked == 1 else "References"
-        self.import_button.setText(f"&Import {checked} {noun}" if checked else "&Import")
+        if checked:
+            self.import_button.setText(f"&Import {checked} {noun}")
+        else:
+            self.import_button.setText("&Add to Collection" if collecting else "&Import")
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -719,11 +746,12 @@ class ImportPreviewDialog(QDialog):
         """Commit the checked entries off the UI thread; the dialog closes when done."""
         selected = self.model.checked_indices()
         merge_into = self.model.merge_into()
-        if not (selected or merge_into) or self._op is not None:
+        collection = self.selected_collection()
+        collecting = collection is not None and bool(self.model.in_library_rows())
+        if not (selected or merge_into or collecting) or self._op is not None:
             return None
         library = self._library
         pending = self._pending
-        collection = self.selected_collection()
 
         def commit(context: OpContext) -> ImportOutcome:
             context.raise_if_cancelled()
@@ -737,7 +765,7 @@ class ImportPreviewDialog(QDialog):
                 merge_into=merge_into,
             )
 
-        count = len(selected) + len(merge_into)
+        count = len(selected) + len(merge_into) or len(self.model.in_library_rows())
         self._op = BackgroundOp(
             commit,
             parent=self,

@@ -3,9 +3,18 @@
 Shown in place of the reference table when "Duplicates" is chosen in the sidebar. It
 only reads the library and asks for actions through signals; the window performs them as
 undoable commands.
+
+Finding the groups reads and compares every look-alike in the library: seconds on a large
+one. It runs off the UI thread (:class:`~peerref.gui.ops.BackgroundOp`, with the usual
+delayed progress dialog and Cancel) while the panel says "Looking for duplicates…". A
+library change while it runs makes its answer stale: that answer is dropped and the
+search runs once more, so the groups shown always describe the library as it is.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, Signal, Slot
 from PySide6.QtWidgets import (
@@ -20,8 +29,40 @@ from PySide6.QtWidgets import (
 )
 
 from peerref.core.dedupe import DuplicateGroup
+from peerref.core.model import Reference, ReferenceId
 from peerref.gui.models.duplicates_model import DuplicateColumn, DuplicateGroupsModel
+from peerref.gui.ops import (
+    PROGRESS_DELAY_MS,
+    BackgroundOp,
+    MessagePresenter,
+    OpContext,
+    report_error,
+    show_message_box,
+)
 from peerref.library import Library
+
+LOOKING_TEXT = "Looking for duplicates…"
+CANCELLED_TEXT = "Looking for duplicates was cancelled. Press Look Again to start over."
+
+
+@dataclass(frozen=True, slots=True)
+class FoundGroups:
+    """What one search for duplicates found: the groups and their members' records."""
+
+    groups: list[DuplicateGroup]
+    references: Mapping[ReferenceId, Reference]
+
+
+def find_duplicate_groups(library: Library, context: OpContext) -> FoundGroups:
+    """The work of one search, on a worker thread: the groups, then their members' records."""
+    context.report_progress(0, 0, LOOKING_TEXT)
+    groups = library.duplicate_groups()
+    context.raise_if_cancelled()
+    context.report_progress(0, 0, "Reading the references found…")
+    members = [ref_id for group in groups for ref_id in group.reference_ids]
+    references = {ref.id: ref for ref in library.get_many(members) if ref.id is not None}
+    context.raise_if_cancelled()
+    return FoundGroups(groups, references)
 
 
 class DuplicatesPanel(QWidget):
@@ -30,14 +71,29 @@ class DuplicatesPanel(QWidget):
     Signals:
         merge_requested(list[ReferenceId]): merge the current group.
         dismiss_requested(list[ReferenceId]): the current group is not duplicates.
+        groups_shown(): the groups of the library as it is now are on screen.
     """
 
     merge_requested = Signal(list)
     dismiss_requested = Signal(list)
+    groups_shown = Signal()
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        library: Library,
+        parent: QWidget | None = None,
+        *,
+        show_message: MessagePresenter = show_message_box,
+        progress_delay_ms: int = PROGRESS_DELAY_MS,
+    ) -> None:
         super().__init__(parent)
         self._library = library
+        self._show_message = show_message
+        self._progress_delay_ms = progress_delay_ms
+        # Bumped by every library change; a search started at an older one is stale.
+        self._generation = 0
+        self._op: BackgroundOp | None = None
+        self._op_generation = 0
         self.setObjectName("duplicatesPanel")
         self.model = DuplicateGroupsModel(self)
         layout = QVBoxLayout(self)
@@ -59,6 +115,10 @@ class DuplicatesPanel(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.request_merge())
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
+        self.look_again_button = QPushButton("&Look Again")
+        self.look_again_button.setObjectName("lookAgain")
+        self.look_again_button.setToolTip("Search the whole library for duplicates again")
+        self.look_again_button.clicked.connect(self.refresh)
         self.merge_button = QPushButton("&Merge…")
         self.merge_button.setObjectName("mergeGroup")
         self.merge_button.setToolTip("Merge the chosen group into one reference (undoable)")
@@ -70,19 +130,127 @@ class DuplicatesPanel(QWidget):
         row.addWidget(self.merge_button)
         row.addWidget(self.dismiss_button)
         row.addStretch(1)
+        row.addWidget(self.look_again_button)
         layout.addLayout(row)
         self._update_buttons()
 
-    def refresh(self) -> None:
-        """Re-read the groups from the library, keeping the chosen group when it remains."""
+    @property
+    def is_looking(self) -> bool:
+        """Whether a search for duplicates is running."""
+        return self._op is not None
+
+    @property
+    def running_search(self) -> BackgroundOp | None:
+        """The search in progress, if any (tests wait on its signals)."""
+        return self._op
+
+    @Slot()
+    def refresh(self) -> BackgroundOp | None:
+        """Look for the groups again off the UI thread; the current group stays chosen.
+
+        While a search runs, a new request only marks its answer stale: when it arrives
+        it is dropped and one more search starts, so a burst of changes costs one extra
+        search, not one each. Returns the search started, or None when one was running.
+        """
+        self._generation += 1
+        started = self._start_search() if self._op is None else None
+        self.summary_label.setText(LOOKING_TEXT)
+        self._set_looking(True)
+        return started
+
+    def refresh_if_shown(self) -> None:
+        """After a library change: search again if shown, else only mark answers stale.
+
+        Hidden, the panel searches again when it is shown; a search still running for it
+        then gives a stale answer, which is dropped.
+        """
+        if not self.isHidden():
+            self.refresh()
+        else:
+            self._generation += 1
+
+    @Slot()
+    def cancel_search(self) -> None:
+        """Stop waiting for the running search (its answer, when it comes, is ignored)."""
+        op, self._op = self._op, None
+        if op is None:
+            return
+        op.cancel()
+        self.summary_label.setText(CANCELLED_TEXT)
+        self._set_looking(False)
+
+    def _start_search(self) -> BackgroundOp:
+        library = self._library
+        self._op_generation = self._generation
+        op: BackgroundOp
+
+        def current() -> bool:
+            """Whether ``op`` is still the search this panel waits for."""
+            if op is not self._op:
+                return False
+            self._op = None
+            return True
+
+        def found(groups: FoundGroups) -> None:
+            if current() and not self._search_again_if_stale():
+                self._show_groups(groups)
+                self.groups_shown.emit()
+
+        def failed(error: BaseException) -> None:
+            if current() and not self._search_again_if_stale():
+                report_error(self, error, title="Duplicates", show_message=self._show_message)
+                self.summary_label.setText("Could not look for duplicates.")
+                self._set_looking(False)
+
+        def cancelled() -> None:
+            if current():
+                self.summary_label.setText(CANCELLED_TEXT)
+                self._set_looking(False)
+
+        op = BackgroundOp(
+            lambda context: find_duplicate_groups(library, context),
+            parent=self,
+            title="Duplicates",
+            label=LOOKING_TEXT,
+            on_success=found,
+            on_failure=failed,
+            on_cancelled=cancelled,
+            show_message=self._show_message,
+            progress_delay_ms=self._progress_delay_ms,
+        )
+
+        def cancel_pressed() -> None:
+            # The dialog also says "canceled" when it closes at the end: not a request.
+            if op is self._op and op.was_cancel_requested:
+                self.cancel_search()
+
+        # Cancel in the progress dialog frees the panel at once; the comparison running
+        # on the worker cannot be interrupted and its answer is ignored when it comes.
+        op.progress_dialog_shown.connect(lambda dialog: dialog.canceled.connect(cancel_pressed))
+        self._op = op
+        return op.start()
+
+    def _search_again_if_stale(self) -> bool:
+        """Drop a stale answer: search again if shown (hidden, showing searches anyway)."""
+        if self._op_generation == self._generation:
+            return False
+        if self.isHidden():
+            self._set_looking(False)
+        else:
+            self._start_search()
+        return True
+
+    def _set_looking(self, looking: bool) -> None:
+        # Groups found before a change may no longer exist: nothing to act on until
+        # the new answer is in.
+        self.table.setEnabled(not looking)
+        self.look_again_button.setEnabled(not looking)
+        self._update_buttons()
+
+    def _show_groups(self, found: FoundGroups) -> None:
         current = self.current_group()
-        groups = self._library.duplicate_groups()
-        references = {
-            ref.id: ref
-            for ref in self._library.get_many([i for g in groups for i in g.reference_ids])
-            if ref.id is not None
-        }
-        self.model.set_groups(groups, references)
+        groups = found.groups
+        self.model.set_groups(groups, found.references)
         count = len(groups)
         self.summary_label.setText(
             "No duplicates found."
@@ -95,12 +263,7 @@ class DuplicatesPanel(QWidget):
             )
             if match is not None:
                 self.select_group(match)
-        self._update_buttons()
-
-    def refresh_if_shown(self) -> None:
-        """Refresh after a library change, unless another view is shown (it is read then)."""
-        if not self.isHidden():
-            self.refresh()
+        self._set_looking(False)
 
     def current_group(self) -> DuplicateGroup | None:
         index = self.table.currentIndex()
@@ -118,16 +281,16 @@ class DuplicatesPanel(QWidget):
     @Slot()
     def request_merge(self) -> None:
         group = self.current_group()
-        if group is not None:
+        if group is not None and self._op is None:
             self.merge_requested.emit(list(group.reference_ids))
 
     @Slot()
     def request_dismiss(self) -> None:
         group = self.current_group()
-        if group is not None:
+        if group is not None and self._op is None:
             self.dismiss_requested.emit(list(group.reference_ids))
 
     def _update_buttons(self) -> None:
-        chosen = self.current_group() is not None
+        chosen = self.current_group() is not None and self._op is None
         self.merge_button.setEnabled(chosen)
         self.dismiss_button.setEnabled(chosen)
