@@ -244,7 +244,7 @@ def cmd_export(
         sort=SortKey.AUTHOR,
     )
     refs = library.get_many(ids)
-    text = _export_text(refs, args)
+    text = _export_text(refs, args, library)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         err.write(f"{len(refs)} reference(s) written to {args.output}\n")
@@ -253,12 +253,14 @@ def cmd_export(
     return EXIT_OK
 
 
-def _export_text(refs: Sequence[Reference], args: argparse.Namespace) -> str:
+def _export_text(refs: Sequence[Reference], args: argparse.Namespace, library: Library) -> str:
     if args.format == "csl-json":
         return json.dumps([reference_to_csl(r) for r in refs], ensure_ascii=False, indent=2) + "\n"
     if args.format == "bibliography":
         return _bibliography_text(refs, args.style, args.bibliography_format)
-    return registry.writer_named(args.format).write(refs)
+    # The notes travel with the export (RIS N1, BibTeX note), as Zotero's exports do.
+    notes = {r.id: [n.text for n in library.notes(r.id)] for r in refs if r.id is not None}
+    return registry.writer_named(args.format).write(refs, notes=notes)
 
 
 def _bibliography_text(refs: Sequence[Reference], style: str | None, output: str) -> str:

@@ -9,11 +9,15 @@ nothing but ``FormatError``: the registry turns any other exception into one.
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from peerref.core.model import Reference
+from peerref.core.model import Reference, ReferenceId
+
+# A library's notes per reference (markdown texts, oldest first), handed to writers on export:
+# a Reference does not hold its notes, the Library does.
+ExportNotes = Mapping[ReferenceId, Sequence[str]]
 
 
 class Severity(enum.StrEnum):
@@ -88,16 +92,50 @@ class Reader(Protocol):
 
 @runtime_checkable
 class Writer(Protocol):
-    """Something that writes references in one format (export, clipboard)."""
+    """Something that writes references in one format (export, clipboard).
+
+    ``notes`` is keyword-only and optional so callers without a library (an unsaved
+    parse, the clipboard of a view) keep calling ``write(references)``; a writer whose
+    format has nowhere to put notes accepts and ignores them.
+    """
 
     name: str
     label: str
     extension: str
     mime_type: str
 
-    def write(self, references: Sequence[Reference]) -> str:
-        """The whole document for ``references``."""
+    def write(self, references: Sequence[Reference], *, notes: ExportNotes | None = None) -> str:
+        """The whole document for ``references``, with each one's library notes if given."""
         ...
+
+
+def keywords_for_export(reference: Reference) -> list[str]:
+    """The keywords, then the library tags not already among them (case-insensitively).
+
+    Other reference managers (Zotero, EndNote) have one list where we keep two, and
+    Zotero exports its tags as keywords: a person's tags must reach the other program.
+    """
+    merged: list[str] = []
+    seen: set[str] = set()
+    for word in (*reference.keywords, *reference.tags):
+        word = " ".join(word.split())
+        if word and word.casefold() not in seen:
+            seen.add(word.casefold())
+            merged.append(word)
+    return merged
+
+
+def notes_for_export(reference: Reference, notes: ExportNotes | None) -> list[str]:
+    """The reference's own note (``extra["note"]``) and its library notes, blank ones dropped.
+
+    Only ``extra["note"]`` leaves with the reference: every other ``extra`` key is
+    bookkeeping of the source it was read from ("emerald-type", "ris:M3", "pubmed-flags")
+    and means nothing to the program the export goes to.
+    """
+    texts = [reference.extra.get("note", "")]
+    if notes is not None and reference.id is not None:
+        texts.extend(notes.get(reference.id, ()))
+    return [text.strip() for text in texts if text.strip()]
 
 
 def line_number_at(text: str, offset: int) -> int:

@@ -15,6 +15,12 @@ references share it. Suffixes are given in an order that depends only on the
 references themselves (title, container, DOI), so the same library always yields the
 same keys whatever order it is exported in.
 
+Carried on export: the bibliographic fields, ``keywords`` (the keywords, then the library
+tags not already among them, as Zotero exports tags) and ``note`` (the reference's own
+note and its library notes, joined by blank lines, which the reader keeps as paragraph
+breaks). Other ``extra`` values, the bookkeeping of the source a reference was read from,
+are not exported.
+
 Escaping: the ten LaTeX specials (& % $ # _ { } ~ ^ \\) are escaped in text fields;
 other non-ASCII characters are written as UTF-8, which biber/BibLaTeX and BibTeX with
 ``inputenc`` read directly, and which keeps names legible. URL and DOI fields are
@@ -33,7 +39,7 @@ from bibtexparser import middlewares
 from bibtexparser.entrypoint import parse_string, write_string
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import NameParts
-from bibtexparser.model import Entry, Field, ParsingFailedBlock
+from bibtexparser.model import Block, Entry, Field, ParsingFailedBlock
 from pylatexenc.latex2text import (
     LatexNodes2Text,
 )
@@ -56,7 +62,15 @@ from peerref.formats._fields import (
     split_standard_numbers,
     standard_number_warnings,
 )
-from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, line_number_at
+from peerref.formats.base import (
+    Diagnostic,
+    ExportNotes,
+    ParsedEntry,
+    ParseResult,
+    keywords_for_export,
+    line_number_at,
+    notes_for_export,
+)
 
 NAME = "bibtex"
 LABEL = "BibTeX / BibLaTeX file"
@@ -267,7 +281,7 @@ def _reference_from_entry(entry: Entry) -> tuple[Reference, list[str]]:
             )
         elif key in _VERBATIM_FIELDS:
             fields[key] = _unescape_verbatim(str(item.value))
-        elif key == "abstract":
+        elif key in {"abstract", "note"}:
             fields[key] = paragraphs_to_abstract_text(_decode_latex(str(item.value)))
         else:
             fields[key] = collapse_spaces(_decode_latex(str(item.value)))
@@ -503,7 +517,12 @@ def _bibtex_name(creator: Creator) -> str:
     return ", ".join(parts)
 
 
-def _entry_for(ref: Reference, key: str) -> Entry:
+def _keywords_field(keywords: Sequence[str]) -> str:
+    """ "a, b"; "a; b" when a keyword holds a comma, so the reader splits it the same way."""
+    return ("; " if any("," in word for word in keywords) else ", ").join(keywords)
+
+
+def _entry_for(ref: Reference, key: str, notes: ExportNotes | None = None) -> Entry:
     fields: list[Field] = []
     for role_field, role in _NAME_FIELDS.items():
         names = [_bibtex_name(c) for c in ref.creators if c.role is role]
@@ -539,8 +558,8 @@ def _entry_for(ref: Reference, key: str) -> Entry:
         ("isbn", ", ".join(ref.isbn)),
         ("language", ref.language),
         ("abstract", ref.abstract_text),
-        ("keywords", ", ".join(ref.keywords)),
-        ("note", ref.extra.get("note", "")),
+        ("keywords", _keywords_field(keywords_for_export(ref))),
+        ("note", "\n\n".join(notes_for_export(ref, notes))),
     ]
     for name, value in text_fields:
         if value:
@@ -569,9 +588,18 @@ class BibtexWriter:
     extension = ".bib"
     mime_type = "application/x-bibtex"
 
-    def write(self, references: Sequence[Reference]) -> str:
+    def write(
+        self,
+        references: Sequence[Reference],
+        *,
+        notes: ExportNotes | None = None,
+    ) -> str:
+        """BibTeX for ``references``; ``notes`` (library notes by id) join the ``note`` field."""
         keys = citation_keys(references)
-        library = Library([_entry_for(ref, key) for ref, key in zip(references, keys, strict=True)])
+        entries: list[Block] = [
+            _entry_for(ref, key, notes) for ref, key in zip(references, keys, strict=True)
+        ]
+        library = Library(entries)
         text: str = write_string(library)
         return text
 

@@ -17,7 +17,7 @@ from typing import Any
 from peerref.core.csl import reference_from_csl, reference_to_csl, unsaved_item_id
 from peerref.core.errors import FormatError
 from peerref.core.model import Reference
-from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
+from peerref.formats.base import Diagnostic, ExportNotes, ParsedEntry, ParseResult
 
 NAME = "csl-json"
 LABEL = "CSL-JSON (Zotero, pandoc, citeproc)"
@@ -106,7 +106,12 @@ class CslJsonWriter:
     extension = ".json"
     mime_type = "application/vnd.citationstyles.csl+json"
 
-    def write(self, references: Sequence[Reference]) -> str:
+    def write(self, references: Sequence[Reference], *, notes: ExportNotes | None = None) -> str:
+        """A CSL-JSON array; ``notes`` are ignored.
+
+        CSL's ``note`` variable is what Zotero's Extra field becomes, printed by some
+        styles, not a place for a person's reading notes; they are library data.
+        """
         return json.dumps(references_to_csl_items(references), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -17,8 +17,18 @@ differently from the specification:
 The writer emits plain RIS (no "1." counters before records, unlike rispy's default)
 and carries: type, title, short title, authors, editors, translators, container title
 and its abbreviation, series, volume, issue, pages, date, publisher and place, edition,
-ISSN/ISBN, DOI, URL, language, abstract (sections kept), keywords, and PMID, PMCID,
-status and notes as ``N1`` lines that the reader recognises.
+ISSN/ISBN, DOI, URL, language, abstract, keywords followed by the library tags (``KW``,
+as Zotero exports tags), and PMID, PMCID, status, the reference's note and its library
+notes as ``N1`` lines that the reader recognises. Other ``extra`` values (what the source
+it was read from recorded, such as Emerald's article type) are not exported.
+
+A structured abstract is written one section per line ("Purpose: …" then
+"Design/methodology/approach: …") with no blank line inside ``AB``: several RIS readers
+end a field, or a record, at a blank line. Our reader starts a new section at a
+continuation line that opens with a known heading, so the sections come back; untitled
+paragraphs of an abstract come back as one paragraph. A multi-line note is one ``N1``
+with its lines as continuation lines, as rispy writes it; on reading, a single line
+break inside a paragraph becomes a space (as it does in markdown) and blank lines are kept.
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ from peerref.core.dates import parse_date
 from peerref.core.errors import FormatError
 from peerref.core.ids import normalise_doi
 from peerref.core.model import (
-    INTERNAL_EXTRA_PREFIX,
+    KNOWN_ABSTRACT_HEADINGS,
     Creator,
     CreatorRole,
     PartialDate,
@@ -51,7 +61,14 @@ from peerref.formats._fields import (
     split_standard_numbers,
     standard_number_warnings,
 )
-from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
+from peerref.formats.base import (
+    Diagnostic,
+    ExportNotes,
+    ParsedEntry,
+    ParseResult,
+    keywords_for_export,
+    notes_for_export,
+)
 
 NAME = "ris"
 LABEL = "RIS file (EndNote, Zotero, databases)"
@@ -104,6 +121,11 @@ _TYPE_TO_RIS: dict[ReferenceType, str] = {
 
 # Tags whose continuation lines and blank lines are paragraphs, not wrapping.
 _PARAGRAPH_TAGS = frozenset({"AB", "N2", "N1"})
+# Abstract tags in which a line opening with a section heading starts a new section.
+_ABSTRACT_TAGS = frozenset({"AB", "N2"})
+_SECTION_START = re.compile(
+    "^(?:" + "|".join(re.escape(heading) for heading in KNOWN_ABSTRACT_HEADINGS) + "): "
+)
 # Tags consumed into fields; every other tag's value is kept in extra as "ris:XX".
 _MAPPED_TAGS = frozenset(
     {
@@ -179,7 +201,9 @@ def _smooth_record(raw_lines: list[str]) -> tuple[list[str], list[tuple[str, str
             continue
         tag = entries[-1][0]
         text = line.strip()
-        if tag in _PARAGRAPH_TAGS:
+        if tag in _ABSTRACT_TAGS and _SECTION_START.match(text):
+            entries[-1][1] += "\n\n" + text  # one section per line, as our writer puts them
+        elif tag in _PARAGRAPH_TAGS:
             entries[-1][1] += "\n" + text
         elif text:
             entries[-1][1] = f"{entries[-1][1]} {text}".strip()
@@ -557,8 +581,8 @@ def _date_for_ris(date: PartialDate) -> str:
     return f"{date.year:04d}/{month}/{day}/{date.season}"
 
 
-def reference_to_ris_record(ref: Reference) -> dict[str, Any]:
-    """The rispy record (field name -> value) for one reference."""
+def reference_to_ris_record(ref: Reference, notes: ExportNotes | None = None) -> dict[str, Any]:
+    """The rispy record (field name -> value) for one reference and its library notes."""
     record: dict[str, Any] = {"type_of_reference": _TYPE_TO_RIS.get(ref.type, "GEN")}
     roles = {
         CreatorRole.AUTHOR: "authors",
@@ -600,25 +624,25 @@ def reference_to_ris_record(ref: Reference) -> dict[str, Any]:
         if value:
             record[key] = collapse_spaces(value)
     if ref.abstract:
-        record["abstract"] = ref.abstract_text
-    if ref.keywords:
-        record["keywords"] = list(ref.keywords)
+        # One line per section and no blank line: see the module docstring.
+        record["abstract"] = "\n".join(
+            collapse_spaces(f"{s.heading}: {s.text}" if s.heading else s.text) for s in ref.abstract
+        )
+    keywords = keywords_for_export(ref)
+    if keywords:
+        record["keywords"] = keywords
     if ref.url:
         record["urls"] = [ref.url]
-    notes: list[str] = []
+    note_lines: list[str] = []
     if ref.pmid:
-        notes.append(f"PMID: {ref.pmid}")
+        note_lines.append(f"PMID: {ref.pmid}")
     if ref.pmcid:
-        notes.append(f"PMCID: {ref.pmcid}")
+        note_lines.append(f"PMCID: {ref.pmcid}")
     if ref.status:
-        notes.append(f"Status: {ref.status}")
-    for key, value in ref.extra.items():
-        if key == "note":
-            notes.append(value)
-        elif not key.startswith(("ris:", INTERNAL_EXTRA_PREFIX)):
-            notes.append(f"{key}: {value}")
-    if notes:
-        record["notes"] = notes
+        note_lines.append(f"Status: {ref.status}")
+    note_lines.extend(notes_for_export(ref, notes))
+    if note_lines:
+        record["notes"] = note_lines
     return record
 
 
@@ -630,10 +654,10 @@ class RisWriter:
     extension = ".ris"
     mime_type = "application/x-research-info-systems"
 
-    def write(self, references: Sequence[Reference]) -> str:
-        records = [reference_to_ris_record(ref) for ref in references]
-        # Paragraph breaks inside AB and N1 come out as blank continuation lines,
-        # which the reader keeps as paragraph breaks.
+    def write(self, references: Sequence[Reference], *, notes: ExportNotes | None = None) -> str:
+        """RIS for ``references``; ``notes`` (library notes by reference id) become ``N1``s."""
+        records = [reference_to_ris_record(ref, notes) for ref in references]
+        # A note's own line breaks come out as continuation lines, which the reader joins.
         text: str = _PlainRisWriter().formats(records)
         return text
 

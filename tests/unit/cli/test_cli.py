@@ -183,6 +183,22 @@ def test_export_csl_json_round_trips(cli: Cli, csl_file: Path, tmp_path: Path) -
     }
 
 
+def test_export_ris_and_bibtex_carry_tags_and_notes(cli: Cli, csl_file: Path) -> None:
+    cli("import", str(csl_file))
+    chapter = str(_ids(cli)["chapter"])
+    assert cli("tag", chapter, "--add", "NHS", "--add", "peer support")[0] == 0
+    assert cli("note", chapter, "Compare with *the* pilot.")[0] == 0
+    code, ris, _ = cli("export", "--format", "ris", "--search", "Supervision")
+    assert code == 0
+    lines = ris.splitlines()
+    assert {"KW  - NHS", "KW  - peer support"} <= set(lines)
+    assert "N1  - Compare with *the* pilot." in lines
+    code, bib, _ = cli("export", "--format", "bibtex", "--search", "Supervision")
+    assert code == 0
+    assert "note = {Compare with *the* pilot.}" in bib
+    assert "keywords = {NHS, peer support}" in bib
+
+
 def test_backup_and_restore_backup(cli: Cli, csl_file: Path, tmp_path: Path) -> None:
     cli("import", str(csl_file))
     code, out, _ = cli("backup")

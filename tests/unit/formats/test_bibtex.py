@@ -17,6 +17,7 @@ from peerref.core.model import (
     CreatorRole,
     PartialDate,
     Reference,
+    ReferenceId,
     ReferenceType,
 )
 from peerref.formats.bibtex import BibtexReader, BibtexWriter, citation_keys, escape_latex
@@ -168,6 +169,46 @@ def test_export_then_import_gives_back_every_bibtex_field() -> None:
     back = parse_text(text, "bibtex").references[0]
     assert back.extra == {"bibtex:key": "suilleabhain2021", "note": "Shared by a colleague."}
     assert back.with_changes(extra={}) == FULL.with_changes(extra={})
+
+
+def test_tags_and_library_notes_come_back_as_keywords_and_note() -> None:
+    ref = FULL.with_changes(id=ReferenceId(5), tags=("NHS", "lived EXPERIENCE"))
+    notes = {ReferenceId(5): ["Compare with 50% of *the* pilot & the trial.", ""]}
+    text = BibtexWriter().write([ref], notes=notes)
+    assert "keywords = {Peer support, Lived experience, NHS}" in text
+    assert (
+        "note = {Shared by a colleague.\n\nCompare with 50\\% of *the* pilot \\& the trial.}"
+        in text
+    )
+    back = parse_text(text, "bibtex").references[0]
+    assert back.keywords == ("Peer support", "Lived experience", "NHS")
+    assert back.extra["note"] == (
+        "Shared by a colleague.\n\nCompare with 50% of *the* pilot & the trial."
+    )
+    assert back.with_changes(extra={}) == FULL.with_changes(keywords=back.keywords, extra={})
+
+
+def test_keywords_holding_a_comma_are_separated_by_semicolons() -> None:
+    ref = Reference(title="Peer work", keywords=("Health, mental",), tags=("NHS",))
+    back = BibtexReader().read(BibtexWriter().write([ref])).references[0]
+    assert back.keywords == ("Health, mental", "NHS")
+
+
+def test_source_bookkeeping_in_extra_is_not_exported() -> None:
+    ref = Reference(
+        title="Peer work",
+        extra={
+            "emerald-type": "Research Article",
+            "pubmed-flags": "MEDLINE",
+            "ris:M3": "Randomized Controlled Trial",
+            "bibtex:key": "old2012",
+            "note": "Keep",
+        },
+    )
+    text = BibtexWriter().write([ref])
+    assert "note = {Keep}" in text
+    for leaked in ("Research Article", "MEDLINE", "Randomized", "old2012"):
+        assert leaked not in text
 
 
 @pytest.mark.parametrize("ref_type", list(ReferenceType))

@@ -17,6 +17,7 @@ from peerref.core.model import (
     CreatorRole,
     PartialDate,
     Reference,
+    ReferenceId,
     ReferenceType,
 )
 from peerref.formats._fields import join_pages, split_standard_numbers
@@ -181,6 +182,101 @@ def test_export_then_import_gives_back_every_ris_field() -> None:
     assert len(back) == 2
     assert back[0] == FULL
     assert back[1].title == "Second one" and back[1].year == 2020
+
+
+def test_tags_and_library_notes_come_back_as_keywords_and_note() -> None:
+    ref = FULL.with_changes(id=ReferenceId(7), tags=("NHS", "peer support", "crisis"))
+    notes = {ReferenceId(7): ["Compare with *the* pilot.", "Ask Julie about the rota."]}
+    back = RisReader().read(RisWriter().write([ref], notes=notes)).references[0]
+    # RIS has no tags and no separate notes: they come back in keywords and the note.
+    assert back.keywords == ("Peer support", "Crisis", "NHS")
+    assert back.extra == {
+        "note": "Read chapter 4 first.\n\nCompare with *the* pilot.\n\nAsk Julie about the rota."
+    }
+    assert back == FULL.with_changes(keywords=back.keywords, extra=back.extra)
+
+
+def test_tags_are_kw_lines_and_notes_are_n1_lines() -> None:
+    ref = Reference(
+        id=ReferenceId(3),
+        title="Peer support in NHS trusts",
+        keywords=("Peer support",),
+        tags=("NHS", "peer support"),
+    )
+    text = RisWriter().write([ref], notes={ReferenceId(3): ["Read **twice**.", "  "]})
+    lines = text.splitlines()
+    assert [line for line in lines if line.startswith("KW")] == [
+        "KW  - Peer support",
+        "KW  - NHS",
+    ]
+    assert [line for line in lines if line.startswith("N1")] == ["N1  - Read **twice**."]
+    assert "KW  - NHS" not in RisWriter().write([ref.with_changes(tags=())])
+
+
+def test_multi_line_note_is_one_n1_with_continuation_lines() -> None:
+    ref = Reference(id=ReferenceId(4), title="Peer work")
+    text = RisWriter().write([ref], notes={ReferenceId(4): ["Two points:\n\nfirst\nsecond"]})
+    assert "N1  - Two points:\n\nfirst\nsecond\n" in text
+    assert text.count("N1  -") == 1
+    back = RisReader().read(text).references[0]
+    assert back.extra == {"note": "Two points:\n\nfirst second"}
+
+
+def test_source_bookkeeping_in_extra_is_not_exported() -> None:
+    ref = Reference(
+        title="Peer work",
+        extra={
+            "emerald-type": "Research Article",
+            "emerald-content-type": "Article",
+            "pubmed-flags": "MEDLINE",
+            "scholar-host": "scholar.google.com",
+            "ris:M3": "Randomized Controlled Trial",
+            "bibtex:key": "repper2012",
+            "csl:id": "item-1",
+            "medline:PT": "Journal Article",
+            "note": "Keep",
+        },
+    )
+    text = RisWriter().write([ref])
+    assert [line for line in text.splitlines() if line.startswith("N1")] == ["N1  - Keep"]
+    for leaked in ("emerald", "pubmed", "scholar", "M3", "repper", "item-1", "Journal Article"):
+        assert leaked not in text
+
+
+STRUCTURED = (
+    AbstractSection("Purpose", "This paper describes peer support workers in NHS teams."),
+    AbstractSection("Design/methodology/approach", "Interviews with 12 peer workers."),
+    AbstractSection("Findings", "Peers valued supervision from other peers."),
+    AbstractSection("Originality/value", "Few studies ask peer workers themselves."),
+)
+
+
+def test_structured_abstract_has_one_section_per_line_and_no_blank_line() -> None:
+    ref = Reference(title="Peer work", abstract=STRUCTURED)
+    text = RisWriter().write([ref, Reference(title="Next")])
+    record = text.split("ER  -")[0]
+    assert "\n\n" not in record
+    start = text.splitlines().index(
+        "AB  - Purpose: This paper describes peer support workers in NHS teams."
+    )
+    assert text.splitlines()[start + 1 : start + 4] == [
+        "Design/methodology/approach: Interviews with 12 peer workers.",
+        "Findings: Peers valued supervision from other peers.",
+        "Originality/value: Few studies ask peer workers themselves.",
+    ]
+    assert RisReader().read(text).references[0].abstract == STRUCTURED
+
+
+def test_wrapped_abstract_line_starting_with_a_heading_starts_a_section() -> None:
+    text = (
+        "TY  - JOUR\nTI  - Peer work\nAB  - Background: Peer workers are\n"
+        "  new in crisis teams.\nMethods: We interviewed\n  twelve of them.\nER  - \n"
+    )
+    ref = RisReader().read(text).references[0]
+    assert ref.abstract == (
+        AbstractSection("Background", "Peer workers are new in crisis teams."),
+        AbstractSection("Methods", "We interviewed twelve of them."),
+    )
 
 
 @pytest.mark.parametrize("ref_type", list(ReferenceType))
