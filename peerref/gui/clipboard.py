@@ -30,6 +30,8 @@ from peerref.citations import (
     MIME_HTML,
     MIME_PLAIN,
     MIME_RTF,
+    Problem,
+    ReferenceWarning,
     StyleCatalogue,
     clipboard_payload,
     render_bibliography,
@@ -47,6 +49,8 @@ from peerref.gui.ops import (
 )
 
 T = TypeVar("T")
+# A rendering's clipboard flavours (MIME type → text) and the gaps it found.
+Rendered = tuple[Mapping[str, str], tuple[ReferenceWarning, ...]]
 
 # PeerRef's own drags: the dragged references' ids, "1,2,3" in ASCII.
 REFERENCE_IDS_MIME = "application/x-peerref-reference-ids"
@@ -181,8 +185,9 @@ class CitationCopier(QObject):
         style_name = style or self._style
         catalogue = self._catalogue
 
-        def work(_context: OpContext) -> Mapping[str, str]:
-            return clipboard_payload(render_bibliography(references, catalogue.load(style_name)))
+        def work(_context: OpContext) -> Rendered:
+            result = render_bibliography(references, catalogue.load(style_name))
+            return clipboard_payload(result), result.warnings
 
         return self._copy_rendered(references, work, f"bibliography ({style_name})")
 
@@ -193,8 +198,9 @@ class CitationCopier(QObject):
         style_name = style or self._style
         catalogue = self._catalogue
 
-        def work(_context: OpContext) -> Mapping[str, str]:
-            return clipboard_payload(render_citation(references, catalogue.load(style_name)))
+        def work(_context: OpContext) -> Rendered:
+            result = render_citation(references, catalogue.load(style_name))
+            return clipboard_payload(result), result.warnings
 
         return self._copy_rendered(references, work, f"citation ({style_name})")
 
@@ -220,7 +226,7 @@ class CitationCopier(QObject):
     def _copy_rendered(
         self,
         references: Sequence[Reference],
-        work: Callable[[OpContext], Mapping[str, str]],
+        work: Callable[[OpContext], Rendered],
         what: str,
     ) -> BackgroundOp | None:
         if not references:
@@ -229,9 +235,11 @@ class CitationCopier(QObject):
         count = len(references)
         formats = self._formats
 
-        def done(payload: Mapping[str, str]) -> None:
+        def done(rendered: Rendered) -> None:
+            payload, warnings = rendered
             self._set_clipboard(mime_data_from_payload(payload, formats))
-            self.copied.emit(f"Copied {what} for {_count(count)}")
+            gaps = warnings_summary(warnings)
+            self.copied.emit(f"Copied {what} for {_count(count)}" + (f"; {gaps}" if gaps else ""))
 
         return self._start(work, done, f"Formatting {_count(count)}…")
 
@@ -303,6 +311,31 @@ class CitationCopier(QObject):
         if self._drag_dir is not None:
             shutil.rmtree(self._drag_dir, ignore_errors=True)
             self._drag_dir = None
+
+
+_PROBLEM_WORDS = {
+    Problem.NO_TITLE: ("has no title", "have no title"),
+    Problem.NO_YEAR: ("has no year", "have no year"),
+    Problem.NO_AUTHORS: ("has no authors", "have no authors"),
+    Problem.INCOMPLETE: ("was cut short", "were cut short"),
+}
+
+
+def warnings_summary(warnings: Sequence[ReferenceWarning]) -> str:
+    """ "1 has no title, 2 have no year": the gaps a pasted citation will show.
+
+    Copying succeeds regardless; the status bar says what the reader will find missing,
+    so an untitled reference is not pasted into a manuscript unnoticed.
+    """
+    positions: dict[Problem, set[int]] = {}
+    for warning in warnings:
+        positions.setdefault(warning.problem, set()).add(warning.position)
+    parts = []
+    for problem, (one, many) in _PROBLEM_WORDS.items():
+        count = len(positions.get(problem, ()))
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    return ", ".join(parts)
 
 
 def _count(count: int) -> str:

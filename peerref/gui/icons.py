@@ -25,6 +25,7 @@ THEME_NAMES: dict[str, str | None] = {
     "unfiled": None,
     "recent": "document-open-recent",
     "batch": None,
+    "duplicate": None,
     "import": "document-import",
     "trash": "user-trash",
     "restore": "document-revert",

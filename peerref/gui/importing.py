@@ -242,14 +242,51 @@ def parse_inputs(items: Sequence[ImportInput], context: OpContext) -> ParsedInpu
     return ParsedInputs(tuple(pending), tuple(failures))
 
 
+READABLE_SOURCES = (
+    "PeerRef reads pages copied from Emerald Insight, ScienceGate, PubMed and Google Scholar, "
+    "reference files (RIS, BibTeX, …) and reference lists."
+)
+_NOT_RECOGNISED = "no references recognised"
+
+
+def _is_unrecognised(message: str) -> bool:
+    return message.casefold().startswith(_NOT_RECOGNISED) or (
+        ": " + _NOT_RECOGNISED in message.casefold()
+    )
+
+
+def _where(name: str) -> str:
+    if name in ("the clipboard", "pasted text"):
+        return "the pasted text"
+    if name in ("the drop", "dropped text"):
+        return "the dropped text"
+    return name
+
+
 def failure_message(failures: Sequence[tuple[str, str]], *, nothing_else: bool) -> str:
-    """One message for the inputs that gave no references."""
+    """One message for the inputs that gave no references.
+
+    Text that matched no format gets one plain sentence and what PeerRef can read; the
+    readers' own explanations (which formats were tried) go to :func:`failure_details`.
+    """
     if len(failures) == 1 and nothing_else:
         name, message = failures[0]
+        if _is_unrecognised(message):
+            return f"No references found in {_where(name)}. {READABLE_SOURCES}"
         return _with_name(name, message) + "\n\nNothing was imported."
-    lines = [f"• {_with_name(name, message)}" for name, message in failures]
+    lines = [
+        f"• {_where(name)}: no references found"
+        if _is_unrecognised(message)
+        else f"• {_with_name(name, message)}"
+        for name, message in failures
+    ]
     head = "No references were found:" if nothing_else else "Some inputs were not imported:"
     return "\n".join([head, *lines])
+
+
+def failure_details(failures: Sequence[tuple[str, str]]) -> str:
+    """What was tried for each input, for the message box's "Show Details"."""
+    return "\n\n".join(f"{name}: {message}" for name, message in failures)
 
 
 def _with_name(name: str, message: str) -> str:
@@ -414,7 +451,7 @@ class ImportController(QObject):
                 self._show_message(self._parent_widget, "Some files were not imported", message)
                 self.message_posted.emit(message.splitlines()[0])
             else:
-                self._reject(message)
+                self._reject(message, failure_details(outcome.failures))
                 return
         self._queue.extend((pending, collection) for pending in outcome.pending)
         if self._preview is None:
@@ -454,8 +491,11 @@ class ImportController(QObject):
             dialog.deleteLater()
         self._show_next_preview()
 
-    def _reject(self, message: str) -> None:
-        self._show_message(self._parent_widget, TITLE_NOTHING_IMPORTED, message)
+    def _reject(self, message: str, details: str = "") -> None:
+        if details and self._show_message is show_message_box:
+            show_message_box(self._parent_widget, TITLE_NOTHING_IMPORTED, message, details)
+        else:
+            self._show_message(self._parent_widget, TITLE_NOTHING_IMPORTED, message)
         self.import_failed.emit(message)
 
 

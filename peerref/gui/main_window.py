@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -53,10 +54,11 @@ from PySide6.QtWidgets import (
 from peerref import settings as settings_io
 from peerref.citations.styles import FAVOURITES, StyleCatalogue
 from peerref.core.changes import ChangeSet
-from peerref.core.errors import PeerRefError
+from peerref.core.errors import NotFoundError, PeerRefError
 from peerref.core.model import (
     Collection,
     CollectionId,
+    ImportBatch,
     ImportMethod,
     Note,
     Reference,
@@ -92,11 +94,11 @@ from peerref.gui.undo import (
     TagCommand,
     TrashCommand,
 )
-from peerref.gui.views.detail_panel import DetailPanel
+from peerref.gui.views.detail_panel import DetailPanel, provenance_text
 from peerref.gui.views.duplicates_view import DuplicatesPanel
 from peerref.gui.views.reference_table_view import ReferenceTableView
 from peerref.gui.views.sidebar_view import SidebarView
-from peerref.library import ImportOutcome, Library
+from peerref.library import ImportOutcome, Library, describe
 from peerref.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -112,6 +114,9 @@ _QSETTINGS_GEOMETRY = "main_window/geometry"
 _QSETTINGS_STATE = "main_window/state"
 _QSETTINGS_SPLITTER = "main_window/splitter"
 _QSETTINGS_HEADER = "main_window/table_header"
+TABLE_STRETCH = 3
+DETAIL_STRETCH = 1
+TABLE_MIN_WIDTH = 320
 
 
 class MainWindow(QMainWindow):
@@ -156,6 +161,8 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setUnifiedTitleAndToolBarOnMac(True)
 
+        self._search_typed_since_focus = False
+        self._pending_splitter_state: QByteArray | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
 
@@ -173,9 +180,12 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.sidebar_view)
         self.splitter.addWidget(self.table_view)
         self.splitter.addWidget(self.detail_panel)
+        # When the window narrows the table gives up least: it grows and shrinks three times
+        # as fast as the detail panel, and the panel's minimum width is small.
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setStretchFactor(1, TABLE_STRETCH)
+        self.splitter.setStretchFactor(2, DETAIL_STRETCH)
+        self.table_view.setMinimumWidth(TABLE_MIN_WIDTH)
         self.splitter.setSizes([220, 760, 400])
         self.setCentralWidget(self.splitter)
         # Shown in place of the table when "Duplicates" is chosen in the sidebar.
@@ -184,6 +194,8 @@ class MainWindow(QMainWindow):
         )
         self.duplicates_panel.hide()
         self.splitter.insertWidget(2, self.duplicates_panel)
+        self.splitter.setStretchFactor(2, TABLE_STRETCH)
+        self.duplicates_panel.setMinimumWidth(TABLE_MIN_WIDTH)
         self.duplicates_panel.merge_requested.connect(self.open_merge_dialog)
         self.duplicates_panel.dismiss_requested.connect(self.dismiss_duplicates)
 
@@ -502,6 +514,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         queued = Qt.ConnectionType.QueuedConnection
         self.search_field.textChanged.connect(self._on_search_edited)
+        self.search_field.textEdited.connect(self._on_search_typed)
+        self.detail_panel.leave_requested.connect(self.focus_table)
         self.search_field.returnPressed.connect(self.apply_search)
         self.search_field.installEventFilter(self)
         self.sidebar_view.node_selected.connect(self._on_node_selected)
@@ -527,6 +541,10 @@ class MainWindow(QMainWindow):
         self.detail_panel.membership_changed.connect(self._on_membership_changed)
         self.importer.import_finished.connect(self.on_import_finished)
         self.importer.show_existing_requested.connect(self.show_reference)
+        # When a preview closes, the keyboard goes back to the table (not the search field).
+        self.importer.preview_opened.connect(
+            lambda dialog: dialog.finished.connect(lambda _result: self.focus_table())
+        )
         self.importer.message_posted.connect(self.show_status)
         self.copier.copied.connect(self.show_status)
         self.detail_panel.find_missing_details_requested.connect(
@@ -551,10 +569,30 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         splitter = qsettings.value(_QSETTINGS_SPLITTER)
         if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.splitter.restoreState(splitter)
+            # Restored once the window has its real size: the splitter shares out any
+            # difference by stretch factor, which would change the remembered sizes.
+            self._pending_splitter_state = splitter
         header = qsettings.value(_QSETTINGS_HEADER)
         if isinstance(header, QByteArray) and not header.isEmpty():
             self.table_view.restore_header_state(header)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        state, self._pending_splitter_state = self._pending_splitter_state, None
+        if state is not None:
+            self.splitter.restoreState(state)
+            self._keep_table_wider_than_details()
+
+    def _keep_table_wider_than_details(self) -> None:
+        """A remembered layout in which the details crowd out the table is evened out."""
+        sizes = self.splitter.sizes()
+        table = self.splitter.indexOf(self.table_view)
+        detail = self.splitter.indexOf(self.detail_panel)
+        if sizes[detail] > sizes[table] > 0 or 0 < sizes[table] < TABLE_MIN_WIDTH:
+            shared = sizes[table] + sizes[detail]
+            sizes[table] = max(TABLE_MIN_WIDTH, shared * 3 // 5)
+            sizes[detail] = max(0, shared - sizes[table])
+            self.splitter.setSizes(sizes)
 
     def save_window_state(self) -> None:
         """Remember geometry, splitter sizes and table columns (QSettings, STYLE.md #10)."""
@@ -579,14 +617,29 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_field and event.type() == QEvent.Type.FocusIn:
+            self._search_typed_since_focus = False
+        if (
+            watched is self.search_field
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and (event.matches(QKeySequence.StandardKey.Undo) or self._is_redo_key(event))
+            and not self._search_typed_since_focus
+        ):
+            # Nothing typed here since the field took the focus: Ctrl+Z is the window's
+            # Undo (a merge, an edit), not the field's memory of an older query.
+            event.ignore()
+            return True
         if (
             watched is self.search_field
             and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
         ):
-            if event.key() == Qt.Key.Key_Escape and self.search_field.text():
-                self.search_field.clear()
-                self.apply_search()
+            if event.key() == Qt.Key.Key_Escape:
+                if self.search_field.text():
+                    self.search_field.clear()
+                    self.apply_search()
+                self.focus_table()
                 return True
             if event.key() == Qt.Key.Key_Down:
                 self.table_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -617,6 +670,24 @@ class MainWindow(QMainWindow):
             return
         self.table_model.set_listing(listing.with_query(self.search_field.text().strip()))
         self._update_actions()
+
+    @staticmethod
+    def _is_redo_key(event: QKeyEvent) -> bool:
+        return event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Z
+            and event.modifiers()
+            == (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        )
+
+    def _on_search_typed(self, _text: str) -> None:
+        self._search_typed_since_focus = True
+
+    def focus_table(self) -> None:
+        """Give the keyboard back to the list on show (the table, or the duplicates)."""
+        if self.duplicates_panel.isVisible():
+            self.duplicates_panel.take_focus()
+        else:
+            self.table_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_search_edited(self, _text: str) -> None:
         self._search_timer.start()
@@ -694,6 +765,7 @@ class MainWindow(QMainWindow):
             and bool(self.detail_panel.reference.source_text)
         )
         self.rename_collection_action.setEnabled(on_collection)
+        self.empty_trash_action.setEnabled(self.library.count(trash=True) > 0)
         self.delete_collection_action.setEnabled(on_collection)
 
     # --- changes ------------------------------------------------------------------------
@@ -715,7 +787,10 @@ class MainWindow(QMainWindow):
         references = self.library.get_many(list(ids))
         if len(references) < 2:
             return None
-        dialog = MergeDialog(references, self.library.suggest_keep(list(ids)), self)
+        origins = {
+            ReferenceId(r.id): provenance_text(r, self._batch_of(r)) for r in references if r.id
+        }
+        dialog = MergeDialog(references, self.library.suggest_keep(list(ids)), self, origins)
         dialog.accepted.connect(
             lambda: self.run_command(
                 MergeCommand(
@@ -728,8 +803,18 @@ class MainWindow(QMainWindow):
             )
         )
         dialog.finished.connect(dialog.deleteLater)
+        # Back to the duplicates list, so Ctrl+Z undoes the merge (not a field's typing).
+        dialog.finished.connect(lambda _result: self.focus_table())
         dialog.open()
         return dialog
+
+    def _batch_of(self, reference: Reference) -> ImportBatch | None:
+        if reference.batch_id is None:
+            return None
+        try:
+            return self.library.batch(reference.batch_id)
+        except NotFoundError:
+            return None
 
     def dismiss_duplicates(self, ids: Sequence[ReferenceId]) -> None:
         """Duplicates → Not Duplicates: these are different works, for good (undoable)."""
@@ -1108,6 +1193,15 @@ class MainWindow(QMainWindow):
     def show_reference(self, ref_id: int) -> None:
         """Select a reference in the table (the preview's Show Existing), showing its listing."""
         self.reveal_references([ReferenceId(ref_id)])
+        if self.selected_ids() == [ReferenceId(ref_id)]:
+            # The table holds the focus, so the row is highlighted as selected (not in the
+            # faint inactive colour) and stays so when the preview closes.
+            self.table_view.setFocus(Qt.FocusReason.OtherFocusReason)
+            reference = self.detail_panel.reference
+            label = describe(reference) if reference is not None else f"#{ref_id}"
+            self.show_status(f"Selected in your library: {label}")
+        else:
+            self.show_status("That reference is no longer in your library")
 
     def reveal_references(self, ids: Sequence[ReferenceId]) -> None:
         """Select references, first switching to My Library when the listing hides them."""
@@ -1161,6 +1255,7 @@ class MainWindow(QMainWindow):
         dialog = PreferencesDialog(self.settings, self._style_catalogue(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_accepted.connect(self.apply_settings)
+        dialog.finished.connect(lambda _result: self.focus_table())
         dialog.open()
         return dialog
 

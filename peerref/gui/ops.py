@@ -43,14 +43,17 @@ class OperationCancelled(Exception):  # noqa: N818 - a signal of intent, not an 
     """Raised inside work that noticed the user's Cancel; ends the operation as cancelled."""
 
 
-def show_message_box(parent: QWidget | None, title: str, text: str) -> None:
+def show_message_box(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
     """Show ``text`` in a window-modal message box that does not block the caller.
 
     ``open()`` instead of ``exec()`` keeps the event loop (and tests) running; the box
-    deletes itself when closed.
+    deletes itself when closed. ``details`` (what was tried, for the curious or for a bug
+    report) sits behind the box's "Show Details…" button.
     """
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("peerrefMessage")
+    if details:
+        box.setDetailedText(details)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setWindowModality(
         Qt.WindowModality.WindowModal if parent is not None else Qt.WindowModality.ApplicationModal

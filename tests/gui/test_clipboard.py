@@ -199,3 +199,14 @@ def test_payload_mapping_to_mime_data() -> None:
     assert mime.html() == "<i>A</i> &amp; B"
     assert bytes(mime.data("text/rtf").data()) == b"{\\rtf1 x}"
     assert bytes(mime.data("application/rtf").data()) == b"{\\rtf1 x}"
+
+
+def test_copying_an_untitled_reference_says_what_is_missing(
+    qtbot: QtBot, copier: CitationCopier
+) -> None:
+    untitled = ARTICLE.with_changes(title="")
+    undated = ARTICLE.with_changes(issued=PartialDate())
+    said = copy_and_wait(qtbot, copier, lambda: copier.copy_bibliography([untitled, undated]))
+    assert said == "Copied bibliography (apa) for 2 references; 1 has no title, 1 has no year"
+    said = copy_and_wait(qtbot, copier, lambda: copier.copy_citation([untitled]))
+    assert said == "Copied citation (apa) for 1 reference; 1 has no title"

@@ -172,7 +172,7 @@ def test_preview_marks_entries_already_in_the_library(qtbot: QtBot, tmp_path: Pa
         def status(row: int) -> str:
             return str(model.data(model.index(row, PreviewColumn.STATUS)))
 
-        assert [status(r) for r in range(3)] == [f"In library (#{i})" for i in (1, 2, 3)]
+        assert [status(r) for r in range(3)] == ["Already in your library"] * 3
         assert model.checked_indices() == []  # duplicates are not imported again
         assert not dialog.import_button.isEnabled()
         shown: list[int] = []
@@ -184,7 +184,9 @@ def test_preview_marks_entries_already_in_the_library(qtbot: QtBot, tmp_path: Pa
 
         # The richer record of the first paper: merged into it by default, filling gaps.
         dialog = _preview(qtbot, library, richer)
-        assert dialog.model.data(dialog.model.index(0, PreviewColumn.STATUS)) == "Merge into #1"
+        assert str(dialog.model.data(dialog.model.index(0, PreviewColumn.STATUS))).startswith(
+            "Will fill "
+        )
         tip = dialog.model.data(
             dialog.model.index(0, PreviewColumn.STATUS), Qt.ItemDataRole.ToolTipRole
         )
@@ -202,13 +204,13 @@ def test_preview_offers_merge_for_a_possible_duplicate(qtbot: QtBot, library: Li
     text = registry_text(possible)
     dialog = _preview(qtbot, library, text)
     model = dialog.model
-    assert str(model.data(model.index(0, PreviewColumn.STATUS))).startswith("Possible duplicate")
+    assert str(model.data(model.index(0, PreviewColumn.STATUS))).startswith("Possibly already")
     assert model.checked_indices() == [0]  # imported unless the person merges it
     dialog.table.selectRow(0)
     assert dialog.merge_button.isEnabled()
     dialog.merge_button.click()
     assert model.checked_indices() == [] and set(model.merge_into()) == {0}
-    assert str(model.data(model.index(0, PreviewColumn.STATUS))).startswith("Merge into #")
+    assert str(model.data(model.index(0, PreviewColumn.STATUS))).endswith("an existing reference")
     dialog.merge_button.click()
     assert model.merge_into() == {}
 
@@ -222,4 +224,4 @@ def test_entries_model_with_statuses_passes_qtmodeltester(qtmodeltester, library
     result = registry.parse_text(registry_text(FIRST))
     model = ParsedEntriesModel(result.entries, None, library.check_duplicates(result))
     qtmodeltester.check(model)
-    assert model.data(model.index(0, PreviewColumn.STATUS)) == "In library (#1)"
+    assert model.data(model.index(0, PreviewColumn.STATUS)) == "Already in your library"

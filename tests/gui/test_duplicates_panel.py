@@ -97,7 +97,8 @@ def test_a_library_change_while_looking_drops_the_stale_answer(
     assert panel.refresh() is not None
     library.dismiss_duplicates([ReferenceId(1), ReferenceId(2)])
     assert panel.refresh() is None  # marks the running search stale, starts no other
-    assert len(search.threads) == 1
+    # The worker thread may not have reached the search yet.
+    qtbot.waitUntil(lambda: len(search.threads) == 1, timeout=WAIT_MS)
 
     with qtbot.waitSignal(panel.groups_shown, timeout=WAIT_MS):
         search.gate.set()

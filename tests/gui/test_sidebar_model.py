@@ -18,6 +18,7 @@ from peerref.core.model import (
     PartialDate,
     Reference,
 )
+from peerref.gui import icons
 from peerref.gui.clipboard import set_reference_ids
 from peerref.gui.models.roles import Role
 from peerref.gui.models.sidebar_model import (
@@ -25,6 +26,8 @@ from peerref.gui.models.sidebar_model import (
     NodeKind,
     SidebarModel,
     batch_label,
+    batch_tooltip,
+    build_tree,
 )
 from peerref.library import Library
 
@@ -132,7 +135,12 @@ def test_batch_label_reads_like_a_sentence() -> None:
         source_name="the clipboard",
         entries_added=10,
     )
-    assert batch_label(batch) == "22 Nov 2026 · Emerald Insight results page · 10"
+    local = batch.created.astimezone()
+    when = f"{local.day} {local:%b %Y} {local:%H:%M}"
+    assert batch_label(batch) == f"{when} · Emerald Insight results page · 10"
+    tip = batch_tooltip(batch)
+    assert tip.startswith("Imported 10 references from Emerald Insight results page")
+    assert "(the clipboard)" in tip and f"at {local:%H:%M}" in tip
     from_file = ImportBatch(
         id=BatchId(2),
         created=datetime(2026, 11, 23, tzinfo=UTC),
@@ -142,7 +150,26 @@ def test_batch_label_reads_like_a_sentence() -> None:
         source_name="chapter2.ris",
         entries_added=3,
     )
-    assert batch_label(from_file) == "23 Nov 2026 · chapter2.ris · 3"
+    local = from_file.created.astimezone()
+    when = f"{local.day} {local:%b %Y} {local:%H:%M}"
+    assert batch_label(from_file) == f"{when} · chapter2.ris · 3"
+    assert batch_tooltip(from_file).startswith("Imported 3 references from chapter2.ris\n")
+
+
+def test_duplicates_entry_has_its_own_icon(qtbot: QtBot) -> None:
+    assert icons.icon_path("duplicate") is not None
+    tree = build_tree(
+        library_count=0,
+        unfiled_count=0,
+        trash_count=0,
+        batches=[],
+        collections=[],
+        collection_counts={},
+        tags=[],
+    )
+    duplicates = next(n for n in tree.children if n.kind is NodeKind.DUPLICATES)
+    assert duplicates.icon_name == "duplicate"
+    assert not icons.icon("duplicate").isNull()
 
 
 def test_headers_are_not_selectable_and_only_collections_are_editable(filled: Library) -> None:

@@ -11,7 +11,7 @@ a worker thread (:mod:`peerref.gui.ops`).
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +56,7 @@ from peerref.gui.ops import (
     report_error,
     show_message_box,
 )
-from peerref.library import EntryMark, EntryStatus, ImportOutcome, Library
+from peerref.library import EntryMark, EntryStatus, ImportOutcome, Library, describe
 
 # How many authors the Authors column names before "et al.".
 AUTHORS_SHOWN = 3
@@ -98,25 +98,43 @@ class PreviewColumn(enum.IntEnum):
         return self.name.capitalize()
 
 
+def _field_names(fields: Sequence[str]) -> str:
+    names = [FIELD_NAMES.get(field, field.replace("_", " ")) for field in fields]
+    if len(names) > 3:
+        names = [*names[:3], f"{len(names) - 3} more"]
+    return ", ".join(names)
+
+
+FIELD_NAMES = {"doi": "DOI", "issn": "ISSN", "isbn": "ISBN", "pmid": "PMID", "pmcid": "PMCID"}
+
+
 def status_display(status: EntryStatus | None, merging: bool) -> str:
-    """ "New", "In library (#12)", "Possible duplicate of #12", "Merge into #12"…"""
+    """What the import will do with an entry, in words (the stored record is in the tooltip).
+
+    "New", "Already in your library", "Will fill title, DOI in an existing reference",
+    "Possibly already in your library", "Same as entry 3"…
+    """
     if status is None or status.mark is EntryMark.NEW:
         return "New"
     if merging and status.existing_id is not None:
-        return f"Merge into #{status.existing_id}"
+        if status.fills:
+            return f"Will fill {_field_names(status.fills)} in an existing reference"
+        return "Will merge into an existing reference"
     if status.mark is EntryMark.DUPLICATE:
         if status.existing_id is not None:
-            return f"In library (#{status.existing_id})"
-        return f"Duplicate of entry {(status.entry_index or 0) + 1}"
+            return "Already in your library"
+        return f"Same as entry {(status.entry_index or 0) + 1}"
     if status.existing_id is not None:
-        return f"Possible duplicate of #{status.existing_id}"
-    return f"Possible duplicate of entry {(status.entry_index or 0) + 1}"
+        return "Possibly already in your library"
+    return f"Possibly the same as entry {(status.entry_index or 0) + 1}"
 
 
-def status_tooltip(status: EntryStatus | None) -> str:
+def status_tooltip(status: EntryStatus | None, existing: str = "") -> str:
+    """Why an entry is marked, and (``existing``) a short citation of the stored record."""
     if status is None or status.mark is EntryMark.NEW:
         return "Not in your library yet"
-    lines = ["Why: " + ", ".join(reason.value for reason in status.reasons)]
+    lines = [f"In your library: {existing}"] if existing else []
+    lines.append("Why: " + ", ".join(reason.value for reason in status.reasons))
     if status.fills:
         lines.append("Would fill in: " + ", ".join(f.replace("_", " ") for f in status.fills))
     if status.mark is EntryMark.DUPLICATE:
@@ -204,9 +222,12 @@ class ParsedEntriesModel(QAbstractTableModel):
         entries: Sequence[ParsedEntry],
         parent: Any = None,
         statuses: Sequence[EntryStatus] | None = None,
+        existing_labels: Mapping[ReferenceId, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self._entries = tuple(entries)
+        # Short citations of the stored records entries duplicate, for the status tooltip.
+        self._existing_labels = dict(existing_labels or {})
         self._statuses: list[EntryStatus | None] = (
             list(statuses) if statuses is not None else [None] * len(self._entries)
         )
@@ -265,7 +286,13 @@ class ParsedEntriesModel(QAbstractTableModel):
             return self._display(row, column, reference)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is PreviewColumn.STATUS:
-                return status_tooltip(self._statuses[row])
+                status = self._statuses[row]
+                existing = (
+                    self._existing_labels.get(status.existing_id, "")
+                    if status is not None and status.existing_id is not None
+                    else ""
+                )
+                return status_tooltip(status, existing)
             if column is PreviewColumn.WARNINGS and self._warnings[row]:
                 return "\n".join(self._warnings[row])
             if column is PreviewColumn.TITLE and self._titles[row][1]:
@@ -487,7 +514,9 @@ class ImportPreviewDialog(QDialog):
             statuses: list[EntryStatus] | None = library.check_duplicates(pending.result)
         except PeerRefError:
             statuses = None  # the marks are a help; an import without them still works
-        self.model = ParsedEntriesModel(pending.result.entries, self, statuses)
+        self.model = ParsedEntriesModel(
+            pending.result.entries, self, statuses, self._existing_labels(statuses or [])
+        )
         self._build(collection)
         self.model.checks_changed.connect(self._update_counts)
         self._update_counts()
@@ -497,6 +526,8 @@ class ImportPreviewDialog(QDialog):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+        # The entries are what one looks at first; Enter from there presses Import.
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- construction ------------------------------------------------------------------
 
@@ -618,10 +649,21 @@ class ImportPreviewDialog(QDialog):
         )
         self.import_button.setObjectName("importButton")
         self.import_button.setDefault(True)
+        # Enter imports wherever the focus is: the other buttons never become the default.
+        for button in self.findChildren(QPushButton):
+            if button is not self.import_button:
+                button.setAutoDefault(False)
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.start_import)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def _existing_labels(self, statuses: Sequence[EntryStatus]) -> dict[ReferenceId, str]:
+        ids = sorted({s.existing_id for s in statuses if s.existing_id is not None})
+        try:
+            return {r.id: describe(r) for r in self._library.get_many(ids) if r.id is not None}
+        except PeerRefError:
+            return {}
 
     @staticmethod
     def _notes_text(result: ParseResult) -> str:

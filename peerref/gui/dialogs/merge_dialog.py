@@ -9,6 +9,7 @@ performed by the window as an undoable command.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from peerref.core.dedupe import MERGEABLE_FIELDS, merge_references
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
+from peerref.gui.models.reference_table import format_added
 
 # Fields united from every record rather than chosen from one.
 UNITED_FIELDS = frozenset({"issn", "isbn", "keywords", "tags"})
@@ -60,16 +62,49 @@ def value_text(value: object) -> str:
     return text if len(text) <= VALUE_CHARS else text[: VALUE_CHARS - 1] + "…"
 
 
+def record_summary(reference: Reference, origin: str = "") -> str:
+    """A record told apart from its twins: authors, year, source, when added, where from.
+
+    Rich text for the column heading; identical records differ only in the last lines.
+    """
+    authors = value_text(reference.creators) or "No authors"
+    year = str(reference.issued.year) if reference.issued.year else "n.d."
+    source = reference.container_title or reference.publisher or "no source"
+    lines = [
+        f"<b>{html.escape(authors)}</b>",
+        html.escape(f"{year} · {source}"),
+    ]
+    if reference.added is not None:
+        lines.append(html.escape(f"Added {format_added(reference.added)}"))
+    if origin and not origin.startswith("Added"):  # the date added is already there
+        lines.append(f"<i>{html.escape(origin)}</i>")
+    return "<br>".join(lines)
+
+
+def identical_note(count: int) -> str:
+    others = "the other" if count == 2 else "the others"
+    return (
+        "These records are identical; merging keeps one and moves "
+        f"{others} to the trash (notes, tags and collections are kept)."
+    )
+
+
 class MergeDialog(QDialog):
     """Choose the record to keep and, field by field, the value to take.
 
     Args:
         references: the records to merge (two or more, with ids).
         keep: the record kept by default (the most complete one).
+        origins: for each record, where it came from ("Imported from … on …"), so records
+            that agree on every field can still be told apart.
     """
 
     def __init__(
-        self, references: Sequence[Reference], keep: ReferenceId, parent: QWidget | None = None
+        self,
+        references: Sequence[Reference],
+        keep: ReferenceId,
+        parent: QWidget | None = None,
+        origins: Mapping[ReferenceId, str] | None = None,
     ) -> None:
         super().__init__(parent)
         if len(references) < 2 or any(ref.id is None for ref in references):
@@ -96,12 +131,25 @@ class MergeDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.identical_label = QLabel(identical_note(len(references)))
+        self.identical_label.setObjectName("identicalNote")
+        self.identical_label.setWordWrap(True)
+        self.identical_label.setVisible(not self.fields)
+        layout.addWidget(self.identical_label)
         grid_host = QWidget()
         grid = QGridLayout(grid_host)
+        origins = origins or {}
+        self.summaries: list[QLabel] = []
         for column, ref in enumerate(references, start=1):
-            heading = QLabel(f"<b>#{ref.id}</b>")
+            heading = QLabel(record_summary(ref, origins.get(ReferenceId(ref.id or 0), "")))
+            heading.setObjectName(f"summary_{ref.id}")
             heading.setTextFormat(Qt.TextFormat.RichText)
+            heading.setWordWrap(True)
+            heading.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            heading.setToolTip(f"Record #{ref.id}")
+            self.summaries.append(heading)
             grid.addWidget(heading, 0, column)
+            grid.setColumnStretch(column, 1)
         self.keep_group = QButtonGroup(self)
         grid.addWidget(QLabel("Keep"), 1, 0)
         for column, ref_id in enumerate(self._ids, start=1):
@@ -126,6 +174,7 @@ class MergeDialog(QDialog):
                 button.setChecked(ref.id == default)
                 group.addButton(button, ref.id or 0)
                 grid.addWidget(button, row, column)
+        grid.setRowStretch(len(self.fields) + 2, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_host)

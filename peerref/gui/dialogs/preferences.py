@@ -91,7 +91,13 @@ class PreferencesDialog(QDialog):
         self.style_results = QListWidget(self)
         self.style_results.setObjectName("styleResults")
         self.style_results.setAccessibleName("Matching citation styles")
-        self.style_results.setMaximumHeight(140)
+        # About eight rows, and long titles elided (the full one in the tooltip) rather than
+        # a sideways scroll bar.
+        self.style_results.setMinimumHeight(self.fontMetrics().lineSpacing() * 8 + 12)
+        self.style_results.setMaximumHeight(self.fontMetrics().lineSpacing() * 12 + 12)
+        self.style_results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.style_results.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.style_results.setUniformItemSizes(True)
         self.style_results.hide()
         self.style_results.itemActivated.connect(self._use_found_style)
         self.style_results.itemClicked.connect(self._use_found_style)
@@ -140,7 +146,11 @@ class PreferencesDialog(QDialog):
         style_row.addWidget(self.style_box, 1)
         style_row.addWidget(self.style_file_button)
         form = QFormLayout()
-        form.addRow("Default citation &style:", style_row)
+        # A label of its own: QFormLayout gives a row holding a layout no buddy, and its
+        # mnemonic "&" would show as it is.
+        self.style_label = QLabel("Default citation &style:", self)
+        self.style_label.setBuddy(self.style_box)
+        form.addRow(self.style_label, style_row)
         form.addRow("", self.style_search)
         form.addRow("", self.style_results)
         form.addRow("Citation &language:", self.locale_box)
@@ -186,6 +196,7 @@ class PreferencesDialog(QDialog):
             return
         for info in self._catalogue.search(query)[:_SEARCH_LIMIT]:
             item = QListWidgetItem(f"{info.title} — {info.id}")
+            item.setToolTip(f"{info.title}\n{info.id}")
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.style_results.addItem(item)
         if not self.style_results.count():

@@ -12,6 +12,7 @@ import enum
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -79,6 +80,7 @@ class SidebarNode:
     parent_collection_id: CollectionId | None = None
     tag: str | None = None
     batch_id: BatchId | None = None
+    tooltip: str = ""
     parent: SidebarNode | None = field(default=None, repr=False)
     children: list[SidebarNode] = field(default_factory=list, repr=False)
 
@@ -155,9 +157,31 @@ def batch_source(batch: ImportBatch) -> str:
     return format_label(batch.format_name) or batch.source_name or batch.method.value
 
 
+def _local_time(moment: datetime) -> datetime:
+    return moment.astimezone() if moment.tzinfo is not None else moment
+
+
 def batch_label(batch: ImportBatch) -> str:
-    """ "22 Nov 2026 · Emerald Insight results page · 10": when, from what, how many."""
-    return f"{format_added(batch.created)} · {batch_source(batch)} · {batch.entries_added}"
+    """ "22 Nov 2026 14:05 · Emerald Insight results page · 10": when, from what, how many.
+
+    The time tells apart several imports made on one day (the same page pasted twice).
+    """
+    created = _local_time(batch.created)
+    when = f"{format_added(created)} {created:%H:%M}"
+    return f"{when} · {batch_source(batch)} · {batch.entries_added}"
+
+
+def batch_tooltip(batch: ImportBatch) -> str:
+    """The whole story of an import, for the entry's tooltip (its label may be cut off)."""
+    created = _local_time(batch.created)
+    noun = "reference" if batch.entries_added == 1 else "references"
+    source = batch_source(batch)
+    origin = batch.source_name if batch.source_name and batch.source_name != source else ""
+    where = f"{source} ({origin})" if origin else source
+    return (
+        f"Imported {batch.entries_added} {noun} from {where}\n"
+        f"on {format_added(created)} at {created:%H:%M}"
+    )
 
 
 def collection_paths(collections: Sequence[Collection]) -> dict[CollectionId, str]:
@@ -194,10 +218,18 @@ def build_tree(
     root.add(SidebarNode(NodeKind.UNFILED, "Unfiled", "unfiled", unfiled_count))
     recent = root.add(SidebarNode(NodeKind.RECENT, "Recently imported", "recent"))
     for batch in batches[:RECENT_BATCHES]:
-        recent.add(SidebarNode(NodeKind.BATCH, batch_label(batch), "batch", batch_id=batch.id))
+        recent.add(
+            SidebarNode(
+                NodeKind.BATCH,
+                batch_label(batch),
+                "batch",
+                batch_id=batch.id,
+                tooltip=batch_tooltip(batch),
+            )
+        )
     root.add(SidebarNode(NodeKind.TRASH, "Trash", "trash", trash_count))
     # The groups are found on demand when the entry is chosen (see DuplicatesPanel).
-    root.add(SidebarNode(NodeKind.DUPLICATES, "Duplicates", "batch"))
+    root.add(SidebarNode(NodeKind.DUPLICATES, "Duplicates", "duplicate"))
     header = root.add(SidebarNode(NodeKind.COLLECTIONS, "Collections", "collection"))
     nodes: dict[CollectionId, SidebarNode] = {}
     for collection in collections:
@@ -520,6 +552,8 @@ def _copy_mime(data: QMimeData) -> QMimeData:
 
 
 def _tooltip(node: SidebarNode) -> str:
+    if node.tooltip:
+        return node.tooltip
     match node.kind:
         case NodeKind.LIBRARY:
             return "Every reference not in the Trash"

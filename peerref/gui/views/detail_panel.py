@@ -15,8 +15,26 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMimeData, QSignalBlocker, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QKeyEvent, QPalette, QResizeEvent, QTextOption
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QObject,
+    QSignalBlocker,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFont,
+    QIcon,
+    QKeyEvent,
+    QPalette,
+    QResizeEvent,
+    QTextOption,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -32,10 +50,10 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QTabBar,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -71,6 +89,10 @@ from peerref.gui.models.sidebar_model import (
     looks_like_file_name,
 )
 from peerref.library import Library, MergeEvent, completion_history
+
+DETAIL_MIN_WIDTH = 240
+"""The panel's narrowest width: every part of the form wraps or shrinks to fit it."""
+_FIELD_MIN_WIDTH = 80
 
 _ROLE_LABELS = {
     CreatorRole.AUTHOR: "Author",
@@ -397,7 +419,11 @@ class AuthorsEditor(QWidget):
         header = self._table.horizontalHeader()
         header.setSectionResizeMode(self._FAMILY, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self._GIVEN, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(self._ROLE, QHeaderView.ResizeMode.ResizeToContents)
+        # A fixed Role column: sized to its contents it took the width of the combo box's
+        # popup and pushed the table past the panel's edge.
+        header.setMinimumSectionSize(24)
+        header.setSectionResizeMode(self._ROLE, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(self._ROLE, self.fontMetrics().horizontalAdvance("Translator") + 36)
         header.setSectionResizeMode(self._ORGANISATION, QHeaderView.ResizeMode.ResizeToContents)
         self._table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self._table.itemChanged.connect(self._on_item_changed)
@@ -589,6 +615,52 @@ class AuthorsEditor(QWidget):
         self.creators_edited.emit(tuple(self.creators()))
 
 
+def _text_button(icon: QIcon, text: str, parent: QWidget) -> QToolButton:
+    button = QToolButton(parent)
+    button.setIcon(icon)
+    button.setText(text)
+    button.setToolButtonStyle(
+        Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+        if not icon.isNull()
+        else Qt.ToolButtonStyle.ToolButtonTextOnly
+    )
+    return button
+
+
+class _WheelProofTabBar(QTabBar):
+    """A tab bar the mouse wheel does not flip: the wheel scrolls the panel underneath."""
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()
+
+
+class _WheelProofTabWidget(QTabWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabBar(_WheelProofTabBar(self))
+
+
+_MARKDOWN_LINE_START = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|~~|`)(\S(?:.*?\S)?)\1")
+
+
+def note_summary(text: str) -> str:
+    """The first non-empty line of a Markdown note as plain text, for the notes list.
+
+    The list shows what the note says, not how it is marked up: headings, list bullets,
+    quotes, emphasis, code ticks and link targets are taken away.
+    """
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    plain = _MARKDOWN_LINE_START.sub("", first_line)
+    plain = _MARKDOWN_LINK.sub(r"\1", plain)
+    previous = None
+    while previous != plain:
+        previous = plain
+        plain = _MARKDOWN_EMPHASIS.sub(r"\2", plain)
+    return " ".join(plain.split())
+
+
 class NotesEditor(QWidget):
     """A reference's notes: a list, and a markdown editor with a rendered preview."""
 
@@ -608,13 +680,17 @@ class NotesEditor(QWidget):
         self.list.setMaximumHeight(96)
         self.list.currentRowChanged.connect(self._on_note_chosen)
 
-        self.new_button = QPushButton(icons.icon("add"), "New Note", self)
+        # Tool buttons with short texts: push buttons' minimum widths made the row wider
+        # than a narrow panel.
+        self.new_button = _text_button(icons.icon("add"), "New", self)
+        self.new_button.setToolTip("Write a new note")
         self.new_button.setAccessibleName("New note")
         self.new_button.clicked.connect(self.start_new_note)
-        self.delete_button = QPushButton(icons.icon("remove"), "Delete", self)
+        self.delete_button = _text_button(icons.icon("remove"), "Delete", self)
         self.delete_button.setAccessibleName("Delete note")
         self.delete_button.clicked.connect(self._delete_current)
-        self.save_button = QPushButton("Save Note", self)
+        self.save_button = _text_button(QIcon(), "Save", self)
+        self.save_button.setToolTip("Save this note (also saved when you leave it)")
         self.save_button.setAccessibleName("Save note")
         self.save_button.clicked.connect(self.save)
 
@@ -628,7 +704,7 @@ class NotesEditor(QWidget):
         self.preview.setObjectName("notePreview")
         self.preview.setAccessibleName("Note preview")
         self.preview.setOpenExternalLinks(True)
-        self.tabs = QTabWidget(self)
+        self.tabs = _WheelProofTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.editor, "Write")
         self.tabs.addTab(self.preview, "Preview")
@@ -660,8 +736,7 @@ class NotesEditor(QWidget):
         with QSignalBlocker(self.list):
             self.list.clear()
             for note in self._notes:
-                first_line = next((line for line in note.text.splitlines() if line.strip()), "")
-                item = QListWidgetItem(icons.icon("note"), first_line.lstrip("# ") or "(empty)")
+                item = QListWidgetItem(icons.icon("note"), note_summary(note.text) or "(empty)")
                 item.setToolTip(note.text[:500])
                 self.list.addItem(item)
         row = next((i for i, n in enumerate(self._notes) if n.id == keep_id), -1)
@@ -853,6 +928,8 @@ class DetailPanel(QWidget):
     """(reference ids, collection id, True to add to it / False to take out)."""
     find_missing_details_requested = Signal(int)
     """(reference id): look the reference up on Crossref and fill what it lacks."""
+    leave_requested = Signal()
+    """Escape in a field: what was typed is dropped and the keyboard goes back to the table."""
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -882,7 +959,33 @@ class DetailPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
-        self.setMinimumWidth(300)
+        self.setMinimumWidth(DETAIL_MIN_WIDTH)
+        for field in (self.title_edit, *self._line_edits.values(), self.tags.field):
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+        ):
+            self._drop_typing(watched)
+            self.leave_requested.emit()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _drop_typing(self, field: QObject) -> None:
+        """Show the stored value again in the field Escape was pressed in."""
+        reference = self._reference
+        if field is self.tags.field:
+            self.tags.field.clear()
+        elif reference is not None and field is self.title_edit:
+            self.title_edit.setText(reference.title)
+        elif reference is not None:
+            for spec in FIELDS:
+                if self._line_edits[spec.name] is field:
+                    self._line_edits[spec.name].setText(spec.show(reference))
 
     # --- building -----------------------------------------------------------------------
 
@@ -915,11 +1018,18 @@ class DetailPanel(QWidget):
         for ref_type, label in TYPE_LABELS.items():
             self.type_box.addItem(label, ref_type.value)
         self.type_box.activated.connect(self._on_type_chosen)
+        # The panel may be narrow: the box shrinks rather than widening the whole form.
+        self.type_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.type_box.setMinimumContentsLength(8)
         self.incomplete_label = QLabel(form_page)
+        self.incomplete_label.setObjectName("incompleteLabel")
         self.incomplete_label.setAccessibleName("Incomplete reference")
+        self.incomplete_label.setWordWrap(True)
+        self.incomplete_label.hide()
         top.addWidget(self.type_box)
         top.addStretch(1)
-        top.addWidget(self.incomplete_label)
         self.find_missing_button = QToolButton(form_page)
         self.find_missing_button.setObjectName("findMissingDetailsButton")
         self.find_missing_button.setText("Find missing details")
@@ -931,8 +1041,14 @@ class DetailPanel(QWidget):
         self.find_missing_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.find_missing_button.setAutoRaise(True)
         self.find_missing_button.clicked.connect(self.request_find_missing_details)
-        top.addWidget(self.find_missing_button)
         outer.addLayout(top)
+        # The button shares a line with the (wrapping) incomplete note, not with the type box,
+        # so the panel stays narrow enough for a small window.
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.incomplete_label, 1)
+        status_row.addStretch(0)
+        status_row.addWidget(self.find_missing_button, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(status_row)
 
         self.title_edit = _WrappingLineEdit(form_page)
         self.title_edit.setObjectName("titleEdit")
@@ -1051,7 +1167,8 @@ class DetailPanel(QWidget):
     def _field_form(self, parent: QWidget, *, primary: bool) -> QFormLayout:
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        # Narrow panels put a field under its label rather than pushing the form off screen.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if not primary:
             form.setContentsMargins(0, 0, 0, 0)
@@ -1062,6 +1179,7 @@ class DetailPanel(QWidget):
             edit.setObjectName(f"{spec.name}Edit")
             edit.setAccessibleName(spec.label)
             edit.setPlaceholderText(spec.placeholder)
+            edit.setMinimumWidth(_FIELD_MIN_WIDTH)
             edit.editingFinished.connect(lambda spec=spec: self._commit_field(spec))
             message = _MessageLabel(parent)
             container = QWidget(parent)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -95,6 +95,8 @@ class DuplicatesPanel(QWidget):
         self._op: BackgroundOp | None = None
         self._op_generation = 0
         self.setObjectName("duplicatesPanel")
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self._table_had_focus = False
         self.model = DuplicateGroupsModel(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -242,8 +244,17 @@ class DuplicatesPanel(QWidget):
 
     def _set_looking(self, looking: bool) -> None:
         # Groups found before a change may no longer exist: nothing to act on until
-        # the new answer is in.
+        # the new answer is in. A disabled table loses the keyboard focus, and Qt would
+        # hand it to the next widget (the search field, taking Ctrl+Z with it): the panel
+        # holds the focus meanwhile and gives it back to the table afterwards.
+        if looking and self.table.hasFocus():
+            self._table_had_focus = True
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.table.setEnabled(not looking)
+        if not looking and self._table_had_focus:
+            self._table_had_focus = False
+            if self.hasFocus():
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
         self.look_again_button.setEnabled(not looking)
         self._update_buttons()
 
@@ -264,6 +275,14 @@ class DuplicatesPanel(QWidget):
             if match is not None:
                 self.select_group(match)
         self._set_looking(False)
+
+    def take_focus(self) -> None:
+        """Put the keyboard on the groups table (on the panel until a search is done)."""
+        if self.table.isEnabled():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self._table_had_focus = True
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def current_group(self) -> DuplicateGroup | None:
         index = self.table.currentIndex()

@@ -19,6 +19,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView,
 from peerref.core.model import ReferenceId
 from peerref.gui.models.reference_table import Column, ReferenceTableModel
 
+MIN_COLUMN_WIDTH = 40
+"""No column is narrower (Year is about this wide); a narrower saved width is not restored."""
+
 _DEFAULT_WIDTHS = {
     Column.AUTHORS: 160,
     Column.YEAR: 56,
@@ -82,8 +85,7 @@ class ReferenceTableView(QTableView):
             header.resizeSection(column, width)
         # Type is there when wanted (header menu); most people sort and scan by the others.
         header.setSectionHidden(Column.TYPE, True)
-        # The title takes whatever room the other columns leave.
-        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self._apply_column_modes()
         if isinstance(model, ReferenceTableModel):
             header.setSortIndicator(model.sort_column, model.sort_order)
         selection = self.selectionModel()
@@ -162,7 +164,8 @@ class ReferenceTableView(QTableView):
     def set_column_visible(self, column: Column, visible: bool) -> None:
         header = self.horizontalHeader()
         header.setSectionHidden(column, not visible)
-        if visible and header.sectionSize(column) < 30:
+        header.setStretchLastSection(header.isSectionHidden(Column.TITLE))
+        if visible and header.sectionSize(column) < MIN_COLUMN_WIDTH:
             header.resizeSection(column, _DEFAULT_WIDTHS[column])
 
     def _show_header_menu(self, position: QPoint) -> None:
@@ -176,12 +179,34 @@ class ReferenceTableView(QTableView):
         return self.horizontalHeader().saveState()
 
     def restore_header_state(self, state: QByteArray) -> bool:
-        restored = self.horizontalHeader().restoreState(state)
+        """Restore remembered columns, keeping Title the stretching column.
+
+        A saved state also carries resize modes and widths; one from an older version (or a
+        column dragged almost shut) left Title fixed at a few pixels, so the modes are set
+        again and widths below :data:`MIN_COLUMN_WIDTH` go back to their defaults.
+        """
+        header = self.horizontalHeader()
+        restored = header.restoreState(state)
         if restored:
+            self._apply_column_modes()
             model = self.reference_model()
-            header = self.horizontalHeader()
             model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return restored
+
+    def _apply_column_modes(self) -> None:
+        header = self.horizontalHeader()
+        header.setMinimumSectionSize(MIN_COLUMN_WIDTH)
+        if all(header.isSectionHidden(column) for column in Column):
+            header.setSectionHidden(Column.TITLE, False)
+        for column in Column:
+            if column is Column.TITLE:
+                continue
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            if header.sectionSize(column) < MIN_COLUMN_WIDTH:
+                header.resizeSection(column, _DEFAULT_WIDTHS[column])
+        # The title takes whatever room the other columns leave; without it, the last one does.
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(header.isSectionHidden(Column.TITLE))
 
     # --- keys ---------------------------------------------------------------------------
 
