@@ -117,6 +117,7 @@ _QSETTINGS_HEADER = "main_window/table_header"
 TABLE_STRETCH = 3
 DETAIL_STRETCH = 1
 TABLE_MIN_WIDTH = 320
+DETAIL_DEFAULT_WIDTH = 400
 
 
 class MainWindow(QMainWindow):
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(2, DETAIL_STRETCH)
         self.table_view.setMinimumWidth(TABLE_MIN_WIDTH)
         self.splitter.setSizes([220, 760, 400])
+        self._default_sizes_applied = False
         self.setCentralWidget(self.splitter)
         # Shown in place of the table when "Duplicates" is chosen in the sidebar.
         self.duplicates_panel = DuplicatesPanel(
@@ -582,6 +584,28 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.splitter.restoreState(state)
             self._keep_table_wider_than_details()
+        elif not self._default_sizes_applied:
+            self._apply_default_splitter_sizes()
+        self._default_sizes_applied = True
+
+    def _apply_default_splitter_sizes(self) -> None:
+        """First start: the sidebar its natural width, the details about a third of the rest.
+
+        Sizes given before the window is shown are scaled by the stretch factors, which
+        left the details too narrow for the authors editor; so they are set once shown.
+        """
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        if total <= 0 or len(sizes) < 3:
+            return
+        sidebar = self.splitter.indexOf(self.sidebar_view)
+        table = self.splitter.indexOf(self.table_view)
+        detail = self.splitter.indexOf(self.detail_panel)
+        sizes[sidebar] = min(220, total // 5)
+        rest = total - sizes[sidebar]
+        sizes[detail] = max(min(DETAIL_DEFAULT_WIDTH, rest - TABLE_MIN_WIDTH), rest // 3)
+        sizes[table] = rest - sizes[detail]
+        self.splitter.setSizes(sizes)
 
     def _keep_table_wider_than_details(self) -> None:
         """A remembered layout in which the details crowd out the table is evened out."""

@@ -288,3 +288,27 @@ def test_preferences_labels_have_buddies_and_the_style_list_room(
     assert results.minimumHeight() >= results.fontMetrics().lineSpacing() * 8
     assert results.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
     dialog.reject()
+
+
+def test_first_start_gives_the_details_room_for_the_authors_editor(
+    qtbot: QtBot, library: Library, qsettings: QSettings
+) -> None:
+    main = MainWindow(
+        library=library,
+        settings=Settings(),
+        qsettings=qsettings,
+        show_message=lambda *_args: None,
+        progress_delay_ms=60_000,
+    )
+    qtbot.addWidget(main)
+    main.resize(1500, 900)
+    main.show()
+    qtbot.waitExposed(main)
+    sizes = main.splitter.sizes()
+    sidebar, table, detail = (
+        sizes[main.splitter.indexOf(widget)]
+        for widget in (main.sidebar_view, main.table_view, main.detail_panel)
+    )
+    assert detail >= 360
+    assert table > detail
+    assert sidebar <= 220
