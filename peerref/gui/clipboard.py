@@ -48,6 +48,9 @@ from peerref.gui.ops import (
     show_message_box,
 )
 
+# Reads the notes of references for an export: reference id -> note texts.
+NotesLookup = Callable[[Sequence[Reference]], Mapping[ReferenceId, Sequence[str]]]
+
 T = TypeVar("T")
 # A rendering's clipboard flavours (MIME type → text) and the gaps it found.
 Rendered = tuple[Mapping[str, str], tuple[ReferenceWarning, ...]]
@@ -151,8 +154,10 @@ class CitationCopier(QObject):
         clipboard: QClipboard | None = None,
         show_message: MessagePresenter = show_message_box,
         progress_delay_ms: int = PROGRESS_DELAY_MS,
+        notes_for: NotesLookup | None = None,
     ) -> None:
         super().__init__(parent_widget)
+        self._notes_for = notes_for
         self._catalogue = catalogue
         self._parent_widget = parent_widget
         self._style = style
@@ -161,6 +166,10 @@ class CitationCopier(QObject):
         self._show_message = show_message
         self._progress_delay_ms = progress_delay_ms
         self._drag_dir: Path | None = None
+
+    def _notes(self, references: Sequence[Reference]) -> Mapping[ReferenceId, Sequence[str]]:
+        """The references' notes for exports, read here on the UI thread before the work."""
+        return self._notes_for(references) if self._notes_for is not None else {}
 
     # -- preferences -------------------------------------------------------------------
 
@@ -213,9 +222,10 @@ class CitationCopier(QObject):
             return None
         writer = registry.writer_named(format_name)
         count = len(references)
+        notes = self._notes(references)
 
         def work(_context: OpContext) -> str:
-            return writer.write(references)
+            return writer.write(references, notes=notes)
 
         def done(text: str) -> None:
             self._set_clipboard(export_mime_data(text, writer.mime_type))
@@ -295,7 +305,7 @@ class CitationCopier(QObject):
 
     def _write_drag_file(self, references: Sequence[Reference]) -> Path | None:
         try:
-            text = registry.writer_named("ris").write(references)
+            text = registry.writer_named("ris").write(references, notes=self._notes(references))
         except PeerRefError:  # no RIS writer: the drag still has text and HTML
             return None
         if self._drag_dir is None:

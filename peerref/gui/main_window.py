@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
             formats=settings.clipboard_formats,
             show_message=show_message,
             progress_delay_ms=progress_delay_ms,
+            notes_for=self._notes_for_export,
         )
         self.table_model.set_drag_mime(self._drag_mime)
         self.completer = CompletionController(
@@ -617,6 +618,14 @@ class MainWindow(QMainWindow):
             sizes[table] = max(TABLE_MIN_WIDTH, shared * 3 // 5)
             sizes[detail] = max(0, shared - sizes[table])
             self.splitter.setSizes(sizes)
+
+    def _notes_for_export(self, references: Sequence[Reference]) -> dict[ReferenceId, list[str]]:
+        """Copy As ▸ RIS/BibTeX and drags carry the notes, as Zotero's exports do."""
+        return {
+            ref.id: [note.text for note in self.library.notes(ref.id)]
+            for ref in references
+            if ref.id is not None
+        }
 
     def save_window_state(self) -> None:
         """Remember geometry, splitter sizes and table columns (QSettings, STYLE.md #10)."""

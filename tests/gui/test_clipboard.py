@@ -210,3 +210,22 @@ def test_copying_an_untitled_reference_says_what_is_missing(
     assert said == "Copied bibliography (apa) for 2 references; 1 has no title, 1 has no year"
     said = copy_and_wait(qtbot, copier, lambda: copier.copy_citation([untitled]))
     assert said == "Copied citation (apa) for 1 reference; 1 has no title"
+
+
+def test_copy_as_ris_carries_the_notes_it_is_given(
+    qtbot: QtBot, catalogue: StyleCatalogue, window: QWidget, messages: Messages
+) -> None:
+    stored = ARTICLE.with_changes(id=ReferenceId(7), tags=("peer support",))
+    copier = CitationCopier(
+        catalogue,
+        window,
+        show_message=messages,
+        notes_for=lambda refs: {ref.id: ["Compare with the Scottish pilot."] for ref in refs},
+    )
+    try:
+        copy_and_wait(qtbot, copier, lambda: copier.copy_as_format([stored], "ris"))
+    finally:
+        copier.close()
+    ris = QGuiApplication.clipboard().mimeData().text()
+    assert "N1  - Compare with the Scottish pilot." in ris
+    assert "KW  - peer support" in ris
