@@ -321,28 +321,16 @@ def _author_key(creator: Creator) -> tuple[str, str]:
     return "".join(words), fold(given)[:1]
 
 
-class _Profile:
-    """One reference with its comparison keys worked out once.
+class _Title:
+    """A title's comparison keys: the part of a profile that screening candidates needs.
 
-    The cheap keys are computed when the profile is made (an index makes 100,000); the
-    expensive ones (abstract text, container names) only when a comparison needs them.
+    Kept apart from ``_Profile`` so that ``CandidateScreen`` can weigh thousands of
+    stored titles without building whole references and profiles for them.
     """
 
-    def __init__(self, ref: Reference) -> None:
-        self.ref = ref
-        self.type = ref.type
-        doi = ref.doi
-        if not doi and re.search(r"(?:^|//)(?:dx\.)?doi\.org/", ref.url, re.IGNORECASE):
-            doi = normalise_doi(ref.url)
-        self.doi = doi_key(doi) if doi else ""
-        self.pmid = normalise_pmid(ref.pmid) if ref.pmid else ""
-        self.isbns = frozenset(filter(None, (_isbn13(i) for i in ref.isbn)))
-        self.title_key = fold(ref.title) if ref.title else ""
-        creators = ref.authors or ref.creators
-        self.author_keys = tuple(_author_key(c) for c in creators)
-        self.authors_truncated = bool(ref.truncated & _TRUNCATED_AUTHORS)
-        self.issued = ref.issued
-        self.year = ref.issued.year
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.title_key = fold(title) if title else ""
 
     @cached_property
     def title_words(self) -> tuple[str, ...]:
@@ -355,8 +343,42 @@ class _Profile:
     @cached_property
     def main_title_words(self) -> tuple[str, ...]:
         """The words before a subtitle ("Main title: subtitle"); all of them if none."""
-        main = _SUBTITLE_RE.split(self.ref.title, maxsplit=1)[0]
+        main = _SUBTITLE_RE.split(self.title, maxsplit=1)[0]
         return tuple(fold(main).split())
+
+
+class _Profile(_Title):
+    """One reference with its comparison keys worked out once.
+
+    The cheap keys are computed when the profile is made (an index makes 100,000); the
+    expensive ones (abstract text, container names) only when a comparison needs them.
+    """
+
+    def __init__(self, ref: Reference) -> None:
+        super().__init__(ref.title)
+        self.ref = ref
+        self.type = ref.type
+        doi = ref.doi
+        if not doi and re.search(r"(?:^|//)(?:dx\.)?doi\.org/", ref.url, re.IGNORECASE):
+            doi = normalise_doi(ref.url)
+        self.doi = doi_key(doi) if doi else ""
+        self.pmid = normalise_pmid(ref.pmid) if ref.pmid else ""
+        self.isbns = frozenset(filter(None, (_isbn13(i) for i in ref.isbn)))
+        self.creators = ref.authors or ref.creators
+        self.authors_truncated = bool(ref.truncated & _TRUNCATED_AUTHORS)
+        self.issued = ref.issued
+        self.year = ref.issued.year
+
+    @cached_property
+    def author_keys(self) -> tuple[tuple[str, str], ...]:
+        return tuple(_author_key(c) for c in self.creators)
+
+    @property
+    def first_author_family(self) -> str:
+        """The first author's family key, without working out the others' (blocking keys)."""
+        if "author_keys" in self.__dict__:
+            return self.author_keys[0][0] if self.author_keys else ""
+        return _author_key(self.creators[0])[0] if self.creators else ""
 
     @cached_property
     def relation_words(self) -> frozenset[str]:
@@ -511,13 +533,13 @@ def _abstract_relation(a: _Profile, b: _Profile) -> _Abstracts:
     return _Abstracts.DIFFERENT
 
 
-def _title_similarity(a: _Profile, b: _Profile) -> float:
+def _title_similarity(a: _Title, b: _Title) -> float:
     if a.title_key == b.title_key:
         return 1.0
     return float(fuzz.ratio(a.title_key, b.title_key)) / 100
 
 
-def _title_is_prefix(a: _Profile, b: _Profile) -> bool:
+def _title_is_prefix(a: _Title, b: _Title) -> bool:
     """One title is the other without its subtitle, or both share a main title.
 
     Sources drop subtitles, and preprints often change theirs on publication.
@@ -533,6 +555,21 @@ def _title_is_prefix(a: _Profile, b: _Profile) -> bool:
     return len(a.main_title_words) >= MIN_PREFIX_TITLE_WORDS and (
         a.main_title_words == b.main_title_words
     )
+
+
+def _title_relation(a: _Title, b: _Title, similarity: float) -> Reason | None:
+    """How two titles agree (the same, close, or one main title), or None: different works.
+
+    The one test ``compare`` and ``CandidateScreen`` share, so that screening can never
+    drop a pair that ``compare`` would find alike.
+    """
+    if a.title_key == b.title_key:
+        return Reason.SAME_TITLE
+    if similarity >= CLOSE_TITLE_SIMILARITY:
+        return Reason.CLOSE_TITLE
+    if a.first_title_word == b.first_title_word and _title_is_prefix(a, b):
+        return Reason.TITLE_PREFIX
+    return None
 
 
 def _types_compatible(a: ReferenceType, b: ReferenceType) -> bool:
@@ -620,14 +657,10 @@ def _same_identifier(a: _Profile, b: _Profile, reason: Reason) -> Match:
 def _compare_titled(a: _Profile, b: _Profile, conflicts: list[Reason]) -> Match:
     similarity = _title_similarity(a, b)
     same_title = a.title_key == b.title_key
-    title_reason = Reason.SAME_TITLE
+    title_reason = _title_relation(a, b, similarity)
+    if title_reason is None:
+        return _match(Verdict.DIFFERENT, similarity, Reason.DIFFERENT_TITLE)
     if not same_title:
-        if similarity >= CLOSE_TITLE_SIMILARITY:
-            title_reason = Reason.CLOSE_TITLE
-        elif a.first_title_word == b.first_title_word and _title_is_prefix(a, b):
-            title_reason = Reason.TITLE_PREFIX
-        else:
-            return _match(Verdict.DIFFERENT, similarity, Reason.DIFFERENT_TITLE)
         if a.number_words != b.number_words:
             return _match(Verdict.DIFFERENT, similarity, Reason.DIFFERENT_PART_OR_NUMBER)
         if Reason.DIFFERENT_DOI in conflicts and not _is_preprint_pair(a, b):
@@ -779,6 +812,11 @@ def lookup_keys(reference: Reference) -> frozenset[str]:
 
 
 def _keys(profile: _Profile, years: tuple[int, ...]) -> frozenset[str]:
+    return frozenset(_identity_keys(profile) | _author_year_keys(profile, years))
+
+
+def _identity_keys(profile: _Profile) -> set[str]:
+    """The narrow keys: identifiers and the normalised title."""
     keys: set[str] = set()
     if profile.doi:
         keys.add(f"doi:{profile.doi}")
@@ -788,11 +826,120 @@ def _keys(profile: _Profile, years: tuple[int, ...]) -> frozenset[str]:
         keys.update(f"isbn:{isbn}" for isbn in profile.isbns)
     if profile.title_key:
         keys.add(f"title:{profile.title_key}")
-    if profile.author_keys and profile.year is not None:
+    return keys
+
+
+def _author_year_keys(profile: _Profile, years: tuple[int, ...]) -> set[str]:
+    """The broad keys: the first author's family name with the year (and its neighbours)."""
+    if not profile.creators or profile.year is None:
         # Without a year nothing but the title can match, and that has its own key.
-        family = profile.author_keys[0][0]
-        keys.update(f"author-year:{family}:{profile.year + offset}" for offset in years)
-    return frozenset(keys)
+        return set()
+    family = profile.first_author_family
+    return {f"author-year:{family}:{profile.year + offset}" for offset in years}
+
+
+@dataclass(frozen=True, slots=True)
+class _Probe:
+    """A new reference as ``CandidateScreen`` weighs it: its title and its keys by kind."""
+
+    title: _Title
+    identity_keys: frozenset[str]
+    same_year_keys: frozenset[str]
+    near_year_keys: frozenset[str]
+
+
+class CandidateScreen:
+    """Which stored references, of those new references reach by key, to read in full.
+
+    Why: a store keeping ``blocking_keys`` finds the stored references filed under new
+    references' ``lookup_keys``, and the first-author-and-year keys among them are broad
+    (1,000 new references reach some 16,000 of 100,000 stored ones through them), while
+    reading and profiling a reference costs far more than looking at its title. A pair
+    met only through an author-year key can only be alike (see ``compare``) when
+
+    - both are titled and the titles agree as ``compare`` requires (the same, close, or
+      one main title), since a shared DOI, PMID, ISBN or normalised title would have met
+      through its own key; or
+    - one is untitled and both have the same year: untitled matches need the same date,
+      so the neighbouring years' keys serve titled pairs only.
+
+    So screening the reached references on their titles drops no pair that ``compare``
+    finds alike, and a ``DuplicateIndex`` over the rest finds the same candidates as one
+    over everything reached.
+    """
+
+    def __init__(self, references: Iterable[Reference]) -> None:
+        self._probes: list[_Probe] = []
+        for reference in references:
+            profile = _Profile(reference)
+            same_year = _author_year_keys(profile, (0,))
+            self._probes.append(
+                _Probe(
+                    title=profile,
+                    identity_keys=frozenset(_identity_keys(profile)),
+                    same_year_keys=frozenset(same_year),
+                    near_year_keys=frozenset(_author_year_keys(profile, (-1, 1))),
+                )
+            )
+        # Every key to look up: the union of the new references' ``lookup_keys``.
+        self.keys: frozenset[str] = frozenset(
+            key
+            for probe in self._probes
+            for key in probe.identity_keys | probe.same_year_keys | probe.near_year_keys
+        )
+
+    def worth_reading(
+        self, filed: Iterable[tuple[str, ReferenceId]], titles: Mapping[ReferenceId, str]
+    ) -> set[ReferenceId]:
+        """The stored references some new reference must be compared with.
+
+        Args:
+            filed: (key, stored reference id) for every stored key among ``keys``.
+            titles: the title of each reached reference that may be a candidate (those
+                left out, such as trashed ones, are never returned).
+        """
+        filed_under: defaultdict[str, list[ReferenceId]] = defaultdict(list)
+        for key, reference_id in filed:
+            if reference_id in titles:
+                filed_under[key].append(reference_id)
+        stored_titles: dict[ReferenceId, _Title] = {}
+
+        def title_of(reference_id: ReferenceId) -> _Title:
+            title = stored_titles.get(reference_id)
+            if title is None:
+                title = stored_titles[reference_id] = _Title(titles[reference_id])
+            return title
+
+        kept: set[ReferenceId] = set()
+        for probe in self._probes:
+            for key in probe.identity_keys:
+                kept.update(filed_under.get(key, ()))
+            titled = bool(probe.title.title_key)
+            for key in probe.same_year_keys:
+                for reference_id in filed_under.get(key, ()):
+                    if reference_id in kept:
+                        continue
+                    if not titled or _titles_may_agree(probe.title, title_of(reference_id)):
+                        kept.add(reference_id)
+            if not titled:
+                continue
+            for key in probe.near_year_keys:
+                for reference_id in filed_under.get(key, ()):
+                    stored = title_of(reference_id)
+                    if (
+                        reference_id not in kept
+                        and stored.title_key
+                        and _titles_may_agree(probe.title, stored)
+                    ):
+                        kept.add(reference_id)
+        return kept
+
+
+def _titles_may_agree(probe: _Title, stored: _Title) -> bool:
+    """An untitled side leaves the pair to ``compare``; otherwise the titles must agree."""
+    if not stored.title_key:
+        return True
+    return _title_relation(probe, stored, _title_similarity(probe, stored)) is not None
 
 
 _VERDICT_ORDER = {Verdict.DUPLICATE: 0, Verdict.POSSIBLE: 1, Verdict.DIFFERENT: 2}
@@ -1104,6 +1251,7 @@ __all__ = [
     "MERGEABLE_FIELDS",
     "SAME_ABSTRACT_SIMILARITY",
     "Candidate",
+    "CandidateScreen",
     "DismissedPair",
     "DuplicateGroup",
     "DuplicateIndex",

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Integer, Select, func, select, type_coerce
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from peerref.core.model import (
     BatchId,
@@ -30,6 +30,7 @@ from peerref.core.model import (
 )
 from peerref.core.query import Query
 from peerref.store import search
+from peerref.store.engine import fetch_rows
 from peerref.store.repository import chunks
 from peerref.store.tables import (
     CreatorRow,
@@ -100,8 +101,21 @@ class ReferenceSummary:
     trashed: bool
 
 
-def _conditions(criteria: ListFilter, query: Query) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [ReferenceRow.trashed.is_(criteria.trash)]
+def _conditions(
+    criteria: ListFilter, query: Query, *, matched: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a listing.
+
+    ``matched``, the ids the query's full-text MATCH returned (a JSON list), replaces the
+    MATCH and writes the trash condition so that SQLite cannot answer it from an index
+    (``trashed + 0``): every sort index starts with ``trashed``, so SQLite then starts
+    from those few ids and sorts them, instead of walking a whole sort index and testing
+    each reference against the matches.
+    """
+    trashed: ColumnElement[int] | InstrumentedAttribute[bool] = ReferenceRow.trashed
+    if matched is not None:
+        trashed = type_coerce(ReferenceRow.trashed, Integer) + 0
+    conditions: list[ColumnElement[bool]] = [trashed.is_(criteria.trash)]
     if criteria.collection is not None:
         conditions.append(
             ReferenceRow.id.in_(
@@ -122,36 +136,61 @@ def _conditions(criteria: ListFilter, query: Query) -> list[ColumnElement[bool]]
         )
     if criteria.batch is not None:
         conditions.append(ReferenceRow.batch_id == criteria.batch)
-    text_condition = search.query_condition(query)
+    text_condition = search.query_condition(query, matched)
     if text_condition is not None:
         conditions.append(text_condition)
     return conditions
 
 
 T = TypeVar("T")
-_Builder = Callable[[Session, list[ColumnElement[bool]]], T]
+_Builder = Callable[[Session, Query], T]
 
 
-def _run_with_fallback(
-    session: Session, criteria: ListFilter, build: _Builder[T], fallback: T
-) -> T:
+def _run_with_fallback(session: Session, query: Query, build: _Builder[T], fallback: T) -> T:
     """Run a listing; if FTS5 still rejects the query, retry it read as plain words.
 
     The compiler quotes every phrase, so this should never trigger; it is the promise
     that no search string can crash the search box, kept even if that reasoning fails.
     """
     try:
-        return build(session, _conditions(criteria, criteria.query))
+        return build(session, query)
     except OperationalError as error:
         if not search.is_fts_error(error):
             raise
-        log.warning("full-text search rejected %r: %s", criteria.query, error)
+        log.warning("full-text search rejected %r: %s", query, error)
     try:
-        return build(session, _conditions(criteria, search.degraded(criteria.query)))
+        return build(session, search.degraded(query))
     except OperationalError as error:
         if not search.is_fts_error(error):
             raise
         return fallback
+
+
+# Start from the full-text matches when fewer than this share of the library matches.
+# Measured on 100,000 references: walking a sort index (covering the trash condition)
+# and testing each reference against the matches costs about 0.15 microseconds a
+# reference, fetching and sorting the matches about 1.1 a match, so starting from the
+# matches wins below about a tenth (7% matching: 11 ms instead of 14 ms).
+MATCHES_SHARE_TO_START_FROM = 1 / 10
+# When the query also filters on the reference's own columns (type, year, import), no
+# sort index covers the walk and every reference is read: then a third (a tenth
+# matching with "-type:chapter": 17 ms instead of 29 ms).
+MATCHES_SHARE_TO_START_FROM_FILTERED = 1 / 3
+
+
+def _few_matches(session: Session, criteria: ListFilter, query: Query) -> str | None:
+    """The query's full-text matches when a listing should start from them, else None."""
+    expression = search.text_match(query)
+    if expression is None:
+        return None
+    share = MATCHES_SHARE_TO_START_FROM
+    if criteria.batch is not None or search.filters_reference_columns(query):
+        share = MATCHES_SHARE_TO_START_FROM_FILTERED
+    connection = session.connection()
+    # The highest id stands in for the library's size: one index look-up, not a count.
+    highest = connection.execute(select(func.max(ReferenceRow.id))).scalar()
+    limit = int((highest or 0) * share) + 1
+    return search.matches_if_fewer(connection, expression, limit)
 
 
 def _fetch_ids(session: Session, statement: Select[tuple[int]]) -> list[ReferenceId]:
@@ -159,20 +198,8 @@ def _fetch_ids(session: Session, statement: Select[tuple[int]]) -> list[Referenc
 
     Why: SQLAlchemy's result rows cost about a microsecond each, which for "every id
     matching a common word" in a 100,000-reference library is most of the time spent.
-    The statement still comes from SQLAlchemy; only the fetching is done directly.
     """
-    connection = session.connection()
-    compiled = statement.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    parameters = [compiled.params[name] for name in compiled.positiontup or ()]
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    cursor = driver.execute(str(compiled), parameters)
-    try:
-        return [ReferenceId(row[0]) for row in cursor.fetchall()]
-    finally:
-        cursor.close()
+    return [ReferenceId(row[0]) for row in fetch_rows(session.connection(), statement)]
 
 
 def list_ids(
@@ -189,7 +216,8 @@ def list_ids(
     id_column = table_of(ReferenceRow).c.id
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
 
-    def build(session: Session, conditions: list[ColumnElement[bool]]) -> list[ReferenceId]:
+    def build(session: Session, query: Query) -> list[ReferenceId]:
+        conditions = _conditions(criteria, query, matched=_few_matches(session, criteria, query))
         statement: Select[tuple[int]] = (
             select(id_column).where(*conditions).order_by(*order).offset(offset)
         )
@@ -197,17 +225,18 @@ def list_ids(
             statement = statement.limit(limit)
         return _fetch_ids(session, statement)
 
-    return _run_with_fallback(session, criteria, build, [])
+    return _run_with_fallback(session, criteria.query, build, [])
 
 
 def count(session: Session, criteria: ListFilter) -> int:
     """How many references the filter selects."""
 
-    def build(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    def build(session: Session, query: Query) -> int:
+        conditions = _conditions(criteria, query)
         statement = select(func.count()).select_from(table_of(ReferenceRow)).where(*conditions)
         return int(session.connection().execute(statement).scalar_one())
 
-    return _run_with_fallback(session, criteria, build, 0)
+    return _run_with_fallback(session, criteria.query, build, 0)
 
 
 def initials(given: str) -> str:

@@ -13,6 +13,7 @@ import operator
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from peerref.core.dedupe import blocking_keys
+from peerref.core.dedupe import CandidateScreen, blocking_keys
 from peerref.core.errors import NotFoundError, UserInputError
 from peerref.core.model import (
     AbstractSection,
@@ -42,7 +43,7 @@ from peerref.core.model import (
     abstract_to_text,
 )
 from peerref.store import search
-from peerref.store.engine import reserve_ids
+from peerref.store.engine import BULK_ROWS, bulk_cache, fetch_rows, reserve_ids
 from peerref.store.tables import (
     CollectionRow,
     CreatorRow,
@@ -196,6 +197,17 @@ def dedupe_key_rows(ref_id: int, ref: Reference) -> list[dict[str, Any]]:
     return [{"key": key, "reference_id": ref_id} for key in keys]
 
 
+# Enum members by stored value: a dict look-up is many times faster than ``Enum(value)``,
+# which counts when thousands of candidates are read for a duplicate check.
+_ROLES = {role.value: role for role in CreatorRole}
+_TYPES = {kind.value: kind for kind in ReferenceType}
+
+
+def _json_tuple(text: str) -> tuple[Any, ...]:
+    """A stored JSON list as a tuple; the common empty list without decoding it."""
+    return () if text == "[]" else tuple(json.loads(text))
+
+
 def _creator_from_row(row: CreatorRow) -> Creator:
     return Creator(
         family=row.family,
@@ -262,6 +274,9 @@ class MergeEvent:
     source_text: str
 
 
+_UNSET = object()
+
+
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT many rows with one driver-level executemany.
 
@@ -281,6 +296,9 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
     )
     values_of = operator.itemgetter(*columns)
     converted = [(i, process) for i, process in enumerate(processors) if process is not None]
+    # The last value each processor converted: a batch stamps every row with the same
+    # time, and converting it once instead of per row is a tenth of a large import.
+    last: list[tuple[object, object]] = [(_UNSET, None) for _ in columns]
     parameters: list[tuple[Any, ...]] = []
     for row in rows:
         values = values_of(row)
@@ -288,7 +306,12 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
         if converted:
             changed = list(values)
             for i, process in converted:
-                changed[i] = process(changed[i])
+                value = changed[i]
+                seen, result = last[i]
+                if value is not seen:
+                    result = process(value)
+                    last[i] = (value, result)
+                changed[i] = result
             values = tuple(changed)
         parameters.append(values)
     connection.exec_driver_sql(statement, parameters)
@@ -463,6 +486,19 @@ class Repository:
                 }
             )
         connection = self.connection
+        with bulk_cache(connection) if len(new) >= BULK_ROWS else nullcontext():
+            return self._insert_references(connection, new, rows, detail_rows, now, collection)
+
+    def _insert_references(
+        self,
+        connection: Connection,
+        new: Sequence[NewReference],
+        rows: list[dict[str, Any]],
+        detail_rows: list[dict[str, Any]],
+        now: datetime,
+        collection: CollectionId | None,
+    ) -> list[ReferenceId]:
+        """The writing half of ``add_references``, once the rows are built and checked."""
         ids = [ReferenceId(i) for i in reserve_ids(connection, "reference", len(rows))]
         for ref_id, row, detail in zip(ids, rows, detail_rows, strict=True):
             row["id"] = ref_id
@@ -980,6 +1016,30 @@ class Repository:
             filed.update(self.session.scalars(statement))
         return {ReferenceId(i) for i in self.existing_ids(filed, trashed=False)}
 
+    def duplicate_candidates(self, references: Sequence[Reference]) -> list[Reference]:
+        """The stored references (outside the trash) new ones must be checked against.
+
+        Looks the new references' lookup keys up in ``dedupe_key``, reads only the titles
+        of what they reach, and lets ``CandidateScreen`` pick those worth reading in full:
+        checking 1,000 references against 100,000 then reads hundreds, not thousands.
+        """
+        screen = CandidateScreen(references)
+        key = table_of(DedupeKeyRow)
+        filed: list[tuple[str, ReferenceId]] = []
+        for part in chunks(sorted(screen.keys), 900):
+            statement = select(key.c.key, key.c.reference_id).where(key.c.key.in_(part))
+            filed.extend(fetch_rows(self.connection, statement))
+        table = table_of(ReferenceRow)
+        titles: dict[ReferenceId, str] = {}
+        for ids_part in chunks(sorted({i for _, i in filed})):
+            statement = (
+                select(table.c.id, table.c.title)
+                .where(table.c.id.in_(ids_part))
+                .where(table.c.trashed.is_(False))
+            )
+            titles.update(fetch_rows(self.connection, statement))
+        return self.comparable_references(sorted(screen.worth_reading(filed, titles)))
+
     def comparable_references(self, ids: Sequence[int]) -> list[Reference]:
         """References with what duplicate detection compares, read fast; in id order.
 
@@ -993,7 +1053,8 @@ class Repository:
         found: list[Reference] = []
         for part in chunks(sorted({int(i) for i in ids})):
             creators: dict[int, list[Creator]] = defaultdict(list)
-            creator_rows = self.connection.execute(
+            creator_rows = fetch_rows(
+                self.connection,
                 select(
                     creator.c.reference_id,
                     creator.c.family,
@@ -1005,11 +1066,11 @@ class Repository:
                     creator.c.role,
                 )
                 .where(creator.c.reference_id.in_(part))
-                .order_by(creator.c.reference_id, creator.c.position)
+                .order_by(creator.c.reference_id, creator.c.position),
             )
             for ref_id, family, given, particle, dropping, suffix, literal, role in creator_rows:
                 creators[ref_id].append(
-                    Creator(family, given, particle, dropping, suffix, literal, CreatorRole(role))
+                    Creator(family, given, particle, dropping, suffix, literal, _ROLES[role])
                 )
             rows = self.connection.execute(
                 select(
@@ -1042,7 +1103,7 @@ class Repository:
             for row in rows:
                 found.append(
                     Reference(
-                        type=ReferenceType(row.type),
+                        type=_TYPES[row.type],
                         title=row.title,
                         creators=tuple(creators[row.id]),
                         container_title=row.container_title,
@@ -1057,13 +1118,13 @@ class Repository:
                             row.issued_season,
                             row.issued_literal,
                         ),
-                        issn=tuple(json.loads(row.issn)),
-                        isbn=tuple(json.loads(row.isbn)),
+                        issn=_json_tuple(row.issn),
+                        isbn=_json_tuple(row.isbn),
                         doi=row.doi,
                         pmid=row.pmid,
                         url=row.url,
                         abstract=abstract_from_text(row.abstract),
-                        truncated=frozenset(json.loads(row.truncated)),
+                        truncated=frozenset(_json_tuple(row.truncated)),
                         id=ReferenceId(row.id),
                         trashed=bool(row.trashed),
                     )

@@ -23,7 +23,9 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
+    column,
     false,
+    func,
     literal_column,
     not_,
     select,
@@ -215,6 +217,13 @@ def _fts_match(expression: str) -> ColumnElement[bool]:
     return ReferenceRow.id.in_(subquery)
 
 
+def _one_of(ids: str) -> ColumnElement[bool]:
+    """``reference.id`` in a JSON list of ids, passed as one parameter (any length)."""
+    values = func.json_each(bindparam("ids", ids, unique=True))
+    listed = values.table_valued(column("value", Integer))
+    return ReferenceRow.id.in_(select(listed.c.value))
+
+
 def _like_prefix(value: str) -> str:
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
@@ -239,19 +248,33 @@ def _sql_condition(term: FieldTerm | YearRange) -> ColumnElement[bool]:
         types = types_named(term.value)
         return ReferenceRow.type.in_([t.value for t in types]) if types else false()
     # IN (...) rather than a correlated EXISTS: SQLite can then start from the few
-    # tagged references instead of probing every row of the library.
+    # tagged references instead of probing every row of the library. Nested IN rather
+    # than a join: the join lets SQLite scan every membership row and look its name up,
+    # where this finds the few matching names first and then their members by index.
     if term.field is Field.TAG:
         return ReferenceRow.id.in_(
-            select(ReferenceTagRow.reference_id)
-            .join(TagRow, TagRow.id == ReferenceTagRow.tag_id)
-            .where(_name_matches(TagRow.name, term))
+            select(ReferenceTagRow.reference_id).where(
+                ReferenceTagRow.tag_id.in_(
+                    select(TagRow.id).where(_name_matches(TagRow.name, term))
+                )
+            )
         )
     # Collection names compare without regard to letter case, like tag names.
     collection_name = CollectionRow.name.collate("NOCASE")
     return ReferenceRow.id.in_(
-        select(ReferenceCollectionRow.reference_id)
-        .join(CollectionRow, CollectionRow.id == ReferenceCollectionRow.collection_id)
-        .where(_name_matches(collection_name, term))
+        select(ReferenceCollectionRow.reference_id).where(
+            ReferenceCollectionRow.collection_id.in_(
+                select(CollectionRow.id).where(_name_matches(collection_name, term))
+            )
+        )
+    )
+
+
+def filters_reference_columns(query: Query) -> bool:
+    """Whether the query tests columns of ``reference`` itself (a year or a type)."""
+    return any(
+        isinstance(term, YearRange) or (isinstance(term, FieldTerm) and term.field is Field.TYPE)
+        for term in query.terms
     )
 
 
@@ -266,33 +289,78 @@ def _fts_expression(term: Term) -> str | None:
     return None
 
 
-def query_condition(query: Query) -> ColumnElement[bool] | None:
+def _text_expressions(query: Query) -> tuple[list[str], list[str]]:
+    """The FTS5 expressions of the query's positive and of its excluded text terms."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for term in query.terms:
+        if isinstance(term, YearRange) or (
+            isinstance(term, FieldTerm) and term.field not in _FTS_FIELD_COLUMNS
+        ):
+            continue
+        expression = _fts_expression(term)
+        if expression is not None:
+            (negative if term.negated else positive).append(expression)
+    return positive, negative
+
+
+def text_match(query: Query) -> str | None:
+    """The one FTS5 MATCH expression a query's results must satisfy, or None.
+
+    Positive text terms are ANDed; excluded ones are taken out with FTS5's NOT inside
+    the same expression, which reads each document list once instead of building a
+    second id list to subtract. Without a positive term there is no expression: FTS5
+    cannot express "NOT x" alone, so ``query_condition`` subtracts a MATCH instead.
+    """
+    positive, negative = _text_expressions(query)
+    if not positive:
+        return None
+    expression = " AND ".join(positive)
+    if negative:
+        expression = f"({expression}) NOT ({' OR '.join(negative)})"
+    return expression
+
+
+def query_condition(query: Query, matched: str | None = None) -> ColumnElement[bool] | None:
     """The WHERE condition on ``reference`` for a parsed query; None when it filters nothing.
 
-    Positive text terms are ANDed into one FTS5 MATCH; each excluded text term becomes a
-    NOT IN over its own MATCH, since FTS5 cannot express "NOT x" alone.
+    Text terms become one FTS5 MATCH (``text_match``), or, when ``matched`` gives the ids
+    that MATCH already returned (``matches_if_fewer``), a look-up in that list; when
+    every text term is excluded, each becomes a NOT IN over its own MATCH. Other terms
+    are conditions on the tables.
     """
     conditions: list[ColumnElement[bool]] = []
-    positive_text: list[str] = []
     for term in query.terms:
         if isinstance(term, YearRange) or (
             isinstance(term, FieldTerm) and term.field not in _FTS_FIELD_COLUMNS
         ):
             condition = _sql_condition(term)
             conditions.append(not_(condition) if term.negated else condition)
-            continue
-        expression = _fts_expression(term)
-        if expression is None:
-            continue
-        if term.negated:
-            conditions.append(not_(_fts_match(expression)))
-        else:
-            positive_text.append(expression)
-    if positive_text:
-        conditions.insert(0, _fts_match(" AND ".join(positive_text)))
+    expression = text_match(query)
+    if expression is not None:
+        conditions.insert(0, _fts_match(expression) if matched is None else _one_of(matched))
+    else:
+        _, negative = _text_expressions(query)
+        conditions.extend(not_(_fts_match(excluded)) for excluded in negative)
     if not conditions:
         return None
     return and_(*conditions)
+
+
+def matches_if_fewer(connection: Connection, expression: str, limit: int) -> str | None:
+    """The ids of the documents matching, as a JSON list, when fewer than ``limit`` do.
+
+    None when ``limit`` or more match. Reads at most ``limit`` ids, and builds the list
+    inside SQLite, so a listing can decide cheaply whether to start from the matches
+    (few: it then looks these ids up, without asking the index twice) or from a sort
+    index (many).
+    """
+    statement = text(
+        f"SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM {FTS_TABLE} "
+        f"WHERE {FTS_TABLE} MATCH :match LIMIT :limit)"
+    )
+    found, ids = connection.execute(statement, {"match": expression, "limit": limit}).one()
+    return str(ids) if int(found) < limit else None
 
 
 def degraded(query: Query) -> Query:

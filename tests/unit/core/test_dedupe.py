@@ -16,6 +16,7 @@ import pytest
 
 from peerref.core.csl import reference_from_csl
 from peerref.core.dedupe import (
+    CandidateScreen,
     DuplicateIndex,
     Reason,
     Verdict,
@@ -576,6 +577,64 @@ def test_every_match_in_the_labelled_set_shares_a_blocking_key() -> None:
             assert blocking_keys(a) & lookup_keys(b), row["id"]
             assert blocking_keys(b) & lookup_keys(a), row["id"]
             assert DuplicateIndex([a]).candidates(b), row["id"]
+
+
+def _screened(stored_refs: list[Reference], new: list[Reference]) -> set[ReferenceId]:
+    """What ``CandidateScreen`` keeps of ``stored_refs``, fed as a store would feed it."""
+    screen = CandidateScreen(new)
+    filed = [
+        (key, ref.id)
+        for ref in stored_refs
+        if ref.id is not None
+        for key in blocking_keys(ref)
+        if key in screen.keys
+    ]
+    titles = {ref.id: ref.title for ref in stored_refs if ref.id is not None}
+    return screen.worth_reading(filed, titles)
+
+
+def test_the_candidate_screen_keeps_every_match_in_the_labelled_set() -> None:
+    """Screening on titles must never drop a stored reference that ``compare`` matches."""
+    for row in load_pairs():
+        a, b = reference_from_csl(row["a"]), reference_from_csl(row["b"])
+        if compare(a, b).verdict is not Verdict.DIFFERENT:
+            assert _screened([stored(a, 1)], [b]) == {ReferenceId(1)}, row["id"]
+            assert _screened([stored(b, 2)], [a]) == {ReferenceId(2)}, row["id"]
+
+
+def test_the_candidate_screen_drops_other_titles_by_the_same_author() -> None:
+    same_author_other_paper = stored(article(title="Recovery colleges in prisons", doi=""), 1)
+    untitled_same_year = stored(untitled(doi="", abstract=()), 2)
+    untitled_next_year = stored(untitled(doi="", issued=PartialDate(2013)), 3)
+    close_title_next_year = stored(article(title=TITLE + "s", doi="", issued=PartialDate(2013)), 4)
+    same_title = stored(article(doi=""), 5)
+    library = [
+        same_author_other_paper,
+        untitled_same_year,
+        untitled_next_year,
+        close_title_next_year,
+        same_title,
+    ]
+    titled = _screened(library, [article(doi="")])
+    assert titled == {ReferenceId(2), ReferenceId(4), ReferenceId(5)}
+    # An untitled entry can only match within its own year, whatever the titles.
+    assert _screened(library, [untitled(doi="")]) == {
+        ReferenceId(1),
+        ReferenceId(2),
+        ReferenceId(5),
+    }
+    # References the store leaves out (trashed ones) are never returned.
+    screen = CandidateScreen([article(doi="")])
+    filed = [(key, ReferenceId(5)) for key in blocking_keys(same_title)]
+    assert screen.worth_reading(filed, {}) == set()
+    # Whatever the screen keeps, the index finds exactly what it finds over everything.
+    for new in (article(doi=""), untitled(doi="")):
+        kept = _screened(library, [new])
+        everything = {c.id for c in DuplicateIndex(library).candidates(new)}
+        screened = {
+            c.id for c in DuplicateIndex(r for r in library if r.id in kept).candidates(new)
+        }
+        assert screened == everything
 
 
 def test_make_pairs_is_deterministic_and_matches_the_committed_file() -> None:

@@ -238,3 +238,31 @@ def test_downgrade_below_revision_3_and_upgrade_again_with_data_in_every_table(
         assert library.merge_history(a) == [] and library.dismissed_pairs() == frozenset()
         library.restore([b])
         assert [g.reference_ids for g in library.duplicate_groups()] == [(a, b)]
+
+
+def _fts_automerge(path: Path) -> int | None:
+    db = sqlite3.connect(path)
+    try:
+        row = db.execute("SELECT v FROM reference_fts_config WHERE k = 'automerge'").fetchone()
+    finally:
+        db.close()
+    return None if row is None else int(row[0])
+
+
+def test_revision_4_has_the_index_merge_eight_segments_at_a_time(tmp_path: Path) -> None:
+    new = tmp_path / "new.sqlite"
+    Library.open(new).close()
+    assert _fts_automerge(new) == 8
+    old = tmp_path / "old.sqlite"
+    _library_at_first_revision(old)
+    with Library.open(old) as library:
+        assert library.search_ids("title:banking") == [ReferenceId(1)]
+    assert _fts_automerge(old) == 8
+    engine = make_engine(old)
+    with engine.connect() as connection:
+        set_foreign_keys(connection, False)
+        with connection.begin():
+            command.downgrade(migrations.make_config(connection), "0003")
+        set_foreign_keys(connection, True)
+    engine.dispose()
+    assert _fts_automerge(old) == 4

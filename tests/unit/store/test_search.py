@@ -14,7 +14,9 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.library import Library
+from peerref.core.query import FieldTerm, Query
+from peerref.library import Library, SortKey
+from peerref.store import listing, search
 
 
 def _ref(title: str, family: str, year: int | None, **fields: object) -> Reference:
@@ -180,3 +182,70 @@ def test_arbitrary_search_strings_never_raise(
     found = library.search_ids(query)
     assert set(found) <= set(refs.values())
     assert library.count(query) == len(found)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "peer",
+        "peer support",
+        "peer -support",
+        "-support",
+        '"mental health"',
+        "title:recovery",
+        "author:rep",
+        "recovery -type:book",
+        "peer year:2010..2015",
+        "support tag:core",
+    ],
+)
+def test_starting_from_the_matches_lists_what_walking_a_sort_index_lists(
+    library: Library, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """Both plans of a listing (see ``listing._few_matches``) give the same ids in order."""
+    words = ("peer", "support", "recovery", "mental", "health", "workers", "training")
+    families = ("Repper", "Watson", "Mahon", "Repton")
+    references = [
+        _ref(
+            " ".join(words[(number + k) % len(words)] for k in range(1 + number % 4)),
+            families[number % len(families)],
+            2005 + number % 15,
+            type=ReferenceType.BOOK if number % 5 == 0 else ReferenceType.ARTICLE_JOURNAL,
+            tags=("core",) if number % 3 == 0 else (),
+        )
+        for number in range(60)
+    ]
+    ids = sorted(library.add(references).added)
+    library.trash(ids[::7])
+
+    def listings() -> list[list[ReferenceId]]:
+        return [
+            library.search_ids(query, sort=key, descending=descending, trash=trash)
+            for key in SortKey
+            for descending in (False, True)
+            for trash in (False, True)
+        ]
+
+    monkeypatch.setattr(listing, "MATCHES_SHARE_TO_START_FROM", 0.0)
+    monkeypatch.setattr(listing, "MATCHES_SHARE_TO_START_FROM_FILTERED", 0.0)
+    walking = listings()
+    monkeypatch.setattr(listing, "MATCHES_SHARE_TO_START_FROM", 2.0)
+    monkeypatch.setattr(listing, "MATCHES_SHARE_TO_START_FROM_FILTERED", 2.0)
+    starting_from_matches = listings()
+    assert starting_from_matches == walking
+    assert any(walking)
+
+
+def test_a_query_fts5_rejects_is_retried_as_plain_words(
+    library: Library, refs: dict[str, ReferenceId], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The promise behind the search box: even an expression FTS5 refuses lists something."""
+    real_text_match = search.text_match
+
+    def broken_for_fields(query: Query) -> str | None:
+        if any(isinstance(term, FieldTerm) for term in query.terms):
+            return "AND AND"
+        return real_text_match(query)
+
+    monkeypatch.setattr(search, "text_match", broken_for_fields)
+    assert _found(library, "title:networks") == {refs["learn"]}
