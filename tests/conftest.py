@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,21 @@ def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         path.mkdir(exist_ok=True, mode=0o700)
         monkeypatch.setenv(var, str(path))
     return home
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Empty the clipboard before the process ends.
+
+    Qt's offscreen platform crashes (SIGSEGV) while tearing down a clipboard that still
+    holds data, after every test has passed. Only tests run offscreen; the real app keeps
+    a copied citation on the clipboard when it quits, as users expect.
+    """
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None:
+        return
+    app = widgets.QApplication.instance()
+    if app is not None:
+        widgets.QApplication.clipboard().clear()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
