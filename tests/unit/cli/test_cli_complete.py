@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import Cli
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -73,24 +73,6 @@ def work_list(*items: dict[str, Any]) -> dict[str, Any]:
         "message-version": "1.0.0",
         "message": {"total-results": len(items), "items": list(items), "items-per-page": 5},
     }
-
-
-class Cli:
-    """Runs peerref-cli in-process against one library file and captures its streams."""
-
-    def __init__(self, library: Path) -> None:
-        self.library = library
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(["--library", str(self.library), *args], stdout=out, stderr=err)
-        return code, out.getvalue(), err.getvalue()
-
-    def show(self, ref_id: int) -> dict[str, Any]:
-        code, out, err = self("show", str(ref_id), "--json")
-        assert code == 0, err
-        item: dict[str, Any] = json.loads(out)
-        return item
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-
-from peerref.cli import main
+from cli_runner import Cli
 
 PAPER = {
     "type": "article-journal",
@@ -30,23 +28,6 @@ OTHER = {
     "author": [{"family": "Solberg", "given": "Ingrid"}],
     "issued": {"date-parts": [[2019]]},
 }
-
-
-class Cli:
-    """Runs peerref-cli in-process against one library file and captures its streams."""
-
-    def __init__(self, library: Path) -> None:
-        self.library = library
-
-    def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = main(
-            ["--library", str(self.library), *args],
-            stdout=out,
-            stderr=err,
-            stdin=io.StringIO(stdin),
-        )
-        return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture
