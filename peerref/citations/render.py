@@ -25,7 +25,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from string import ascii_lowercase
 from typing import Any
 
 from citeproc import NAMES as CITEPROC_NAMES
@@ -39,6 +38,7 @@ from peerref.citations.engine import BoundCitationItem
 from peerref.citations.rtf import html_to_rtf_paragraph, html_to_rtf_text, rtf_document
 from peerref.citations.styles import CitationStyle, StyleInfo
 from peerref.core.csl import CslItem, reference_to_csl
+from peerref.core.dates import year_suffix
 from peerref.core.errors import CitationError
 from peerref.core.model import CreatorRole, Reference, ReferenceId
 
@@ -426,18 +426,8 @@ def _year_suffixes(style: CitationStyle, prepared: _Prepared, run: _Run) -> dict
         for keys in by_text.values():
             if len(keys) > 1:
                 for index, key in enumerate(sorted(keys, key=order.__getitem__)):
-                    suffixes[key] = _suffix_letters(index)
+                    suffixes[key] = year_suffix(index)
     return suffixes
-
-
-def _suffix_letters(index: int) -> str:
-    """a … z, then aa, ab … as citeproc-js continues."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = ascii_lowercase[rest] + letters
-    return letters
 
 
 def _warnings(references: Iterable[Reference]) -> tuple[ReferenceWarning, ...]:

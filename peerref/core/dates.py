@@ -7,6 +7,7 @@ Sources disagree on order ("15 June 2012", "June 15, 2012", "2019 Jun 1") and pr
 from __future__ import annotations
 
 import re
+from string import ascii_lowercase
 
 from peerref.core.model import PartialDate
 
@@ -112,3 +113,17 @@ def find_year(text: str) -> int | None:
     """The first plausible four-digit year in a longer text (bylines, source lines)."""
     match = _YEAR_ANYWHERE.search(text)
     return int(match.group(1)) if match else None
+
+
+def year_suffix(index: int) -> str:
+    """The letter that tells apart same-author same-year works: 0 → "a", 25 → "z", 26 → "aa".
+
+    Used by author-date citations ("2012a") and by BibTeX citation keys ("repper2012b"),
+    continuing past "z" the way citeproc-js does.
+    """
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = ascii_lowercase[rest] + letters
+    return letters

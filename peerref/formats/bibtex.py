@@ -33,7 +33,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
-from string import ascii_lowercase
 
 from bibtexparser import middlewares
 from bibtexparser.entrypoint import parse_string, write_string
@@ -44,7 +43,7 @@ from pylatexenc.latex2text import (
     LatexNodes2Text,
 )
 
-from peerref.core.dates import MONTHS, parse_date
+from peerref.core.dates import MONTHS, parse_date, year_suffix
 from peerref.core.errors import FormatError
 from peerref.core.ids import normalise_doi, normalise_pmcid, normalise_pmid
 from peerref.core.model import (
@@ -450,15 +449,6 @@ def _key_base(ref: Reference) -> str:
     return f"{name}{year}"
 
 
-def _suffix(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = ascii_lowercase[rest] + letters
-    return letters
-
-
 def _stable_order_key(ref: Reference) -> tuple[str, ...]:
     return (
         ref.title.casefold(),
@@ -492,9 +482,9 @@ def citation_keys(references: Sequence[Reference]) -> list[str]:
         ordered = sorted(members, key=lambda i: _stable_order_key(references[i]))
         letter = 0
         for index in ordered:
-            while f"{base}{_suffix(letter)}" in taken:
+            while f"{base}{year_suffix(letter)}" in taken:
                 letter += 1
-            keys[index] = f"{base}{_suffix(letter)}"
+            keys[index] = f"{base}{year_suffix(letter)}"
             taken.add(keys[index])
             letter += 1
     return keys

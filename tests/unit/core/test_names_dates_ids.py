@@ -179,3 +179,17 @@ def test_pmid_pmcid() -> None:
     assert normalise_pmid("PMID: 31159666") == "31159666"
     assert normalise_pmcid("PMCID: pmc6543210") == "PMC6543210"
     assert normalise_pmcid("none") == ""
+
+
+def test_year_suffix_continues_past_z() -> None:
+    from peerref.core.dates import year_suffix
+
+    assert [year_suffix(i) for i in (0, 1, 25, 26, 27, 701, 702)] == [
+        "a",
+        "b",
+        "z",
+        "aa",
+        "ab",
+        "zz",
+        "aaa",
+    ]
