@@ -146,6 +146,25 @@ def parse_name(text: str, role: CreatorRole = CreatorRole.AUTHOR) -> Creator:
     "Máire Ó Súilleabháin", "Martin Luther King Jr.", "World Health Organization".
     A text that is not a person's name is kept whole as a literal name.
     """
+    # Most names on a page are "Given Family": two words of letters, neither in capitals
+    # (so neither is initials) nor an organisation word. Every rule below reads such a
+    # name the same way, so it is read here at once; results pages hold thousands.
+    given, space, family = text.partition(" ")
+    if (
+        space
+        and given.isalpha()
+        and family.isalpha()
+        and not given.isupper()
+        and not family.isupper()
+        and given.casefold() not in ORGANISATION_WORDS
+        and family.casefold() not in ORGANISATION_WORDS
+    ):
+        return Creator(family=family, given=given, role=role)
+    return parse_name_by_rules(text, role)
+
+
+def parse_name_by_rules(text: str, role: CreatorRole = CreatorRole.AUTHOR) -> Creator:
+    """``parse_name`` without its short cut for "Given Family": every rule, in order."""
     text = clean_name_text(text)
     if not text:
         return Creator(role=role)

@@ -17,7 +17,13 @@ from peerref.core.ids import (
     normalise_pmid,
 )
 from peerref.core.model import Creator, CreatorRole, PartialDate
-from peerref.core.names import parse_name, parse_names, split_names, strip_truncation
+from peerref.core.names import (
+    parse_name,
+    parse_name_by_rules,
+    parse_names,
+    split_names,
+    strip_truncation,
+)
 
 
 @pytest.mark.parametrize(
@@ -193,3 +199,26 @@ def test_year_suffix_continues_past_z() -> None:
         "zz",
         "aaa",
     ]
+
+
+# Letters of several scripts and cases, and the words that make a name an organisation.
+_NAME_WORDS = st.one_of(
+    st.text(alphabet="abcdeéøAEÉØŁß李ǅ", min_size=1, max_size=6),
+    st.sampled_from(["Julie", "Repper", "JA", "J", "NHS", "Trust", "trust", "von", "Ó", "Mac"]),
+)
+
+
+@given(_NAME_WORDS, _NAME_WORDS)
+def test_short_cut_for_given_family_reads_names_as_the_rules_do(
+    given_name: str, family: str
+) -> None:
+    text = f"{given_name} {family}"
+    assert parse_name(text) == parse_name_by_rules(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Julie Repper", "Emma MacLeod", "Jean-Paul Dubois", "JA Smith", "Mental Trust", "李 王"],
+)
+def test_two_word_names_read_the_same_with_or_without_the_short_cut(text: str) -> None:
+    assert parse_name(text) == parse_name_by_rules(text)
