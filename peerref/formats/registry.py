@@ -8,9 +8,12 @@ once, so adding a format is adding a module.
 from __future__ import annotations
 
 import codecs
+import gc
 import importlib
 import logging
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from peerref.core.errors import FormatError
@@ -151,9 +154,31 @@ def parse_bytes(data: bytes, format_name: str | None = None) -> ParseResult:
     return parse_text(decode(data), format_name)
 
 
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """Hold back CPython's cycle collector while a reader runs, then let it run again.
+
+    A reader builds tens of thousands of small objects (references, creators, sections,
+    tuples) that never form reference cycles, and keeps all of them. The collector would
+    scan that growing heap again and again looking for cycles: a third of the time of
+    reading a 10,000-entry page. Reference counting still frees everything a reader drops.
+    Only the call that paused the collector restarts it, so nested or concurrent reads
+    never leave it off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _read_safely(reader: Reader, text: str) -> ParseResult:
     try:
-        return reader.read(text)
+        with _cycle_collection_paused():
+            return reader.read(text)
     except FormatError:
         raise
     except RecursionError as error:
