@@ -50,7 +50,13 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
-from peerref.formats._pagetext import ODD_SPACE, SkippedLines, clean_line, split_page_lines
+from peerref.formats._pagetext import (
+    ODD_SPACE,
+    SkippedLines,
+    clean_line,
+    needs_cleaning,
+    split_page_lines,
+)
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
 
 # The content-type line that opens an entry, and the reference type it stands for.
@@ -276,6 +282,9 @@ class EmeraldReader:
             FormatError: when the text holds no Emerald entry at all.
         """
         lines = split_page_lines(text)
+        # Most copied pages have no tabs, double or odd spaces anywhere: then no line needs
+        # the per-line test below (a page-wide search is far cheaper than one per line).
+        page_needs_cleaning = needs_cleaning(text)
         memo = _Memo()
         skipped = SkippedLines("an Emerald Insight entry")
         entries: list[ParsedEntry] = []
@@ -293,10 +302,14 @@ class EmeraldReader:
             # Most lines are prose: only a short line can be a label, and only a line with
             # odd spacing needs cleaning (checked inline: this is the hot loop).
             kind = line_kinds(text_line) if len(text_line) <= longest_kind else None
-            if kind is None and (
-                "  " in text_line
-                or "\t" in text_line
-                or (not text_line.isascii() and odd_space(text_line) is not None)
+            if (
+                kind is None
+                and page_needs_cleaning
+                and (
+                    "  " in text_line
+                    or "\t" in text_line
+                    or (not text_line.isascii() and odd_space(text_line) is not None)
+                )
             ):
                 text_line = clean_line(text_line)
                 kind = line_kinds(text_line) if len(text_line) <= longest_kind else None
