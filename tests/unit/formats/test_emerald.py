@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -502,28 +501,18 @@ def _large_page(count: int) -> str:
 
 
 @pytest.mark.slow
-def test_ten_thousand_entry_page_reads_well_within_five_seconds() -> None:
+def test_a_twenty_megabyte_page_reads_every_entry_right() -> None:
+    """Size alone changes nothing; how long it takes is ``benchmarks/bench_parse.py``'s job."""
     page = _large_page(10_000)
     assert len(page) > 20_000_000
-    started = time.perf_counter()
     result = READER.read(page)
-    elapsed = time.perf_counter() - started
     assert len(result.entries) == 10_000
-    assert result.entries[-1].reference.volume == str(9_999 % 40)
-    assert elapsed < 5.0, f"{elapsed:.2f} s"
-
-
-def test_reading_time_grows_linearly_with_the_page() -> None:
-    small, large = _large_page(300), _large_page(2_400)
-    timings = []
-    for page in (small, large):
-        best = min(_timed(page) for _ in range(3))
-        timings.append(best)
-    # Eight times the entries: a linear reader takes about eight times as long, never 64.
-    assert timings[1] < timings[0] * 20
-
-
-def _timed(page: str) -> float:
-    started = time.perf_counter()
-    READER.read(page)
-    return time.perf_counter() - started
+    assert result.entries[0].reference == READER.read(_large_page(1)).entries[0].reference
+    last = result.entries[-1].reference
+    assert (last.volume, last.issue, last.issued) == ("39", "4", PartialDate(1999, 6, 4))
+    assert [s.heading for s in last.abstract] == [
+        "Purpose",
+        "Design/methodology/approach",
+        "Findings",
+        "Originality/value",
+    ]
