@@ -356,11 +356,15 @@ class Library:
         *,
         collection: CollectionId | None = None,
         notes: Sequence[Sequence[str]] | None = None,
+        keep_ids: bool = False,
     ) -> ChangeSet:
-        """Add references (their ``id`` is ignored), optionally into a collection.
+        """Add references, optionally into a collection.
 
         ``notes``, when given, holds the markdown notes of each reference, in the same
         order as ``references``: adding them here indexes each reference once.
+        A reference's ``id`` is ignored unless ``keep_ids`` is set: then each goes back
+        under its own id, which must be one deleted before (``UserInputError`` otherwise).
+        Redoing an undone add does this, so later steps of the history still find them.
         """
         if notes is not None and len(notes) != len(references):
             raise UserInputError("give one list of notes per reference added")
@@ -373,6 +377,7 @@ class Library:
                 ],
                 now=_now(),
                 collection=collection,
+                keep_ids=keep_ids,
             )
         collection_ids = {c for ref in references for c in ref.collection_ids}
         if collection is not None:

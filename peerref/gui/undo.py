@@ -248,8 +248,9 @@ class TrashCommand(LibraryCommand):
 class AddReferencesCommand(LibraryCommand):
     """Add new references (Ctrl+N, or an import already committed): undo deletes them.
 
-    Redo adds them again from the stored copies; the library gives them new ids, which the
-    command remembers for the next undo.
+    Undo keeps what it deletes, notes included; redo puts the references back under
+    their own ids, with their import batch, original text, times, tags and collections,
+    so the steps after this one in the history still find them.
     """
 
     def __init__(
@@ -268,18 +269,26 @@ class AddReferencesCommand(LibraryCommand):
         self._collection = collection
         self.ids: list[ReferenceId] = list(already_added)
         self._skip_next_redo = bool(already_added)
+        # What undo deleted, for redo to put back: each reference and its notes' texts.
+        self._deleted: list[tuple[Reference, list[str]]] = []
 
     def _do(self) -> ChangeSet:
-        if self.ids and not self._references:
-            self._references = self._library.get_many(self.ids)
-        changes = self._library.add(
-            [r.with_changes(id=None) for r in self._references], collection=self._collection
-        )
+        if self._deleted:
+            references = [reference for reference, _ in self._deleted]
+            notes = [texts for _, texts in self._deleted]
+            changes = self._library.add(references, notes=notes, keep_ids=True)
+            self._deleted = []
+            return changes
+        changes = self._library.add(self._references, collection=self._collection)
         self.ids = sorted(changes.added)
         return changes
 
     def _undo(self) -> ChangeSet:
-        self._references = self._library.get_many(self.ids)
+        self._deleted = [
+            (reference, [note.text for note in self._library.notes(reference.id)])
+            for reference in self._library.get_many(self.ids)
+            if reference.id is not None
+        ]
         return self._library.delete_permanently(self.ids)
 
 

@@ -451,10 +451,17 @@ class Repository:
     # -- references: writing ------------------------------------------------------------
 
     def add_references(
-        self, new: Sequence[NewReference], *, now: datetime, collection: CollectionId | None
+        self,
+        new: Sequence[NewReference],
+        *,
+        now: datetime,
+        collection: CollectionId | None,
+        keep_ids: bool = False,
     ) -> list[ReferenceId]:
         """Insert references with their creators, tags and memberships; ids in input order.
 
+        With ``keep_ids`` each reference goes back under its own ``id``: one deleted
+        earlier (the table is AUTOINCREMENT, so no other row can have taken it since).
         Uses multi-row INSERT ... RETURNING and executemany rather than ORM objects:
         bulk imports of tens of thousands of references must stay fast.
         """
@@ -462,6 +469,9 @@ class Repository:
             return []
         if collection is not None:
             self.require_collection(collection)
+        kept_ids: list[ReferenceId] | None = None
+        if keep_ids:
+            kept_ids = self._free_ids_of(new)
         rows: list[dict[str, Any]] = []
         detail_rows: list[dict[str, Any]] = []
         for item in new:
@@ -486,8 +496,26 @@ class Repository:
                 }
             )
         connection = self.connection
+        if kept_ids is None:
+            kept_ids = [ReferenceId(i) for i in reserve_ids(connection, "reference", len(rows))]
         with bulk_cache(connection) if len(new) >= BULK_ROWS else nullcontext():
-            return self._insert_references(connection, new, rows, detail_rows, now, collection)
+            return self._insert_references(
+                connection, new, rows, detail_rows, now, collection, kept_ids
+            )
+
+    def _free_ids_of(self, new: Sequence[NewReference]) -> list[ReferenceId]:
+        """The references' own ids, each checked to be set, given once and not in use."""
+        ids = [item.reference.id for item in new]
+        if any(ref_id is None for ref_id in ids):
+            raise UserInputError("a reference put back under its own id needs an id")
+        wanted = [ReferenceId(int(ref_id)) for ref_id in ids if ref_id is not None]
+        if len(set(wanted)) != len(wanted):
+            raise UserInputError("the same reference id is given twice")
+        taken = sorted(self.existing_ids(wanted))
+        if taken:
+            listed = ", ".join(str(i) for i in taken[:10])
+            raise UserInputError(f"reference id {listed} is already in use")
+        return wanted
 
     def _insert_references(
         self,
@@ -497,9 +525,9 @@ class Repository:
         detail_rows: list[dict[str, Any]],
         now: datetime,
         collection: CollectionId | None,
+        ids: list[ReferenceId],
     ) -> list[ReferenceId]:
         """The writing half of ``add_references``, once the rows are built and checked."""
-        ids = [ReferenceId(i) for i in reserve_ids(connection, "reference", len(rows))]
         for ref_id, row, detail in zip(ids, rows, detail_rows, strict=True):
             row["id"] = ref_id
             detail["reference_id"] = ref_id

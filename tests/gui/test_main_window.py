@@ -223,6 +223,29 @@ def test_undoing_an_edit_leaves_later_tags_alone(window: MainWindow, library: Li
     assert library.get(ref_id).volume == "12" and library.get(ref_id).tags == ()
 
 
+def test_redo_of_an_undone_import_brings_back_the_same_references_and_later_edits(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    with qtbot.waitSignal(window.importer.preview_opened, timeout=WAIT_MS) as opened:
+        window.importer.import_text(RIS_TEXT)
+    dialog = opened.args[0]
+    with qtbot.waitSignal(window.importer.import_finished, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    imported = library.get(ids_by_title(library)["Night staff and the language of restraint"])
+    assert imported.id is not None and imported.batch_id is not None and imported.source_text
+    window.edit_reference(imported, imported.with_changes(volume="9"), "Edit volume")
+
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert library.count() == len(TITLES)
+    window.redo_action.trigger()
+    restored = library.get(imported.id)  # same id, batch, original text and time added
+    assert restored.with_changes(modified=None) == imported.with_changes(modified=None)
+    window.redo_action.trigger()  # the later edit finds its reference again
+    assert library.get(imported.id).volume == "9"
+    assert window.undo_stack.count() == 2 and window.undo_stack.index() == 2
+
+
 def test_add_a_note_and_a_tag(qtbot: QtBot, window: MainWindow, library: Library) -> None:
     library.tag(library.search_ids()[:1], add=["ward studies"])
     ref_id = ids_by_title(library)[TITLES[3]]

@@ -261,6 +261,32 @@ def test_add_with_notes_and_change_set(library: Library) -> None:
         library.add([Reference(title="C")], notes=[])
 
 
+def test_deleted_references_go_back_under_their_own_ids(library: Library) -> None:
+    library.import_text(CSL_TEXT, method=ImportMethod.PASTE)
+    ids = library.search_ids()
+    library.add_note(ids[0], "read again")
+    stored = library.get_many(ids)
+    library.delete_permanently(ids)
+    later = library.add([Reference(title="Added after the delete")]).added
+
+    notes = [["read again"]] + [[] for _ in ids[1:]]
+    changes = library.add(stored, notes=notes, keep_ids=True)
+    assert changes.added == set(ids)
+    assert library.get_many(ids) == stored  # batch, original text, times and all
+    assert [n.text for n in library.notes(ids[0])] == ["read again"]
+    assert not set(later) & set(ids)  # AUTOINCREMENT: the new one never took a freed id
+
+
+def test_putting_back_under_an_id_refuses_one_in_use_or_missing(library: Library) -> None:
+    (ref_id,) = library.add([Reference(title="A")]).added
+    in_use = library.get(ref_id)
+    with pytest.raises(UserInputError, match=f"id {ref_id} is already in use"):
+        library.add([in_use.with_changes(title="B")], keep_ids=True)
+    with pytest.raises(UserInputError, match="needs an id"):
+        library.add([Reference(title="C")], keep_ids=True)
+    assert library.count() == 1
+
+
 def test_a_worker_thread_can_use_the_library(library: Library) -> None:
     library.add([Reference(title=f"Title {n}") for n in range(50)])
     results: list[list[ReferenceId]] = []
