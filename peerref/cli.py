@@ -495,11 +495,25 @@ def cmd_complete(
             counts["failed"] += 1
     if to_apply:
         library.apply_completions(to_apply)
+        given_doi = [
+            ref_id for ref_id, completion, _ in to_apply if _gives_doi(completion, args.yes)
+        ]
+        for ref_id, others in library.others_with_same_doi(given_doi).items():
+            listed = ", ".join(str(other) for other in others)
+            err.write(
+                f"reference {ref_id} now has the same DOI as {listed}: probably the same "
+                "work; see peerref-cli duplicates\n"
+            )
     err.write(", ".join(f"{count} {what}" for what, count in counts.items()) + "\n")
     if result.stopped_by:
         err.write(f"peerref-cli: {result.stopped_by}\n")
         return EXIT_USER_ERROR
     return EXIT_OK
+
+
+def _gives_doi(completion: Completion, accept: bool) -> bool:
+    """Whether applying the completion writes a DOI (filled, or an accepted proposal)."""
+    return "doi" in completion.filled or (accept and "doi" in completion.proposed)
 
 
 def _print_completion(completion: Completion, *, accept: bool, out: TextIO) -> None:

@@ -23,6 +23,7 @@ from peerref.core.dedupe import (
     DuplicateIndex,
     Reason,
     all_pairs,
+    doi_blocking_key,
     find_groups,
     merge_references,
 )
@@ -558,6 +559,25 @@ class Library:
         if accepted_count:
             summary += f", {accepted_count} change(s) accepted"
         return ChangeSet(updated=frozenset(updated), messages=(summary,))
+
+    def others_with_same_doi(
+        self, ids: Iterable[ReferenceId]
+    ) -> dict[ReferenceId, list[ReferenceId]]:
+        """For each of these references that has a DOI, the others outside the Trash with it.
+
+        A completion that gives a reference the DOI another one already has usually means
+        the two are the same work (or the match was wrong): the app and the CLI say so,
+        and the Duplicates view offers the merge. References without others are left out.
+        """
+        found: dict[ReferenceId, list[ReferenceId]] = {}
+        with self.database.reading() as repo:
+            for reference in repo.get_references(list(dict.fromkeys(ids))):
+                if reference.id is None or not reference.doi:
+                    continue
+                others = repo.candidate_ids([doi_blocking_key(reference.doi)]) - {reference.id}
+                if others:
+                    found[reference.id] = sorted(others)
+        return found
 
     # -- importing ------------------------------------------------------------------------
 

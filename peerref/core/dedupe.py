@@ -791,6 +791,9 @@ def _compare_untitled(a: _Profile, b: _Profile, conflicts: list[Reason]) -> Matc
 # --------------------------------------------------------------------------- the index
 
 
+_DOI_KEY_PREFIX = "doi:"
+
+
 def blocking_keys(reference: Reference) -> frozenset[str]:
     """The keys under which to file a stored reference for duplicate look-ups.
 
@@ -806,6 +809,11 @@ def blocking_keys(reference: Reference) -> frozenset[str]:
     return _keys(_Profile(reference), years=(0,))
 
 
+def doi_blocking_key(doi: str) -> str:
+    """The key every reference with this DOI is filed under (one of its ``blocking_keys``)."""
+    return f"{_DOI_KEY_PREFIX}{doi_key(doi)}"
+
+
 def lookup_keys(reference: Reference) -> frozenset[str]:
     """The keys to look up for a new reference: ``blocking_keys`` with the year either side."""
     return _keys(_Profile(reference), years=(-1, 0, 1))
@@ -819,7 +827,7 @@ def _identity_keys(profile: _Profile) -> set[str]:
     """The narrow keys: identifiers and the normalised title."""
     keys: set[str] = set()
     if profile.doi:
-        keys.add(f"doi:{profile.doi}")
+        keys.add(f"{_DOI_KEY_PREFIX}{profile.doi}")  # profile.doi is already a doi_key
     if profile.pmid:
         keys.add(f"pmid:{profile.pmid}")
     if profile.type is ReferenceType.BOOK:

@@ -24,7 +24,11 @@ from PySide6.QtWidgets import QWidget
 
 from peerref.core.model import ReferenceId
 from peerref.enrich import BatchResult, CompletionStatus, CrossrefClient
-from peerref.gui.dialogs.completion_dialog import CompletionDialog, needs_attention
+from peerref.gui.dialogs.completion_dialog import (
+    CompletionDialog,
+    needs_attention,
+    reference_label,
+)
 from peerref.gui.dialogs.import_preview import ImportPreviewDialog
 from peerref.gui.ops import (
     PROGRESS_DELAY_MS,
@@ -219,7 +223,7 @@ class CompletionController(QObject):
             filled = sum(len(c.filled) for _id, c, _accept in fills)
             self.message_posted.emit(
                 f"Filled {filled} field{'s' if filled != 1 else ''} of {noun} from Crossref"
-                " — Undo takes them back"
+                " — Undo takes them back" + self._shared_doi_notice(fills)
             )
         if result.stopped_by or any(needs_attention(c) for c in completions):
             self._open_dialog(result)
@@ -253,4 +257,35 @@ class CompletionController(QObject):
         command = CompletionCommand(
             f"Apply Crossref changes to {noun}", self._library, items, *self._handlers
         )
-        return self._run_command(command)
+        if not self._run_command(command):
+            return False
+        notice = self._shared_doi_notice(items)
+        if notice:
+            self.message_posted.emit(notice.removeprefix(". "))
+        return True
+
+    def _shared_doi_notice(self, items: Sequence[CompletionToApply]) -> str:
+        """ ". A has the same DOI as B: probably the same work — see Duplicates", or "".
+
+        Said when the completions gave a reference a DOI another reference already has.
+        """
+        given_doi = [
+            ref_id
+            for ref_id, completion, accept in items
+            if "doi" in completion.filled
+            or (
+                "doi" in completion.proposed
+                and (accept if isinstance(accept, bool) else "doi" in tuple(accept))
+            )
+        ]
+        shared = self._library.others_with_same_doi(given_doi) if given_doi else {}
+        if not shared:
+            return ""
+        ref_id, others = next(iter(shared.items()))
+        first, other = self._library.get_many([ref_id, others[0]])
+        more = len(shared) - 1 + len(others) - 1
+        also = f" (and {more} more)" if more else ""
+        return (
+            f". {reference_label(first)} has the same DOI as {reference_label(other)}{also}: "
+            "probably the same work — see Duplicates"
+        )

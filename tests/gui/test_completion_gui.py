@@ -216,6 +216,30 @@ def test_find_missing_details_fills_the_title_and_undo_removes_it(
     assert len(completion_history(library.get(ref_id))) == 1
 
 
+def test_a_doi_another_reference_has_is_pointed_out_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
+) -> None:
+    (holder,) = library.add(
+        [Reference(title=LUNCH_TITLE, doi=LUNCH_DOI, creators=(Creator(family="Okonkwo"),))]
+    ).added
+    serve_lunch_paper(crossref)
+    ref_id = add_untitled(window, library)
+    posted: list[str] = []
+    window.completer.message_posted.connect(posted.append)
+
+    find_missing_details(qtbot, window)
+
+    assert library.get(ref_id).doi == library.get(holder).doi == LUNCH_DOI
+    (message,) = posted
+    assert message.startswith("Filled ")
+    assert message.endswith(
+        "Okonkwo & Brennan 2018 — Lunch clubs and loneliness in rural villages has the same "
+        "DOI as Okonkwo n.d. — Lunch clubs and loneliness in rural villages: probably the same "
+        "work — see Duplicates"
+    )
+    assert window.statusBar().currentMessage() == message
+
+
 def test_proposals_are_applied_only_when_accepted(
     qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
 ) -> None:

@@ -233,3 +233,29 @@ def test_help_explains_when_proposals_are_applied(capsys: pytest.CaptureFixture[
     assert "Fields that are empty in the library are filled automatically" in text
     assert "--yes accepts every proposal of a verified match" in text
     assert "--all-incomplete" in text
+
+
+def test_a_doi_another_reference_already_has_is_pointed_out(
+    cli: Cli, crossref: HTTPServer, tmp_path: Path
+) -> None:
+    import_items(cli, tmp_path, UNTITLED)
+    holder = {
+        "type": "article-journal",
+        "title": KITCHEN_TITLE,
+        "DOI": KITCHEN_DOI,
+        "author": [{"family": "Adeyemi", "given": "Folake"}],
+        "issued": {"date-parts": [[2021]]},
+    }
+    import_items(cli, tmp_path, holder)
+    assert cli.show(2)["DOI"] == KITCHEN_DOI
+    item = crossref_item(doi=KITCHEN_DOI, title=KITCHEN_TITLE, page="61-72")
+    crossref.expect_request("/works").respond_with_json(work_list(item))
+
+    code, _out, err = cli("complete", "1")
+
+    assert code == 0, err
+    assert cli.show(1)["DOI"] == KITCHEN_DOI  # filled all the same: merging is the user's call
+    assert (
+        "reference 1 now has the same DOI as 2: probably the same work; "
+        "see peerref-cli duplicates" in err
+    )

@@ -367,3 +367,19 @@ def test_values_are_shown_on_one_short_line() -> None:
     assert completion_value_text(PartialDate(2019, 8)) == "2019-08"
     assert completion_value_text((PRINT_ISSN, ONLINE_ISSN)) == "1466-8203, 2042-8669"
     assert completion_value_text("word " * 100, limit=20) == "word word word word…"
+
+
+def test_others_with_the_same_doi_ignore_case_url_form_and_the_trash(library: Library) -> None:
+    first, second, trashed, other = sorted(
+        library.add(
+            [
+                Reference(title="A", doi="10.1108/MHRJ-01-2020-0001"),
+                Reference(title="B", doi="https://doi.org/10.1108/mhrj-01-2020-0001"),
+                Reference(title="C", doi="10.1108/MHRJ-01-2020-0001"),
+                Reference(title="D", doi="10.1108/MHRJ-01-2020-0002"),
+            ]
+        ).added
+    )
+    library.trash([trashed])
+    assert library.others_with_same_doi([first, other]) == {first: [second]}
+    assert library.others_with_same_doi([second, second]) == {second: [first]}
