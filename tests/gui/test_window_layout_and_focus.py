@@ -18,6 +18,7 @@ from peerref.gui.main_window import MainWindow
 from peerref.gui.models.reference_table import Column
 from peerref.gui.models.sidebar_model import NodeKind
 from peerref.gui.views.detail_panel import DetailPanel, note_summary
+from peerref.gui.views.reference_table_view import TITLE_MIN_WIDTH
 from peerref.library import Library
 from peerref.settings import Settings
 
@@ -154,6 +155,29 @@ def test_title_column_stretches_and_absurd_saved_widths_are_not_restored(
     assert restored.sectionResizeMode(Column.TITLE) == QHeaderView.ResizeMode.Stretch
     qtbot.waitUntil(lambda: restored.sectionSize(Column.TITLE) > 300)
     assert restored.sectionSize(Column.YEAR) >= 40
+
+
+def test_a_narrow_table_narrows_its_columns_instead_of_scrolling_sideways(
+    qtbot: QtBot, window: MainWindow, library: Library, qsettings: QSettings
+) -> None:
+    view = window.table_view
+    header = view.horizontalHeader()
+    window.resize(1600, 820)
+    qtbot.waitUntil(lambda: header.sectionSize(Column.AUTHORS) == 160)
+    header.resizeSection(Column.SOURCE, 240)  # as a user drags it
+
+    window.resize(1000, 820)
+    qtbot.waitUntil(lambda: header.sectionSize(Column.AUTHORS) < 160)
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
+    assert header.sectionSize(Column.TITLE) >= TITLE_MIN_WIDTH
+    assert header.sectionSize(Column.SOURCE) > header.sectionSize(Column.AUTHORS)
+    window.close()  # saves the header as the user left it, not as narrowed
+
+    again = open_window(qtbot, library, qsettings)
+    again.resize(1600, 820)
+    restored = again.table_view.horizontalHeader()
+    qtbot.waitUntil(lambda: restored.sectionSize(Column.SOURCE) == 240)
+    assert restored.sectionSize(Column.AUTHORS) == 160
 
 
 def test_after_a_merge_ctrl_z_undoes_it(qtbot: QtBot, window: MainWindow, library: Library) -> None:

@@ -13,7 +13,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from peerref.core.model import ReferenceId
@@ -21,6 +21,8 @@ from peerref.gui.models.reference_table import Column, ReferenceTableModel
 
 MIN_COLUMN_WIDTH = 40
 """No column is narrower (Year is about this wide); a narrower saved width is not restored."""
+TITLE_MIN_WIDTH = 160
+"""Room the Title keeps before the other columns narrow to fit the table's width."""
 
 _DEFAULT_WIDTHS = {
     Column.AUTHORS: 160,
@@ -32,11 +34,38 @@ _DEFAULT_WIDTHS = {
 }
 
 
+def _fitted_widths(wanted: dict[int, int], room: int) -> dict[int, int]:
+    """The wanted widths, narrowed in proportion to fit ``room`` but none below the minimum.
+
+    A column that would fall below :data:`MIN_COLUMN_WIDTH` keeps the minimum and the
+    others share what is left, so the total fits whenever the minimums do.
+    """
+    widths: dict[int, int] = {}
+    flexible = dict(wanted)
+    while flexible:
+        left = room - MIN_COLUMN_WIDTH * len(widths)
+        total = sum(flexible.values())
+        scale = min(1.0, max(left, 0) / total) if total > 0 else 1.0
+        too_narrow = [c for c, width in flexible.items() if width * scale < MIN_COLUMN_WIDTH]
+        if not too_narrow:
+            widths.update({c: int(width * scale) for c, width in flexible.items()})
+            break
+        for column in too_narrow:
+            widths[column] = MIN_COLUMN_WIDTH
+            del flexible[column]
+    return widths
+
+
 class ReferenceTableView(QTableView):
     """Shows a :class:`ReferenceTableModel`; never asks for rows it does not paint.
 
     Rows have one fixed height and columns are sized by hand (never to contents), so the
     view only requests the rows on screen and the model loads only their page.
+
+    Title stretches. When the table is too narrow for the other columns at the widths the
+    user gave them and :data:`TITLE_MIN_WIDTH` for the title, they narrow in proportion
+    instead of the table scrolling sideways, and widen back as it grows; those widths are
+    the ones remembered.
     """
 
     paste_requested = Signal()
@@ -75,6 +104,11 @@ class ReferenceTableView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._show_header_menu)
         header.setToolTip("Click to sort; right-click to choose columns")
+        # The widths the user gave the columns other than Title (fitting may show them
+        # narrower); kept up to date from every resize but the fitting's own.
+        self._preferred_widths: dict[int, int] = {}
+        self._fitting = False
+        header.sectionResized.connect(self._remember_width)
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -86,6 +120,7 @@ class ReferenceTableView(QTableView):
         # Type is there when wanted (header menu); most people sort and scan by the others.
         header.setSectionHidden(Column.TYPE, True)
         self._apply_column_modes()
+        self._fit_columns()
         if isinstance(model, ReferenceTableModel):
             header.setSortIndicator(model.sort_column, model.sort_order)
         selection = self.selectionModel()
@@ -167,6 +202,7 @@ class ReferenceTableView(QTableView):
         header.setStretchLastSection(header.isSectionHidden(Column.TITLE))
         if visible and header.sectionSize(column) < MIN_COLUMN_WIDTH:
             header.resizeSection(column, _DEFAULT_WIDTHS[column])
+        self._fit_columns()
 
     def _show_header_menu(self, position: QPoint) -> None:
         menu = QMenu(self)
@@ -176,7 +212,17 @@ class ReferenceTableView(QTableView):
         menu.exec(self.horizontalHeader().mapToGlobal(position))
 
     def header_state(self) -> QByteArray:
-        return self.horizontalHeader().saveState()
+        """The header's state with the widths the user chose, not the ones fitted to now."""
+        header = self.horizontalHeader()
+        self._fitting = True
+        try:
+            for column, width in self._preferred_widths.items():
+                header.resizeSection(column, width)
+            state = header.saveState()
+        finally:
+            self._fitting = False
+        self._fit_columns()
+        return state
 
     def restore_header_state(self, state: QByteArray) -> bool:
         """Restore remembered columns, keeping Title the stretching column.
@@ -189,6 +235,10 @@ class ReferenceTableView(QTableView):
         restored = header.restoreState(state)
         if restored:
             self._apply_column_modes()
+            self._preferred_widths = {
+                column: header.sectionSize(column) for column in Column if column != Column.TITLE
+            }
+            self._fit_columns()
             model = self.reference_model()
             model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         return restored
@@ -207,6 +257,31 @@ class ReferenceTableView(QTableView):
         # The title takes whatever room the other columns leave; without it, the last one does.
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(header.isSectionHidden(Column.TITLE))
+
+    def _remember_width(self, logical: int, _old: int, new: int) -> None:
+        if not self._fitting and logical != Column.TITLE:
+            self._preferred_widths[logical] = new
+
+    def _fit_columns(self) -> None:
+        """Narrow the columns other than Title in proportion when the table lacks room."""
+        header = self.horizontalHeader()
+        if self.model() is None or header.isSectionHidden(Column.TITLE):
+            return  # without Title the last column stretches and nothing needs fitting
+        shown = [c for c in Column if c != Column.TITLE and not header.isSectionHidden(c)]
+        wanted: dict[int, int] = {
+            c: self._preferred_widths.get(c, header.sectionSize(c)) for c in shown
+        }
+        widths = _fitted_widths(wanted, self.viewport().width() - TITLE_MIN_WIDTH)
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     # --- keys ---------------------------------------------------------------------------
 
