@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
+
+from peerref.settings import CROSSREF_URL_ENV_VAR
 
 # Before anything imports Qt: no display in CI, and never the user's own settings.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -33,6 +37,29 @@ def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         path.mkdir(exist_ok=True, mode=0o700)
         monkeypatch.setenv(var, str(path))
     return home
+
+
+@pytest.fixture(scope="module")
+def fake_crossref_server() -> Iterator[HTTPServer]:
+    """One HTTP server on 127.0.0.1 per test module, standing in for api.crossref.org."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def crossref(
+    fake_crossref_server: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[HTTPServer]:
+    """The fake Crossref, named by $PEERREF_CROSSREF_URL as a user or institution would.
+
+    Each test sets its own expected requests; they are cleared when it ends.
+    """
+    url = fake_crossref_server.url_for("/").rstrip("/")
+    monkeypatch.setenv(CROSSREF_URL_ENV_VAR, url)
+    yield fake_crossref_server
+    fake_crossref_server.clear()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

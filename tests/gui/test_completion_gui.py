@@ -104,24 +104,6 @@ class Messages:
         self.shown.append((title, text))
 
 
-@pytest.fixture(scope="module")
-def fake_crossref_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def crossref(
-    fake_crossref_server: HTTPServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[HTTPServer]:
-    """The fake Crossref, named by $PEERREF_CROSSREF_URL as a user or institution would."""
-    monkeypatch.setenv(CROSSREF_URL_ENV_VAR, fake_crossref_server.url_for("/").rstrip("/"))
-    yield fake_crossref_server
-    fake_crossref_server.clear()
-
-
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[Library]:
     with Library.open(tmp_path / "library.sqlite", daily_backup=False) as opened:

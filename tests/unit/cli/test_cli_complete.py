@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,23 +72,6 @@ def work_list(*items: dict[str, Any]) -> dict[str, Any]:
         "message-version": "1.0.0",
         "message": {"total-results": len(items), "items": list(items), "items-per-page": 5},
     }
-
-
-@pytest.fixture(scope="module")
-def fake_crossref_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def crossref(
-    fake_crossref_server: HTTPServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[HTTPServer]:
-    monkeypatch.setenv(CROSSREF_URL_ENV_VAR, fake_crossref_server.url_for("/").rstrip("/"))
-    yield fake_crossref_server
-    fake_crossref_server.clear()
 
 
 @pytest.fixture

@@ -127,24 +127,6 @@ def pasted_reference(
     )
 
 
-@pytest.fixture(scope="module")
-def fake_crossref_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def crossref(
-    fake_crossref_server: HTTPServer, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[HTTPServer]:
-    """A fake Crossref on the loopback address, named by $PEERREF_CROSSREF_URL as a user would."""
-    monkeypatch.setenv(CROSSREF_URL_ENV_VAR, fake_crossref_server.url_for("/").rstrip("/"))
-    yield fake_crossref_server
-    fake_crossref_server.clear()
-
-
 @pytest.fixture
 def client(crossref: HTTPServer) -> Iterator[CrossrefClient]:
     settings = Settings(crossref_mailto="tests@example.org")
