@@ -24,23 +24,18 @@ def clean_line(line: str) -> str:
     return " ".join(line.split())
 
 
-def normalise_page_text(text: str) -> str:
-    """The page with "\\n" ending every line, and without byte-order marks or zero-width spaces.
+def split_page_lines(text: str) -> list[str]:
+    """Lines of the page without their line ends; "\\r\\n" and "\\n" both end a line.
 
-    Browsers leave those two invisible characters inside copied text; Windows ends lines
-    with "\\r\\n". Only the "\\r" before a line end goes, so line numbers stay equal to
-    ``base.line_number_at``'s.
+    Splitting only on "\\n" keeps line numbers equal to ``base.line_number_at``. Byte-order
+    marks and zero-width spaces, which browsers leave inside copied text, are dropped.
     """
     if "\ufeff" in text or "\u200b" in text:
         text = text.replace("\ufeff", "").replace("\u200b", "")
+    lines = text.split("\n")
     if "\r" in text:
-        text = text.replace("\r\n", "\n").removesuffix("\r")
-    return text
-
-
-def split_page_lines(text: str) -> list[str]:
-    """Lines of the normalised page (see ``normalise_page_text``) without their line ends."""
-    return normalise_page_text(text).split("\n")
+        lines = [line.removesuffix("\r") for line in lines]
+    return lines
 
 
 def needs_cleaning(text: str) -> bool:
