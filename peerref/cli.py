@@ -38,6 +38,7 @@ from peerref.library import (
     Library,
     SortKey,
     completion_value_text,
+    writes_doi,
 )
 from peerref.lockfile import LibraryLock
 from peerref.paths import AppPaths
@@ -496,7 +497,7 @@ def cmd_complete(
     if to_apply:
         library.apply_completions(to_apply)
         given_doi = [
-            ref_id for ref_id, completion, _ in to_apply if _gives_doi(completion, args.yes)
+            ref_id for ref_id, completion, _ in to_apply if writes_doi(completion, args.yes)
         ]
         for ref_id, others in library.others_with_same_doi(given_doi).items():
             listed = ", ".join(str(other) for other in others)
@@ -509,11 +510,6 @@ def cmd_complete(
         err.write(f"peerref-cli: {result.stopped_by}\n")
         return EXIT_USER_ERROR
     return EXIT_OK
-
-
-def _gives_doi(completion: Completion, accept: bool) -> bool:
-    """Whether applying the completion writes a DOI (filled, or an accepted proposal)."""
-    return "doi" in completion.filled or (accept and "doi" in completion.proposed)
 
 
 def _print_completion(completion: Completion, *, accept: bool, out: TextIO) -> None:

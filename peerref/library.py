@@ -243,6 +243,19 @@ CompletionToApply = tuple[ReferenceId, Completion, bool | Iterable[str]]
 """(reference id, its MATCHED completion, True or the names of the proposals accepted)."""
 
 
+def writes_doi(completion: Completion, accept: bool | Iterable[str]) -> bool:
+    """Whether applying ``completion`` with these accepted proposals writes a DOI.
+
+    A DOI is written when it fills an empty field, or when a different one is proposed
+    and accepted (``True`` accepts every proposal; a collection names the accepted ones).
+    """
+    if "doi" in completion.filled:
+        return True
+    if "doi" not in completion.proposed:
+        return False
+    return accept if isinstance(accept, bool) else "doi" in tuple(accept)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 

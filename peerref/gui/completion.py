@@ -39,7 +39,7 @@ from peerref.gui.ops import (
     show_message_box,
 )
 from peerref.gui.undo import ChangeHandler, CompletionCommand, ErrorHandler, LibraryCommand
-from peerref.library import CompletionToApply, Library
+from peerref.library import CompletionToApply, Library, writes_doi
 from peerref.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -270,13 +270,7 @@ class CompletionController(QObject):
         Said when the completions gave a reference a DOI another reference already has.
         """
         given_doi = [
-            ref_id
-            for ref_id, completion, accept in items
-            if "doi" in completion.filled
-            or (
-                "doi" in completion.proposed
-                and (accept if isinstance(accept, bool) else "doi" in tuple(accept))
-            )
+            ref_id for ref_id, completion, accept in items if writes_doi(completion, accept)
         ]
         shared = self._library.others_with_same_doi(given_doi) if given_doi else {}
         if not shared:
