@@ -1,0 +1,371 @@
+"""Passes over rendered cites and entries: grouping, collapsing, author substitution.
+
+Cite grouping puts cites with the same names next to each other; collapsing then
+writes the names once ("Repper & Watson, 2012a, 2012b"), the year once
+("2012a, b"), a run of suffixes as a range ("a–c") or a run of citation numbers as a
+range ("19–21"). All of it works on the tags evaluation left in the rich text: the
+first ``names`` of a cite, its ``year-suffix``, its ``citation-number``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from peerref.citations.eval.formatting import affix
+from peerref.citations.output import rich
+from peerref.citations.output.rich import Content, Span
+
+if TYPE_CHECKING:
+    from peerref.citations.eval.context import CiteInfo
+    from peerref.citations.processor import Entry, Processor
+
+
+def _first_names(content: Content) -> Span | None:
+    for span in rich.find_tags(content, "names"):
+        if span.data[2]:
+            return span
+    return None
+
+
+def names_key(content: Content) -> str | None:
+    """The plain text of a cite's first names, or ``None`` when it has none."""
+    span = _first_names(content)
+    return rich.plain(span.children) if span is not None else None
+
+
+def _without_tag(content: Content, name: str) -> Content:
+    out: Content = []
+    for node in content:
+        if isinstance(node, str):
+            out.append(node)
+        elif node.kind == rich.TAG and (
+            node.data == name or (isinstance(node.data, tuple) and node.data[0] == name)
+        ):
+            continue
+        else:
+            out.append(Span(node.kind, _without_tag(node.children, name), node.data))
+    return out
+
+
+def collapse_citation(processor: Processor, cites: list[CiteInfo]) -> Content:
+    """The cites of one citation joined as the style's grouping and collapsing ask."""
+    citation = processor.style.citation
+    options = citation.options
+    layout_delimiter = affix(citation.layout.delimiter)
+    rendered = [processor.render_cite(cite) for cite in cites]
+    if options.collapse == "citation-number":
+        return _collapse_numbers(processor, cites, rendered, layout_delimiter)
+    if (options.collapse is None and options.cite_group_delimiter is None) or len(cites) < 2:
+        return _joined(processor, cites, rendered, layout_delimiter)
+    return _collapse_authors(processor, cites, rendered, layout_delimiter)
+
+
+def _joined(
+    processor: Processor, cites: list[CiteInfo], rendered: list[Content], delimiter: Content
+) -> Content:
+    out: Content = []
+    for index, (cite, content) in enumerate(zip(cites, rendered, strict=True)):
+        piece = processor.with_affixes(content or [processor_no_form()], cite)
+        if index == 0:
+            out = piece
+        else:
+            out = rich.join([out, piece], _delimiter_between(cites[index - 1], cite, delimiter))
+    return out
+
+
+def _delimiter_between(previous: CiteInfo, cite: CiteInfo, delimiter: Content) -> Content:
+    """The delimiter between two cites, giving way to the author's own punctuation.
+
+    After a suffix ending in ".", "," or ";" only the delimiter's spacing stays
+    ("… is one source, Jones"); before a prefix starting with one, nothing does.
+    """
+    if previous.suffix and previous.suffix[-1:] in ";.,":
+        text = rich.plain(delimiter)
+        return [text[text.index(" ") :]] if " " in text else []
+    if not previous.suffix and cite.prefix[:1] in (";", ".", ","):
+        return []
+    return delimiter
+
+
+def processor_no_form() -> str:
+    from peerref.citations.processor import NO_PRINTED_FORM
+
+    return NO_PRINTED_FORM
+
+
+def _group_by_author(
+    processor: Processor, cites: list[CiteInfo], rendered: list[Content]
+) -> tuple[list[CiteInfo], list[Content]]:
+    """Cites of the same author moved next to the first of them (sorted citations only,
+    as citeproc-js does; an unsorted citation keeps the author's order)."""
+    order: list[list[int]] = []
+    by_key: dict[str, list[int]] = {}
+    for index, content in enumerate(rendered):
+        key = names_key(content)
+        if not key:
+            order.append([index])
+        elif key in by_key:
+            by_key[key].append(index)
+        else:
+            by_key[key] = [index]
+            order.append(by_key[key])
+    flat = [index for group in order for index in group]
+    return [cites[i] for i in flat], [rendered[i] for i in flat]
+
+
+def _collapse_authors(
+    processor: Processor, cites: list[CiteInfo], rendered: list[Content], layout: Content
+) -> Content:
+    """Author-date collapsing: a cite by the same author as the one before it is written
+    without the names ("Repper & Watson 2012a, 2012b"), and with year-suffix collapsing
+    without the year too ("2012a, b"); delimiters follow citeproc-js's rules."""
+    style = processor.style
+    options = style.citation.options
+    collapse = options.collapse
+    in_text = style.style_class == "in-text"
+    if style.citation.sort and ((in_text and collapse) or options.cite_group_delimiter is not None):
+        cites, rendered = _group_by_author(processor, cites, rendered)
+    after_collapse = (
+        affix(options.after_collapse_delimiter)
+        if options.after_collapse_delimiter is not None
+        else None
+    )
+    group_delimiter = (
+        affix(options.cite_group_delimiter) if options.cite_group_delimiter is not None else None
+    )
+    if group_delimiter is not None:
+        suffix_successor = group_delimiter
+    elif options.year_suffix_delimiter is not None:
+        suffix_successor = affix(options.year_suffix_delimiter)
+    else:
+        suffix_successor = layout
+    suffix_collapse = collapse in ("year-suffix", "year-suffix-ranged") and (
+        options.add_year_suffix
+    )
+    # Each cite as (delimiter before it, the cite, its year-suffix tag, suffix only).
+    entries: list[tuple[Content, Content, Span | None, bool]] = []
+    last_names: str | None = None
+    last_years: tuple[int, ...] | None = None
+    previous: CiteInfo | None = None
+    previous_collapsed = False
+    previous_suffix_only = False
+    for cite, full in zip(cites, rendered, strict=True):
+        names = names_key(full)
+        collapsed = False
+        use_group_delimiter = False
+        body = full
+        if names is not None and names == last_names:
+            collapsed = collapse is not None
+            use_group_delimiter = group_delimiter is not None
+            if collapse is not None:
+                body = processor.render_cite(cite, suppress_author=True)
+        elif names is not None:
+            last_names = names
+        years = _years(processor, cite)
+        suffix_only = False
+        if suffix_collapse and collapsed and years and years == last_years:
+            shortened = processor.render_cite(cite, suppress_author=True, suppress_year=True)
+            if rich.find_tags(shortened, "year-suffix"):
+                body = shortened
+                suffix_only = True
+        last_years = years
+        piece = processor.with_affixes(body or [processor_no_form()], cite)
+        delimiter: Content = []
+        if previous is not None:
+            if suffix_only and (previous_suffix_only or not previous.locator):
+                delimiter = suffix_successor
+            else:
+                delimiter = _splice_delimiter(
+                    previous,
+                    previous_collapsed,
+                    collapsed,
+                    use_group_delimiter,
+                    layout,
+                    after_collapse,
+                    group_delimiter,
+                    collapse,
+                    in_text,
+                )
+            delimiter = _delimiter_between(previous, cite, delimiter)
+        tags = rich.find_tags(piece, "year-suffix")
+        entries.append((delimiter, piece, tags[0] if tags else None, suffix_only))
+        previous, previous_collapsed, previous_suffix_only = cite, collapsed, suffix_only
+    if collapse == "year-suffix-ranged":
+        entries = _range_year_suffixes(entries, processor)
+    out: Content = []
+    for index, (delimiter, piece, _tag, _only) in enumerate(entries):
+        out = rich.join([out, piece], delimiter) if index else list(piece)
+    return out
+
+
+def _splice_delimiter(
+    previous: CiteInfo,
+    previous_collapsed: bool,
+    collapsed: bool,
+    use_group_delimiter: bool,
+    layout: Content,
+    after_collapse: Content | None,
+    group_delimiter: Content | None,
+    collapse: str | None,
+    in_text: bool,
+) -> Content:
+    """citeproc-js's choice of the delimiter before a cite (getSpliceDelimiter)."""
+    if after_collapse is not None:
+        if previous.locator:
+            return after_collapse
+        if previous_collapsed and not collapsed:
+            return after_collapse
+        if not previous_collapsed and not collapsed and collapse != "year-suffix":
+            return after_collapse
+        return layout
+    if use_group_delimiter and group_delimiter is not None:
+        return group_delimiter
+    if collapsed and in_text:
+        return [", "]
+    return layout
+
+
+def _years(processor: Processor, cite: CiteInfo) -> tuple[int, ...]:
+    date = processor.items[cite.item_id].dates.get("issued")
+    if date is None:
+        return ()
+    return tuple(part[0] for part in date.parts)
+
+
+def _range_year_suffixes(
+    entries: list[tuple[Content, Content, Span | None, bool]], processor: Processor
+) -> list[tuple[Content, Content, Span | None, bool]]:
+    """Runs of three or more consecutive year-suffixes written as "a–c"."""
+    delimiter = processor.locale.term_text("citation-range-delimiter") or "–"
+    out: list[tuple[Content, Content, Span | None, bool]] = []
+    index = 0
+    while index < len(entries):
+        tag = entries[index][2]
+        end = index
+        if tag is not None:
+            while (
+                end + 1 < len(entries)
+                and entries[end + 1][3]
+                and entries[end + 1][2] is not None
+                and _follows(
+                    rich.plain(entries[end][2].children),  # type: ignore[union-attr]
+                    rich.plain(entries[end + 1][2].children),  # type: ignore[union-attr]
+                )
+            ):
+                end += 1
+        if tag is not None and end - index >= 2:
+            last = entries[end][2]
+            assert last is not None
+            tag.children = [*tag.children, delimiter, *last.children]
+            out.append(entries[index])
+            index = end + 1
+            continue
+        out.append(entries[index])
+        index += 1
+    return out
+
+
+def _follows(left: str, right: str) -> bool:
+    return bool(left) and bool(right) and _suffix_number(right) == _suffix_number(left) + 1
+
+
+def _suffix_number(letters: str) -> int:
+    """ "a" → 0, "z" → 25, "aa" → 26: the inverse of ``core.dates.year_suffix``."""
+    number = 0
+    for char in letters:
+        number = number * 26 + (ord(char) - ord("a") + 1)
+    return number - 1
+
+
+def _collapse_numbers(
+    processor: Processor, cites: list[CiteInfo], rendered: list[Content], delimiter: Content
+) -> Content:
+    options = processor.style.citation.options
+    after_collapse = (
+        affix(options.after_collapse_delimiter)
+        if options.after_collapse_delimiter is not None
+        else delimiter
+    )
+    numbers: list[int | None] = []
+    for cite, content in zip(cites, rendered, strict=True):
+        tags = rich.find_tags(content, "citation-number")
+        plain_cite = not cite.locator and not cite.prefix and not cite.suffix
+        numbers.append(tags[0].data[1] if tags and plain_cite else None)
+    out: Content = []
+    previous_collapsed = False
+    index = 0
+    while index < len(cites):
+        end = index
+        if numbers[index] is not None:
+            while (
+                end + 1 < len(cites)
+                and numbers[end + 1] is not None
+                and numbers[end + 1] == numbers[end] + 1  # type: ignore[operator]
+            ):
+                end += 1
+        if end - index >= 2:
+            piece = rich.join([rendered[index], ["–"], rendered[end]])
+            collapsed = True
+            index = end + 1
+        else:
+            piece = processor.with_affixes(rendered[index] or [processor_no_form()], cites[index])
+            collapsed = False
+            index += 1
+        if out:
+            out = rich.join([out, piece], after_collapse if previous_collapsed else delimiter)
+        else:
+            out = piece
+        previous_collapsed = collapsed
+    return out
+
+
+def substitute_authors(entries: list[Entry], substitute: str, rule: str) -> None:
+    """Replace an entry's names that repeat the previous entry's (subsequent-author-substitute)."""
+    previous: list[str] | None = None
+    previous_all: str | None = None
+    for entry in entries:
+        span = _first_names(entry.content)
+        if span is None:
+            previous = previous_all = None
+            continue
+        names = [rich.plain(tag.children) for tag in rich.find_tags(span.children, "name")]
+        whole = rich.plain(span.children)
+        original_names, original_whole = names, whole
+        if rule == "complete-all":
+            if previous_all is not None and whole == previous_all and names == previous:
+                span.children = affix(substitute)
+        elif rule == "complete-each":
+            if previous_all is not None and whole == previous_all and names == previous:
+                _replace_names(span, lambda index: True, substitute)
+        elif rule == "partial-each":
+            if previous:
+                matching = 0
+                while (
+                    matching < min(len(names), len(previous))
+                    and names[matching] == previous[matching]
+                ):
+                    matching += 1
+                if matching:
+                    _replace_names(span, lambda index, m=matching: index < m, substitute)
+        elif rule == "partial-first" and previous and names and names[0] == previous[0]:
+            _replace_names(span, lambda index: index == 0, substitute)
+        previous, previous_all = original_names, original_whole
+
+
+def _replace_names(span: Span, chosen: object, substitute: str) -> None:
+    replacement = affix(substitute)
+
+    def visit(content: Content) -> None:
+        for node in content:
+            if isinstance(node, Span):
+                if (
+                    node.kind == rich.TAG
+                    and isinstance(node.data, tuple)
+                    and node.data[0] == "name"
+                ):
+                    if chosen(node.data[1]):  # type: ignore[operator]
+                        node.children = list(replacement)
+                    continue
+                visit(node.children)
+
+    visit(span.children)

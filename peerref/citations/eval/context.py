@@ -1,0 +1,147 @@
+"""What one evaluation of a layout for one item knows: the cite, the mode, the state.
+
+A :class:`Context` is made for each rendering of an item (a cite, an entry, a sort
+key) and thrown away after. It carries the counters that decide whether a
+``cs:group`` is suppressed (variables called versus variables that rendered), the
+variables already used up by ``cs:substitute``, and the disambiguation choices made
+for the item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peerref.citations.eval.item import ItemData
+from peerref.citations.style.nodes import NameOptions, Names
+
+FIRST = "first"
+SUBSEQUENT = "subsequent"
+IBID = "ibid"
+IBID_WITH_LOCATOR = "ibid-with-locator"
+
+
+@dataclass(slots=True)
+class CiteInfo:
+    """One cite of an item in a citation, as the document places it."""
+
+    item_id: str
+    locator: str = ""
+    label: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    suppress_author: bool = False
+    author_only: bool = False
+    position: str = FIRST
+    near_note: bool = False
+    note_number: int = 0
+    first_note_number: int = 0
+
+
+@dataclass(slots=True)
+class Disambiguation:
+    """The choices disambiguation made for one item's cites.
+
+    Attributes:
+        names_shown: how many names each list shows (add-names), or ``None``.
+        given_levels: per (variable, name index): 1 initials, 2 full given name.
+        year_suffix: "a", "b" … once assigned.
+        condition: whether ``disambiguate="true"`` tests are true.
+    """
+
+    names_shown: int | None = None
+    given_levels: dict[tuple[str, int], int] = field(default_factory=dict)
+    year_suffix: str = ""
+    condition: bool = False
+
+    def copy(self) -> Disambiguation:
+        return Disambiguation(
+            self.names_shown, dict(self.given_levels), self.year_suffix, self.condition
+        )
+
+    def key(self) -> tuple[object, ...]:
+        return (
+            self.names_shown,
+            tuple(sorted(self.given_levels.items())),
+            self.year_suffix,
+            self.condition,
+        )
+
+
+NO_DISAMBIGUATION = Disambiguation()
+
+
+@dataclass(slots=True)
+class SortNames:
+    """``names-min``/``names-use-first``/``names-use-last`` of a sort key."""
+
+    names_min: int | None = None
+    use_first: int | None = None
+    use_last: bool | None = None
+
+
+class Context:
+    """The state of one evaluation."""
+
+    __slots__ = (
+        "author_only",
+        "called",
+        "citation_number",
+        "cite",
+        "disambiguation",
+        "english",
+        "implicit_year_suffix",
+        "in_substitute",
+        "item",
+        "mode",
+        "name_options",
+        "names_delimiter",
+        "names_rendered",
+        "rendered",
+        "rendered_variables",
+        "sort_names",
+        "substitute_parent",
+        "suppress_author",
+        "suppress_year",
+        "suppressed",
+    )
+
+    def __init__(
+        self,
+        item: ItemData,
+        mode: str,
+        name_options: NameOptions,
+        names_delimiter: str | None,
+        *,
+        cite: CiteInfo | None = None,
+        disambiguation: Disambiguation = NO_DISAMBIGUATION,
+        citation_number: int = 0,
+        sort_names: SortNames | None = None,
+        suppress_author: bool = False,
+        author_only: bool = False,
+        english_locale: bool = True,
+        implicit_year_suffix: bool = False,
+    ) -> None:
+        self.item = item
+        self.mode = mode
+        self.name_options = name_options
+        self.names_delimiter = names_delimiter
+        self.cite = cite
+        self.disambiguation = disambiguation
+        self.citation_number = citation_number
+        self.sort_names = sort_names
+        self.suppress_author = suppress_author
+        self.author_only = author_only
+        self.called = 0
+        self.rendered = 0
+        self.rendered_variables: list[str] = []
+        self.suppressed: set[str] = set()
+        self.in_substitute = 0
+        self.substitute_parent: Names | None = None
+        self.names_rendered = 0
+        # Whether the year-suffix still has to be written after the first year.
+        self.implicit_year_suffix = implicit_year_suffix
+        self.suppress_year = False
+        language = item.variables.get("language", "")
+        # Title and sentence case are for English: the item's language decides, and
+        # without one, the locale's.
+        self.english = language.lower().startswith("en") if language else english_locale

@@ -1,0 +1,673 @@
+"""Evaluating a style's nodes against one item: the second stage of the processor.
+
+:class:`Evaluator` walks the frozen nodes of :mod:`peerref.citations.style` and builds
+rich text (:mod:`peerref.citations.output.rich`). What it renders remembers where it
+came from: the first ``cs:names`` of a cite is tagged ``names``, the citation number
+``citation-number``, the year-suffix ``year-suffix``, the date ``date``, so the passes
+over whole citations (disambiguation, collapsing, subsequent-author-substitute) can
+find them without looking at strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from peerref.citations.eval import numbers
+from peerref.citations.eval.context import (
+    FIRST,
+    IBID,
+    IBID_WITH_LOCATOR,
+    Context,
+)
+from peerref.citations.eval.dates import date_sort_key, render_date
+from peerref.citations.eval.formatting import affix, apply_rendering
+from peerref.citations.eval.item import NAME_VARIABLES, PersonName
+from peerref.citations.eval.names import (
+    DEFAULT_NAME_OPTIONS,
+    NameStyle,
+    format_name,
+    name_sort_key,
+)
+from peerref.citations.output import rich
+from peerref.citations.output.rich import Content
+from peerref.citations.style.locale import Locale
+from peerref.citations.style.nodes import (
+    PLAIN,
+    Choose,
+    Condition,
+    Date,
+    Element,
+    EtAl,
+    Group,
+    Label,
+    Name,
+    NameOptions,
+    Names,
+    Number,
+    Style,
+    Text,
+)
+
+# Variables whose values are identifiers or addresses: no markup or quotes in them.
+_VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number"})
+_MAX_MACRO_DEPTH = 64
+# Values that depend on the cite or the style, so are not cached on the item.
+_UNCACHED = frozenset(
+    {"locator", "citation-number", "year-suffix", "page", "first-reference-note-number"}
+)
+
+
+class Evaluator:
+    """Renders items through one style in one locale; shared by every render of both."""
+
+    def __init__(self, style: Style, locale: Locale) -> None:
+        self.style = style
+        self.locale = locale
+        self.page_delimiter = locale.term_text("page-range-delimiter") or "–"
+        self._name_styles: dict[tuple[int, int], tuple[NameOptions, NameStyle]] = {}
+        self._macro_depth = 0
+
+    # -- entry points ----------------------------------------------------------------------
+
+    def elements(self, elements: Sequence[Element], context: Context) -> Content:
+        """The elements rendered one after another, as ``cs:layout`` and macros do."""
+        if len(elements) == 1:
+            return self.element(elements[0], context)
+        return rich.join([self.element(element, context) for element in elements])
+
+    def element(self, element: Element, context: Context) -> Content:
+        kind = type(element)
+        if kind is Text:
+            return self.text(element, context)  # type: ignore[arg-type]
+        if kind is Group:
+            return self.group(element, context)  # type: ignore[arg-type]
+        if kind is Choose:
+            return self.choose(element, context)  # type: ignore[arg-type]
+        if kind is Names:
+            return self.names(element, context)  # type: ignore[arg-type]
+        if kind is Date:
+            return self.date(element, context)  # type: ignore[arg-type]
+        if kind is Number:
+            return self.number(element, context)  # type: ignore[arg-type]
+        if kind is Label:
+            return self.label(element, context)  # type: ignore[arg-type]
+        return []
+
+    # -- variables --------------------------------------------------------------------------
+
+    def has_variable(self, variable: str, context: Context) -> bool:
+        if variable in context.suppressed:
+            return False
+        cite = context.cite
+        if variable == "locator":
+            return cite is not None and bool(cite.locator)
+        if variable == "year-suffix":
+            return bool(context.disambiguation.year_suffix)
+        if variable == "citation-number":
+            return context.mode != "sort" or context.citation_number > 0
+        if variable == "first-reference-note-number":
+            return cite is not None and cite.first_note_number > 0 and cite.position != FIRST
+        return context.item.has(variable)
+
+    def raw_value(self, variable: str, context: Context) -> str:
+        """A non-name, non-date variable's text, with the cite's own variables."""
+        if variable in context.suppressed:
+            return ""
+        cite = context.cite
+        if variable == "locator":
+            return cite.locator if cite is not None else ""
+        if variable == "citation-number":
+            return str(context.citation_number) if context.citation_number else ""
+        if variable == "year-suffix":
+            return context.disambiguation.year_suffix
+        if variable == "first-reference-note-number":
+            if cite is not None and cite.first_note_number and cite.position != FIRST:
+                return str(cite.first_note_number)
+            return ""
+        return context.item.variables.get(variable, "")
+
+    def variable_content(self, variable: str, form: str, context: Context) -> tuple[str, Content]:
+        """(the variable actually used, its value as rich text)."""
+        if form == "short":
+            short = f"{variable}-short"
+            if variable == "title" and context.item.variables.get("title-short"):
+                variable = "title-short"
+            elif (
+                short in context.item.variables
+                and short not in context.suppressed
+                and variable not in context.suppressed
+            ):
+                variable = short
+        value = self.raw_value(variable, context)
+        if not value:
+            return variable, []
+        if variable == "page":
+            value = numbers.format_page_range(
+                value, self.style.page_range_format, self.page_delimiter
+            )
+        elif variable == "locator":
+            # Every locator range gets an en dash; only pages are abbreviated.
+            is_page = context.cite is not None and context.cite.label in ("", "page")
+            value = numbers.format_page_range(
+                value, self.style.page_range_format if is_page else None, self.page_delimiter
+            )
+            if " & " in value:
+                value = value.replace(" & ", f" {self.locale.term_text('and', 'symbol') or '&'} ")
+            return variable, [value]
+        if variable in _VERBATIM:
+            return variable, [value]
+        if variable in _UNCACHED:
+            return variable, rich.parse_markup(value)
+        cache = context.item.markup
+        content = cache.get(variable)
+        if content is None:
+            content = cache[variable] = rich.parse_markup(value)
+        return variable, content
+
+    # -- cs:text -----------------------------------------------------------------------------
+
+    def text(self, node: Text, context: Context) -> Content:
+        rendering = node.rendering
+        if node.variable is not None:
+            variable = node.variable
+            used, content = self.variable_content(variable, node.form, context)
+            if not content:
+                # An empty year-suffix does not suppress its group: "(n.d.)" stays.
+                if variable != "year-suffix":
+                    context.called += 1
+                return []
+            context.called += 1
+            context.rendered += 1
+            context.rendered_variables.append(used)
+            if variable == "citation-number":
+                content = rich.wrap(rich.TAG, content, ("citation-number", context.citation_number))
+            elif variable == "year-suffix":
+                content = rich.wrap(rich.TAG, content, "year-suffix")
+            elif variable == "locator":
+                content = rich.wrap(rich.TAG, content, "locator")
+            elif variable in ("title", "title-short"):
+                content = rich.wrap(rich.TAG, content, "title")
+        elif node.macro is not None:
+            # A macro call is suppressed like a group: it calls variables, none rendered.
+            called, rendered = context.called, context.rendered
+            content = self.macro(node.macro, context)
+            if context.called > called and context.rendered == rendered:
+                return []
+        elif node.term is not None:
+            content = self.term(node.term, node.form, node.plural)
+        else:
+            content = rich.parse_markup(node.value or "")
+        if rendering.plain or not content:
+            return content
+        return apply_rendering(content, rendering, english=context.english)
+
+    def macro(self, name: str, context: Context) -> Content:
+        children = self.style.macros.get(name)
+        if not children:
+            return []
+        if self._macro_depth >= _MAX_MACRO_DEPTH:
+            return []  # a macro that calls itself renders nothing past this depth
+        self._macro_depth += 1
+        try:
+            return self.elements(children, context)
+        finally:
+            self._macro_depth -= 1
+
+    def term(self, name: str, form: str, plural: bool) -> Content:
+        text = self.locale.term_text(name, form, plural)
+        return affix(text)
+
+    # -- cs:number -----------------------------------------------------------------------
+
+    def number(self, node: Number, context: Context) -> Content:
+        variable = node.variable
+        context.called += 1
+        value = self.raw_value(variable, context)
+        if not value:
+            return []
+        context.rendered += 1
+        context.rendered_variables.append(variable)
+        if context.mode == "sort" and numbers.is_numeric(value):
+            number = numbers.numeric_value(value) or 0
+            return [f"{number:08d}"]
+        if not numbers.is_numeric(value):
+            if variable == "page":
+                value = numbers.format_page_range(
+                    value, self.style.page_range_format, self.page_delimiter
+                )
+            content = rich.parse_markup(value)
+        else:
+            content = [self.format_number(value, node.form, variable)]
+        if variable == "citation-number":
+            content = rich.wrap(rich.TAG, content, ("citation-number", context.citation_number))
+        return apply_rendering(content, node.rendering, english=context.english)
+
+    def format_number(self, value: str, form: str, variable: str) -> str:
+        gender = None
+        if form in ("ordinal", "long-ordinal"):
+            term = self.locale.term(variable) or self.locale.term(_LABEL_TERMS.get(variable, ""))
+            gender = term.gender if term is not None else None
+        out = []
+        for kind, piece in numbers.split_numbers(value):
+            if kind == "separator":
+                out.append(numbers.normalize_separator(piece))
+            elif piece.isdigit():
+                out.append(self.number_form(int(piece), form, gender))
+            else:
+                out.append(piece)
+        return "".join(out)
+
+    def number_form(self, number: int, form: str, gender: str | None) -> str:
+        if form == "ordinal":
+            return f"{number}{self.locale.ordinal_suffix(number, gender)}"
+        if form == "long-ordinal":
+            word = self.locale.long_ordinal(number, gender)
+            if word is not None:
+                return word
+            return f"{number}{self.locale.ordinal_suffix(number, gender)}"
+        if form == "roman":
+            return numbers.roman(number)
+        return str(number)
+
+    # -- cs:label ------------------------------------------------------------------------
+
+    def label(self, node: Label, context: Context) -> Content:
+        variable = node.variable
+        if variable == "locator":
+            cite = context.cite
+            if cite is None or not cite.locator or "locator" in context.suppressed:
+                return []
+            term_name = (cite.label or "page").replace("-", " ") if cite.label else "page"
+            term_name = _LOCATOR_TERMS.get(term_name, term_name)
+            value = cite.locator
+        else:
+            value = self.raw_value(variable, context)
+            if not value:
+                return []
+            term_name = _LABEL_TERMS.get(variable, variable)
+        if node.plural == "always":
+            plural = True
+        elif node.plural == "never":
+            plural = False
+        elif variable in ("number-of-pages", "number-of-volumes"):
+            plural = (numbers.numeric_value(value) or 0) > 1
+        else:
+            plural = numbers.is_plural(value, self.locale.term_text("and"))
+        text = self.locale.term_text(term_name, node.form, plural)
+        if not text:
+            return []
+        return apply_rendering(affix(text), node.rendering, english=context.english)
+
+    # -- cs:date ---------------------------------------------------------------------------
+
+    def date(self, node: Date, context: Context) -> Content:
+        variable = node.variable
+        context.called += 1
+        if variable in context.suppressed:
+            return []
+        value = context.item.dates.get(variable)
+        if value is None or value.is_empty:
+            return []
+        if context.mode == "sort":
+            context.rendered += 1
+            context.rendered_variables.append(variable)
+            if not value.parts:
+                return [value.literal]
+            from peerref.citations.eval.dates import _shown_units
+
+            return [date_sort_key(value, _shown_units(node))]
+        content = render_date(node, value, self.locale, context)
+        if not content:
+            if context.suppress_year:
+                context.rendered += 1  # the year was there, collapsing left it out
+            return []
+        context.rendered += 1
+        context.rendered_variables.append(variable)
+        content = rich.wrap(rich.TAG, content, ("date", variable))
+        return apply_rendering(content, node.rendering, english=context.english)
+
+    # -- cs:group and cs:choose ---------------------------------------------------------------
+
+    def group(self, node: Group, context: Context) -> Content:
+        called, rendered = context.called, context.rendered
+        parts = [self.element(child, context) for child in node.children]
+        if context.called > called and context.rendered == rendered:
+            return []
+        content = rich.join(parts, affix(node.delimiter) if node.delimiter else None)
+        if not content or node.rendering.plain:
+            return content
+        return apply_rendering(content, node.rendering, english=context.english)
+
+    def choose(self, node: Choose, context: Context) -> Content:
+        for condition, children in node.branches:
+            if condition is None or self.condition(condition, context):
+                return self.elements(children, context)
+        return []
+
+    def condition(self, condition: Condition, context: Context) -> bool:
+        results = (
+            self.test(attribute, value, context)
+            for attribute, values in condition.tests
+            for value in values
+        )
+        if condition.match == "any":
+            return any(results)
+        if condition.match == "none":
+            return not any(results)
+        return all(results)
+
+    def test(self, attribute: str, value: str, context: Context) -> bool:
+        item = context.item
+        if attribute == "type":
+            return item.type == value
+        if attribute == "variable":
+            return self.has_variable(value, context)
+        if attribute == "is-numeric":
+            if value in NAME_VARIABLES or value in item.dates:
+                return False
+            return numbers.is_numeric(self.raw_value(value, context))
+        if attribute == "is-uncertain-date":
+            date = item.dates.get(value)
+            return date is not None and date.circa
+        if attribute == "locator":
+            cite = context.cite
+            if cite is None or not cite.locator:
+                return False
+            label = (cite.label or "page").replace(" ", "-")
+            return label == value or (value == "sub-verbo" and label == "sub-verbo")
+        if attribute == "position":
+            cite = context.cite
+            if cite is None or context.mode != "citation":
+                return False
+            position = cite.position
+            if value == "first":
+                return position == FIRST
+            if value == "subsequent":
+                return position != FIRST
+            if value == "ibid":
+                return position in (IBID, IBID_WITH_LOCATOR)
+            if value == "ibid-with-locator":
+                return position == IBID_WITH_LOCATOR
+            if value == "near-note":
+                return position != FIRST and cite.near_note
+            return False
+        if attribute == "disambiguate":
+            return context.disambiguation.condition == (value == "true")
+        return False
+
+    # -- cs:names ----------------------------------------------------------------------------
+
+    def names(self, node: Names, context: Context) -> Content:
+        parent = context.substitute_parent
+        name_node, et_al, label, label_first = node.name, node.et_al, node.label, node.label_first
+        if parent is not None and name_node is None and et_al is None and label is None:
+            name_node, et_al, label, label_first = (
+                parent.name,
+                parent.et_al,
+                parent.label,
+                parent.label_first,
+            )
+        context.called += 1
+        item_names = context.item.names
+        lists: list[tuple[str, tuple[PersonName, ...]]] = []
+        for variable in node.variables:
+            if variable in context.suppressed:
+                continue
+            found = item_names.get(variable)
+            if found:
+                lists.append((variable, found))
+        if len(lists) > 1:
+            variables = [v for v, _ in lists]
+            if "editor" in variables and "translator" in variables:
+                editors = item_names["editor"]
+                if editors == item_names["translator"] and self.locale.term_text(
+                    "editortranslator"
+                ):
+                    merged: list[tuple[str, tuple[PersonName, ...]]] = []
+                    for variable, found in lists:
+                        if variable == "editor":
+                            merged.append(("editortranslator", found))
+                        elif variable != "translator":
+                            merged.append((variable, found))
+                    lists = merged
+        first_names = context.names_rendered == 0 and not context.in_substitute
+        if not lists:
+            if node.substitute is None or context.in_substitute:
+                return []
+            content = self.substitute(node, context)
+            if not content:
+                return []
+            content = apply_rendering(content, node.rendering, english=context.english)
+            return self._names_result(content, ("substitute",), first_names, context)
+        options, name_style = self.name_style(name_node, context)
+        counting = options.form == "count"
+        rendered: list[Content] = []
+        total = 0
+        for variable, found in lists:
+            listed = self.name_list(found, variable, options, name_style, name_node, et_al, context)
+            if isinstance(listed, int):
+                total += listed
+                continue
+            content = listed
+            if label is not None and content:
+                term_variable = variable
+                plural = {
+                    "always": True,
+                    "never": False,
+                }.get(label.plural, len(found) > 1)
+                term = self.locale.term_text(term_variable, label.form, plural)
+                if term:
+                    label_content = apply_rendering(
+                        affix(term), label.rendering, english=context.english
+                    )
+                    content = (
+                        rich.join([label_content, content])
+                        if label_first
+                        else rich.join([content, label_content])
+                    )
+            rendered.append(content)
+        context.rendered += 1
+        for variable, _found in lists:
+            if variable == "editortranslator":
+                context.rendered_variables.extend(("editor", "translator"))
+            else:
+                context.rendered_variables.append(variable)
+        if counting:
+            if not total:
+                context.rendered -= 1
+                return []
+            content = [str(total)]
+        else:
+            delimiter = node.delimiter
+            if delimiter is None:
+                delimiter = context.names_delimiter or ""
+            content = rich.join(rendered, affix(delimiter) if delimiter else None)
+        content = apply_rendering(content, node.rendering, english=context.english)
+        return self._names_result(content, tuple(v for v, _ in lists), first_names, context)
+
+    def _names_result(
+        self, content: Content, variables: tuple[str, ...], first: bool, context: Context
+    ) -> Content:
+        if not content:
+            return content
+        if first:
+            context.names_rendered += 1
+            if context.suppress_author:
+                return []
+        return rich.wrap(rich.TAG, content, ("names", variables, first))
+
+    def substitute(self, node: Names, context: Context) -> Content:
+        context.in_substitute += 1
+        saved_parent = context.substitute_parent
+        context.substitute_parent = node
+        try:
+            for child in node.substitute or ():
+                start = len(context.rendered_variables)
+                content = self.element(child, context)
+                if content and not rich.is_empty(content):
+                    context.suppressed.update(context.rendered_variables[start:])
+                    return content
+            return []
+        finally:
+            context.in_substitute -= 1
+            context.substitute_parent = saved_parent
+
+    def name_style(self, name_node: Name | None, context: Context) -> tuple[NameOptions, NameStyle]:
+        key = (id(name_node), id(context.name_options))
+        found = self._name_styles.get(key)
+        if found is not None:
+            return found
+        mine = name_node.options if name_node is not None else NameOptions()
+        options = mine.over(context.name_options).over(DEFAULT_NAME_OPTIONS)
+        style = NameStyle(
+            form=options.form or "long",
+            initialize=options.initialize is not False,
+            initialize_with=options.initialize_with,
+            initialize_with_hyphen=self.style.initialize_with_hyphen,
+            sort_separator=options.sort_separator if options.sort_separator is not None else ", ",
+            demote=self.style.demote_non_dropping_particle,
+            given_part=name_node.given if name_node is not None else None,
+            family_part=name_node.family if name_node is not None else None,
+        )
+        # Both keys are owned by long-lived objects (the style's nodes and the
+        # processor's inherited options), so their ids stay unique while cached.
+        self._name_styles[key] = (options, style)
+        return options, style
+
+    def name_list(
+        self,
+        names: tuple[PersonName, ...],
+        variable: str,
+        options: NameOptions,
+        style: NameStyle,
+        name_node: Name | None,
+        et_al: EtAl | None,
+        context: Context,
+    ) -> Content | int:
+        count = len(names)
+        et_al_min = options.et_al_min
+        use_first = options.et_al_use_first
+        use_last = bool(options.et_al_use_last)
+        cite = context.cite
+        if context.mode == "citation" and cite is not None and cite.position != FIRST:
+            if options.et_al_subsequent_min is not None:
+                et_al_min = options.et_al_subsequent_min
+            if options.et_al_subsequent_use_first is not None:
+                use_first = options.et_al_subsequent_use_first
+        sort_names = context.sort_names
+        if sort_names is not None:
+            if sort_names.names_min is not None:
+                et_al_min = sort_names.names_min
+            if sort_names.use_first is not None:
+                use_first = sort_names.use_first
+            if sort_names.use_last is not None:
+                use_last = sort_names.use_last
+        truncated = (
+            et_al_min is not None
+            and use_first is not None
+            and count >= et_al_min
+            and use_first < count
+        )
+        shown = use_first if truncated and use_first is not None else count
+        wanted = context.disambiguation.names_shown
+        if wanted is not None and truncated:
+            shown = min(count, max(shown, wanted))
+            truncated = shown < count
+        if options.form == "count":
+            return shown
+        if shown <= 0:
+            return []
+        sort = context.mode == "sort"
+        order = "all" if sort else options.name_as_sort_order
+        levels = context.disambiguation.given_levels
+        pieces: list[Content] = []
+        inverted_flags: list[bool] = []
+        for index in range(shown):
+            name = names[index]
+            inverted = order == "all" or (order == "first" and index == 0)
+            inverted_flags.append(inverted and not name.is_literal)
+            formatted = format_name(
+                name,
+                style,
+                inverted=inverted,
+                given_level=levels.get((variable, index), 0) if levels else 0,
+                english=context.english,
+                sort=sort,
+            )
+            pieces.append([rich.Span(rich.TAG, formatted, ("name", index))] if formatted else [])
+        delimiter = affix(options.delimiter if options.delimiter is not None else ", ")
+        if truncated:
+            if use_last and shown + 2 <= count:
+                last = format_name(
+                    names[-1],
+                    style,
+                    inverted=order == "all",
+                    english=context.english,
+                    sort=sort,
+                )
+                content = rich.join([*_delimited(pieces, delimiter), delimiter, ["… "], last])
+            else:
+                term_name = et_al.term if et_al is not None else "et-al"
+                term = self.locale.term_text(term_name)
+                body = _delimited(pieces, delimiter)
+                if term and not sort:
+                    rule = options.delimiter_precedes_et_al or "contextual"
+                    use_delimiter = {
+                        "always": True,
+                        "never": False,
+                        "after-inverted-name": inverted_flags[-1],
+                    }.get(rule, shown >= 2)
+                    term_content = affix(term)
+                    if et_al is not None and not et_al.rendering.plain:
+                        term_content = apply_rendering(
+                            term_content, et_al.rendering, english=context.english
+                        )
+                    content = rich.join(
+                        [*body, delimiter if use_delimiter else [" "], term_content]
+                    )
+                else:
+                    content = rich.join(body)
+        elif options.and_ and len(pieces) >= 2 and not sort:
+            and_text = "&" if options.and_ == "symbol" else self.locale.term_text("and")
+            rule = options.delimiter_precedes_last or "contextual"
+            use_delimiter = {
+                "always": True,
+                "never": False,
+                "after-inverted-name": inverted_flags[-2],
+            }.get(rule, len(pieces) >= 3)
+            head = _delimited(pieces[:-1], delimiter)
+            content = rich.join(
+                [*head, delimiter if use_delimiter else [" "], affix(and_text), [" "], pieces[-1]]
+            )
+        else:
+            content = rich.join(_delimited(pieces, delimiter))
+        if name_node is not None and not name_node.rendering.plain:
+            content = apply_rendering(content, name_node.rendering, english=context.english)
+        return content
+
+    def names_sort_key(self, names: tuple[PersonName, ...]) -> str:
+        demote = self.style.demote_non_dropping_particle
+        return "\u0001".join(name_sort_key(name, demote) for name in names)
+
+
+def _delimited(pieces: list[Content], delimiter: Content) -> list[Content]:
+    out: list[Content] = []
+    for index, piece in enumerate(pieces):
+        if index:
+            out.append(delimiter)
+        out.append(piece)
+    return out
+
+
+# Terms for cs:label of number variables that are named differently.
+_LABEL_TERMS = {
+    "chapter-number": "chapter",
+    "collection-number": "number",
+    "number": "number",
+    "part-number": "part",
+    "supplement-number": "supplement",
+    "printing-number": "printing",
+}
+_LOCATOR_TERMS = {"sub verbo": "sub verbo", "sub-verbo": "sub verbo"}
+
+__all__ = ["PLAIN", "Evaluator"]

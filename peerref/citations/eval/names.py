@@ -1,0 +1,272 @@
+"""Writing names: one name in its form and order, and lists with et-al and "and".
+
+CSL's rules (specification: "Names", "Name-part Order", "Name Particles"), as
+citeproc-js applies them: particles are placed by ``demote-non-dropping-particle``,
+given names are initialized with ``initialize-with`` (hyphenated names keep their
+hyphen unless ``initialize-with-hyphen`` is false, and ``initialize="false"`` only
+normalizes initials already there), names in Chinese, Japanese or Korean script are
+written family name first without a space.
+
+Disambiguation changes two things per name: how many names of a list are shown
+(``names_shown``) and how far one name's given name is expanded (level 1: initials,
+level 2: the full given name).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from peerref.citations.eval.formatting import apply_affixes, apply_formatting, apply_rendering
+from peerref.citations.eval.item import PersonName
+from peerref.citations.output import rich
+from peerref.citations.output.rich import Content
+from peerref.citations.style.nodes import NameOptions, NamePart
+
+DEFAULT_NAME_OPTIONS = NameOptions(
+    and_=None,
+    delimiter=", ",
+    delimiter_precedes_et_al="contextual",
+    delimiter_precedes_last="contextual",
+    et_al_min=None,
+    et_al_use_first=None,
+    et_al_use_last=False,
+    et_al_subsequent_min=None,
+    et_al_subsequent_use_first=None,
+    form="long",
+    initialize=True,
+    initialize_with=None,
+    name_as_sort_order=None,
+    sort_separator=", ",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NameStyle:
+    """Everything that decides how one name is written, after inheritance."""
+
+    form: str
+    initialize: bool
+    initialize_with: str | None
+    initialize_with_hyphen: bool
+    sort_separator: str
+    demote: str
+    given_part: NamePart | None
+    family_part: NamePart | None
+
+
+_GIVEN_TOKEN = re.compile(r"[^\s.\u00a0\-‐‑–]+\.?|[-‐‑–]")
+
+
+def initialize(given: str, initialize_with: str, *, initialize_names: bool, hyphen: bool) -> str:
+    """Given names as initials: "John Robert" → "J. R." (``initialize_with`` ". ").
+
+    The rules are citeproc-js's: a single letter ("M", "M.") is an initial and is always
+    written with ``initialize_with``; a word ending in a period ("Ts.", "ME.") is an
+    abbreviation kept as it is; any other word becomes its first letter when
+    ``initialize_names`` is true and stays whole otherwise. Hyphenated names keep the
+    hyphen between initials ("J.-P.") unless ``hyphen`` is false; a lower-case part after
+    a hyphen ("Guo-ping") has no initial.
+    """
+    out: list[tuple[str, bool, bool]] = []  # (text, is an initial, follows a hyphen)
+    pending_hyphen = False
+    for token in _GIVEN_TOKEN.findall(given):
+        if token in "-‐‑–":
+            pending_hyphen = bool(out)
+            continue
+        word = token.rstrip(".")
+        after_hyphen, pending_hyphen = pending_hyphen, False
+        if len(word) > 2 and word[0].isupper() and word[1].isupper() and word[2].islower():
+            # Mongolian and similar names: "TSerendorjiin" has the initial "Ts."
+            out.append((word[0] + word[1].lower() + initialize_with, True, after_hyphen))
+        elif len(word) == 1 and word.isalpha():
+            out.append((word.upper() + initialize_with, True, after_hyphen))
+        elif token.endswith("."):
+            out.append((word + initialize_with, True, after_hyphen))
+        elif initialize_names and not (word[:1].islower() and not after_hyphen):
+            if after_hyphen and word[:1].islower():
+                continue
+            out.append((word[:1].upper() + initialize_with, True, after_hyphen))
+        else:
+            out.append((word, False, after_hyphen))
+    text = ""
+    previous_initial = False
+    for piece, initial, after_hyphen in out:
+        if text:
+            if after_hyphen:
+                if initial and previous_initial:
+                    text = text.rstrip() + ("-" if hyphen else "")
+                else:
+                    text = text.rstrip() + "-"
+            elif not (initial and previous_initial) and not text.endswith(" "):
+                text += " "
+        text += piece
+        previous_initial = initial
+    return text.strip()
+
+
+def _join_particle(particle: str, name: str) -> str:
+    if not particle:
+        return name
+    if not name:
+        return particle
+    if particle[-1] in "'’-‐":
+        return particle + name
+    return f"{particle} {name}"
+
+
+def _formatted(text: str, part: NamePart | None, english: bool) -> Content:
+    """One name part with its name-part's font and text-case (not its affixes)."""
+    content = rich.parse_markup(text)
+    if part is None or part.rendering.plain or not content:
+        return content
+    return apply_formatting(content, part.rendering, english=english)
+
+
+def _block(
+    pieces: list[tuple[str, NamePart | None]], affixes: NamePart | None, english: bool
+) -> Content:
+    """Name parts written one after another, each in its own formatting, inside the
+    affixes of the name-part the block belongs to."""
+    out: Content = []
+    previous = ""
+    for text, part in pieces:
+        if not text:
+            continue
+        if previous and previous[-1] not in "'’-‐":
+            out.append(" ")
+        out.extend(_formatted(text, part, english))
+        previous = text
+    if not out or affixes is None or not (affixes.rendering.prefix or affixes.rendering.suffix):
+        return out
+    return apply_affixes(out, affixes.rendering)
+
+
+def format_name(
+    name: PersonName,
+    style: NameStyle,
+    *,
+    inverted: bool,
+    given_level: int = 0,
+    english: bool = True,
+    sort: bool = False,
+) -> Content:
+    """One name, written in ``style``'s form; ``inverted`` for name-as-sort-order.
+
+    Name parts are formatted each on their own (the non-dropping particle like the
+    family name, the dropping particle like the given name); the name-parts' affixes go
+    around blocks: in display order the given name, then particles and family name; in
+    sort order the family name (with its particle unless it is demoted), then the given
+    name with the particles that follow it.
+    """
+    given_part, family_part = style.given_part, style.family_part
+    if name.is_literal:
+        text = name.literal or name.family
+        content = rich.parse_markup(text)
+        if family_part is not None and not family_part.rendering.plain:
+            content = apply_rendering(content, family_part.rendering, english=english)
+        return content
+    form = style.form
+    initialize_with = style.initialize_with
+    if given_level >= 1 and form == "short":
+        form = "long"
+    if given_level >= 2:
+        initialize_with = None
+    if sort:
+        form, initialize_with = "long", None
+    family, given = name.family, name.given
+    if not family:
+        # A lone given name ("Banksy", "Plato") is written as it is.
+        return _block([(given, given_part)], given_part, english)
+    if given and initialize_with is not None:
+        given = initialize(
+            given,
+            initialize_with,
+            initialize_names=style.initialize,
+            hyphen=style.initialize_with_hyphen,
+        )
+    if not name.romanesque:
+        if form == "short" or not given:
+            return _block([(family, family_part)], family_part, english)
+        return [
+            *_block([(family, family_part)], family_part, english),
+            *_block([(given, given_part)], given_part, english),
+        ]
+    non_dropping, dropping, suffix = (
+        name.non_dropping_particle,
+        name.dropping_particle,
+        name.suffix,
+    )
+    if form == "short" or not (given or dropping):
+        return _block([(non_dropping, family_part), (family, family_part)], family_part, english)
+    if name.static_ordering:
+        head = _block([(non_dropping, family_part), (family, family_part)], family_part, english)
+        tail = _block([(given, given_part), (dropping, given_part)], given_part, english)
+        ordered: list[Content] = [head, [" "], tail]
+        if suffix:
+            ordered += [[" "], rich.parse_markup(suffix)]
+        return _concat(ordered)
+    if inverted:
+        separator: Content = [style.sort_separator] if style.sort_separator else []
+        if style.demote == "display-and-sort" or (sort and style.demote == "sort-only"):
+            head = _block([(family, family_part)], family_part, english)
+            tail = _block(
+                [(given, given_part), (dropping, given_part), (non_dropping, family_part)],
+                given_part,
+                english,
+            )
+        else:
+            head = _block(
+                [(non_dropping, family_part), (family, family_part)], family_part, english
+            )
+            tail = _block([(given, given_part), (dropping, given_part)], given_part, english)
+        pieces: list[Content] = [head]
+        if tail:
+            pieces += [separator, tail]
+        if suffix:
+            pieces += [separator, rich.parse_markup(suffix)]
+        return _concat(pieces)
+    # Display order: given name; dropping particle, non-dropping particle, family name
+    # and suffix.
+    given_block = _block([(given, given_part)], given_part, english)
+    family_pieces: list[tuple[str, NamePart | None]] = [
+        (dropping, given_part),
+        (non_dropping, family_part),
+        (family, family_part),
+    ]
+    if suffix and not name.comma_suffix:
+        family_pieces.append((suffix, None))
+    family_block = _block(family_pieces, family_part, english)
+    if suffix and name.comma_suffix:
+        family_block = [*family_block, ", ", *rich.parse_markup(suffix)]
+    if not given_block:
+        return family_block
+    between = [] if rich.plain(given_block)[-1:].isspace() else [" "]
+    return [*given_block, *between, *family_block]
+
+
+def _concat(pieces: list[Content]) -> Content:
+    out: Content = []
+    for piece in pieces:
+        out.extend(piece)
+    return out
+
+
+def name_sort_key(name: PersonName, demote: str) -> str:
+    """The text a name sorts by: family name first, particles where the style files them."""
+    if name.is_literal:
+        return name.literal or name.family
+    if demote in ("sort-only", "display-and-sort"):
+        parts = [name.family, name.dropping_particle, name.non_dropping_particle, name.given]
+    else:
+        parts = [
+            _join_particle(name.non_dropping_particle, name.family),
+            name.dropping_particle,
+            name.given,
+        ]
+    parts.append(name.suffix)
+    return " ".join(p for p in parts if p)
+
+
+def same_person(a: PersonName, b: PersonName) -> bool:
+    return a == b

@@ -1,0 +1,769 @@
+"""Rich text: the one tree every rendering is built as and every writer writes out.
+
+A piece of rich text (``Content``) is a list of plain strings and :class:`Span` nodes.
+A span is formatting (italic, small caps, quotes …), a display block, a ``nocase``
+region that text-case leaves alone, or a *tag*: an invisible marker saying which item,
+names, date or year-suffix produced what it holds, so that disambiguation, collapsing
+and subsequent-author-substitute work on the tree instead of on strings.
+
+Field values arrive with CSL-JSON's inline markup (``<i>``, ``<b>``, ``<sc>``,
+``<sup>``, ``<sub>``, ``<span class="nocase">`` and quotation marks); :func:`parse_markup`
+reads them into the same tree, so a title's own italics and quotes flip-flop with the
+style's ("italic inside italic" is written upright).
+
+Joining pieces goes through :func:`join`, which settles colliding punctuation the way
+citeproc-js does (a title ending in "?" followed by the suffix "." keeps only "?").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeAlias
+
+# Span kinds.
+ITALIC = "i"
+NO_ITALIC = "ni"
+BOLD = "b"
+NO_BOLD = "nb"
+SMALL_CAPS = "sc"
+NO_SMALL_CAPS = "nsc"
+UNDERLINE = "u"
+NO_DECORATION = "nd"
+SUPERSCRIPT = "sup"
+SUBSCRIPT = "sub"
+BASELINE = "base"
+NOCASE = "nocase"
+QUOTE = "q"
+DIV = "div"
+TAG = "tag"
+LINK = "a"
+
+
+class Span:
+    """A formatted, quoted, display or tag node over its children."""
+
+    __slots__ = ("children", "data", "kind")
+
+    def __init__(self, kind: str, children: Content, data: Any = None) -> None:
+        self.kind = kind
+        self.children = children
+        self.data = data
+
+    def __repr__(self) -> str:
+        extra = f", {self.data!r}" if self.data is not None else ""
+        return f"Span({self.kind!r}, {self.children!r}{extra})"
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Span)
+            and self.kind == other.kind
+            and self.data == other.data
+            and self.children == other.children
+        )
+
+    def __hash__(self) -> int:  # pragma: no cover - spans are not used as keys
+        return id(self)
+
+
+Node: TypeAlias = "str | Span"
+Content: TypeAlias = "list[str | Span]"
+
+
+# -- reading ----------------------------------------------------------------------------
+
+
+def plain(content: Iterable[str | Span]) -> str:
+    """The text of ``content`` with all formatting dropped (quotes not added)."""
+    out: list[str] = []
+    _collect(content, out)
+    return "".join(out)
+
+
+def _collect(content: Iterable[str | Span], out: list[str]) -> None:
+    for node in content:
+        if isinstance(node, str):
+            out.append(node)
+        else:
+            _collect(node.children, out)
+
+
+def is_empty(content: Sequence[str | Span]) -> bool:
+    for node in content:
+        if isinstance(node, str):
+            if node:
+                return False
+        elif not is_empty(node.children):
+            return False
+    return True
+
+
+def first_char(content: Sequence[str | Span]) -> str:
+    for node in content:
+        if isinstance(node, str):
+            if node:
+                return node[0]
+        else:
+            if node.kind == QUOTE and not is_empty(node.children):
+                return "“"
+            found = first_char(node.children)
+            if found:
+                return found
+    return ""
+
+
+def last_char(content: Sequence[str | Span]) -> str:
+    for node in reversed(content):
+        if isinstance(node, str):
+            if node:
+                return node[-1]
+        else:
+            if node.kind == QUOTE and not is_empty(node.children):
+                return "”"
+            found = last_char(node.children)
+            if found:
+                return found
+    return ""
+
+
+def last_text_char(content: Sequence[str | Span]) -> str:
+    """The last character of text, looking through closing quotes ("Why?”" → "?")."""
+    for node in reversed(content):
+        if isinstance(node, str):
+            if node:
+                return node[-1]
+        else:
+            found = last_text_char(node.children)
+            if found:
+                return found
+    return ""
+
+
+def iter_spans(content: Iterable[str | Span]) -> Iterator[Span]:
+    """Every span in ``content``, depth first."""
+    for node in content:
+        if isinstance(node, Span):
+            yield node
+            yield from iter_spans(node.children)
+
+
+def find_tags(content: Iterable[str | Span], name: str) -> list[Span]:
+    """The tag spans whose data is ``name`` or a tuple starting with ``name``."""
+    found = []
+    for span in iter_spans(content):
+        if span.kind == TAG:
+            data = span.data
+            if data == name or (isinstance(data, tuple) and data and data[0] == name):
+                found.append(span)
+    return found
+
+
+# -- changing -----------------------------------------------------------------------------
+
+
+def drop_first_char(content: Content) -> Content:
+    """``content`` without its first character (the tree is copied where it changes)."""
+    out: Content = []
+    done = False
+    for node in content:
+        if done:
+            out.append(node)
+        elif isinstance(node, str):
+            if node:
+                out.append(node[1:])
+                done = True
+        else:
+            if is_empty(node.children):
+                out.append(node)
+                continue
+            out.append(Span(node.kind, drop_first_char(node.children), node.data))
+            done = True
+    return [n for n in out if n != ""]
+
+
+def drop_last_char(content: Content) -> Content:
+    out: Content = list(content)
+    for index in range(len(out) - 1, -1, -1):
+        node = out[index]
+        if isinstance(node, str):
+            if node:
+                out[index] = node[:-1]
+                break
+        elif not is_empty(node.children):
+            out[index] = Span(node.kind, drop_last_char(node.children), node.data)
+            break
+    return [n for n in out if n != ""]
+
+
+def strip_leading(content: Content, chars: str) -> Content:
+    """``content`` without leading characters from ``chars``."""
+    while content and first_char(content) in chars and first_char(content):
+        content = drop_first_char(content)
+    return content
+
+
+def strip_trailing(content: Content, chars: str) -> Content:
+    while content and last_char(content) in chars and last_char(content):
+        content = drop_last_char(content)
+    return content
+
+
+def map_text(content: Sequence[str | Span], function: Callable[[str], str]) -> Content:
+    """``content`` with ``function`` applied to every string, spans kept."""
+    out: Content = []
+    for node in content:
+        if isinstance(node, str):
+            changed = function(node)
+            if changed:
+                out.append(changed)
+        else:
+            out.append(Span(node.kind, map_text(node.children, function), node.data))
+    return out
+
+
+def wrap(kind: str, content: Content, data: Any = None) -> Content:
+    if not content:
+        return content
+    return [Span(kind, content, data)]
+
+
+def clone(content: Sequence[str | Span]) -> Content:
+    return [n if isinstance(n, str) else Span(n.kind, clone(n.children), n.data) for n in content]
+
+
+# -- punctuation when joining --------------------------------------------------------------
+
+# What happens when a piece ending in the first character meets one starting with the
+# second (citeproc-js's queue.js table): "first" keeps only the first, "second" only the
+# second; pairs not listed keep both.
+_COLLISIONS: dict[tuple[str, str], str] = {
+    ("!", "."): "first",
+    ("!", ":"): "first",
+    ("?", "."): "first",
+    ("?", ":"): "first",
+    (":", "!"): "second",
+    (":", "?"): "second",
+    (":", "."): "first",
+    (";", "!"): "second",
+    (";", "?"): "second",
+    (";", ":"): "first",
+    (";", "."): "first",
+    ("!", "!"): "first",
+    ("?", "?"): "first",
+    (".", "."): "first",
+    (":", ":"): "first",
+    (";", ";"): "first",
+    (",", ","): "first",
+    (" ", " "): "second",
+    (" ", ","): "second",
+    (" ", "."): "second",
+}
+_COLLIDING = frozenset(c for pair in _COLLISIONS for c in pair)
+_QUOTE_CLOSERS = frozenset("\"'”’»›")
+
+
+def _end_for_collision(left: Content, start: str) -> str:
+    end = last_char(left)
+    if start == "." and (end == "”" or end in _QUOTE_CLOSERS):
+        # "Why?”" followed by "." keeps the question mark alone.
+        inner = last_text_char(left)
+        if inner in "!?.":
+            return inner
+    return end
+
+
+def join_pair(left: Content, right: Content) -> tuple[Content, Content]:
+    """Settle the punctuation where ``left`` meets ``right``; returns both, trimmed."""
+    start = first_char(right)
+    if start not in _COLLIDING or not start:
+        return left, right
+    end = _end_for_collision(left, start)
+    rule = _COLLISIONS.get((end, start))
+    if rule == "first":
+        return left, drop_first_char(right)
+    if rule == "second":
+        if last_char(left) == end:
+            return drop_last_char(left), right
+        return left, drop_first_char(right) if end in "!?." and start == "." else right
+    return left, right
+
+
+def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
+    """Concatenate non-empty parts with ``delimiter`` between them, settling punctuation.
+
+    A delimiter is left out before a part that already begins with a comma, semicolon
+    or period, as citeproc-js does.
+    """
+    pieces: list[Content] = [p for p in parts if p and not is_empty(p)]
+    if not pieces:
+        return []
+    sequence: list[Content] = []
+    for index, piece in enumerate(pieces):
+        if index and delimiter and first_char(piece) not in (",", ";", "."):
+            sequence.append(delimiter)
+        sequence.append(piece)
+    out: Content = list(sequence[0])
+    for piece in sequence[1:]:
+        out, piece = join_pair(out, piece)
+        out.extend(piece)
+    return out
+
+
+# -- markup in field values ------------------------------------------------------------------
+
+_TAGS = {
+    "<i>": (ITALIC, "</i>"),
+    "<em>": (ITALIC, "</em>"),
+    "<b>": (BOLD, "</b>"),
+    "<strong>": (BOLD, "</strong>"),
+    "<sc>": (SMALL_CAPS, "</sc>"),
+    "<sup>": (SUPERSCRIPT, "</sup>"),
+    "<sub>": (SUBSCRIPT, "</sub>"),
+    '<span class="nocase">': (NOCASE, "</span>"),
+    '<span style="font-variant:small-caps;">': (SMALL_CAPS, "</span>"),
+    '<span style="font-variant: small-caps;">': (SMALL_CAPS, "</span>"),
+    '<span style="font-style:normal;">': (NO_ITALIC, "</span>"),
+    '<span class="smallcaps">': (SMALL_CAPS, "</span>"),
+}
+_MARKUP = re.compile(
+    r"<i>|</i>|<em>|</em>|<b>|</b>|<strong>|</strong>|<sc>|</sc>|<sup>|</sup>|<sub>|</sub>"
+    r'|<span class="nocase">|<span class="smallcaps">'
+    r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
+    r"|[\"'“”‘’«»]"
+)
+_NEEDS_PARSING = re.compile(r"[<\"'“”‘’«»]")
+_OPENERS_BEFORE = frozenset(" \t\n([{\u00a0\u2014\u2013-/\"'“‘«")
+
+
+def parse_markup(text: str) -> Content:
+    """A field value's CSL-JSON markup as rich text.
+
+    Tags must pair up; a tag or quotation mark without its partner stays as text
+    (a lone straight apostrophe becomes ’). Quotation marks become ``QUOTE`` spans,
+    written with the locale's marks and flip-flopped by the writers.
+    """
+    if not text:
+        return []
+    if not _NEEDS_PARSING.search(text):
+        return [text]
+    tokens: list[tuple[str, str]] = []  # (kind, text): kind "text", "open", "close", "quote"
+    position = 0
+    for match in _MARKUP.finditer(text):
+        if match.start() > position:
+            tokens.append(("text", text[position : match.start()]))
+        token = match.group()
+        if token.startswith("</"):
+            tokens.append(("close", token))
+        elif token.startswith("<"):
+            tokens.append(("open", token))
+        else:
+            tokens.append(("quote", token))
+        position = match.end()
+    if position < len(text):
+        tokens.append(("text", text[position:]))
+    return _build(_classify_quotes(tokens))
+
+
+def _classify_quotes(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Decide for each quotation mark whether it opens, closes or is an apostrophe."""
+    out: list[tuple[str, str]] = []
+    for index, (kind, value) in enumerate(tokens):
+        if kind != "quote":
+            out.append((kind, value))
+            continue
+        before = _neighbour(tokens, index, -1)
+        after = _neighbour(tokens, index, 1)
+        if value in ("“", "‘", "«"):
+            out.append(("qopen", value))
+        elif value in ("”", "»"):
+            out.append(("qclose", value))
+        elif value == "’":
+            if before and not before.isspace() and (not after or not after.isalnum()):
+                out.append(("qclose-or-apostrophe", value))
+            else:
+                out.append(("text", "’"))
+        elif value == '"':
+            if not before or before in _OPENERS_BEFORE:
+                out.append(("qopen", value) if after and not after.isspace() else ("text", value))
+            else:
+                out.append(("qclose", value))
+        else:  # straight single quote
+            if (not before or before in _OPENERS_BEFORE) and after and not after.isspace():
+                out.append(("qopen", value))
+            elif before and not before.isspace() and before.isalnum() and after.isalnum():
+                out.append(("text", "’"))
+            elif before and not before.isspace():
+                out.append(("qclose-or-apostrophe", value))
+            else:
+                out.append(("text", "’"))
+    return out
+
+
+def _neighbour(tokens: list[tuple[str, str]], index: int, step: int) -> str:
+    index += step
+    while 0 <= index < len(tokens):
+        kind, value = tokens[index]
+        if kind in ("open", "close"):
+            index += step
+            continue
+        if value:
+            return value[-1] if step < 0 else value[0]
+        index += step
+    return ""
+
+
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
+
+
+def _build(tokens: list[tuple[str, str]]) -> Content:
+    """Pair opening and closing tokens with a stack; unpaired ones become text."""
+    # Each frame: (kind of span, expected closer, opening token text, children).
+    root: Content = []
+    stack: list[tuple[str, str, str, Content]] = []
+
+    def current() -> Content:
+        return stack[-1][3] if stack else root
+
+    def emit(value: str) -> None:
+        target = current()
+        if target and isinstance(target[-1], str):
+            target[-1] += value
+        else:
+            target.append(value)
+
+    for kind, value in tokens:
+        if kind == "text":
+            emit(value)
+        elif kind == "open":
+            span_kind, closer = _TAGS[value]
+            stack.append((span_kind, closer, value, []))
+        elif kind == "close":
+            position = _find_frame(stack, lambda frame, v=value: frame[1] == v)  # type: ignore[misc]
+            if position is None:
+                emit(value)
+                continue
+            _close_to(stack, position, root, emit)
+        elif kind == "qopen":
+            stack.append((QUOTE, _QUOTE_PAIRS[value], value, []))
+        elif kind in ("qclose", "qclose-or-apostrophe"):
+            position = _find_frame(
+                stack,
+                lambda frame, v=value: frame[0] == QUOTE and frame[1] == v,  # type: ignore[misc]
+            )
+            if position is None:
+                emit("’" if value in ("'", "’") else value)
+                continue
+            _close_to(stack, position, root, emit)
+    while stack:  # unclosed: their openers are text
+        span_kind, _closer, opener, children = stack.pop()
+        literal = "’" if opener == "'" else opener
+        target = current()
+        target.append(literal)
+        target.extend(children)
+    return _merge_strings(root)
+
+
+def _find_frame(
+    stack: list[tuple[str, str, str, Content]],
+    accept: Callable[[tuple[str, str, str, Content]], bool],
+) -> int | None:
+    for position in range(len(stack) - 1, -1, -1):
+        if accept(stack[position]):
+            return position
+    return None
+
+
+def _close_to(
+    stack: list[tuple[str, str, str, Content]],
+    position: int,
+    root: Content,
+    emit: Callable[[str], None],
+) -> None:
+    # Frames above ``position`` were never closed: their openers become text.
+    while len(stack) > position + 1:
+        _kind, _closer, opener, children = stack.pop()
+        target = stack[-1][3]
+        target.append("’" if opener == "'" else opener)
+        target.extend(children)
+    span_kind, _closer, _opener, children = stack.pop()
+    target = stack[-1][3] if stack else root
+    target.append(Span(span_kind, _merge_strings(children)))
+
+
+def _merge_strings(content: Content) -> Content:
+    out: Content = []
+    for node in content:
+        if isinstance(node, str):
+            if not node:
+                continue
+            if out and isinstance(out[-1], str):
+                out[-1] += node
+                continue
+        out.append(node)
+    return out
+
+
+# -- punctuation inside quotes ----------------------------------------------------------------
+
+
+def punctuation_in_quotes(content: Content) -> Content:
+    """Move a comma or period that follows a closing quote inside it (US usage)."""
+    out: Content = []
+    index = 0
+    items = list(content)
+    while index < len(items):
+        node = items[index]
+        if isinstance(node, Span):
+            if not (node.kind == TAG and node.data == "user-affix"):
+                # What the author typed in a prefix or suffix is left as typed.
+                node = Span(node.kind, punctuation_in_quotes(node.children), node.data)
+            if node.kind == QUOTE or _ends_with_quote(node):
+                rest = items[index + 1 :]
+                start = first_char(rest)
+                if start in (",", "."):
+                    inner_end = last_text_char(node.children)
+                    if start == "." and inner_end in ".!?":
+                        rest = drop_first_char(rest)
+                    else:
+                        node = _append_inside_quote(node, start)
+                        rest = drop_first_char(rest)
+                    items = [*items[: index + 1], *rest]
+        out.append(node)
+        index += 1
+    return out
+
+
+def _ends_with_quote(span: Span) -> bool:
+    children = span.children
+    while children:
+        last = children[-1]
+        if isinstance(last, str):
+            return False
+        if last.kind == QUOTE:
+            return True
+        children = last.children
+    return False
+
+
+def _append_inside_quote(span: Span, char: str) -> Span:
+    if span.kind == QUOTE:
+        inner_end = last_text_char(span.children)
+        if inner_end in (",", ".", "!", "?") and char == ",":
+            return span
+        return Span(span.kind, [*span.children, char], span.data)
+    children = list(span.children)
+    children[-1] = _append_inside_quote(children[-1], char)  # type: ignore[arg-type]
+    return Span(span.kind, children, span.data)
+
+
+# -- text case ---------------------------------------------------------------------------------
+
+# Words title case leaves in lower case unless first or last, or after a colon (the CSL
+# specification's list).
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "down",
+        "for",
+        "from",
+        "in",
+        "into",
+        "nor",
+        "of",
+        "on",
+        "onto",
+        "or",
+        "over",
+        "so",
+        "the",
+        "till",
+        "to",
+        "up",
+        "via",
+        "with",
+        "yet",
+    ]
+)
+_WORD = re.compile(r"[\w\u00c0-\uffff][\w\u00c0-\uffff'’.\u00ad-]*|[^\w\s]|\s+")
+_SKIPPED_BY_CASE = frozenset({NOCASE, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS, NO_DECORATION})
+
+
+def _leaves(content: Content, out: list[tuple[Content, int, bool]], skip: bool) -> None:
+    for index, node in enumerate(content):
+        if isinstance(node, str):
+            out.append((content, index, skip))
+        else:
+            _leaves(node.children, out, skip or node.kind in _SKIPPED_BY_CASE)
+
+
+def apply_text_case(content: Content, text_case: str, *, english: bool = True) -> Content:
+    """``content`` with a CSL ``text-case`` applied, ``nocase`` spans untouched."""
+    if text_case in ("title", "sentence") and not english:
+        return content
+    content = clone(content)
+    leaves: list[tuple[Content, int, bool]] = []
+    _leaves(content, leaves, False)
+    if text_case == "lowercase":
+        for parent, index, skip in leaves:
+            if not skip:
+                parent[index] = parent[index].lower()  # type: ignore[union-attr]
+        return content
+    if text_case == "uppercase":
+        for parent, index, skip in leaves:
+            if not skip:
+                parent[index] = parent[index].upper()  # type: ignore[union-attr]
+        return content
+    # Word-level transforms: tokenize every leaf, transform with a running state.
+    tokenized: list[tuple[Content, int, bool, list[str]]] = [
+        (parent, index, skip, _WORD.findall(parent[index]))  # type: ignore[arg-type]
+        for parent, index, skip in leaves
+    ]
+    words = [
+        (position, word_index, token)
+        for position, (_p, _i, _skip, tokens) in enumerate(tokenized)
+        for word_index, token in enumerate(tokens)
+        if token[:1].isalnum()
+        or token[:1] == "_"
+        or (token[:1] and token[:1] not in " \t\n" and token[:1].isalpha())
+    ]
+    transform = _WORD_TRANSFORMS[text_case]
+    transform(tokenized, words)
+    for parent, index, _skip, tokens in tokenized:
+        parent[index] = "".join(tokens)
+    return _merge_strings_deep(content)
+
+
+def _merge_strings_deep(content: Content) -> Content:
+    out: Content = []
+    for node in content:
+        if isinstance(node, Span):
+            out.append(Span(node.kind, _merge_strings_deep(node.children), node.data))
+        elif node:
+            out.append(node)
+    return out
+
+
+def _is_word(token: str) -> bool:
+    return bool(token) and (token[0].isalnum())
+
+
+def _capitalize(word: str) -> str:
+    for position, char in enumerate(word):
+        if char.isalpha():
+            return word[:position] + char.upper() + word[position + 1 :]
+        if char.isdigit():
+            return word
+    return word
+
+
+def _is_lower(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.islower() for c in letters)
+
+
+def _is_upper(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+_Tokenized = list[tuple[Content, int, bool, list[str]]]
+_Words = list[tuple[int, int, str]]
+
+
+def _capitalize_first(tokenized: _Tokenized, words: _Words) -> None:
+    for position, word_index, token in words:
+        _parent, _index, skip, tokens = tokenized[position]
+        if not _is_word(token):
+            continue
+        if not skip:
+            tokens[word_index] = _capitalize(token)
+        return
+
+
+def _capitalize_all(tokenized: _Tokenized, words: _Words) -> None:
+    for position, word_index, token in words:
+        _parent, _index, skip, tokens = tokenized[position]
+        if not skip and _is_word(token):
+            tokens[word_index] = _capitalize(token)
+
+
+def _sentence(tokenized: _Tokenized, words: _Words) -> None:
+    transformable = [w for w in words if not tokenized[w[0]][2] and _is_word(w[2])]
+    all_upper = bool(transformable) and all(
+        _is_upper(token) or not any(c.isalpha() for c in token) for _p, _w, token in transformable
+    )
+    first = True
+    for position, word_index, token in words:
+        _parent, _index, skip, tokens = tokenized[position]
+        if not _is_word(token):
+            continue
+        if skip:
+            first = False
+            continue
+        if all_upper:
+            token = token.lower()
+        if first:
+            token = _capitalize(token)
+            first = False
+        tokens[word_index] = token
+
+
+def _title(tokenized: _Tokenized, words: _Words) -> None:
+    transformable = [w for w in words if not tokenized[w[0]][2] and _is_word(w[2])]
+    all_upper = bool(transformable) and all(
+        _is_upper(token) or not any(c.isalpha() for c in token) for _p, _w, token in transformable
+    )
+    # Flatten the tokens to know, for each word, whether it starts the title or a
+    # sub-title (after ":" or a sentence end) and whether it is the last word.
+    sequence: list[tuple[int, int, str]] = [
+        (position, word_index, token)
+        for position, (_p, _i, _s, tokens) in enumerate(tokenized)
+        for word_index, token in enumerate(tokens)
+    ]
+    word_positions = [i for i, (_p, _w, token) in enumerate(sequence) if _is_word(token)]
+    last_word = word_positions[-1] if word_positions else -1
+    starts = True
+    for flat_index, (position, word_index, token) in enumerate(sequence):
+        _parent, _index, skip, tokens = tokenized[position]
+        if not _is_word(token):
+            stripped = token.strip()
+            if stripped in (":", "?", "!", ".", "—"):
+                starts = True
+            continue
+        if skip:
+            starts = False
+            continue
+        word = token
+        if all_upper:
+            word = word.lower()
+        lowered = word.lower()
+        if lowered in STOP_WORDS and not starts and flat_index != last_word:
+            if _is_lower(word) or all_upper:
+                word = lowered
+        elif _is_lower(word) or all_upper:
+            word = _capitalize(word)
+        tokens[word_index] = word
+        starts = False
+
+
+_WORD_TRANSFORMS: dict[str, Callable[[_Tokenized, _Words], None]] = {
+    "capitalize-first": _capitalize_first,
+    "capitalize-all": _capitalize_all,
+    "sentence": _sentence,
+    "title": _title,
+}
+
+
+def strip_periods(content: Content) -> Content:
+    return map_text(content, lambda text: text.replace(".", ""))
+
+
+def normalize_spaces(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

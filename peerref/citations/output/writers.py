@@ -1,0 +1,318 @@
+"""Write rich text out as HTML, plain text or RTF — the same tree, three writers.
+
+Every writer flip-flops: italics inside italics come out upright, quotation marks
+inside quotation marks use the locale's inner marks. The HTML is what citeproc-js
+writes (``<i>``, ``<b>``, small caps as an inline style, ``&#38;`` for data), so the
+clipboard and the CSL test suite see the same markup Zotero produces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from peerref.citations.output.rich import (
+    BASELINE,
+    BOLD,
+    DIV,
+    ITALIC,
+    LINK,
+    NO_BOLD,
+    NO_DECORATION,
+    NO_ITALIC,
+    NO_SMALL_CAPS,
+    NOCASE,
+    QUOTE,
+    SMALL_CAPS,
+    SUBSCRIPT,
+    SUPERSCRIPT,
+    TAG,
+    UNDERLINE,
+    Span,
+    is_empty,
+)
+
+Quotes = tuple[str, str, str, str]
+DEFAULT_QUOTES: Quotes = ("“", "”", "‘", "’")
+
+
+class _State:
+    __slots__ = ("bold", "italic", "quote_depth", "small_caps")
+
+    def __init__(self) -> None:
+        self.italic = False
+        self.bold = False
+        self.small_caps = False
+        self.quote_depth = 0
+
+
+def _quote_marks(quotes: Quotes, depth: int) -> tuple[str, str]:
+    return (quotes[0], quotes[1]) if depth % 2 == 0 else (quotes[2], quotes[3])
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+
+def _superscripts() -> dict[str, str]:
+    """Characters Unicode defines as superscript forms ("ʳ", "ª"), by their base letter."""
+    import unicodedata
+
+    found = {}
+    for code in (
+        *range(0xA0, 0x250),
+        *range(0x2B0, 0x370),
+        *range(0x1D00, 0x1DC0),
+        *range(0x2070, 0x20A0),
+    ):
+        char = chr(code)
+        decomposition = unicodedata.decomposition(char)
+        if decomposition.startswith("<super> "):
+            found[char] = chr(int(decomposition.split()[1], 16))
+    found["ª"], found["º"] = "a", "o"
+    return found
+
+
+_SUPERSCRIPTS = _superscripts()
+_SUPERSCRIPT_CHARS = frozenset(_SUPERSCRIPTS)
+
+
+def escape_html(text: str) -> str:
+    if "&" in text or "<" in text or ">" in text:
+        text = text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+    if not _SUPERSCRIPT_CHARS.isdisjoint(text):
+        # As citeproc-js writes them: "1ʳᵉ" becomes "1<sup>r</sup><sup>e</sup>".
+        text = "".join(f"<sup>{_SUPERSCRIPTS[c]}</sup>" if c in _SUPERSCRIPTS else c for c in text)
+    return text
+
+
+def to_html(content: Sequence[str | Span], quotes: Quotes = DEFAULT_QUOTES) -> str:
+    out: list[str] = []
+    _html(content, quotes, _State(), out)
+    return "".join(out)
+
+
+def _html(content: Sequence[str | Span], quotes: Quotes, state: _State, out: list[str]) -> None:
+    for node in content:
+        if isinstance(node, str):
+            out.append(escape_html(node))
+            continue
+        kind = node.kind
+        if kind in (TAG, NOCASE):
+            _html(node.children, quotes, state, out)
+        elif kind == ITALIC:
+            if state.italic:
+                out.append('<span style="font-style:normal;">')
+            else:
+                out.append("<i>")
+            state.italic = not state.italic
+            _html(node.children, quotes, state, out)
+            state.italic = not state.italic
+            out.append("</span>" if state.italic else "</i>")
+        elif kind == NO_ITALIC:
+            if state.italic:
+                out.append('<span style="font-style:normal;">')
+                state.italic = False
+                _html(node.children, quotes, state, out)
+                state.italic = True
+                out.append("</span>")
+            else:
+                _html(node.children, quotes, state, out)
+        elif kind == BOLD:
+            out.append('<span style="font-weight:normal;">' if state.bold else "<b>")
+            state.bold = not state.bold
+            _html(node.children, quotes, state, out)
+            state.bold = not state.bold
+            out.append("</span>" if state.bold else "</b>")
+        elif kind == NO_BOLD:
+            if state.bold:
+                out.append('<span style="font-weight:normal;">')
+                state.bold = False
+                _html(node.children, quotes, state, out)
+                state.bold = True
+                out.append("</span>")
+            else:
+                _html(node.children, quotes, state, out)
+        elif kind == SMALL_CAPS:
+            out.append(
+                '<span style="font-variant:normal;">'
+                if state.small_caps
+                else '<span style="font-variant:small-caps;">'
+            )
+            state.small_caps = not state.small_caps
+            _html(node.children, quotes, state, out)
+            state.small_caps = not state.small_caps
+            out.append("</span>")
+        elif kind == NO_SMALL_CAPS:
+            if state.small_caps:
+                out.append('<span style="font-variant:normal;">')
+                state.small_caps = False
+                _html(node.children, quotes, state, out)
+                state.small_caps = True
+                out.append("</span>")
+            else:
+                _html(node.children, quotes, state, out)
+        elif kind == QUOTE:
+            opening, closing = _quote_marks(quotes, state.quote_depth)
+            out.append(escape_html(opening))
+            state.quote_depth += 1
+            _html(node.children, quotes, state, out)
+            state.quote_depth -= 1
+            out.append(escape_html(closing))
+        elif kind == UNDERLINE:
+            out.append('<span style="text-decoration:underline;">')
+            _html(node.children, quotes, state, out)
+            out.append("</span>")
+        elif kind == NO_DECORATION:
+            out.append('<span style="text-decoration:none;">')
+            _html(node.children, quotes, state, out)
+            out.append("</span>")
+        elif kind == SUPERSCRIPT:
+            out.append("<sup>")
+            _html(node.children, quotes, state, out)
+            out.append("</sup>")
+        elif kind == SUBSCRIPT:
+            out.append("<sub>")
+            _html(node.children, quotes, state, out)
+            out.append("</sub>")
+        elif kind == BASELINE:
+            out.append('<span style="baseline">')
+            _html(node.children, quotes, state, out)
+            out.append("</span>")
+        elif kind == DIV:
+            if is_empty(node.children):
+                continue
+            out.append(f'<div class="csl-{node.data}">')
+            _html(node.children, quotes, state, out)
+            out.append("</div>")
+        elif kind == LINK:
+            out.append(f'<a href="{escape_html(str(node.data))}">')
+            _html(node.children, quotes, state, out)
+            out.append("</a>")
+        else:
+            _html(node.children, quotes, state, out)
+
+
+# -- plain text ---------------------------------------------------------------------------------
+
+
+def to_text(content: Sequence[str | Span], quotes: Quotes = DEFAULT_QUOTES) -> str:
+    out: list[str] = []
+    _text(content, quotes, 0, out)
+    return "".join(out)
+
+
+def _text(content: Sequence[str | Span], quotes: Quotes, depth: int, out: list[str]) -> None:
+    for node in content:
+        if isinstance(node, str):
+            out.append(node)
+        elif node.kind == QUOTE:
+            opening, closing = _quote_marks(quotes, depth)
+            out.append(opening)
+            _text(node.children, quotes, depth + 1, out)
+            out.append(closing)
+        elif node.kind == DIV and node.data in ("block", "indent") and out:
+            if out and not out[-1].endswith("\n"):
+                out.append("\n")
+            _text(node.children, quotes, depth, out)
+            out.append("\n")
+        elif node.kind == DIV and node.data == "left-margin":
+            _text(node.children, quotes, depth, out)
+            if out and not out[-1].endswith((" ", "\t")):
+                out.append(" ")
+        else:
+            _text(node.children, quotes, depth, out)
+
+
+# -- RTF ------------------------------------------------------------------------------------------
+
+
+def escape_rtf(text: str) -> str:
+    out: list[str] = []
+    for char in text:
+        code = ord(char)
+        if char in "\\{}":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\line ")
+        elif char == "\t":
+            out.append("\\tab ")
+        elif code < 128:
+            out.append(char)
+        elif code < 0x10000:
+            signed = code if code < 0x8000 else code - 0x10000
+            out.append(f"\\uc0\\u{signed} ")
+        else:
+            # Outside the BMP: RTF wants UTF-16 surrogate pairs.
+            code -= 0x10000
+            for unit in (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)):
+                out.append(f"\\uc0\\u{unit - 0x10000} ")
+    return "".join(out)
+
+
+def to_rtf(content: Sequence[str | Span], quotes: Quotes = DEFAULT_QUOTES) -> str:
+    """The RTF of ``content`` as a run of text (no document header)."""
+    out: list[str] = []
+    _rtf(content, quotes, _State(), out)
+    return "".join(out)
+
+
+def _rtf_group(control: str, node: Span, quotes: Quotes, state: _State, out: list[str]) -> None:
+    out.append("{" + control + " ")
+    _rtf(node.children, quotes, state, out)
+    out.append("}")
+
+
+def _rtf(content: Sequence[str | Span], quotes: Quotes, state: _State, out: list[str]) -> None:
+    for node in content:
+        if isinstance(node, str):
+            out.append(escape_rtf(node))
+            continue
+        kind = node.kind
+        if kind == ITALIC:
+            state.italic = not state.italic
+            _rtf_group("\\i" if state.italic else "\\i0", node, quotes, state, out)
+            state.italic = not state.italic
+        elif kind == NO_ITALIC and state.italic:
+            state.italic = False
+            _rtf_group("\\i0", node, quotes, state, out)
+            state.italic = True
+        elif kind == BOLD:
+            state.bold = not state.bold
+            _rtf_group("\\b" if state.bold else "\\b0", node, quotes, state, out)
+            state.bold = not state.bold
+        elif kind == NO_BOLD and state.bold:
+            state.bold = False
+            _rtf_group("\\b0", node, quotes, state, out)
+            state.bold = True
+        elif kind == SMALL_CAPS:
+            state.small_caps = not state.small_caps
+            _rtf_group("\\scaps" if state.small_caps else "\\scaps0", node, quotes, state, out)
+            state.small_caps = not state.small_caps
+        elif kind == NO_SMALL_CAPS and state.small_caps:
+            state.small_caps = False
+            _rtf_group("\\scaps0", node, quotes, state, out)
+            state.small_caps = True
+        elif kind == UNDERLINE:
+            _rtf_group("\\ul", node, quotes, state, out)
+        elif kind == NO_DECORATION:
+            _rtf_group("\\ul0", node, quotes, state, out)
+        elif kind == SUPERSCRIPT:
+            _rtf_group("\\super", node, quotes, state, out)
+        elif kind == SUBSCRIPT:
+            _rtf_group("\\sub", node, quotes, state, out)
+        elif kind == BASELINE:
+            _rtf_group("\\nosupersub", node, quotes, state, out)
+        elif kind == QUOTE:
+            opening, closing = _quote_marks(quotes, state.quote_depth)
+            out.append(escape_rtf(opening))
+            state.quote_depth += 1
+            _rtf(node.children, quotes, state, out)
+            state.quote_depth -= 1
+            out.append(escape_rtf(closing))
+        elif kind == DIV and node.data == "left-margin":
+            _rtf(node.children, quotes, state, out)
+            out.append("\\tab ")
+        elif kind == DIV and node.data in ("block", "indent"):
+            out.append("\\line ")
+            _rtf(node.children, quotes, state, out)
+        else:
+            _rtf(node.children, quotes, state, out)

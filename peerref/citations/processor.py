@@ -1,0 +1,619 @@
+"""PeerRef's CSL 1.0.2 processor: a document's citations and its bibliography.
+
+The processor holds a *registry*, as citeproc-js does: the items of the document in
+the order they were registered (cited, or added with :meth:`Processor.register`).
+Everything that depends on the whole document is decided over the registry:
+
+* citation numbers (the bibliography's order when it is sorted, else first citation);
+* disambiguation (names added, given names expanded, ``disambiguate="true"`` and year
+  suffixes, in that order) over every registered item's cite;
+* year-suffix letters, given in bibliography order.
+
+Citations are then rendered in document order with their positions (first,
+subsequent, ibid, ibid-with-locator, near-note), sorted, grouped and collapsed.
+Everything comes out as rich text; :mod:`peerref.citations.output.writers` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from peerref.citations.eval import collapse, disambiguate
+from peerref.citations.eval.context import (
+    FIRST,
+    IBID,
+    IBID_WITH_LOCATOR,
+    SUBSEQUENT,
+    CiteInfo,
+    Context,
+    Disambiguation,
+    SortNames,
+)
+from peerref.citations.eval.dates import date_sort_key
+from peerref.citations.eval.evaluate import Evaluator
+from peerref.citations.eval.formatting import affix, apply_affixes, apply_formatting
+from peerref.citations.eval.item import DATE_VARIABLES, NAME_VARIABLES, ItemData, read_item
+from peerref.citations.eval.numbers import is_numeric, numeric_value
+from peerref.citations.eval.sorting import (
+    EMPTY,
+    SortValue,
+    number_value,
+    sorted_by_keys,
+    text_value,
+)
+from peerref.citations.output import rich
+from peerref.citations.output.rich import Content
+from peerref.citations.output.writers import to_html, to_rtf, to_text
+from peerref.citations.style.locale import Locale
+from peerref.citations.style.nodes import Layout, NameOptions, SortKey, Style
+
+NO_PRINTED_FORM = "[CSL STYLE ERROR: reference with no printed form.]"
+
+_LOCATOR_LABELS = (
+    "act",
+    "appendix",
+    "article-locator",
+    "book",
+    "canon",
+    "chapter",
+    "column",
+    "elocation",
+    "equation",
+    "figure",
+    "folio",
+    "issue",
+    "line",
+    "note",
+    "opus",
+    "paragraph",
+    "part",
+    "rule",
+    "scene",
+    "section",
+    "sub verbo",
+    "supplement",
+    "table",
+    "timestamp",
+    "title-locator",
+    "verse",
+    "volume",
+)
+_POSITION_NUMBERS = {0: FIRST, 1: SUBSEQUENT, 2: IBID, 3: IBID_WITH_LOCATOR}
+
+
+@dataclass(frozen=True, slots=True)
+class CiteRequest:
+    """One item cited in a citation, with what the author added to it."""
+
+    id: str
+    locator: str = ""
+    label: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    suppress_author: bool = False
+    author_only: bool = False
+    position: str | None = None  # forced position, as citeproc-js allows
+    near_note: bool | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CiteRequest:
+        position = data.get("position")
+        forced = None
+        if isinstance(position, int):
+            forced = _POSITION_NUMBERS.get(position)
+        elif isinstance(position, str) and position:
+            forced = position
+        locator = data.get("locator")
+        return cls(
+            id=str(data.get("id", "")),
+            locator="" if locator is None else str(locator).strip(),
+            label=str(data.get("label") or ""),
+            prefix=str(data.get("prefix") or ""),
+            suffix=str(data.get("suffix") or ""),
+            suppress_author=bool(data.get("suppress-author")),
+            author_only=bool(data.get("author-only")),
+            position=forced,
+            near_note=bool(data["near-note"]) if "near-note" in data else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRequest:
+    """A citation: the cites it holds and the note it stands in (0 outside notes)."""
+
+    cites: tuple[CiteRequest, ...]
+    note_index: int = 0
+    citation_id: str = ""
+
+
+@dataclass(slots=True)
+class Entry:
+    """One bibliography entry as rich text."""
+
+    item_id: str
+    content: Content
+    names: Content = field(default_factory=list)
+
+
+class Processor:
+    """Formats citations and a bibliography of items through one style and locale."""
+
+    def __init__(
+        self,
+        style: Style,
+        locale: Locale,
+        items: Iterable[Mapping[str, Any] | ItemData] = (),
+    ) -> None:
+        self.style = style
+        self.locale = locale
+        self.evaluator = Evaluator(style, locale)
+        self.quotes = locale.quotes()
+        self.english_locale = locale.lang.lower().startswith("en")
+        self.implicit_year_suffix = not self._style_reads("year-suffix")
+        self.items: dict[str, ItemData] = {}
+        for index, item in enumerate(items):
+            data = item if isinstance(item, ItemData) else read_item(item, f"item-{index + 1}")
+            self.items.setdefault(data.id, data)
+        self.registered: list[str] = []
+        self._registered_set: set[str] = set()
+        citation = style.citation
+        self.citation_name_options: NameOptions = citation.name_options.over(style.name_options)
+        self.citation_names_delimiter = (
+            citation.names_delimiter
+            if citation.names_delimiter is not None
+            else style.names_delimiter
+        )
+        bibliography = style.bibliography
+        if bibliography is not None:
+            self.bibliography_name_options = bibliography.name_options.over(style.name_options)
+            self.bibliography_names_delimiter = (
+                bibliography.names_delimiter
+                if bibliography.names_delimiter is not None
+                else style.names_delimiter
+            )
+        else:
+            self.bibliography_name_options = style.name_options
+            self.bibliography_names_delimiter = style.names_delimiter
+        self._dirty = True
+        self._locator_term_cache: dict[str, str] | None = None
+        self.order: list[str] = []
+        self.numbers: dict[str, int] = {}
+        self.disambiguation: dict[str, Disambiguation] = {}
+
+    # -- the registry ---------------------------------------------------------------------
+
+    def add_items(self, items: Iterable[Mapping[str, Any] | ItemData]) -> None:
+        for item in items:
+            data = item if isinstance(item, ItemData) else read_item(item)
+            self.items[data.id] = data
+        self._dirty = True
+
+    def register(self, ids: Iterable[str]) -> None:
+        """Add items to the document's bibliography (citeproc-js's ``updateItems``)."""
+        for item_id in ids:
+            if item_id not in self._registered_set and item_id in self.items:
+                self.registered.append(item_id)
+                self._registered_set.add(item_id)
+                self._dirty = True
+
+    def _refresh(self) -> None:
+        """Decide order, numbers and disambiguation for the registry as it is."""
+        if not self._dirty:
+            return
+        self._dirty = False
+        registered = list(self.registered)
+        self.numbers = {item_id: index + 1 for index, item_id in enumerate(registered)}
+        self.disambiguation = {item_id: Disambiguation() for item_id in registered}
+        self.order = self._bibliography_order(registered)
+        bibliography = self.style.bibliography
+        if bibliography is not None and bibliography.sort and not self._sort_uses_number():
+            self.numbers = {item_id: index + 1 for index, item_id in enumerate(self.order)}
+        disambiguate.run(self)
+        if self._sort_uses_year_suffix():
+            self.order = self._bibliography_order(registered)
+
+    def _bibliography_order(self, ids: list[str]) -> list[str]:
+        bibliography = self.style.bibliography
+        if bibliography is None or not bibliography.sort:
+            return list(ids)
+        return self.sort_ids(ids, bibliography.sort, "bibliography")
+
+    def _sort_uses_number(self) -> bool:
+        bibliography = self.style.bibliography
+        if bibliography is None:
+            return False
+        return any(self._key_reads(key, "citation-number") for key in bibliography.sort)
+
+    def _sort_uses_year_suffix(self) -> bool:
+        bibliography = self.style.bibliography
+        if bibliography is None:
+            return False
+        return any(self._key_reads(key, "year-suffix") for key in bibliography.sort)
+
+    def _style_reads(self, variable: str) -> bool:
+        """Whether any layout or macro of the style renders ``variable`` itself."""
+        elements: list[Any] = list(self.style.citation.layout.children)
+        if self.style.bibliography is not None:
+            elements.extend(self.style.bibliography.layout.children)
+        for macro in self.style.macros.values():
+            elements.extend(macro)
+        return any(getattr(node, "variable", None) == variable for node in _walk(elements))
+
+    def _key_reads(self, key: SortKey, variable: str) -> bool:
+        if key.variable is not None:
+            return key.variable == variable
+        seen: set[str] = set()
+        pending = [key.macro] if key.macro else []
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for node in _walk(self.style.macros.get(name, ())):
+                if getattr(node, "variable", None) == variable:
+                    return True
+                macro = getattr(node, "macro", None)
+                if macro:
+                    pending.append(macro)
+        return False
+
+    # -- contexts ------------------------------------------------------------------------
+
+    def citation_context(
+        self,
+        item_id: str,
+        cite: CiteInfo | None = None,
+        disambiguation: Disambiguation | None = None,
+        *,
+        suppress_author: bool = False,
+    ) -> Context:
+        return Context(
+            self.items[item_id],
+            "citation",
+            self.citation_name_options,
+            self.citation_names_delimiter,
+            cite=cite,
+            disambiguation=(
+                disambiguation
+                if disambiguation is not None
+                else self.disambiguation.get(item_id, Disambiguation())
+            ),
+            citation_number=self.numbers.get(item_id, 0),
+            suppress_author=suppress_author,
+            english_locale=self.english_locale,
+            implicit_year_suffix=self.implicit_year_suffix,
+        )
+
+    def bibliography_context(self, item_id: str) -> Context:
+        state = self.disambiguation.get(item_id)
+        return Context(
+            self.items[item_id],
+            "bibliography",
+            self.bibliography_name_options,
+            self.bibliography_names_delimiter,
+            disambiguation=Disambiguation(year_suffix=state.year_suffix)
+            if state
+            else Disambiguation(),
+            citation_number=self.numbers.get(item_id, 0),
+            english_locale=self.english_locale,
+            implicit_year_suffix=self.implicit_year_suffix,
+        )
+
+    # -- sorting --------------------------------------------------------------------------
+
+    def sort_ids(self, ids: Sequence[str], keys: Sequence[SortKey], mode: str) -> list[str]:
+        descending = [key.descending for key in keys]
+        return sorted_by_keys(
+            ids, lambda item_id: self.sort_values(item_id, keys, mode), descending
+        )
+
+    def sort_values(self, item_id: str, keys: Sequence[SortKey], mode: str) -> list[SortValue]:
+        return [self.sort_value(item_id, key, mode) for key in keys]
+
+    def sort_value(self, item_id: str, key: SortKey, mode: str) -> SortValue:
+        item = self.items[item_id]
+        if key.variable is not None:
+            variable = key.variable
+            if variable == "citation-number":
+                return number_value(self.numbers.get(item_id, 0))
+            if variable in NAME_VARIABLES:
+                names = item.names.get(variable)
+                if not names:
+                    return EMPTY
+                return text_value(self.evaluator.names_sort_key(names))
+            if variable in DATE_VARIABLES:
+                date = item.dates.get(variable)
+                if date is None or date.is_empty:
+                    return EMPTY
+                return text_value(date_sort_key(date) or date.literal)
+            if variable == "year-suffix":
+                state = self.disambiguation.get(item_id)
+                return text_value(state.year_suffix if state else "")
+            value = item.variables.get(variable, "")
+            if not value:
+                return EMPTY
+            if is_numeric(value) and variable not in ("title",):
+                number = numeric_value(value)
+                if number is not None:
+                    return number_value(number)
+            return text_value(rich.plain(rich.parse_markup(value)))
+        options = (
+            self.citation_name_options if mode == "citation" else self.bibliography_name_options
+        )
+        state = self.disambiguation.get(item_id)
+        context = Context(
+            item,
+            "sort",
+            options,
+            None,
+            disambiguation=Disambiguation(year_suffix=state.year_suffix)
+            if state
+            else Disambiguation(),
+            citation_number=self.numbers.get(item_id, 0),
+            sort_names=SortNames(key.names_min, key.names_use_first, key.names_use_last),
+            english_locale=self.english_locale,
+        )
+        content = self.evaluator.macro(key.macro or "", context)
+        return text_value(rich.plain(content))
+
+    # -- citations --------------------------------------------------------------------------
+
+    def process(self, citations: Sequence[CitationRequest]) -> list[Content]:
+        """Render a whole document's citations, in order, with positions."""
+        # Citation numbers follow the document: items in the order they are first cited.
+        cited = [cite.id for citation in citations for cite in citation.cites]
+        order = list(dict.fromkeys(i for i in cited if i in self.items))
+        order += [i for i in self.registered if i not in set(order)]
+        if order != self.registered:
+            self.registered = order
+            self._registered_set = set(order)
+            self._dirty = True
+        self._refresh()
+        placed = self.place(citations)
+        return [self.render_citation(cites) for cites in placed]
+
+    def place(self, citations: Sequence[CitationRequest]) -> list[list[CiteInfo]]:
+        """Each cite's position in the document: first, subsequent, ibid, near-note."""
+        distance = self.style.citation.options.near_note_distance
+        first_note: dict[str, int] = {}
+        last_note: dict[str, int] = {}
+        previous: list[CiteInfo] = []
+        out: list[list[CiteInfo]] = []
+        for citation in citations:
+            note = citation.note_index
+            placed: list[CiteInfo] = []
+            for index, request in enumerate(citation.cites):
+                if request.id not in self.items:
+                    continue
+                locator, label = self.locator_and_label(request)
+                info = CiteInfo(
+                    item_id=request.id,
+                    locator=locator,
+                    label=label,
+                    prefix=request.prefix,
+                    suffix=request.suffix,
+                    suppress_author=request.suppress_author,
+                    author_only=request.author_only,
+                    note_number=note,
+                )
+                if request.id not in first_note:
+                    info.position = FIRST
+                    first_note[request.id] = note
+                else:
+                    before = placed[-1] if placed else None
+                    if index == 0 and previous and len(previous) == 1:
+                        before = previous[0]
+                    elif index == 0:
+                        before = None
+                    if before is not None and before.item_id == request.id:
+                        if (before.locator, before.label or "page") == (
+                            info.locator,
+                            info.label or "page",
+                        ) or (not before.locator and not info.locator):
+                            info.position = IBID
+                        elif info.locator:
+                            info.position = IBID_WITH_LOCATOR
+                        else:
+                            info.position = SUBSEQUENT
+                    else:
+                        info.position = SUBSEQUENT
+                    last = last_note.get(request.id)
+                    info.near_note = last is not None and note - last <= distance
+                info.first_note_number = first_note[request.id]
+                if request.position is not None:
+                    info.position = request.position
+                if request.near_note is not None:
+                    info.near_note = request.near_note
+                last_note[request.id] = note
+                placed.append(info)
+            out.append(placed)
+            if placed:
+                previous = placed
+        return out
+
+    def cite_items(self, requests: Sequence[CiteRequest]) -> Content:
+        """One citation on its own, positions as given (citeproc-js's makeCitationCluster)."""
+        self.register(request.id for request in requests)
+        self._refresh()
+        cites = []
+        for request in requests:
+            if request.id not in self.items:
+                continue
+            locator, label = self.locator_and_label(request)
+            cites.append(
+                CiteInfo(
+                    item_id=request.id,
+                    locator=locator,
+                    label=label,
+                    prefix=request.prefix,
+                    suffix=request.suffix,
+                    suppress_author=request.suppress_author,
+                    author_only=request.author_only,
+                    position=request.position or FIRST,
+                    near_note=bool(request.near_note),
+                )
+            )
+        return self.render_citation(cites)
+
+    def locator_and_label(self, request: CiteRequest) -> tuple[str, str]:
+        """The locator and its label; a locator that starts with a label's short term
+        ("vol. 1, fol. 186") takes that label, as citeproc-js does."""
+        locator, label = request.locator, request.label
+        if locator and not label:
+            head = locator.split(" ", 1)
+            if len(head) == 2:
+                found = self._locator_terms().get(head[0])
+                if found is not None:
+                    return head[1].strip(), found
+        return locator, label
+
+    def _locator_terms(self) -> dict[str, str]:
+        if self._locator_term_cache is None:
+            found: dict[str, str] = {}
+            for label in _LOCATOR_LABELS:
+                for plural in (False, True):
+                    text = self.locale.term_text(label, "short", plural)
+                    if text and text.endswith(".") and text not in found:
+                        found[text] = label
+            self._locator_term_cache = found
+        return self._locator_term_cache
+
+    def render_cite(
+        self,
+        cite: CiteInfo,
+        *,
+        suppress_author: bool | None = None,
+        suppress_year: bool = False,
+    ) -> Content:
+        """One cite through the citation layout, without its prefix and suffix.
+
+        ``suppress_author`` and ``suppress_year`` leave out the first names and the
+        year, as collapsing needs ("Smith 2000a, b").
+        """
+        context = self.citation_context(
+            cite.item_id,
+            cite,
+            suppress_author=cite.suppress_author if suppress_author is None else suppress_author,
+        )
+        context.suppress_year = suppress_year
+        content = self.evaluator.elements(self.style.citation.layout.children, context)
+        if cite.author_only:
+            tags = [t for t in rich.find_tags(content, "names") if t.data[2]]
+            content = [tags[0]] if tags else []
+        return content
+
+    def render_citation(self, cites: Sequence[CiteInfo]) -> Content:
+        layout = self.style.citation.layout
+        if self.style.citation.sort and len(cites) > 1:
+            keys = self.style.citation.sort
+            descending = [key.descending for key in keys]
+            cites = sorted_by_keys(
+                list(cites),
+                lambda cite: self.sort_values(cite.item_id, keys, "citation"),
+                descending,
+            )
+        if not cites:
+            return []
+        content = collapse.collapse_citation(self, list(cites))
+        if not content:
+            return [NO_PRINTED_FORM]
+        return self._layout_wrap(content, layout)
+
+    def _layout_wrap(self, content: Content, layout: Layout) -> Content:
+        """The layout's affixes, then its formatting around them (citeproc-js:
+        ``<b>([1]–[3])</b>``)."""
+        rendering = layout.rendering
+        if rendering.plain:
+            return content
+        content = apply_affixes(content, rendering)
+        content = apply_formatting(content, rendering)
+        if rendering.display:
+            content = rich.wrap(rich.DIV, content, rendering.display)
+        return content
+
+    def with_affixes(self, content: Content, cite: CiteInfo) -> Content:
+        """A cite with the author's prefix and suffix ("see ", ", for example")."""
+        if not cite.prefix and not cite.suffix:
+            return content
+        # Tagged so that punctuation is never moved into or out of what the author typed.
+        prefix = rich.wrap(rich.TAG, rich.parse_markup(cite.prefix), "user-affix")
+        suffix = rich.wrap(rich.TAG, rich.parse_markup(cite.suffix), "user-affix")
+        return rich.join([prefix, content, suffix])
+
+    # -- the bibliography -------------------------------------------------------------------
+
+    def bibliography(self) -> list[Entry]:
+        """Every registered item's entry, in the bibliography's order."""
+        style = self.style
+        if style.bibliography is None:
+            return []
+        self._refresh()
+        layout = style.bibliography.layout
+        entries = []
+        for item_id in self.order:
+            content = self.render_entry(item_id, layout)
+            entries.append(Entry(item_id, content))
+        substitute = style.bibliography.options.subsequent_author_substitute
+        if substitute is not None:
+            collapse.substitute_authors(
+                entries, substitute, style.bibliography.options.subsequent_author_substitute_rule
+            )
+        return entries
+
+    def render_entry(self, item_id: str, layout: Layout) -> Content:
+        context = self.bibliography_context(item_id)
+        bibliography = self.style.bibliography
+        assert bibliography is not None
+        if bibliography.options.second_field_align and layout.children:
+            first = self.evaluator.element(layout.children[0], context)
+            rest = self.evaluator.elements(layout.children[1:], context)
+            rendering = layout.rendering
+            if first and rest:
+                rest = rich.join([rest, affix(rendering.suffix)])
+                first = rich.join([affix(rendering.prefix), first])
+                first = apply_formatting(first, rendering)
+                rest = apply_formatting(rest, rendering)
+                return [
+                    rich.Span(rich.DIV, first, "left-margin"),
+                    rich.Span(rich.DIV, rest, "right-inline"),
+                ]
+            content = rich.join([first, rest])
+        else:
+            content = self.evaluator.elements(layout.children, context)
+        if not content:
+            return []
+        return self._layout_wrap(content, layout)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def finish(self, content: Content) -> Content:
+        """The last touches before writing: punctuation moved into quotes when asked."""
+        if self.locale.punctuation_in_quote:
+            return rich.punctuation_in_quotes(content)
+        return content
+
+    def html(self, content: Content) -> str:
+        return to_html(self.finish(content), self.quotes)
+
+    def text(self, content: Content) -> str:
+        return to_text(self.finish(content), self.quotes)
+
+    def rtf(self, content: Content) -> str:
+        return to_rtf(self.finish(content), self.quotes)
+
+
+def _walk(elements: Iterable[Any]) -> Iterable[Any]:
+    for element in elements:
+        yield element
+        children = getattr(element, "children", None)
+        if children:
+            yield from _walk(children)
+        branches = getattr(element, "branches", None)
+        if branches:
+            for _condition, branch in branches:
+                yield from _walk(branch)
+        substitute = getattr(element, "substitute", None)
+        if substitute:
+            yield from _walk(substitute)

@@ -1,0 +1,164 @@
+"""Reading and running the CSL processor test suite's fixtures (``../shared/csl-test-suite``).
+
+A fixture is a text file of sections (``>>===== MODE =====>>`` … ``<<===== MODE
+=====<<``). It is run the way the suite's own runner (citeproc-test-runner) runs it
+through citeproc-js:
+
+* ``citation`` mode with ``CITATIONS``: the citations are processed one by one, each
+  with the citations before and after it, and the result lists every citation of the
+  finished document, ``>>`` marking those the last step changed, ``..`` the others;
+* ``citation`` mode with ``CITATION-ITEMS``: all input items are registered, and each
+  list of items is one citation on its own;
+* ``citation`` mode with neither: one citation of every input item;
+* ``bibliography`` mode: the same citations are made, then the bibliography.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from peerref.citations.processor import CitationRequest, CiteRequest, Processor
+from peerref.citations.style.locale import LocaleCatalogue
+from peerref.citations.style.parse import parse_style
+
+SUITE = Path(__file__).resolve().parents[3].parent / "shared" / "csl-test-suite" / "humans"
+
+_SECTION = re.compile(r">>=+\s*([A-Z-]+)\s*=+>>\s*\n(.*?)\n<<=+\s*\1\s*=+<<", re.DOTALL)
+_LOCALES = LocaleCatalogue()
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    mode: str
+    result: str
+    csl: str
+    input: list[dict[str, Any]]
+    citation_items: list[list[dict[str, Any]]] | None
+    citations: list[list[Any]] | None
+
+
+def load_fixture(path: Path) -> Fixture:
+    text = path.read_text(encoding="utf-8").lstrip("\ufeff")
+    sections = dict(_SECTION.findall(text))
+    return Fixture(
+        name=path.stem,
+        mode=sections["MODE"].strip(),
+        result=sections["RESULT"],
+        csl=sections["CSL"],
+        input=json.loads(sections["INPUT"]),
+        citation_items=(
+            json.loads(sections["CITATION-ITEMS"]) if "CITATION-ITEMS" in sections else None
+        ),
+        citations=json.loads(sections["CITATIONS"]) if "CITATIONS" in sections else None,
+    )
+
+
+def fixture_paths() -> list[Path]:
+    if not SUITE.is_dir():
+        return []
+    return sorted(SUITE.glob("*.txt"))
+
+
+def _processor(fixture: Fixture) -> Processor:
+    style = parse_style(fixture.csl)
+    locale = _LOCALES.locale(style.default_locale or "en-US", style.locales)
+    items = []
+    for index, item in enumerate(fixture.input):
+        item = dict(item)
+        if "id" not in item:
+            item["id"] = f"item-{index + 1}"
+        item["id"] = str(item["id"])
+        items.append(item)
+    return Processor(style, locale, items)
+
+
+def _citation(data: dict[str, Any], fallback_id: str) -> CitationRequest:
+    properties = data.get("properties") or {}
+    return CitationRequest(
+        cites=tuple(CiteRequest.from_json(item) for item in data.get("citationItems", [])),
+        note_index=int(properties.get("noteIndex") or 0),
+        citation_id=str(data.get("citationID") or fallback_id),
+    )
+
+
+def _run_citations(processor: Processor, steps: list[list[Any]]) -> list[str]:
+    """The document after every step, as citeproc-test-runner prints it."""
+    known: dict[str, CitationRequest] = {}
+    previous_output: dict[str, str] = {}
+    marks: dict[str, str] = {}
+    order: list[str] = []
+    for number, (data, before, after) in enumerate(steps, start=1):
+        citation = _citation(data, f"CITATION-{number}")
+        known[citation.citation_id] = citation
+        order = [str(entry[0]) for entry in before] + [citation.citation_id]
+        order += [str(entry[0]) for entry in after]
+        notes = {str(entry[0]): int(entry[1] or 0) for entry in [*before, *after]}
+        document = []
+        for citation_id in order:
+            request = known[citation_id]
+            if citation_id in notes:
+                request = CitationRequest(request.cites, notes[citation_id], citation_id)
+                known[citation_id] = request
+            document.append(request)
+        rendered = processor.process(document)
+        output = {
+            citation_id: processor.html(content)
+            for citation_id, content in zip(order, rendered, strict=True)
+        }
+        marks = {
+            citation_id: (
+                ">>"
+                if citation_id == citation.citation_id or previous_output.get(citation_id) != text
+                else ".."
+            )
+            for citation_id, text in output.items()
+        }
+        previous_output = output
+    return [
+        f"{marks[citation_id]}[{index}] {previous_output[citation_id]}"
+        for index, citation_id in enumerate(order)
+    ]
+
+
+def run_fixture(fixture: Fixture) -> str:
+    """What PeerRef's processor prints for the fixture, in the suite's result format."""
+    processor = _processor(fixture)
+    ids = [str(item.get("id", f"item-{i + 1}")) for i, item in enumerate(fixture.input)]
+    lines: list[str] = []
+    if fixture.citations is not None:
+        lines = _run_citations(processor, fixture.citations)
+    else:
+        processor.register(ids)
+        if fixture.mode == "citation":
+            groups = fixture.citation_items
+            if groups is None:
+                processor._refresh()
+                groups = [[{"id": item_id} for item_id in processor.order]]
+            for group in groups:
+                requests = [CiteRequest.from_json(item) for item in group]
+                lines.append(processor.html(processor.cite_items(requests)))
+    if fixture.mode == "citation":
+        return "\n".join(lines)
+    entries = processor.bibliography()
+    body = "".join(
+        f'  <div class="csl-entry">{processor.html(entry.content) or ""}</div>\n'
+        for entry in entries
+    )
+    return f'<div class="csl-bib-body">\n{body}</div>'
+
+
+def normalized(text: str, mode: str) -> str:
+    """Results compared the way the suite's runners compare them.
+
+    Bibliographies are compared without the line breaks and indentation citeproc-js
+    puts around ``<div>`` elements; citations line by line.
+    """
+    text = text.strip()
+    if mode == "bibliography":
+        return re.sub(r"\n\s*", "", text)
+    return "\n".join(line.rstrip() for line in text.splitlines())
