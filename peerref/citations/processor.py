@@ -151,7 +151,9 @@ class Processor:
         self.evaluator = Evaluator(style, locale)
         self.quotes = locale.quotes()
         self.english_locale = locale.lang.lower().startswith("en")
-        self.implicit_year_suffix = not self._style_reads("year-suffix")
+        self.implicit_year_suffix = not self._style_reads("year-suffix") and not self._style_reads(
+            "citation-label"
+        )
         self.items: dict[str, ItemData] = {}
         for index, item in enumerate(items):
             data = item if isinstance(item, ItemData) else read_item(item, f"item-{index + 1}")
@@ -181,6 +183,7 @@ class Processor:
         self.order: list[str] = []
         self.numbers: dict[str, int] = {}
         self.disambiguation: dict[str, Disambiguation] = {}
+        self.name_levels: dict[tuple[object, bool], int] = {}
 
     # -- the registry ---------------------------------------------------------------------
 
@@ -206,6 +209,7 @@ class Processor:
         registered = list(self.registered)
         self.numbers = {item_id: index + 1 for index, item_id in enumerate(registered)}
         self.disambiguation = {item_id: Disambiguation() for item_id in registered}
+        self.name_levels = {}
         self.order = self._bibliography_order(registered)
         bibliography = self.style.bibliography
         if bibliography is not None and bibliography.sort and not self._sort_uses_number():
@@ -239,7 +243,7 @@ class Processor:
             elements.extend(self.style.bibliography.layout.children)
         for macro in self.style.macros.values():
             elements.extend(macro)
-        return any(getattr(node, "variable", None) == variable for node in _walk(elements))
+        return any(getattr(node, "variable", None) == variable for node in walk_elements(elements))
 
     def _key_reads(self, key: SortKey, variable: str) -> bool:
         if key.variable is not None:
@@ -251,7 +255,7 @@ class Processor:
             if name in seen:
                 continue
             seen.add(name)
-            for node in _walk(self.style.macros.get(name, ())):
+            for node in walk_elements(self.style.macros.get(name, ())):
                 if getattr(node, "variable", None) == variable:
                     return True
                 macro = getattr(node, "macro", None)
@@ -269,7 +273,7 @@ class Processor:
         *,
         suppress_author: bool = False,
     ) -> Context:
-        return Context(
+        context = Context(
             self.items[item_id],
             "citation",
             self.citation_name_options,
@@ -285,6 +289,8 @@ class Processor:
             english_locale=self.english_locale,
             implicit_year_suffix=self.implicit_year_suffix,
         )
+        context.name_levels = self.name_levels
+        return context
 
     def bibliography_context(self, item_id: str) -> Context:
         state = self.disambiguation.get(item_id)
@@ -293,9 +299,11 @@ class Processor:
             "bibliography",
             self.bibliography_name_options,
             self.bibliography_names_delimiter,
-            disambiguation=Disambiguation(year_suffix=state.year_suffix)
-            if state
-            else Disambiguation(),
+            disambiguation=(
+                Disambiguation(year_suffix=state.year_suffix, condition=state.condition)
+                if state
+                else Disambiguation()
+            ),
             citation_number=self.numbers.get(item_id, 0),
             english_locale=self.english_locale,
             implicit_year_suffix=self.implicit_year_suffix,
@@ -604,16 +612,17 @@ class Processor:
         return to_rtf(self.finish(content), self.quotes)
 
 
-def _walk(elements: Iterable[Any]) -> Iterable[Any]:
+def walk_elements(elements: Iterable[Any]) -> Iterable[Any]:
+    """Every node under ``elements``, depth first (branches and substitutes included)."""
     for element in elements:
         yield element
         children = getattr(element, "children", None)
         if children:
-            yield from _walk(children)
+            yield from walk_elements(children)
         branches = getattr(element, "branches", None)
         if branches:
             for _condition, branch in branches:
-                yield from _walk(branch)
+                yield from walk_elements(branch)
         substitute = getattr(element, "substitute", None)
         if substitute:
-            yield from _walk(substitute)
+            yield from walk_elements(substitute)

@@ -41,30 +41,23 @@ class CiteInfo:
 class Disambiguation:
     """The choices disambiguation made for one item's cites.
 
+    Namesets are the name lists a cite renders, counted in order (the first is
+    usually the author).
+
     Attributes:
-        names_shown: how many names each list shows (add-names), or ``None``.
-        given_levels: per (variable, name index): 1 initials, 2 full given name.
+        names: per nameset, how many names are shown (add-names); unset keeps et-al.
+        givens: per (nameset, name index): 1 initials, 2 the full given name.
         year_suffix: "a", "b" … once assigned.
         condition: whether ``disambiguate="true"`` tests are true.
     """
 
-    names_shown: int | None = None
-    given_levels: dict[tuple[str, int], int] = field(default_factory=dict)
+    names: dict[int, int] = field(default_factory=dict)
+    givens: dict[tuple[int, int], int] = field(default_factory=dict)
     year_suffix: str = ""
     condition: bool = False
 
     def copy(self) -> Disambiguation:
-        return Disambiguation(
-            self.names_shown, dict(self.given_levels), self.year_suffix, self.condition
-        )
-
-    def key(self) -> tuple[object, ...]:
-        return (
-            self.names_shown,
-            tuple(sorted(self.given_levels.items())),
-            self.year_suffix,
-            self.condition,
-        )
+        return Disambiguation(dict(self.names), dict(self.givens), self.year_suffix, self.condition)
 
 
 NO_DISAMBIGUATION = Disambiguation()
@@ -87,14 +80,17 @@ class Context:
         "called",
         "citation_number",
         "cite",
+        "disambiguating",
         "disambiguation",
         "english",
         "implicit_year_suffix",
         "in_substitute",
         "item",
         "mode",
+        "name_levels",
         "name_options",
         "names_delimiter",
+        "names_log",
         "names_rendered",
         "rendered",
         "rendered_variables",
@@ -138,9 +134,15 @@ class Context:
         self.in_substitute = 0
         self.substitute_parent: Names | None = None
         self.names_rendered = 0
+        # Per nameset rendered in citation mode: (names in the list, names shown).
+        self.names_log: list[tuple[int, int]] = []
+        # Given-name levels the "all-names"/"primary-name" rules gave to people.
+        self.name_levels: dict[tuple[object, bool], int] = {}
         # Whether the year-suffix still has to be written after the first year.
         self.implicit_year_suffix = implicit_year_suffix
         self.suppress_year = False
+        # Rendering a cite to compare it with others (disambiguation's own renders).
+        self.disambiguating = False
         language = item.variables.get("language", "")
         # Title and sentence case are for English: the item's language decides, and
         # without one, the locale's.

@@ -1,26 +1,33 @@
-"""Disambiguation over the whole document (CSL 1.0.2 "Disambiguation").
+"""Disambiguation over the whole document (CSL 1.0.2 "Disambiguation"), as citeproc-js
+resolves it.
 
-Two cites are ambiguous when they read the same but point at different items. The
-methods the style allows are tried in the specification's order, each only on what
-the earlier ones left ambiguous:
+Two cites are ambiguous when they read the same but point at different items. A cite
+is compared in its *subsequent* form without a locator (what a reader sees most), so
+a note style disambiguates its short notes.
 
-1. ``disambiguate-add-names``: show more names of a cut-short list;
-2. ``disambiguate-add-givenname``: initials, then full given names, under the
-   style's ``givenname-disambiguation-rule`` (the "all-names" and "primary-name"
-   rules also expand names that are ambiguous as names, cites or not);
-3. ``disambiguate="true"`` conditions become true for what is still ambiguous;
-4. ``disambiguate-add-year-suffix``: "a", "b" … in bibliography order.
+Ambiguous items are resolved together, by stepping one configuration forward one
+change at a time — the given name of the current name one level further (initials,
+then the full name), then one more name shown, then the next name list — and
+re-reading the cites after each step. A step is kept only where it separated cites;
+an item that becomes unique keeps the configuration that made it so. What names
+cannot separate then gets year-suffixes (in bibliography order), or, without
+year-suffixes, the ``disambiguate="true"`` branches of the style.
+
+The "all-names" and "primary-name" given-name rules are different in kind: they
+expand names that are ambiguous as *names* (two people written the same), wherever
+they appear, before any of this.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from peerref.citations.eval.context import CiteInfo, Disambiguation
+from peerref.citations.eval.context import SUBSEQUENT, CiteInfo, Disambiguation
 from peerref.citations.eval.item import PersonName
-from peerref.citations.output import rich
+from peerref.citations.output.writers import to_html
 from peerref.citations.style.nodes import Choose, Condition
 from peerref.core.dates import year_suffix
 
@@ -28,13 +35,59 @@ if TYPE_CHECKING:
     from peerref.citations.processor import Processor
 
 
-def _uses_condition(processor: Processor) -> bool:
-    from peerref.citations.processor import _walk
+@dataclass
+class _Config:
+    """citeproc-js's "ambiguity configuration": names shown and given-name levels per
+    nameset, the year-suffix number and the disambiguate flag."""
+
+    names: list[int]
+    givens: list[list[int]]
+    year_suffix: int | None = None
+    disambiguate: bool = False
+
+    def copy(self) -> _Config:
+        return _Config(
+            list(self.names),
+            [list(g) for g in self.givens],
+            self.year_suffix,
+            self.disambiguate,
+        )
+
+    def pad(self) -> None:
+        for index, count in enumerate(self.names):
+            while len(self.givens) <= index:
+                self.givens.append([])
+            while len(self.givens[index]) < count:
+                self.givens[index].append(0)
+
+    def state(self) -> Disambiguation:
+        return Disambiguation(
+            names=dict(enumerate(self.names)),
+            givens={
+                (nameset, index): level
+                for nameset, levels in enumerate(self.givens)
+                for index, level in enumerate(levels)
+                if level
+            },
+            year_suffix=year_suffix(self.year_suffix) if self.year_suffix is not None else "",
+            condition=self.disambiguate,
+        )
+
+
+@dataclass
+class _Render:
+    text: str
+    namesets: list[tuple[int, int]] = field(default_factory=list)  # (names, shown)
+
+
+def uses_condition(processor: Processor) -> bool:
+    """Whether the style has a ``disambiguate="true"`` test anywhere in its citation."""
+    from peerref.citations.processor import walk_elements
 
     elements = list(processor.style.citation.layout.children)
     for macro in processor.style.macros.values():
         elements.extend(macro)
-    for node in _walk(elements):
+    for node in walk_elements(elements):
         if isinstance(node, Choose):
             for condition, _branch in node.branches:
                 if isinstance(condition, Condition) and any(
@@ -47,158 +100,294 @@ def _uses_condition(processor: Processor) -> bool:
 def run(processor: Processor) -> None:
     """Decide every registered item's :class:`Disambiguation`."""
     options = processor.style.citation.options
-    uses_condition = _uses_condition(processor)
-    if not (
-        options.add_names or options.add_givenname or options.add_year_suffix or uses_condition
-    ):
-        return
-    states = processor.disambiguation
+    by_cite = options.givenname_rule == "by-cite"
+    has_condition = uses_condition(processor)
+    modes: list[str] = []
+    if options.add_names or (options.add_givenname and by_cite):
+        modes.append("names")
+    if options.add_year_suffix:
+        modes.append("years")
+    if has_condition:
+        modes.append("condition")
     ids = [item_id for item_id in processor.registered if item_id in processor.items]
-
-    def render(item_id: str) -> str:
-        cite = CiteInfo(item_id=item_id)
-        context = processor.citation_context(item_id, cite, states[item_id])
-        content = processor.evaluator.elements(processor.style.citation.layout.children, context)
-        return rich.plain(content)
-
-    if options.add_givenname and options.givenname_rule != "by-cite":
-        _expand_names_globally(processor, ids, options.givenname_rule)
-
-    groups = _ambiguous(ids, render)
-    if not groups:
+    if options.add_givenname and not by_cite:
+        processor.name_levels = _expand_names_globally(processor, ids, options.givenname_rule)
+    if not modes:
         return
-    if options.add_names:
-        groups = [part for group in groups for part in _add_names(processor, group, render)]
-    if options.add_givenname:
-        groups = [part for group in groups for part in _add_givennames(processor, group, render)]
-    if uses_condition:
-        remaining = []
-        for group in groups:
-            for item_id in group:
-                states[item_id].condition = True
-            remaining.extend(_ambiguous(group, render))
-        groups = remaining
-    if options.add_year_suffix and groups:
-        order = {item_id: index for index, item_id in enumerate(processor.order)}
-        for group in groups:
-            for index, item_id in enumerate(sorted(group, key=lambda i: order.get(i, 0))):
-                states[item_id].year_suffix = year_suffix(index)
 
+    def render(item_id: str, config: _Config | None) -> _Render:
+        state = config.state() if config is not None else processor.disambiguation[item_id]
+        cite = CiteInfo(item_id=item_id, position=SUBSEQUENT, near_note=True)
+        context = processor.citation_context(item_id, cite, state)
+        context.disambiguating = True
+        content = processor.evaluator.elements(processor.style.citation.layout.children, context)
+        return _Render(to_html(content), list(context.names_log))
 
-def _ambiguous(ids: Iterable[str], render: Callable[[str], str]) -> list[list[str]]:
-    by_text: dict[str, list[str]] = defaultdict(list)
+    groups: dict[str, list[str]] = defaultdict(list)
+    initial: dict[str, _Render] = {}
     for item_id in ids:
-        by_text[render(item_id)].append(item_id)
-    return [group for group in by_text.values() if len(group) > 1]
+        initial[item_id] = found = render(item_id, None)
+        groups[found.text].append(item_id)
+    order = {item_id: index for index, item_id in enumerate(processor.order)}
+    for group in groups.values():
+        if len(group) > 1:
+            _Resolver(processor, group, initial, render, modes, order).run()
 
 
-def _name_lists(processor: Processor, item_id: str) -> dict[str, tuple[PersonName, ...]]:
-    return processor.items[item_id].names
+class _Resolver:
+    """One group of ambiguous items, resolved as citeproc-js's Disambiguation does."""
+
+    def __init__(
+        self,
+        processor: Processor,
+        group: list[str],
+        initial: dict[str, _Render],
+        render: Callable[[str, _Config | None], _Render],
+        modes: list[str],
+        order: dict[str, int],
+    ) -> None:
+        self.processor = processor
+        self.render = render
+        self.modes = modes
+        self.order = order
+        options = processor.style.citation.options
+        self.add_names = options.add_names
+        self.givens_max: int | None = (
+            2 if options.add_givenname and options.givenname_rule == "by-cite" else None
+        )
+        # Items with the fewest names first, as citeproc-js orders them.
+        self.items = sorted(
+            group,
+            key=lambda i: (initial[i].namesets[0][0] if initial[i].namesets else 0, i),
+        )
+        first = initial[self.items[0]]
+        self.base = _Config(
+            names=[shown for _count, shown in first.namesets],
+            givens=[[0] * shown for _count, shown in first.namesets],
+        )
+        for item_id in self.items[1:]:
+            other = initial[item_id].namesets
+            for index, (_count, shown) in enumerate(other[: len(self.base.names)]):
+                if shown > self.base.names[index]:
+                    self.base.names[index] = shown
+        self.base.pad()
+        self.better = self.base.copy()
+        self.names_max: int | None = first.namesets[0][0] if first.namesets else None
+        self.namesets_max = len(first.namesets) - 1
+        self.lists: list[tuple[_Config, list[str]]] = [(self.base, list(self.items))]
+        self.mode_index = 0
+        self.init_givens = True
+        self.gnameset = 0
+        self.gname = 0
+        self.clashes = [1, 0]
+        self.partners: list[str] = []
+        self.nonpartners: list[str] = []
+
+    def register(self, item_id: str, config: _Config) -> None:
+        self.processor.disambiguation[item_id] = config.copy().state()
+
+    def run(self) -> None:
+        while self.lists:
+            self.gnameset = 0
+            self.gname = 0
+            self.clashes = [1, 0]
+            guard = 0
+            while self.lists and self.lists[0][1]:
+                guard += 1
+                if guard > 10_000:  # pragma: no cover - a safety net, never reached in tests
+                    break
+                maxed = self.increment()
+                self.scan(self.lists[0][1])
+                self.evaluate(maxed)
+            self.lists = self.lists[1:]
+
+    def increment(self) -> bool:
+        if self.init_givens:
+            self.init_givens = False
+            return False
+        mode = self.modes[self.mode_index]
+        if mode == "condition":
+            self.base.disambiguate = True
+            self.better.disambiguate = True
+            return False
+        if mode != "names":
+            return False
+        base = self.base
+        increment_names = self.givens_max is None
+        increment_namesets = self.names_max is None
+        if self.givens_max is not None:
+            levels = base.givens[self.gnameset] if self.gnameset < len(base.givens) else []
+            if self.gname < len(levels) and levels[self.gname] < self.givens_max:
+                levels[self.gname] += 1
+            else:
+                increment_names = True
+        if self.names_max is not None and increment_names:
+            if self.add_names:
+                increment_namesets = False
+                if self.gname < self.names_max:
+                    base.names[self.gnameset] += 1
+                    self.gname += 1
+                else:
+                    increment_namesets = True
+            else:
+                increment_namesets = True
+        if increment_namesets and self.gnameset < self.namesets_max:
+            self.gnameset += 1
+            base.names[self.gnameset] = 1
+            self.gname = 0
+        levels = base.givens[self.gnameset] if self.gnameset < len(base.givens) else []
+        return (
+            (self.namesets_max == -1 or self.gnameset == self.namesets_max)
+            and (not self.add_names or self.names_max is None or self.gname == self.names_max)
+            and (
+                self.givens_max is None
+                or self.gname >= len(levels)
+                or levels[self.gname] == self.givens_max
+            )
+        )
+
+    def _render(self, item_id: str) -> str:
+        """The cite under the current configuration; as in citeproc-js, rendering
+        corrects the configuration to the names actually shown."""
+        found = self.render(item_id, self.base)
+        for index, (_count, shown) in enumerate(found.namesets):
+            if index < len(self.base.names):
+                self.base.names[index] = shown
+        self.base.pad()
+        return found.text
+
+    def scan(self, items: list[str]) -> None:
+        first = self._render(items[0])
+        self.partners = [items[0]]
+        self.nonpartners = []
+        for item_id in items[1:]:
+            if self._render(item_id) == first:
+                self.partners.append(item_id)
+            else:
+                self.nonpartners.append(item_id)
+        self.clashes = [self.clashes[1], len(self.partners) - 1]
+
+    def evaluate(self, maxed: bool) -> None:
+        mode = self.modes[self.mode_index]
+        if mode == "names":
+            self.names_step(maxed)
+        elif mode == "years":
+            self.years_step()
+        else:
+            self.condition_step()
+        if maxed:
+            if self.mode_index < len(self.modes) - 1:
+                self.mode_index += 1
+            elif len(self.lists) > 1:
+                self.lists[1] = (self.base, [])
+
+    def capture_step(self) -> None:
+        """Keep in the better configuration the change the last step made."""
+        better, base = self.better, self.base
+        if (
+            self.givens_max is not None
+            and self.gnameset < len(base.givens)
+            and self.gname < len(base.givens[self.gnameset])
+        ):
+            while len(better.givens) < len(base.givens):
+                better.givens.append([])
+            row = better.givens[self.gnameset]
+            while len(row) <= self.gname:
+                row.append(0)
+            row[self.gname] = base.givens[self.gnameset][self.gname]
+        while len(better.names) <= self.gnameset:
+            better.names.append(1)
+        if self.gnameset < len(base.names):
+            better.names[self.gnameset] = base.names[self.gnameset]
+
+    def names_step(self, maxed: bool) -> None:
+        partners, nonpartners = self.partners, self.nonpartners
+        if self.clashes[1] == 0 and len(nonpartners) == 1:
+            self.capture_step()
+            self.register(nonpartners[0], self.better)
+            self.register(partners[0], self.better)
+            self.lists[0] = (self.better, [])
+        elif self.clashes[1] == 0:
+            self.capture_step()
+            self.register(partners[0], self.better)
+            self.lists[0] = (self.better, nonpartners)
+            if nonpartners:
+                self.init_givens = True
+        elif len(nonpartners) == 1:
+            self.capture_step()
+            self.register(nonpartners[0], self.better)
+            self.lists[0] = (self.better, partners)
+        elif self.clashes[1] < self.clashes[0]:
+            self.capture_step()
+            self.lists[0] = (self.better, partners)
+            self.lists.append((self.better, nonpartners))
+        elif maxed:
+            self.lists[0] = (self.better, nonpartners)
+            self.lists.append((self.better, partners))
+            if self.mode_index == len(self.modes) - 1:
+                for item_id in partners:
+                    self.register(item_id, self.better)
+                self.lists[0] = (self.better, [])
+
+    def years_step(self) -> None:
+        config, items = self.lists[0]
+        if self.clashes[1]:
+            for number, item_id in enumerate(sorted(items, key=lambda i: self.order.get(i, 0))):
+                config.year_suffix = number
+                self.register(item_id, config)
+        self.lists[0] = (self.better, [])
+
+    def condition_step(self) -> None:
+        """The ``disambiguate="true"`` branches: whatever they achieve is final."""
+        config, items = self.lists[0]
+        config.disambiguate = True
+        for item_id in items:
+            self.register(item_id, config)
+        self.lists[0] = (self.better, [])
 
 
-def _add_names(
-    processor: Processor, group: list[str], render: Callable[[str], str]
-) -> list[list[str]]:
-    """Show more names until the cites differ; what stays ambiguous is returned."""
-    states = processor.disambiguation
-    longest = max(
-        (max((len(v) for v in _name_lists(processor, i).values()), default=0) for i in group),
-        default=0,
-    )
-    pending = list(group)
-    done: set[str] = set()
-    before = {item_id: render(item_id) for item_id in group}
-    shown = 1
-    while pending and shown < longest:
-        shown += 1
-        for item_id in pending:
-            states[item_id].names_shown = shown
-        texts = {item_id: render(item_id) for item_id in pending}
-        counts: dict[str, int] = defaultdict(int)
-        for item_id in group:
-            text = texts.get(item_id, before[item_id])
-            counts[text] += 1
-        for item_id in list(pending):
-            if counts[texts[item_id]] == 1:
-                done.add(item_id)
-                pending.remove(item_id)
-                before[item_id] = texts[item_id]
-    # Names that did not help come off again.
-    for item_id in pending:
-        states[item_id].names_shown = None
-    return _ambiguous(group, render)
+def _expand_names_globally(
+    processor: Processor, ids: list[str], rule: str
+) -> dict[tuple[object, bool], int]:
+    """The "all-names" and "primary-name" rules: expand names ambiguous as names.
 
-
-def _add_givennames(
-    processor: Processor, group: list[str], render: Callable[[str], str]
-) -> list[list[str]]:
-    """Expand given names (initials, then full) where the names of the cites differ."""
-    states = processor.disambiguation
-    with_initials_only = processor.style.citation.options.givenname_rule.endswith("with-initials")
-    levels = (1,) if with_initials_only else (1, 2)
-    for level in levels:
-        ambiguous = _ambiguous(group, render)
-        if not ambiguous:
-            break
-        for subgroup in ambiguous:
-            lists = {item_id: _name_lists(processor, item_id) for item_id in subgroup}
-            variables = {v for names in lists.values() for v in names}
-            for variable in variables:
-                longest = max(len(names.get(variable, ())) for names in lists.values())
-                for index in range(longest):
-                    people = {
-                        item_id: names[variable][index]
-                        for item_id, names in lists.items()
-                        if len(names.get(variable, ())) > index
-                    }
-                    distinct = {(p.family, p.given, p.literal) for p in people.values()}
-                    if len(distinct) < 2:
-                        continue
-                    for item_id in people:
-                        current = states[item_id].given_levels.get((variable, index), 0)
-                        if current < level:
-                            states[item_id].given_levels[(variable, index)] = level
-            # Expansion that changed nothing for a cite is taken back.
-    return _ambiguous(group, render)
-
-
-def _expand_names_globally(processor: Processor, ids: list[str], rule: str) -> None:
-    """The "all-names" and "primary-name" rules: expand names that are ambiguous as names.
-
-    Two different people whose names are written the same (same family name, or same
-    family name and initials) are expanded, wherever they appear, as far as needed:
-    to initials when those differ, else (unless the rule says "with-initials") to the
-    full given name.
+    Two different people written the same way (the same family name) are expanded
+    wherever they appear: to initials when those tell them apart, else — unless the
+    rule says "with-initials", which then leaves them — to the full given name.
+    Returns levels per (person, primary-only).
     """
-    states = processor.disambiguation
     primary_only = rule.startswith("primary-name")
     initials_only = rule.endswith("with-initials")
     people_by_family: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    places: list[tuple[str, str, int, PersonName]] = []
+    people: list[PersonName] = []
     for item_id in ids:
-        for variable, names in processor.items[item_id].names.items():
+        for names in processor.items[item_id].names.values():
             for index, person in enumerate(names):
                 if primary_only and index > 0:
                     break
                 if person.is_literal:
                     continue
-                family = (person.non_dropping_particle + " " + person.family).strip()
-                people_by_family[family].add((person.given, person.dropping_particle))
-                places.append((item_id, variable, index, person))
-    for item_id, variable, index, person in places:
-        family = (person.non_dropping_particle + " " + person.family).strip()
-        others = people_by_family[family] - {(person.given, person.dropping_particle)}
+                people_by_family[_family(person)].add((person.given, person.dropping_particle))
+                people.append(person)
+    levels: dict[tuple[object, bool], int] = {}
+    for person in people:
+        others = people_by_family[_family(person)] - {(person.given, person.dropping_particle)}
         if not others:
             continue
         mine = _initials(person.given)
-        level = 1
-        if not initials_only and any(_initials(given) == mine for given, _ in others):
+        if any(_initials(given) == mine for given, _ in others):
+            if initials_only:
+                continue
             level = 2
-        states[item_id].given_levels[(variable, index)] = level
+        else:
+            level = 1
+        levels[(person, primary_only)] = level
+    return levels
+
+
+def _family(person: PersonName) -> str:
+    return f"{person.non_dropping_particle} {person.family}".strip()
 
 
 def _initials(given: str) -> str:
     return "".join(word[:1] for word in given.replace("-", " ").replace(".", " ").split())
-
-
-__all__ = ["Disambiguation", "run"]

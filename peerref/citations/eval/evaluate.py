@@ -10,6 +10,7 @@ find them without looking at strings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from peerref.citations.eval import numbers
@@ -21,7 +22,7 @@ from peerref.citations.eval.context import (
 )
 from peerref.citations.eval.dates import date_sort_key, render_date
 from peerref.citations.eval.formatting import affix, apply_rendering
-from peerref.citations.eval.item import NAME_VARIABLES, PersonName
+from peerref.citations.eval.item import NAME_VARIABLES, ItemData, PersonName
 from peerref.citations.eval.names import (
     DEFAULT_NAME_OPTIONS,
     NameStyle,
@@ -53,7 +54,14 @@ _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-numb
 _MAX_MACRO_DEPTH = 64
 # Values that depend on the cite or the style, so are not cached on the item.
 _UNCACHED = frozenset(
-    {"locator", "citation-number", "year-suffix", "page", "first-reference-note-number"}
+    {
+        "locator",
+        "citation-number",
+        "citation-label",
+        "year-suffix",
+        "page",
+        "first-reference-note-number",
+    }
 )
 
 
@@ -98,6 +106,8 @@ class Evaluator:
     def has_variable(self, variable: str, context: Context) -> bool:
         if variable in context.suppressed:
             return False
+        if variable == "citation-label":
+            return True
         cite = context.cite
         if variable == "locator":
             return cite is not None and bool(cite.locator)
@@ -124,6 +134,9 @@ class Evaluator:
             if cite is not None and cite.first_note_number and cite.position != FIRST:
                 return str(cite.first_note_number)
             return ""
+        if variable == "citation-label":
+            label = context.item.variables.get(variable) or citation_label(context.item)
+            return label + context.disambiguation.year_suffix
         return context.item.variables.get(variable, "")
 
     def variable_content(self, variable: str, form: str, context: Context) -> tuple[str, Content]:
@@ -199,7 +212,9 @@ class Evaluator:
             content = rich.parse_markup(node.value or "")
         if rendering.plain or not content:
             return content
-        return apply_rendering(content, rendering, english=context.english)
+        return apply_rendering(
+            content, rendering, english=context.english, language=context.item.language
+        )
 
     def macro(self, name: str, context: Context) -> Content:
         children = self.style.macros.get(name)
@@ -569,28 +584,43 @@ class Evaluator:
             and use_first < count
         )
         shown = use_first if truncated and use_first is not None else count
-        wanted = context.disambiguation.names_shown
-        if wanted is not None and truncated:
-            shown = min(count, max(shown, wanted))
+        nameset = len(context.names_log)
+        wanted = context.disambiguation.names.get(nameset) if context.mode == "citation" else None
+        if wanted is not None:
+            if context.disambiguating:
+                shown = min(count, max(wanted, 1))
+            elif use_first is not None and wanted > use_first:
+                # As citeproc-js: disambiguation only ever adds names to a cite.
+                shown = count if et_al_min is not None and count < et_al_min else min(count, wanted)
             truncated = shown < count
+        if context.mode == "citation":
+            context.names_log.append((count, shown))
         if options.form == "count":
             return shown
         if shown <= 0:
             return []
         sort = context.mode == "sort"
         order = "all" if sort else options.name_as_sort_order
-        levels = context.disambiguation.given_levels
+        levels = context.disambiguation.givens if context.mode == "citation" else None
+        global_levels = context.name_levels if context.mode == "citation" else None
         pieces: list[Content] = []
         inverted_flags: list[bool] = []
         for index in range(shown):
             name = names[index]
             inverted = order == "all" or (order == "first" and index == 0)
             inverted_flags.append(inverted and not name.is_literal)
+            level = levels.get((nameset, index), 0) if levels else 0
+            if global_levels:
+                level = max(
+                    level,
+                    global_levels.get((name, False), 0),
+                    global_levels.get((name, True), 0) if index == 0 else 0,
+                )
             formatted = format_name(
                 name,
                 style,
                 inverted=inverted,
-                given_level=levels.get((variable, index), 0) if levels else 0,
+                given_level=level,
                 english=context.english,
                 sort=sort,
             )
@@ -657,6 +687,41 @@ def _delimited(pieces: list[Content], delimiter: Content) -> list[Content]:
             out.append(delimiter)
         out.append(piece)
     return out
+
+
+# citeproc-js's default "trigraph": letters taken from the first names, by name count.
+_TRIGRAPH = ((4,), (2, 2), (2, 1, 1), (1, 1, 1, 1))
+_LABEL_NAME_ORDER = ("author", "editor", "translator")
+
+
+def citation_label(item: ItemData) -> str:
+    """A label made from the names and year when the item has none ("Asth00", "BrCh98").
+
+    As citeproc-js makes it: four letters of one author's family name, two each of
+    two, two and one and one of three, one each of four or more; then the year's last
+    two digits ("00" without a year).
+    """
+    names: tuple[PersonName, ...] = ()
+    for variable in (*_LABEL_NAME_ORDER, *sorted(item.names)):
+        if item.names.get(variable):
+            names = item.names[variable]
+            break
+    label = ""
+    if names:
+        widths = _TRIGRAPH[min(len(names), len(_TRIGRAPH)) - 1]
+        for person, width in zip(names, widths, strict=False):
+            text = person.family or person.literal
+            text = re.sub(r"^(?:a|the|an)\s+", "", text, flags=re.IGNORECASE)
+            text = "".join(c for c in text if c.isalpha())[:width]
+            if not text:
+                break
+            label += text[:1].upper() + text[1:].lower()
+    elif item.variables.get("title"):
+        text = "".join(item.variables["title"].split())[:4]
+        label = text[:1].upper() + text[1:].lower()
+    issued = item.dates.get("issued")
+    year = f"{issued.parts[0][0]:04d}" if issued is not None and issued.parts else "0000"
+    return label + year[-2:]
 
 
 # Terms for cs:label of number variables that are named differently.

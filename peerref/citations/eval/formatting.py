@@ -32,12 +32,16 @@ def affix(text: str) -> Content:
     return list(_affix(text))
 
 
-def apply_formatting(content: Content, rendering: Rendering, *, english: bool = True) -> Content:
+def apply_formatting(
+    content: Content, rendering: Rendering, *, english: bool = True, language: str = ""
+) -> Content:
     """Everything but the affixes and display: strip-periods, text-case, fonts, quotes."""
     if rendering.strip_periods:
         content = rich.strip_periods(content)
     if rendering.text_case:
-        content = rich.apply_text_case(content, rendering.text_case, english=english)
+        content = rich.apply_text_case(
+            content, rendering.text_case, english=english, language=language
+        )
     if rendering.font_style in _FONT_STYLE:
         content = rich.wrap(_FONT_STYLE[rendering.font_style], content)
     if rendering.font_variant in _FONT_VARIANT:
@@ -59,11 +63,13 @@ def apply_affixes(content: Content, rendering: Rendering) -> Content:
     return rich.join([affix(rendering.prefix), content, affix(rendering.suffix)])
 
 
-def apply_rendering(content: Content, rendering: Rendering, *, english: bool = True) -> Content:
+def apply_rendering(
+    content: Content, rendering: Rendering, *, english: bool = True, language: str = ""
+) -> Content:
     """``content`` with all of ``rendering`` applied; empty content stays empty."""
     if rendering.plain or not content or rich.is_empty(content):
         return content
-    content = apply_formatting(content, rendering, english=english)
+    content = apply_formatting(content, rendering, english=english, language=language)
     content = apply_affixes(content, rendering)
     if rendering.display:
         content = rich.wrap(rich.DIV, content, rendering.display)

@@ -172,8 +172,6 @@ def format_name(
         form = "long"
     if given_level >= 2:
         initialize_with = None
-    if sort:
-        form, initialize_with = "long", None
     family, given = name.family, name.given
     if not family:
         # A lone given name ("Banksy", "Plato") is written as it is.

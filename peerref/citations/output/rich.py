@@ -559,39 +559,22 @@ def _append_inside_quote(span: Span, char: str) -> Span:
 
 # -- text case ---------------------------------------------------------------------------------
 
-# Words title case leaves in lower case unless first or last, or after a colon (the CSL
-# specification's list).
+# Words title case leaves in lower case unless first or last, or after a colon: the
+# English prepositions, conjunctions, articles and name particles citeproc-js lists.
 STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "but",
-        "by",
-        "down",
-        "for",
-        "from",
-        "in",
-        "into",
-        "nor",
-        "of",
-        "on",
-        "onto",
-        "or",
-        "over",
-        "so",
-        "the",
-        "till",
-        "to",
-        "up",
-        "via",
-        "with",
-        "yet",
-    ]
+    # A static list written as a paragraph is easier to read and check than 150 lines.
+    """about above across afore after against al along alongside amid amidst among amongst
+    anenst apropos apud around as aside astride at athwart atop barring before behind below
+    beneath beside besides between beyond but by circa despite down during et except for
+    forenenst from given in inside into lest like modulo near next notwithstanding of off on
+    onto out over per plus pro qua sans since than through thru throughout thruout till to
+    toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with
+    within without or yet so and nor a an the de d' von van c ca""".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"[\w\u00c0-\uffff][\w\u00c0-\uffff'’.\u00ad-]*|[^\w\s]|\s+")
+# What splits a title into segments: quotation marks, dashes, slashes, punctuation and
+# brackets; words are then split on spaces.
+_CASE_TAG = re.compile(r"([‘’“”\"'\-–—/.,;?!:\[\]()])")
+_CASE_SPACE = re.compile(r"([ \u00a0\u2000-\u200b\u205f\u3000]+)")
 _SKIPPED_BY_CASE = frozenset({NOCASE, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS, NO_DECORATION})
 
 
@@ -603,41 +586,191 @@ def _leaves(content: Content, out: list[tuple[Content, int, bool]], skip: bool) 
             _leaves(node.children, out, skip or node.kind in _SKIPPED_BY_CASE)
 
 
-def apply_text_case(content: Content, text_case: str, *, english: bool = True) -> Content:
-    """``content`` with a CSL ``text-case`` applied, ``nocase`` spans untouched."""
+def _capitalize(word: str) -> str:
+    """The first character upper-cased; a lone Greek letter ("β") is left as it is."""
+    for position, char in enumerate(word):
+        if char.isspace():
+            continue
+        if len(word.strip()) == 1 and "\u0370" <= char <= "\u03ff":
+            return word
+        return word[:position] + char.upper() + word[position + 1 :]
+    return word
+
+
+class _Token:
+    """A piece of one leaf's text: a segment of words, or a tag between segments."""
+
+    __slots__ = ("is_tag", "leaf", "original", "text")
+
+    def __init__(self, leaf: int, text: str, is_tag: bool) -> None:
+        self.leaf = leaf
+        self.text = text
+        self.original = text
+        self.is_tag = is_tag
+
+
+class _CaseState:
+    __slots__ = ("after_punctuation", "first", "last_word")
+
+    def __init__(self) -> None:
+        self.first = True
+        self.after_punctuation = False
+        self.last_word: tuple[int, int] | None = None
+
+
+def _upper(text: str, language: str) -> str:
+    if language[:2] in ("tr", "az"):
+        text = text.replace("i", "İ")
+    return text.upper()
+
+
+def _lower(text: str, language: str) -> str:
+    if language[:2] in ("tr", "az"):
+        text = text.replace("I", "ı").replace("İ", "i")
+    return text.lower()
+
+
+def apply_text_case(
+    content: Content, text_case: str, *, english: bool = True, language: str = ""
+) -> Content:
+    """``content`` with a CSL ``text-case`` applied, as citeproc-js applies it.
+
+    ``nocase``, small-caps, superscript and subscript spans are left alone. Title and
+    sentence case are for English only. Title case capitalizes every lower-case word
+    but the stop words, which it capitalizes only first, last, after ":", "?" or "!",
+    or before a hyphen ("Out-of-Fashion"); words with capitals in them stay as they
+    are ("UK", "iPhone"). Sentence case capitalizes the first word and lower-cases the
+    others.
+    """
     if text_case in ("title", "sentence") and not english:
         return content
     content = clone(content)
     leaves: list[tuple[Content, int, bool]] = []
     _leaves(content, leaves, False)
-    if text_case == "lowercase":
+    if text_case in ("lowercase", "uppercase"):
         for parent, index, skip in leaves:
             if not skip:
-                parent[index] = parent[index].lower()  # type: ignore[union-attr]
+                text = parent[index]
+                assert isinstance(text, str)
+                parent[index] = (
+                    _lower(text, language) if text_case == "lowercase" else _upper(text, language)
+                )
         return content
-    if text_case == "uppercase":
-        for parent, index, skip in leaves:
-            if not skip:
-                parent[index] = parent[index].upper()  # type: ignore[union-attr]
+    if text_case not in ("capitalize-first", "capitalize-all", "sentence", "title"):
         return content
-    # Word-level transforms: tokenize every leaf, transform with a running state.
-    tokenized: list[tuple[Content, int, bool, list[str]]] = [
-        (parent, index, skip, _WORD.findall(parent[index]))  # type: ignore[arg-type]
-        for parent, index, skip in leaves
-    ]
-    words = [
-        (position, word_index, token)
-        for position, (_p, _i, _skip, tokens) in enumerate(tokenized)
-        for word_index, token in enumerate(tokens)
-        if token[:1].isalnum()
-        or token[:1] == "_"
-        or (token[:1] and token[:1] not in " \t\n" and token[:1].isalpha())
-    ]
-    transform = _WORD_TRANSFORMS[text_case]
-    transform(tokenized, words)
-    for parent, index, _skip, tokens in tokenized:
-        parent[index] = "".join(tokens)
+    # Every leaf split into segments and the tags between them: (leaf, text, is tag).
+    tokens: list[_Token] = []
+    for number, (parent, index, _skip) in enumerate(leaves):
+        text = parent[index]
+        assert isinstance(text, str)
+        for position, piece in enumerate(_CASE_TAG.split(text)):
+            if piece:
+                tokens.append(_Token(number, piece, position % 2 == 1))
+    state = _CaseState()
+    for token_index, token in enumerate(tokens):
+        number, text, is_tag = token.leaf, token.text, token.is_tag
+        if is_tag:
+            if text in ("!", "?", ":"):
+                state.after_punctuation = True
+            continue
+        if leaves[number][2]:
+            if text.strip():
+                state.last_word = None
+                state.first = False
+                state.after_punctuation = False
+            continue
+        # citeproc-js looks for a following hyphen only after the very first segment.
+        following = tokens[1].text if token_index == 0 and len(tokens) > 1 else ""
+        token.text = _case_segment(text, text_case, state, token_index, following == "-")
+        if text_case == "capitalize-first" and not state.first:
+            break
+    _restore_after_stray_quotes(tokens, leaves)
+    if text_case == "title" and state.last_word is not None:
+        token_index, word_index = state.last_word
+        words = _CASE_SPACE.split(tokens[token_index].text)
+        word = words[word_index]
+        if len(word) > 1 and word.lower() in STOP_WORDS:
+            words[word_index] = _capitalize(word)
+            tokens[token_index].text = "".join(words)
+    rebuilt: dict[int, list[str]] = {}
+    for token in tokens:
+        rebuilt.setdefault(token.leaf, []).append(token.text)
+    for number, (parent, index, _skip) in enumerate(leaves):
+        parent[index] = "".join(rebuilt.get(number, []))
     return _merge_strings_deep(content)
+
+
+_QUOTE_OPENERS = {"“": "”", "‘": "’"}
+
+
+def _restore_after_stray_quotes(
+    tokens: list[_Token], leaves: list[tuple[Content, int, bool]]
+) -> None:
+    """Undo case changes right after a quotation mark that pairs with nothing.
+
+    An apostrophe splits "You’re" into two segments; as citeproc-js does, the letter
+    after a mark that opens or closes nothing keeps its original case ("You’re", not
+    "You’Re").
+    """
+    stack: list[tuple[str, int]] = []  # (expected closer, token index of the opener)
+    restore: list[int] = []
+    for index, token in enumerate(tokens):
+        if not token.is_tag or token.text not in "“”‘’\"'":
+            continue
+        previous = tokens[index - 1].text[-1:] if index else " "
+        opener = token.text in _QUOTE_OPENERS or (
+            token.text in "\"'" and (not previous or previous.isspace())
+        )
+        closer = {"“": "”", "‘": "’", '"': '"', "'": "'"}.get(token.text, "")
+        if opener and closer:
+            if stack and stack[-1][0] != closer:
+                restore.append(stack.pop()[1])
+            stack.append((closer, index))
+        elif stack and stack[-1][0] == token.text:
+            stack.pop()
+        else:
+            restore.append(index)
+    restore.extend(index for _closer, index in stack)
+    for index in restore:
+        following = index + 1
+        if following < len(tokens) and not tokens[following].is_tag:
+            original = tokens[following].original
+            if original and tokens[following].text:
+                tokens[following].text = original[0] + tokens[following].text[1:]
+
+
+def _case_segment(
+    text: str, text_case: str, state: _CaseState, token_index: int, before_hyphen: bool
+) -> str:
+    words = _CASE_SPACE.split(text)
+    word_positions = [i for i, word in enumerate(words) if word and not _CASE_SPACE.fullmatch(word)]
+    for position in word_positions:
+        word = words[position]
+        lower = word.lower()
+        if text_case == "capitalize-first":
+            if state.first:
+                if word == lower:
+                    words[position] = _capitalize(word)
+                state.first = False
+            break
+        if text_case == "capitalize-all":
+            if word == lower:
+                words[position] = _capitalize(word)
+        elif text_case == "sentence":
+            words[position] = _capitalize(word) if state.first else lower
+        else:  # title
+            capitalize = (
+                (len(word) > 1 and lower not in STOP_WORDS)
+                or (position == word_positions[-1] and before_hyphen)
+                or state.first
+                or state.after_punctuation
+            )
+            if capitalize and word == lower:
+                words[position] = _capitalize(word)
+            state.last_word = (token_index, position)
+        state.first = False
+        state.after_punctuation = False
+    return "".join(words)
 
 
 def _merge_strings_deep(content: Content) -> Content:
@@ -646,119 +779,11 @@ def _merge_strings_deep(content: Content) -> Content:
         if isinstance(node, Span):
             out.append(Span(node.kind, _merge_strings_deep(node.children), node.data))
         elif node:
-            out.append(node)
+            if out and isinstance(out[-1], str):
+                out[-1] += node
+            else:
+                out.append(node)
     return out
-
-
-def _is_word(token: str) -> bool:
-    return bool(token) and (token[0].isalnum())
-
-
-def _capitalize(word: str) -> str:
-    for position, char in enumerate(word):
-        if char.isalpha():
-            return word[:position] + char.upper() + word[position + 1 :]
-        if char.isdigit():
-            return word
-    return word
-
-
-def _is_lower(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return bool(letters) and all(c.islower() for c in letters)
-
-
-def _is_upper(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
-_Tokenized = list[tuple[Content, int, bool, list[str]]]
-_Words = list[tuple[int, int, str]]
-
-
-def _capitalize_first(tokenized: _Tokenized, words: _Words) -> None:
-    for position, word_index, token in words:
-        _parent, _index, skip, tokens = tokenized[position]
-        if not _is_word(token):
-            continue
-        if not skip:
-            tokens[word_index] = _capitalize(token)
-        return
-
-
-def _capitalize_all(tokenized: _Tokenized, words: _Words) -> None:
-    for position, word_index, token in words:
-        _parent, _index, skip, tokens = tokenized[position]
-        if not skip and _is_word(token):
-            tokens[word_index] = _capitalize(token)
-
-
-def _sentence(tokenized: _Tokenized, words: _Words) -> None:
-    transformable = [w for w in words if not tokenized[w[0]][2] and _is_word(w[2])]
-    all_upper = bool(transformable) and all(
-        _is_upper(token) or not any(c.isalpha() for c in token) for _p, _w, token in transformable
-    )
-    first = True
-    for position, word_index, token in words:
-        _parent, _index, skip, tokens = tokenized[position]
-        if not _is_word(token):
-            continue
-        if skip:
-            first = False
-            continue
-        if all_upper:
-            token = token.lower()
-        if first:
-            token = _capitalize(token)
-            first = False
-        tokens[word_index] = token
-
-
-def _title(tokenized: _Tokenized, words: _Words) -> None:
-    transformable = [w for w in words if not tokenized[w[0]][2] and _is_word(w[2])]
-    all_upper = bool(transformable) and all(
-        _is_upper(token) or not any(c.isalpha() for c in token) for _p, _w, token in transformable
-    )
-    # Flatten the tokens to know, for each word, whether it starts the title or a
-    # sub-title (after ":" or a sentence end) and whether it is the last word.
-    sequence: list[tuple[int, int, str]] = [
-        (position, word_index, token)
-        for position, (_p, _i, _s, tokens) in enumerate(tokenized)
-        for word_index, token in enumerate(tokens)
-    ]
-    word_positions = [i for i, (_p, _w, token) in enumerate(sequence) if _is_word(token)]
-    last_word = word_positions[-1] if word_positions else -1
-    starts = True
-    for flat_index, (position, word_index, token) in enumerate(sequence):
-        _parent, _index, skip, tokens = tokenized[position]
-        if not _is_word(token):
-            stripped = token.strip()
-            if stripped in (":", "?", "!", ".", "—"):
-                starts = True
-            continue
-        if skip:
-            starts = False
-            continue
-        word = token
-        if all_upper:
-            word = word.lower()
-        lowered = word.lower()
-        if lowered in STOP_WORDS and not starts and flat_index != last_word:
-            if _is_lower(word) or all_upper:
-                word = lowered
-        elif _is_lower(word) or all_upper:
-            word = _capitalize(word)
-        tokens[word_index] = word
-        starts = False
-
-
-_WORD_TRANSFORMS: dict[str, Callable[[_Tokenized, _Words], None]] = {
-    "capitalize-first": _capitalize_first,
-    "capitalize-all": _capitalize_all,
-    "sentence": _sentence,
-    "title": _title,
-}
 
 
 def strip_periods(content: Content) -> Content:
