@@ -16,6 +16,8 @@ Everything comes out as rich text; :mod:`peerref.citations.output.writers` write
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -151,6 +153,7 @@ class Processor:
         self.evaluator = Evaluator(style, locale)
         self.quotes = locale.quotes()
         self.english_locale = locale.lang.lower().startswith("en")
+        self.numeric_citations = self._citation_reads("citation-number")
         self.implicit_year_suffix = not self._style_reads("year-suffix") and not self._style_reads(
             "citation-label"
         )
@@ -235,6 +238,21 @@ class Processor:
         if bibliography is None:
             return False
         return any(self._key_reads(key, "year-suffix") for key in bibliography.sort)
+
+    def _citation_reads(self, variable: str) -> bool:
+        """Whether the citation layout (or a macro it calls) renders ``variable``."""
+        seen: set[str] = set()
+        queue: list[Any] = list(self.style.citation.layout.children)
+        while queue:
+            batch, queue = queue, []
+            for node in walk_elements(batch):
+                if getattr(node, "variable", None) == variable:
+                    return True
+                macro = getattr(node, "macro", None)
+                if macro and macro not in seen:
+                    seen.add(macro)
+                    queue.extend(self.style.macros.get(macro, ()))
+        return False
 
     def _style_reads(self, variable: str) -> bool:
         """Whether any layout or macro of the style renders ``variable`` itself."""
@@ -383,63 +401,116 @@ class Processor:
         return [self.render_citation(cites) for cites in placed]
 
     def place(self, citations: Sequence[CitationRequest]) -> list[list[CiteInfo]]:
-        """Each cite's position in the document: first, subsequent, ibid, near-note."""
-        distance = self.style.citation.options.near_note_distance
-        first_note: dict[str, int] = {}
-        last_note: dict[str, int] = {}
-        previous: list[CiteInfo] = []
+        """Each cite's position in the document: first, subsequent, ibid, near-note.
+
+        As citeproc-js decides them: citations in notes and citations in the text are
+        two separate sequences; "ibid" needs the same item just before, in the same
+        citation, in the same note, or alone in the note just before; a locator on the
+        earlier cite but not on this one makes it "subsequent".
+        """
         out: list[list[CiteInfo]] = []
         for citation in citations:
-            note = citation.note_index
-            placed: list[CiteInfo] = []
-            for index, request in enumerate(citation.cites):
+            cites = []
+            for request in citation.cites:
                 if request.id not in self.items:
                     continue
                 locator, label = self.locator_and_label(request)
-                info = CiteInfo(
-                    item_id=request.id,
-                    locator=locator,
-                    label=label,
-                    prefix=request.prefix,
-                    suffix=request.suffix,
-                    suppress_author=request.suppress_author,
-                    author_only=request.author_only,
-                    note_number=note,
+                cites.append(
+                    CiteInfo(
+                        item_id=request.id,
+                        locator=locator,
+                        label=label,
+                        prefix=request.prefix,
+                        suffix=request.suffix,
+                        suppress_author=request.suppress_author,
+                        author_only=request.author_only,
+                        note_number=citation.note_index,
+                    )
                 )
-                if request.id not in first_note:
-                    info.position = FIRST
-                    first_note[request.id] = note
-                else:
-                    before = placed[-1] if placed else None
-                    if index == 0 and previous and len(previous) == 1:
-                        before = previous[0]
-                    elif index == 0:
-                        before = None
-                    if before is not None and before.item_id == request.id:
-                        if (before.locator, before.label or "page") == (
-                            info.locator,
-                            info.label or "page",
-                        ) or (not before.locator and not info.locator):
-                            info.position = IBID
-                        elif info.locator:
-                            info.position = IBID_WITH_LOCATOR
-                        else:
-                            info.position = SUBSEQUENT
-                    else:
-                        info.position = SUBSEQUENT
-                    last = last_note.get(request.id)
-                    info.near_note = last is not None and note - last <= distance
-                info.first_note_number = first_note[request.id]
+            out.append(self.sort_cites(cites))
+        for in_notes in (False, True):
+            stream = [
+                cites
+                for cites, c in zip(out, citations, strict=True)
+                if bool(c.note_index) == in_notes
+            ]
+            self._place_stream(stream)
+        for cites, citation in zip(out, citations, strict=True):
+            known = [r for r in citation.cites if r.id in self.items]
+            for info, request in zip(cites, self._requests_in_order(cites, known), strict=True):
                 if request.position is not None:
                     info.position = request.position
                 if request.near_note is not None:
                     info.near_note = request.near_note
-                last_note[request.id] = note
-                placed.append(info)
-            out.append(placed)
-            if placed:
-                previous = placed
         return out
+
+    @staticmethod
+    def _requests_in_order(cites: list[CiteInfo], requests: list[CiteRequest]) -> list[CiteRequest]:
+        """The requests matched to the (sorted) cites they became."""
+        pending = list(requests)
+        matched = []
+        for cite in cites:
+            for index, request in enumerate(pending):
+                if request.id == cite.item_id:
+                    matched.append(pending.pop(index))
+                    break
+        return matched
+
+    def _place_stream(self, stream: list[list[CiteInfo]]) -> None:
+        distance = self.style.citation.options.near_note_distance
+        first_ref: dict[str, int] = {}
+        last_ref: dict[str, int] = {}
+        in_note: dict[int, int] = {}
+        for j, cites in enumerate(stream):
+            note = cites[0].note_number if cites else 0
+            if j and note and stream[j - 1] and stream[j - 1][0].note_number > note:
+                first_ref, last_ref, in_note = {}, {}, {}
+            in_note[note] = in_note.get(note, 0) + len(cites)
+            previous_citation = stream[j - 1] if j else []
+            previous_note = previous_citation[0].note_number if previous_citation else None
+            for k, cite in enumerate(cites):
+                item_id = cite.item_id
+                if item_id not in last_ref:
+                    first_ref[item_id] = last_ref[item_id] = note
+                    cite.position = FIRST
+                else:
+                    before: CiteInfo | None = None
+                    if j and k == 0 and previous_citation and previous_note != note:
+                        candidate = previous_citation[0]
+                        if (
+                            candidate.item_id == item_id
+                            and previous_note is not None
+                            and previous_note >= note - 1
+                            and (in_note.get(previous_note) == 1 or previous_note == 0)
+                        ):
+                            before = candidate
+                    elif k and cites[k - 1].item_id == item_id:
+                        before = cites[k - 1]
+                    elif (
+                        k == 0
+                        and previous_citation
+                        and previous_note == note
+                        and previous_citation[-1].item_id == item_id
+                    ):
+                        before = previous_citation[-1]
+                    cite.position = SUBSEQUENT
+                    if before is not None:
+                        previous_locator = before.locator + before.label if before.locator else ""
+                        current_locator = cite.locator + cite.label if cite.locator else ""
+                        if not previous_locator:
+                            cite.position = IBID_WITH_LOCATOR if current_locator else IBID
+                        elif current_locator == previous_locator:
+                            cite.position = IBID
+                        elif current_locator:
+                            cite.position = IBID_WITH_LOCATOR
+                    if first_ref[item_id] != note:
+                        cite.first_note_number = first_ref[item_id]
+                if note:
+                    if cite.position != FIRST and note - last_ref[item_id] <= distance:
+                        cite.near_note = True
+                    last_ref[item_id] = note
+                elif cite.position != FIRST:
+                    cite.near_note = True
 
     def cite_items(self, requests: Sequence[CiteRequest]) -> Content:
         """One citation on its own, positions as given (citeproc-js's makeCitationCluster)."""
@@ -494,6 +565,7 @@ class Processor:
         *,
         suppress_author: bool | None = None,
         suppress_year: bool = False,
+        term_predecessor: bool = False,
     ) -> Content:
         """One cite through the citation layout, without its prefix and suffix.
 
@@ -506,22 +578,29 @@ class Processor:
             suppress_author=cite.suppress_author if suppress_author is None else suppress_author,
         )
         context.suppress_year = suppress_year
+        context.capitalize_terms = self.style.style_class != "in-text"
+        context.term_predecessor = term_predecessor or bool(cite.prefix)
+        if cite.prefix and _ends_sentence(cite.prefix):
+            context.term_predecessor = False
         content = self.evaluator.elements(self.style.citation.layout.children, context)
         if cite.author_only:
             tags = [t for t in rich.find_tags(content, "names") if t.data[2]]
             content = [tags[0]] if tags else []
         return content
 
+    def sort_cites(self, cites: list[CiteInfo]) -> list[CiteInfo]:
+        """The cites of one citation in the order the citation's sort gives."""
+        if not self.style.citation.sort or len(cites) < 2:
+            return cites
+        keys = self.style.citation.sort
+        descending = [key.descending for key in keys]
+        return sorted_by_keys(
+            cites, lambda cite: self.sort_values(cite.item_id, keys, "citation"), descending
+        )
+
     def render_citation(self, cites: Sequence[CiteInfo]) -> Content:
         layout = self.style.citation.layout
-        if self.style.citation.sort and len(cites) > 1:
-            keys = self.style.citation.sort
-            descending = [key.descending for key in keys]
-            cites = sorted_by_keys(
-                list(cites),
-                lambda cite: self.sort_values(cite.item_id, keys, "citation"),
-                descending,
-            )
+        cites = self.sort_cites(list(cites))
         if not cites:
             return []
         content = collapse.collapse_citation(self, list(cites))
@@ -562,6 +641,12 @@ class Processor:
         entries = []
         for item_id in self.order:
             content = self.render_entry(item_id, layout)
+            if rich.is_empty(content):
+                # As citeproc-js: a numeric style keeps the entry's place with an error,
+                # any other style leaves the entry out.
+                if not self.numeric_citations:
+                    continue
+                content = [f"{len(entries) + 1}. {NO_PRINTED_FORM}"]
             entries.append(Entry(item_id, content))
         substitute = style.bibliography.options.subsequent_author_substitute
         if substitute is not None:
@@ -610,6 +695,13 @@ class Processor:
 
     def rtf(self, content: Content) -> str:
         return to_rtf(self.finish(content), self.quotes)
+
+
+def _ends_sentence(prefix: str) -> bool:
+    """citeproc-js's test for a prefix after which a term is capitalized ("Seen so. ")."""
+    text = re.sub(r"<[^>]+>", "", prefix)
+    text = re.sub(r"[\"'”’»\u202f\u00a0 ]+$", "", text)
+    return text[-1:] in (":", ".", ";", "!", "?") and " " in prefix.strip()
 
 
 def walk_elements(elements: Iterable[Any]) -> Iterable[Any]:

@@ -52,7 +52,9 @@ def collapse_citation(processor: Processor, cites: list[CiteInfo]) -> Content:
     citation = processor.style.citation
     options = citation.options
     layout_delimiter = affix(citation.layout.delimiter)
-    rendered = [processor.render_cite(cite) for cite in cites]
+    rendered = [
+        processor.render_cite(cite, term_predecessor=index > 0) for index, cite in enumerate(cites)
+    ]
     if options.collapse == "citation-number":
         return _collapse_numbers(processor, cites, rendered, layout_delimiter)
     if (options.collapse is None and options.cite_group_delimiter is None) or len(cites) < 2:
@@ -158,13 +160,15 @@ def _collapse_authors(
             collapsed = collapse is not None
             use_group_delimiter = group_delimiter is not None
             if collapse is not None:
-                body = processor.render_cite(cite, suppress_author=True)
+                body = processor.render_cite(cite, suppress_author=True, term_predecessor=True)
         elif names is not None:
             last_names = names
         years = _years(processor, cite)
         suffix_only = False
         if suffix_collapse and collapsed and years and years == last_years:
-            shortened = processor.render_cite(cite, suppress_author=True, suppress_year=True)
+            shortened = processor.render_cite(
+                cite, suppress_author=True, suppress_year=True, term_predecessor=True
+            )
             if rich.find_tags(shortened, "year-suffix"):
                 body = shortened
                 suffix_only = True
@@ -329,11 +333,21 @@ def substitute_authors(entries: list[Entry], substitute: str, rule: str) -> None
             previous = previous_all = None
             continue
         names = [rich.plain(tag.children) for tag in rich.find_tags(span.children, "name")]
-        whole = rich.plain(span.children)
+        lists = rich.find_tags(span.children, "name-list")
+        whole = (
+            " ".join(rich.plain(tag.children) for tag in lists)
+            if lists
+            else rich.plain(span.children)
+        )
         original_names, original_whole = names, whole
         if rule == "complete-all":
             if previous_all is not None and whole == previous_all and names == previous:
-                span.children = affix(substitute)
+                if lists:
+                    lists[0].children = affix(substitute)
+                    for extra in lists[1:]:
+                        extra.children = []
+                else:
+                    span.children = affix(substitute)
         elif rule == "complete-each":
             if previous_all is not None and whole == previous_all and names == previous:
                 _replace_names(span, lambda index: True, substitute)

@@ -78,6 +78,7 @@ class Context:
     __slots__ = (
         "author_only",
         "called",
+        "capitalize_terms",
         "citation_number",
         "cite",
         "disambiguating",
@@ -98,6 +99,7 @@ class Context:
         "substitute_parent",
         "suppress_author",
         "suppress_year",
+        "term_predecessor",
         "suppressed",
     )
 
@@ -143,6 +145,10 @@ class Context:
         self.suppress_year = False
         # Rendering a cite to compare it with others (disambiguation's own renders).
         self.disambiguating = False
+        # Whether anything was written before (a term written first is capitalized,
+        # except in in-text citations).
+        self.term_predecessor = False
+        self.capitalize_terms = True
         language = item.variables.get("language", "")
         # Title and sentence case are for English: the item's language decides, and
         # without one, the locale's.

@@ -43,7 +43,8 @@ def date_sort_key(value: DateValue, shown: Sequence[str] = _UNITS) -> str:
     return "-".join(keys)
 
 
-def _shown_units(node: Date) -> tuple[str, ...]:
+def shown_units(node: Date) -> tuple[str, ...]:
+    """The date-parts a date element's ``date-parts`` attribute lets through."""
     if node.date_parts == "year":
         return ("year",)
     if node.date_parts == "year-month":
@@ -78,7 +79,7 @@ def _merge_part(base: DatePart, override: DatePart | None) -> DatePart:
 
 def resolve_parts(node: Date, locale: Locale) -> tuple[tuple[DatePart, ...], str]:
     """The date-parts to write and the delimiter between them."""
-    shown = _shown_units(node)
+    shown = shown_units(node)
     if node.form in ("text", "numeric"):
         base = locale.dates.get(node.form)
         if base is not None:

@@ -20,9 +20,9 @@ from peerref.citations.eval.context import (
     IBID_WITH_LOCATOR,
     Context,
 )
-from peerref.citations.eval.dates import date_sort_key, render_date
+from peerref.citations.eval.dates import date_sort_key, render_date, shown_units
 from peerref.citations.eval.formatting import affix, apply_rendering
-from peerref.citations.eval.item import NAME_VARIABLES, ItemData, PersonName
+from peerref.citations.eval.item import NAME_VARIABLES, NUMBER_VARIABLES, ItemData, PersonName
 from peerref.citations.eval.names import (
     DEFAULT_NAME_OPTIONS,
     NameStyle,
@@ -85,21 +85,25 @@ class Evaluator:
 
     def element(self, element: Element, context: Context) -> Content:
         kind = type(element)
-        if kind is Text:
-            return self.text(element, context)  # type: ignore[arg-type]
         if kind is Group:
             return self.group(element, context)  # type: ignore[arg-type]
         if kind is Choose:
             return self.choose(element, context)  # type: ignore[arg-type]
-        if kind is Names:
-            return self.names(element, context)  # type: ignore[arg-type]
-        if kind is Date:
-            return self.date(element, context)  # type: ignore[arg-type]
-        if kind is Number:
-            return self.number(element, context)  # type: ignore[arg-type]
-        if kind is Label:
-            return self.label(element, context)  # type: ignore[arg-type]
-        return []
+        if kind is Text:
+            content = self.text(element, context)  # type: ignore[arg-type]
+        elif kind is Names:
+            content = self.names(element, context)  # type: ignore[arg-type]
+        elif kind is Date:
+            content = self.date(element, context)  # type: ignore[arg-type]
+        elif kind is Number:
+            content = self.number(element, context)  # type: ignore[arg-type]
+        elif kind is Label:
+            content = self.label(element, context)  # type: ignore[arg-type]
+        else:
+            return []
+        if content:
+            context.term_predecessor = True
+        return content
 
     # -- variables --------------------------------------------------------------------------
 
@@ -167,7 +171,9 @@ class Evaluator:
             if " & " in value:
                 value = value.replace(" & ", f" {self.locale.term_text('and', 'symbol') or '&'} ")
             return variable, [value]
-        if variable in _VERBATIM:
+        if variable in _VERBATIM or variable in NUMBER_VARIABLES:
+            # Identifiers and numbers are data, never markup (citeproc-js prints
+            # "1<sup>er</sup>" in an edition as it stands).
             return variable, [value]
         if variable in _UNCACHED:
             return variable, rich.parse_markup(value)
@@ -208,6 +214,9 @@ class Evaluator:
                 return []
         elif node.term is not None:
             content = self.term(node.term, node.form, node.plural)
+            if content and not context.term_predecessor and context.capitalize_terms:
+                # As citeproc-js: a term that begins a note or an entry is capitalized.
+                content = rich.apply_text_case(content, "capitalize-first")
         else:
             content = rich.parse_markup(node.value or "")
         if rendering.plain or not content:
@@ -328,9 +337,8 @@ class Evaluator:
             context.rendered_variables.append(variable)
             if not value.parts:
                 return [value.literal]
-            from peerref.citations.eval.dates import _shown_units
-
-            return [date_sort_key(value, _shown_units(node))]
+            shown = shown_units(node) if node.form else tuple(part.name for part in node.parts)
+            return [date_sort_key(value, shown)]
         content = render_date(node, value, self.locale, context)
         if not content:
             if context.suppress_year:
@@ -463,8 +471,10 @@ class Evaluator:
             if isinstance(listed, int):
                 total += listed
                 continue
-            content = listed
-            if label is not None and content:
+            # The list alone is tagged: subsequent-author-substitute replaces the names,
+            # not their label ("--- ed.").
+            content = rich.wrap(rich.TAG, listed, ("name-list", variable))
+            if label is not None and content and context.mode != "sort":
                 term_variable = variable
                 plural = {
                     "always": True,

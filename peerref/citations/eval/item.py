@@ -308,7 +308,6 @@ STANDARD_VARIABLES = frozenset(
 # -- names ----------------------------------------------------------------------------------
 
 _SUFFIX_IN_GIVEN = re.compile(r"^(.*?),\s*(!?)\s*([^,]+)$")
-_PARTICLE_PUNCT = "'’-‐–"
 
 
 def read_names(value: Any) -> tuple[PersonName, ...]:
@@ -371,47 +370,62 @@ def read_name(entry: Mapping[str, Any]) -> PersonName | None:
     )
 
 
-def _is_particle_word(word: str) -> bool:
-    if not word:
-        return False
-    letters = word.rstrip(_PARTICLE_PUNCT)
-    if not letters:
-        return False
-    return letters[0].islower() or letters in ("D'", "D’")
+# A leading word that may be a particle: up to a hyphen, an apostrophe or a space
+# (citeproc-js's PARTICLE_FAMILY_REGEXP), and the same read from the end of a given name.
+_FAMILY_PARTICLE = re.compile(r"^([^ ]+?(?:-|ʻ|’|'| ) *)(.+)$")
+_GIVEN_PARTICLE = re.compile(r"^(.+?)( +[^ ]+(?:ʻ|’|')?)$")
+
+
+def _particle_start(word: str) -> str:
+    """The first letter of a particle candidate after any leading apostrophe ("'t")."""
+    stripped = word.lstrip("-'ʻ’ ")
+    return stripped[:1]
 
 
 def _split_non_dropping(family: str) -> tuple[str, str]:
-    """ "van der Berg" → ("van der", "Berg"); "d'Arcy" → ("d'", "Arcy")."""
-    words = family.split(" ")
-    if len(words) == 1:
-        match = re.match(r"^([a-z]{1,3}['’]|[a-z]{1,3}[-‐])(\w.*)$", family)
-        if match and match.group(2)[:1].isupper():
-            return match.group(1), match.group(2)
-        return "", family
+    """Leading lower-case particles: "van der Berg" → ("van der", "Berg").
+
+    As citeproc-js parses them: "d'Arcy" → ("d'", "Arcy"), "al-One" → ("al-", "One");
+    a particle ending in an apostrophe keeps the space that followed it ("de' Frinkle"
+    → ("de' ", "Frinkle")), so it is written as it was typed.
+    """
     particles: list[str] = []
-    while len(words) > 1 and _is_particle_word(words[0]):
-        particles.append(words.pop(0))
+    rest = family
+    while True:
+        match = _FAMILY_PARTICLE.match(rest)
+        if not match:
+            break
+        first = _particle_start(match.group(1))
+        if not first or first.upper() == first:
+            break
+        particles.append(match.group(1))
+        rest = match.group(2)
     if not particles:
         return "", family
-    rest = " ".join(words)
-    last = words[0]
-    # "de l'Isle": the apostrophe particle glued to the family name joins the particles.
-    match = re.match(r"^([a-z]{1,3}['’])(\w.*)$", last)
-    if match and match.group(2)[:1].isupper():
-        particles.append(match.group(1))
-        return " ".join(particles[:-1]) + " " + particles[-1], match.group(2) + rest[len(last) :]
-    return " ".join(particles), rest
+    particle = "".join(particles)
+    trimmed = particle.strip()
+    if particle.endswith(" ") and trimmed[-1:] in ("'", "’"):
+        trimmed += " "
+    return trimmed, rest
 
 
 def _split_dropping(given: str) -> tuple[str, str]:
-    """ "Ludwig van" → ("Ludwig", "van"): lowercase words ending the given name."""
-    words = given.split(" ")
+    """Trailing lower-case particles of a given name: "Ludwig van" → ("Ludwig", "van")."""
     particles: list[str] = []
-    while len(words) > 1 and _is_particle_word(words[-1]) and words[-1][:1].isalpha():
-        particles.insert(0, words.pop())
+    rest = given
+    while True:
+        match = _GIVEN_PARTICLE.match(rest)
+        if not match:
+            break
+        word = match.group(2).strip()
+        first = _particle_start(word)
+        if not first or first.upper() == first:
+            break
+        particles.insert(0, word)
+        rest = match.group(1)
     if not particles:
         return given, ""
-    return " ".join(words), " ".join(particles)
+    return rest.strip(), " ".join(particles)
 
 
 def is_romanesque(text: str) -> bool:

@@ -110,7 +110,7 @@ def _join_particle(particle: str, name: str) -> str:
         return name
     if not name:
         return particle
-    if particle[-1] in "'’-‐":
+    if particle[-1] in "'’-‐ ":
         return particle + name
     return f"{particle} {name}"
 
@@ -133,7 +133,7 @@ def _block(
     for text, part in pieces:
         if not text:
             continue
-        if previous and previous[-1] not in "'’-‐":
+        if previous and previous[-1] not in "'’-‐ ":
             out.append(" ")
         out.extend(_formatted(text, part, english))
         previous = text
@@ -251,17 +251,18 @@ def _concat(pieces: list[Content]) -> Content:
 
 
 def name_sort_key(name: PersonName, demote: str) -> str:
-    """The text a name sorts by: family name first, particles where the style files them."""
+    """The text a name sorts by, as citeproc-js builds it: family name, then given name
+    and particles (before the family name only when particles are never demoted);
+    apostrophes in particles do not count."""
     if name.is_literal:
         return name.literal or name.family
-    if demote in ("sort-only", "display-and-sort"):
-        parts = [name.family, name.dropping_particle, name.non_dropping_particle, name.given]
+    non_dropping = re.sub(r"['’]", "", name.non_dropping_particle, count=1).strip()
+    dropping = re.sub(r"['’]", "", name.dropping_particle, count=1).strip()
+    if demote == "never":
+        head = " ".join(p for p in (non_dropping, name.family, dropping) if p)
+        parts = [head, name.given]
     else:
-        parts = [
-            _join_particle(name.non_dropping_particle, name.family),
-            name.dropping_particle,
-            name.given,
-        ]
+        parts = [name.family, " ".join(p for p in (name.given, dropping, non_dropping) if p)]
     parts.append(name.suffix)
     return " ".join(p for p in parts if p)
 

@@ -9,22 +9,40 @@ by code point: case and accents only break ties ("Ó Gráda" files with the O's,
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-_IGNORED_AT_START = "\"'“”‘’«»[]()¿¡"
+_FOLDED = str.maketrans({"æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l", "œ": "oe", "ı": "i"})
+_DIGITS = re.compile(r"(\d+)")
+
+
+_WORD_BREAK = (0, 0)
 
 
 @functools.lru_cache(maxsize=65536)
-def collation_key(text: str) -> tuple[str, str, str]:
-    """A key that orders text by letters first, then accents, then case (lower first)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    base = "".join(c for c in decomposed if not unicodedata.combining(c))
-    base = base.replace("æ", "ae").replace("Æ", "AE").replace("ß", "ss").replace("ø", "o")
-    base = base.replace("Ø", "O").replace("đ", "d").replace("ł", "l").replace("Ł", "L")
-    stripped = base.lstrip(_IGNORED_AT_START).casefold()
-    return (stripped, decomposed.casefold(), text.swapcase())
+def collation_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """A key comparing text as citeproc-js does (Unicode collation at base strength).
+
+    Case and accents are ignored ("Ó Gráda" files as "o grada"), so is punctuation;
+    a space is a word break that sorts before any letter or digit ("Dale" before
+    "Dalebout", "A Hansen" before "Ab Delrahman"); runs of digits compare as numbers
+    ("Vol. 2" before "Vol. 10"). Texts whose keys are equal keep their order.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLDED)
+    key: list[tuple[int, int | str]] = []
+    for word in decomposed.split():
+        letters = "".join(
+            char for char in word if unicodedata.category(char)[0] not in ("M", "P", "Z", "C")
+        )
+        if not letters:
+            continue
+        for index, run in enumerate(_DIGITS.split(letters)):
+            if run:
+                key.append((1, int(run)) if index % 2 else (2, run))
+        key.append(_WORD_BREAK)
+    return tuple(key)
 
 
 # A sort value: (is_empty, value) where value is a collation key or a number.
@@ -45,9 +63,9 @@ def _compare_values(a: Any, b: Any) -> int:
     if isinstance(a, int) and isinstance(b, int):
         return (a > b) - (a < b)
     if isinstance(a, int):
-        a = collation_key(str(a))
+        a = ((1, a),)
     if isinstance(b, int):
-        b = collation_key(str(b))
+        b = ((1, b),)
     return int(a > b) - int(a < b)
 
 

@@ -35,6 +35,7 @@ SUPERSCRIPT = "sup"
 SUBSCRIPT = "sub"
 BASELINE = "base"
 NOCASE = "nocase"
+NODECOR = "nodecor"  # <span class="nodecor">: upright, regular, no small caps
 QUOTE = "q"
 DIV = "div"
 TAG = "tag"
@@ -321,6 +322,7 @@ _TAGS = {
     "<sup>": (SUPERSCRIPT, "</sup>"),
     "<sub>": (SUBSCRIPT, "</sub>"),
     '<span class="nocase">': (NOCASE, "</span>"),
+    '<span class="nodecor">': (NODECOR, "</span>"),
     '<span style="font-variant:small-caps;">': (SMALL_CAPS, "</span>"),
     '<span style="font-variant: small-caps;">': (SMALL_CAPS, "</span>"),
     '<span style="font-style:normal;">': (NO_ITALIC, "</span>"),
@@ -328,7 +330,7 @@ _TAGS = {
 }
 _MARKUP = re.compile(
     r"<i>|</i>|<em>|</em>|<b>|</b>|<strong>|</strong>|<sc>|</sc>|<sup>|</sup>|<sub>|</sub>"
-    r'|<span class="nocase">|<span class="smallcaps">'
+    r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
     r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
     r"|[\"'“”‘’«»]"
 )
@@ -575,7 +577,7 @@ STOP_WORDS = frozenset(
 # brackets; words are then split on spaces.
 _CASE_TAG = re.compile(r"([‘’“”\"'\-–—/.,;?!:\[\]()])")
 _CASE_SPACE = re.compile(r"([ \u00a0\u2000-\u200b\u205f\u3000]+)")
-_SKIPPED_BY_CASE = frozenset({NOCASE, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS, NO_DECORATION})
+_SKIPPED_BY_CASE = frozenset({NOCASE, NODECOR, SUPERSCRIPT, SUBSCRIPT, SMALL_CAPS})
 
 
 def _leaves(content: Content, out: list[tuple[Content, int, bool]], skip: bool) -> None:

@@ -21,6 +21,7 @@ from peerref.citations.output.rich import (
     NO_ITALIC,
     NO_SMALL_CAPS,
     NOCASE,
+    NODECOR,
     QUOTE,
     SMALL_CAPS,
     SUBSCRIPT,
@@ -165,6 +166,21 @@ def _html(content: Sequence[str | Span], quotes: Quotes, state: _State, out: lis
             out.append('<span style="text-decoration:none;">')
             _html(node.children, quotes, state, out)
             out.append("</span>")
+        elif kind == NODECOR:
+            # Undo whatever formatting is in force around it, as citeproc-js writes it.
+            reset = (
+                ("font-variant:normal;" if state.small_caps else "")
+                + ("font-weight:normal;" if state.bold else "")
+                + ("font-style:normal;" if state.italic else "")
+            )
+            saved = (state.italic, state.bold, state.small_caps)
+            state.italic = state.bold = state.small_caps = False
+            if reset:
+                out.append(f'<span style="{reset}">')
+            _html(node.children, quotes, state, out)
+            if reset:
+                out.append("</span>")
+            state.italic, state.bold, state.small_caps = saved
         elif kind == SUPERSCRIPT:
             out.append("<sup>")
             _html(node.children, quotes, state, out)
@@ -295,6 +311,11 @@ def _rtf(content: Sequence[str | Span], quotes: Quotes, state: _State, out: list
             _rtf_group("\\ul", node, quotes, state, out)
         elif kind == NO_DECORATION:
             _rtf_group("\\ul0", node, quotes, state, out)
+        elif kind == NODECOR:
+            saved = (state.italic, state.bold, state.small_caps)
+            state.italic = state.bold = state.small_caps = False
+            _rtf_group("\\i0\\b0\\scaps0", node, quotes, state, out)
+            state.italic, state.bold, state.small_caps = saved
         elif kind == SUPERSCRIPT:
             _rtf_group("\\super", node, quotes, state, out)
         elif kind == SUBSCRIPT:
