@@ -17,7 +17,6 @@ Everything comes out as rich text; :mod:`peerref.citations.output.writers` write
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -638,7 +637,7 @@ class Processor:
             return []
         self._refresh()
         layout = style.bibliography.layout
-        entries = []
+        entries: list[Entry] = []
         for item_id in self.order:
             content = self.render_entry(item_id, layout)
             if rich.is_empty(content):

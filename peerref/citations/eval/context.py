@@ -99,8 +99,8 @@ class Context:
         "substitute_parent",
         "suppress_author",
         "suppress_year",
-        "term_predecessor",
         "suppressed",
+        "term_predecessor",
     )
 
     def __init__(
