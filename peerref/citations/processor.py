@@ -33,7 +33,7 @@ from peerref.citations.eval.context import (
     SortNames,
 )
 from peerref.citations.eval.dates import date_sort_key
-from peerref.citations.eval.evaluate import Evaluator
+from peerref.citations.eval.evaluate import Evaluator, citation_label
 from peerref.citations.eval.formatting import affix, apply_affixes, apply_formatting
 from peerref.citations.eval.item import DATE_VARIABLES, NAME_VARIABLES, ItemData, read_item
 from peerref.citations.eval.numbers import is_numeric, numeric_value
@@ -356,6 +356,8 @@ class Processor:
             if variable == "year-suffix":
                 state = self.disambiguation.get(item_id)
                 return text_value(state.year_suffix if state else "")
+            if variable == "citation-label":
+                return text_value(item.variables.get(variable) or citation_label(item))
             value = item.variables.get(variable, "")
             if not value:
                 return EMPTY
@@ -666,7 +668,8 @@ class Processor:
                 rest = rich.join([rest, affix(rendering.suffix)])
                 first = rich.join([affix(rendering.prefix), first])
                 first = apply_formatting(first, rendering)
-                rest = apply_formatting(rest, rendering)
+                # citeproc-js trims the end of the aligned part ("… a title). " → "…).").
+                rest = rich.strip_trailing(apply_formatting(rest, rendering), " ")
                 return [
                     rich.Span(rich.DIV, first, "left-margin"),
                     rich.Span(rich.DIV, rest, "right-inline"),

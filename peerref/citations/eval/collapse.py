@@ -333,6 +333,10 @@ def substitute_authors(entries: list[Entry], substitute: str, rule: str) -> None
             previous = previous_all = None
             continue
         names = [rich.plain(tag.children) for tag in rich.find_tags(span.children, "name")]
+        if not names:
+            # Substituted by a title or the like: the whole of it counts as one name.
+            span.children = [Span(rich.TAG, list(span.children), ("name", 0))]
+            names = [rich.plain(span.children)]
         lists = rich.find_tags(span.children, "name-list")
         whole = (
             " ".join(rich.plain(tag.children) for tag in lists)

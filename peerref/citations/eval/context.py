@@ -153,3 +153,10 @@ class Context:
         # Title and sentence case are for English: the item's language decides, and
         # without one, the locale's.
         self.english = language.lower().startswith("en") if language else english_locale
+
+    def note_rendered(self, *variables: str) -> None:
+        """Record variables that rendered; inside ``cs:substitute`` they are used up at
+        once, so a macro there cannot print the same names twice (citeproc-js)."""
+        self.rendered_variables.extend(variables)
+        if self.in_substitute:
+            self.suppressed.update(variables)

@@ -104,6 +104,8 @@ def _year(year: int, form: str | None, locale: Locale) -> str:
 
 
 def _month(month: int, form: str | None, locale: Locale, season: str) -> str:
+    if month > 12:
+        return locale.term_text(f"season-{(month - 13) % 4 + 1:02d}")
     if month == 0:
         if not season:
             return ""
@@ -236,7 +238,7 @@ def render_date(node: Date, value: DateValue, locale: Locale, context: Context) 
     )
     if largest is None:
         return rich.join(_render_parts(parts, start, value, locale, context, delimiter))
-    if end == (0, 0, 0) or (end[0] == 0 and largest == "year"):
+    if end == (0, 0, 0):
         # An open range ("2000–"): the start, then the delimiter.
         first = rich.join(_render_parts(parts, start, value, locale, context, delimiter))
         return rich.join([first, ["–"]])

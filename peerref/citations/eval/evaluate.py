@@ -170,7 +170,7 @@ class Evaluator:
             )
             if " & " in value:
                 value = value.replace(" & ", f" {self.locale.term_text('and', 'symbol') or '&'} ")
-            return variable, [value]
+            return variable, rich.parse_markup(value)
         if variable in _VERBATIM or variable in NUMBER_VARIABLES:
             # Identifiers and numbers are data, never markup (citeproc-js prints
             # "1<sup>er</sup>" in an edition as it stands).
@@ -197,7 +197,7 @@ class Evaluator:
                 return []
             context.called += 1
             context.rendered += 1
-            context.rendered_variables.append(used)
+            context.note_rendered(used)
             if variable == "citation-number":
                 content = rich.wrap(rich.TAG, content, ("citation-number", context.citation_number))
             elif variable == "year-suffix":
@@ -212,6 +212,10 @@ class Evaluator:
             content = self.macro(node.macro, context)
             if context.called > called and context.rendered == rendered:
                 return []
+            if content and context.rendered == rendered:
+                # A macro of terms that renders counts as a success for the group
+                # around it, as citeproc-js treats a successful group ("(n.d.)").
+                context.rendered += 1
         elif node.term is not None:
             content = self.term(node.term, node.form, node.plural)
             if content and not context.term_predecessor and context.capitalize_terms:
@@ -250,7 +254,7 @@ class Evaluator:
         if not value:
             return []
         context.rendered += 1
-        context.rendered_variables.append(variable)
+        context.note_rendered(variable)
         if context.mode == "sort" and numbers.is_numeric(value):
             number = numbers.numeric_value(value) or 0
             return [f"{number:08d}"]
@@ -301,8 +305,10 @@ class Evaluator:
             cite = context.cite
             if cite is None or not cite.locator or "locator" in context.suppressed:
                 return []
-            term_name = (cite.label or "page").replace("-", " ") if cite.label else "page"
-            term_name = _LOCATOR_TERMS.get(term_name, term_name)
+            term_name = cite.label or "page"
+            if term_name in ("sub verbo", "sub-verbo"):
+                # CSL 1.0.2 spells the term "sub-verbo"; older locales "sub verbo".
+                term_name = "sub-verbo" if self.locale.has_term("sub-verbo") else "sub verbo"
             value = cite.locator
         else:
             value = self.raw_value(variable, context)
@@ -332,9 +338,11 @@ class Evaluator:
         value = context.item.dates.get(variable)
         if value is None or value.is_empty:
             return []
+        if variable == "accessed" and context.disambiguating:
+            return []  # as citeproc-js: when a page was read does not tell works apart
         if context.mode == "sort":
             context.rendered += 1
-            context.rendered_variables.append(variable)
+            context.note_rendered(variable)
             if not value.parts:
                 return [value.literal]
             shown = shown_units(node) if node.form else tuple(part.name for part in node.parts)
@@ -345,7 +353,7 @@ class Evaluator:
                 context.rendered += 1  # the year was there, collapsing left it out
             return []
         context.rendered += 1
-        context.rendered_variables.append(variable)
+        context.note_rendered(variable)
         content = rich.wrap(rich.TAG, content, ("date", variable))
         return apply_rendering(content, node.rendering, english=context.english)
 
@@ -357,6 +365,8 @@ class Evaluator:
         if context.called > called and context.rendered == rendered:
             return []
         content = rich.join(parts, affix(node.delimiter) if node.delimiter else None)
+        if content and context.rendered == rendered:
+            context.rendered += 1  # a group that renders is a success for its parent
         if not content or node.rendering.plain:
             return content
         return apply_rendering(content, node.rendering, english=context.english)
@@ -494,9 +504,9 @@ class Evaluator:
         context.rendered += 1
         for variable, _found in lists:
             if variable == "editortranslator":
-                context.rendered_variables.extend(("editor", "translator"))
+                context.note_rendered("editor", "translator")
             else:
-                context.rendered_variables.append(variable)
+                context.note_rendered(variable)
         if counting:
             if not total:
                 context.rendered -= 1
@@ -743,6 +753,5 @@ _LABEL_TERMS = {
     "supplement-number": "supplement",
     "printing-number": "printing",
 }
-_LOCATOR_TERMS = {"sub verbo": "sub verbo", "sub-verbo": "sub verbo"}
 
 __all__ = ["PLAIN", "Evaluator"]

@@ -182,6 +182,9 @@ def read_item(data: Mapping[str, Any], fallback_id: str = "") -> ItemData:
             text = _text(value)
             if text and name not in item.variables:
                 item.variables[name] = text
+                if key == "event":
+                    # CSL 1.0 styles test "event", 1.0.2 ones "event-title": keep both.
+                    item.variables.setdefault("event", text)
     note = item.variables.get("note")
     if note and ":" in note:
         _read_note_variables(item, note)
@@ -499,22 +502,21 @@ def read_date(value: Any) -> DateValue:
     parts_value = value.get("date-parts")
     parts: list[tuple[int, int, int]] = []
     if isinstance(parts_value, list):
-        for part in parts_value[:2]:
+        for position, part in enumerate(parts_value[:2]):
             if not isinstance(part, list) or not part:
                 continue
             year = _int(part[0])
             month = _int(part[1]) if len(part) > 1 else 0
             day = _int(part[2]) if len(part) > 2 else 0
             if not year and not month and not day:
+                if position == 1 and parts:
+                    parts.append((0, 0, 0))  # an open range: "1987–"
                 continue
-            if not 0 <= month <= 16:
+            # Months 13 to 24 are seasons (13-16 and 21-24 in CSL-JSON and EDTF).
+            if not 0 <= month <= 24:
                 month = 0
-            if not 0 <= day <= 31:
+            if not 0 <= day <= 31 or month > 12:
                 day = 0
-            if 13 <= month <= 16:
-                if not season:
-                    season = str(month - 12)
-                month, day = 0, 0
             parts.append((year, month, day))
     elif "year" in value:
         parts.append((_int(value.get("year")), _int(value.get("month")), _int(value.get("day"))))

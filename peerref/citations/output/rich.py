@@ -550,8 +550,8 @@ def _ends_with_quote(span: Span) -> bool:
 
 def _append_inside_quote(span: Span, char: str) -> Span:
     if span.kind == QUOTE:
-        inner_end = last_text_char(span.children)
-        if inner_end in (",", ".", "!", "?") and char == ",":
+        # citeproc-js keeps a comma after "?" or "!" ("… our lives?,”").
+        if last_text_char(span.children) == char:
             return span
         return Span(span.kind, [*span.children, char], span.data)
     children = list(span.children)
