@@ -26,6 +26,7 @@ from peerref.citations import (
     render_bibliography,
     render_citation,
 )
+from peerref.citations.document import format_document, read_citations, read_items
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
 from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
@@ -295,6 +296,47 @@ def cmd_cite(
     for warning in warnings:
         ref_id = warning.reference_id if warning.reference_id is not None else warning.position
         err.write(f"warning: reference {ref_id}: {warning.message}\n")
+    return EXIT_OK
+
+
+def _read_json_file(path: str, what: str, stdin: TextIO) -> object:
+    """A JSON file's value ("-" reads stdin); a user error says where the JSON is bad."""
+    try:
+        text = stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise UserInputError(f"cannot read the {what} file {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise UserInputError(f"the {what} file {path} is not UTF-8 text") from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserInputError(
+            f"the {what} file {path} is not valid JSON: {error.msg} "
+            f"(line {error.lineno}, column {error.colno})"
+        ) from error
+
+
+def cmd_csl(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    """Format CSL-JSON with a style, no library needed (see the command's help)."""
+    items = read_items(_read_json_file(args.references, "references", stdin))
+    citations = None
+    if args.citations:
+        citations = read_citations(
+            _read_json_file(args.citations, "citations", stdin), {i["id"] for i in items}
+        )
+    style = StyleCatalogue().load(_style_name(args.style), locale=args.locale)
+    document = format_document(items, style, citations, args.format)
+    if args.json:
+        _print_json(
+            {"citations": list(document.citations), "bibliography": list(document.bibliography)},
+            out,
+        )
+        return EXIT_OK
+    for line in document.citations:
+        out.write(line.replace("\n", " ") + "\n")
+    out.write("\n")
+    for line in document.bibliography:
+        out.write(line.replace("\n", " ") + "\n")
     return EXIT_OK
 
 
@@ -722,6 +764,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in-text", action="store_true", help="the in-text citation instead")
     p.add_argument("--format", choices=["text", "html", "rtf"], default="text")
 
+    p = command("csl", "format CSL-JSON references with a style, without a library", cmd_csl)
+    p.description = (
+        "Format CSL-JSON references (a file, or - for stdin) with a CSL style: each "
+        "citation on its own line, a blank line, then the bibliography. Without "
+        "--citations every reference is cited once on its own."
+    )
+    p.add_argument("references", metavar="REFERENCES.json")
+    p.add_argument(
+        "--style", metavar="STYLE", required=True, help="style id or name, or a .csl file"
+    )
+    p.add_argument("--locale", metavar="LANG", help="locale, e.g. en-GB (default: the style's)")
+    p.add_argument("--format", choices=["html", "text", "rtf"], default="html")
+    p.add_argument(
+        "--citations",
+        metavar="CITATIONS.json",
+        help='a list of citations, each a list of {"id", "locator", "label", "prefix", '
+        '"suffix", "suppress-author", "author-only"}',
+    )
+    p.add_argument(
+        "--json", action="store_true", help='print {"citations": [...], "bibliography": [...]}'
+    )
+
     p = command("styles", "list favourite citation styles or search all of them", cmd_styles)
     p.add_argument("--search", metavar="Q", help="words to find in style titles")
 
@@ -810,6 +874,8 @@ def main(
             return cmd_parse(args, out, err, inp)
         if args.command == "styles":
             return cmd_styles(args, out, err, inp)
+        if args.command == "csl":
+            return cmd_csl(args, out, err, inp)
         if args.command == "restore-backup":
             target = AppPaths.from_platformdirs(args.library).library_file
             with _write_lock(target, needed=True):

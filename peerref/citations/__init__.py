@@ -1,4 +1,5 @@
-"""Citations and bibliographies in any CSL style, through citeproc-py (no Qt, no SQL).
+"""Citations and bibliographies in any CSL style, by PeerRef's own CSL 1.0.2 processor.
+(no Qt, no SQL)
 
 Typical use::
 

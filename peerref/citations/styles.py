@@ -13,7 +13,6 @@ the composition root (app or CLI) makes one and passes it where it is needed.
 
 from __future__ import annotations
 
-import functools
 import json
 import threading
 from collections.abc import Iterator
@@ -22,14 +21,14 @@ from importlib.resources import files
 from pathlib import Path
 from typing import BinaryIO
 
-from citeproc import CitationStylesStyle
 from lxml import etree
 
-from peerref.citations.engine import CachingStyleEngine
+from peerref.citations.style.locale import Locale, LocaleCatalogue
+from peerref.citations.style.nodes import Style
+from peerref.citations.style.parse import parse_style
 from peerref.core.errors import CitationError
 
 CSL_NAMESPACE = "http://purl.org/net/xbiblio/csl"
-_NS = {"cs": CSL_NAMESPACE}
 
 DEFAULT_STYLE = "apa"
 
@@ -138,73 +137,45 @@ class _Catalogue:
 
 
 class CitationStyle:
-    """A parsed style, ready to render; obtained from :meth:`StyleCatalogue.load`.
+    """A parsed style and its locale, ready to render; from :meth:`StyleCatalogue.load`.
 
-    citeproc-py keeps per-render state (the output formatter) on the parsed tree, so
-    renders through one style object are serialised by ``lock``.
+    Rendering keeps a processor for the last set of references it was asked about (a
+    document's worth of disambiguation and numbering), so renders through one style
+    object are serialised by ``lock``.
     """
 
     def __init__(
         self,
         info: StyleInfo,
-        engine: CitationStylesStyle,
-        locale: str,
+        style: Style,
+        locale: Locale,
         lock: threading.RLock | None = None,
     ) -> None:
         self.info = info
-        self.engine = engine
+        self.style = style
         self.locale = locale
-        # Dependent styles of one parent share its parsed tree, and therefore this lock.
         self.lock = lock if lock is not None else threading.RLock()
+        # (key of the references, processor): see ``render``.
+        self.cached_processor: tuple[object, object] | None = None
 
     def __repr__(self) -> str:
-        return f"CitationStyle({self.info.id!r}, locale={self.locale!r})"
+        return f"CitationStyle({self.info.id!r}, locale={self.locale.lang!r})"
 
     @property
     def has_bibliography(self) -> bool:
-        return bool(self.engine.has_bibliography())
+        return self.style.bibliography is not None
 
     @property
     def hanging_indent(self) -> bool:
-        """Whether bibliography entries want a hanging indent (or a flush number column)."""
-        bibliography = self.engine.root.bibliography
-        if bibliography is None:
-            return False
-        return (
-            bibliography.get("hanging-indent") == "true"
-            or bibliography.get("second-field-align") is not None
-        )
-
-    @functools.cached_property
-    def sort_reads_year_suffix(self) -> bool:
-        """Whether the bibliography's sort keys can read ``year-suffix``.
-
-        Year suffixes are given after a first sort (their letters follow it); only
-        when a sort key reads them must the bibliography be sorted again.
-        """
-        root = self.engine.root
-        bibliography = root.bibliography
-        sort = bibliography.find("cs:sort", _NS) if bibliography is not None else None
-        if sort is None:
-            return False
-        macros = {macro.get("name"): macro for macro in root.findall("cs:macro", _NS)}
-        pending = [sort]
-        seen: set[str] = set()
-        while pending:
-            element = pending.pop()
-            for node in element.iter():
-                if "year-suffix" in (node.get("variable") or "").split():
-                    return True
-                name = node.get("macro")
-                if name and name not in seen and name in macros:
-                    seen.add(name)
-                    pending.append(macros[name])
-        return False
+        """Whether bibliography entries want a hanging indent."""
+        bibliography = self.style.bibliography
+        return bibliography is not None and bibliography.options.hanging_indent
 
     @property
-    def adds_year_suffix(self) -> bool:
-        """Whether the style disambiguates equal citations with "2012a", "2012b"."""
-        return bool(self.engine.root.citation.get("disambiguate-add-year-suffix") == "true")
+    def second_field_align(self) -> bool:
+        """Whether entries start with a number (or label) set in its own column."""
+        bibliography = self.style.bibliography
+        return bibliography is not None and bibliography.options.second_field_align is not None
 
 
 class StyleCatalogue:
@@ -221,8 +192,9 @@ class StyleCatalogue:
         self._lock = threading.RLock()
         self._catalogue: _Catalogue | None = None
         self._renamed_ids: dict[str, str] | None = None
-        self._engines: dict[tuple[Path, str], tuple[CitationStylesStyle, threading.RLock]] = {}
-        self._loaded: dict[StyleInfo, CitationStyle] = {}
+        self._parsed: dict[Path, Style] = {}
+        self._locales = LocaleCatalogue()
+        self._loaded: dict[tuple[StyleInfo, str], CitationStyle] = {}
 
     # -- listing -----------------------------------------------------------------------
 
@@ -372,87 +344,38 @@ class StyleCatalogue:
             parent_path = parent.formatting_path
         return self._info(str(path), path, header, parent_path, user_file=True)
 
-    def load(self, name: str | Path | StyleInfo = DEFAULT_STYLE) -> CitationStyle:
+    def load(
+        self, name: str | Path | StyleInfo = DEFAULT_STYLE, *, locale: str | None = None
+    ) -> CitationStyle:
         """The parsed style, ready to render; parsed once, then served from the cache.
 
+        A dependent style renders with its parent's rules in its own default locale;
+        ``locale`` ("de-DE", "fr") overrides the style's default.
+
         Raises:
-            CitationError: unknown style, unreadable file, or a locale citeproc lacks.
+            CitationError: unknown style, or a file that is not a usable CSL style.
         """
         info = name if isinstance(name, StyleInfo) else self.info(name)
-        locale = info.default_locale or "en-US"
         with self._lock:
-            style = self._loaded.get(info)
+            cache_key = (info, locale or "")
+            style = self._loaded.get(cache_key)
             if style is not None:
                 return style
-            key = (info.formatting_path.resolve(), locale)
-            if key not in self._engines:
-                self._engines[key] = (_parse_style(info.formatting_path, locale), threading.RLock())
-            engine, lock = self._engines[key]
-            style = CitationStyle(info, engine, locale, lock)
-            self._loaded[info] = style
+            key = info.formatting_path.resolve()
+            parsed = self._parsed.get(key)
+            if parsed is None:
+                parsed = self._parsed[key] = _parse_style(info.formatting_path)
+            lang = locale or info.default_locale or parsed.default_locale or "en-US"
+            merged = self._locales.locale(lang, parsed.locales)
+            style = CitationStyle(info, parsed, merged)
+            self._loaded[cache_key] = style
             return style
 
 
-def _parse_style(path: Path, locale: str) -> CitationStylesStyle:
+def _parse_style(path: Path) -> Style:
     try:
-        engine = CachingStyleEngine(path, locale)
-    except ValueError as error:  # citeproc's way of saying "unknown locale/style"
-        raise CitationError(f"Cannot use style {path.name}: {error}") from error
-    except etree.XMLSyntaxError as error:
-        raise CitationError(f"{path.name} is not well-formed XML: {error}") from error
-    root = engine.root
-    if root.citation is None:
-        raise CitationError(f"{path.name} has no <citation> element, so it cannot cite")
-    _work_around_engine_gaps(engine)
-    return engine
-
-
-def _work_around_engine_gaps(engine: CitationStylesStyle) -> None:
-    """Adjust the parsed tree where citeproc-py departs from the CSL specification.
-
-    The style's own rules still do all the formatting; these edits only make citeproc-py
-    apply rules it otherwise drops:
-
-    * A ``<date form="text">`` call should join its parts with the localized date's
-      delimiter; citeproc-py uses the calling element's (none), giving "2024Mar".
-    * ``second-field-align`` sets the entry number in its own column; citeproc-py glues
-      it to the text ("1.Repper"), so the number field gets a trailing space.
-    * A label is printed only when its variable has a value (CSL's rule; citeproc-py
-      prints it anyway).
-    * Labels with ``text-case="title"`` are left lower-case by citeproc-py when the item
-      has no language ("eds."); labels are single terms, so capitalising each word is
-      the same as title case for them ("Eds.").
-    """
-    root = engine.root
-    for date in root.xpath(".//cs:date[@form][not(@delimiter)]", namespaces=_NS):
-        if date.xpath("ancestor::cs:locale", namespaces=_NS):
-            continue
-        localized = root.get_date(date.get("form"))
-        if localized is not None and localized.get("delimiter"):
-            date.set("delimiter", localized.get("delimiter"))
-    bibliography = root.bibliography
-    if bibliography is not None and bibliography.get("second-field-align") is not None:
-        layout = bibliography.find("cs:layout", _NS)
-        first = layout[0] if layout is not None and len(layout) else None
-        if first is not None and not first.get("suffix", "").endswith(" "):
-            first.set("suffix", first.get("suffix", "") + " ")
-    for label in root.xpath(".//cs:label[@text-case='title']", namespaces=_NS):
-        label.set("text-case", "capitalize-all")
-    for label in root.xpath(".//cs:label[@variable][not(@variable='locator')]", namespaces=_NS):
-        _render_only_with_variable(label)
-
-
-def _render_only_with_variable(label: etree._Element) -> None:
-    """Wrap a label in ``<choose><if variable="...">`` so it needs its variable.
-
-    CSL prints a label only when its variable has a value; citeproc-py prints it
-    regardless, which gave Chicago entries a stray "Edition." for items without one.
-    """
-    parent = label.getparent()
-    if parent is None:
-        return
-    choose = parent.makeelement(f"{{{CSL_NAMESPACE}}}choose")
-    condition = choose.makeelement(f"{{{CSL_NAMESPACE}}}if", variable=label.get("variable", ""))
-    label.addprevious(choose)
-    choose.append(condition)
-    condition.append(label)  # moves the label under the condition
+        return parse_style(path.read_bytes())
+    except OSError as error:
+        raise CitationError(f"Cannot read the style {path.name}: {error}") from error
+    except CitationError as error:
+        raise CitationError(f"Cannot use the style {path.name}: {error}") from error

@@ -361,7 +361,14 @@ class Evaluator:
 
     def group(self, node: Group, context: Context) -> Content:
         called, rendered = context.called, context.rendered
-        parts = [self.element(child, context) for child in node.children]
+        parts: list[Content] = []
+        for child in node.children:
+            if type(child) is Choose:
+                # The chosen branch's elements are the group's own children for its
+                # delimiter, as citeproc-js places it.
+                parts.extend(self.choose_parts(child, context))
+            else:
+                parts.append(self.element(child, context))
         if context.called > called and context.rendered == rendered:
             return []
         content = rich.join(parts, affix(node.delimiter) if node.delimiter else None)
@@ -375,6 +382,20 @@ class Evaluator:
         for condition, children in node.branches:
             if condition is None or self.condition(condition, context):
                 return self.elements(children, context)
+        return []
+
+    def choose_parts(self, node: Choose, context: Context) -> list[Content]:
+        """The outputs of the chosen branch's elements, one by one (nested choices
+        flattened), for a group to put its delimiter between."""
+        for condition, children in node.branches:
+            if condition is None or self.condition(condition, context):
+                parts: list[Content] = []
+                for child in children:
+                    if type(child) is Choose:
+                        parts.extend(self.choose_parts(child, context))
+                    else:
+                        parts.append(self.element(child, context))
+                return parts
         return []
 
     def condition(self, condition: Condition, context: Context) -> bool:

@@ -242,6 +242,12 @@ def _text(content: Sequence[str | Span], quotes: Quotes, depth: int, out: list[s
 
 
 def escape_rtf(text: str) -> str:
+    r"""Escape text for RTF: control characters, and everything beyond ASCII as ``\uN?``.
+
+    RTF's ``\u`` takes a signed 16-bit number, so characters outside the Basic
+    Multilingual Plane are written as their UTF-16 surrogate pair; "?" is what readers
+    without Unicode show (the document declares ``\uc1``).
+    """
     out: list[str] = []
     for char in text:
         code = ord(char)
@@ -251,17 +257,20 @@ def escape_rtf(text: str) -> str:
             out.append("\\line ")
         elif char == "\t":
             out.append("\\tab ")
-        elif code < 128:
+        elif code < 0x20:
+            continue
+        elif code < 0x80:
             out.append(char)
-        elif code < 0x10000:
-            signed = code if code < 0x8000 else code - 0x10000
-            out.append(f"\\uc0\\u{signed} ")
         else:
-            # Outside the BMP: RTF wants UTF-16 surrogate pairs.
-            code -= 0x10000
-            for unit in (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF)):
-                out.append(f"\\uc0\\u{unit - 0x10000} ")
+            units = (code,) if code <= 0xFFFF else _surrogates(code)
+            for unit in units:
+                out.append(f"\\u{unit - 0x10000 if unit > 0x7FFF else unit}?")
     return "".join(out)
+
+
+def _surrogates(code: int) -> tuple[int, int]:
+    code -= 0x10000
+    return (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
 
 
 def to_rtf(content: Sequence[str | Span], quotes: Quotes = DEFAULT_QUOTES) -> str:

@@ -386,7 +386,11 @@ class _Parser:
                 et_al = EtAl(term=child.get("term") or "et-al", rendering=parse_rendering(child))
             elif tag == "label":
                 label = self.label(child)
-                label_first = name is None
+                # Before the names only when a cs:name follows it; a lone label follows
+                # the (default) names.
+                label_first = name is None and any(
+                    _local(later) == "name" for later in child.itersiblings()
+                )
             elif tag == "substitute":
                 substitute = self.elements(child)
         variables = tuple((element.get("variable") or "").split())

@@ -25,7 +25,7 @@ from peerref.citations import (
     render_bibliography,
     render_citation,
 )
-from peerref.citations.render import csl_input, tidy
+from peerref.citations.render import csl_input
 from peerref.core.errors import CitationError
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
 
@@ -46,18 +46,20 @@ APA_TEXT = [
 ]
 
 HARVARD_TEXT = [
+    # The style names no default locale, so the en-US default puts commas inside quotes
+    # (as citeproc-js and Zotero do unless the user picks en-GB).
+    # The style files "van Gogh" under G (demote-non-dropping-particle), as citeproc-js does.
+    "van Gogh, V. and Ó Súilleabháin, S. (2024) “Recovery narratives in community nursing,” "
+    "Journal of Advanced Nursing [Preprint]. Available at: https://doi.org/10.1111/jan.16001.",
     "Okafor, C. (2015) Nursing Times, 111(3), pp. 12–14.",
     f"Repper, J. and Watson, E. (2012a) “Developing peer worker roles: training and "
-    f"supervision”, {MHTEP}, 7(2), pp. 79–88.",
+    f"supervision,” {MHTEP}, 7(2), pp. 79–88.",
     f"Repper, J. and Watson, E. (2012b) “Peer support workers in mental health services: "
-    f"introducing the role”, {MHTEP}, 7(2), pp. 70–78. "
+    f"introducing the role,” {MHTEP}, 7(2), pp. 70–78. "
     "Available at: https://doi.org/10.1108/17556221211236466.",
     # Cite Them Right prints "(eds)"; the style takes "eds." from the en-US locale.
-    "Smith, A. (2019) “Supervision in practice”, in R. Jones and C. Brown (eds.) "
+    "Smith, A. (2019) “Supervision in practice,” in R. Jones and C. Brown (eds.) "
     "Handbook of Clinical Supervision. London: Routledge, pp. 45–67.",
-    # The style marks a journal article without volume and pages as "[Preprint]".
-    "van Gogh, V. and Ó Súilleabháin, S. (2024) “Recovery narratives in community nursing”, "
-    "Journal of Advanced Nursing [Preprint]. Available at: https://doi.org/10.1111/jan.16001.",
     "World Health Organization (2021) Mental health atlas 2020. Geneva: World Health Organization.",
 ]
 
@@ -91,9 +93,9 @@ def test_bibliography_plain_text(
 def test_apa_html_italicises_journal_volume_and_book(catalogue: StyleCatalogue) -> None:
     result = render_bibliography([PEER_TRAINING, CHAPTER], catalogue.load("apa"))
     assert [entry.html for entry in result.entries] == [
-        "Repper, J., &amp; Watson, E. (2012). Developing peer worker roles: training and "
+        "Repper, J., &#38; Watson, E. (2012). Developing peer worker roles: training and "
         f"supervision. <i>{MHTEP}</i>, <i>7</i>(2), 79–88.",
-        "Smith, A. (2019). Supervision in practice. In R. Jones &amp; C. Brown (Eds.), "
+        "Smith, A. (2019). Supervision in practice. In R. Jones &#38; C. Brown (Eds.), "
         "<i>Handbook of Clinical Supervision</i> (pp. 45–67). Routledge.",
     ]
 
@@ -111,14 +113,15 @@ def test_entries_keep_their_reference_ids_in_style_order(catalogue: StyleCatalog
             "apa",
             "(Repper & Watson, 2012b)",
             "(Repper & Watson, 2012a)",
-            # APA 7 collapses to "(Repper & Watson, 2012a, 2012b)"; citeproc-py cannot collapse.
-            "(Repper & Watson, 2012a; Repper & Watson, 2012b)",
+            # Same author and year: the style's citation sort keeps the order given, so the
+            # cites collapse as "2012b, 2012a" (citeproc-js prints the same).
+            "(Repper & Watson, 2012b, 2012a)",
         ),
         (
             "harvard",
             "(Repper and Watson, 2012b)",
             "(Repper and Watson, 2012a)",
-            "(Repper and Watson, 2012a; Repper and Watson, 2012b)",
+            "(Repper and Watson, 2012a, 2012b)",
         ),
         ("vancouver", "(1)", "(2)", "(1,2)"),
     ],
@@ -178,7 +181,7 @@ def test_reference_without_any_data_is_left_out_of_the_list(catalogue: StyleCata
 
 def test_markup_and_ampersands_in_data_are_text_not_html(catalogue: StyleCatalogue) -> None:
     reference = Reference(
-        title="Outcomes of <i>Staphylococcus</i> screening &amp; isolation",
+        title="Outcomes of <i>Staphylococcus</i> screening &#38; isolation",
         creators=(Creator(literal="Johnson & Johnson <Research>"),),
         issued=PartialDate(2020),
     )
@@ -186,9 +189,11 @@ def test_markup_and_ampersands_in_data_are_text_not_html(catalogue: StyleCatalog
     assert result.text == (
         "Johnson & Johnson <Research>. (2020). Outcomes of Staphylococcus screening & isolation."
     )
+    # The title's own italics flip inside the italic book title, as CSL specifies.
     assert result.entries[0].html == (
         "Johnson &#38; Johnson &#60;Research&#62;. (2020). "
-        "<i>Outcomes of Staphylococcus screening &#38; isolation</i>."
+        '<i>Outcomes of <span style="font-style:normal;">Staphylococcus</span> screening '
+        "&#38; isolation</i>."
     )
 
 
@@ -216,28 +221,3 @@ def test_csl_input_drops_what_citeproc_rejects_and_translates_status() -> None:
         "given": "Vincent",
         "non-dropping-particle": "van",
     }
-
-
-@pytest.mark.parametrize(
-    ("raw", "clean"),
-    [
-        ("Smith, A. () Title.", "Smith, A. Title."),
-        ("Smith, A. (2019) “”, Journal, 3.", "Smith, A. (2019), Journal, 3."),
-        ("Title, . Journal", "Title. Journal"),
-        ("Title ,, Journal  3 .", "Title, Journal 3."),
-        ("Title.. Journal", "Title. Journal"),
-        ("Wait... what", "Wait... what"),
-        (". Title", "Title"),
-        ("<i></i>, Journal", "Journal"),
-        ("<i>Journal</i>, <i>7</i>(2), 79–88.", "<i>Journal</i>, <i>7</i>(2), 79–88."),
-        ("https://doi.org/10.1000/a..b", "https://doi.org/10.1000/a.b"),
-    ],
-)
-def test_tidy_removes_debris_of_missing_fields(raw: str, clean: str) -> None:
-    assert tidy(raw) == clean
-
-
-def test_tidy_leaves_entities_alone() -> None:
-    assert tidy("Johnson &#38; Johnson &#60;R&#62;. (2020) &amp;.") == (
-        "Johnson &#38; Johnson &#60;R&#62;. (2020) &amp;."
-    )

@@ -292,7 +292,7 @@ def test_in_text_and_bibliography_disambiguate_the_same_way(cli: Cli) -> None:
     first, second = sorted(i["id"] for i in json.loads(cli("list", "--json")[1]))
     assert cli("cite", str(first), "--in-text")[1].strip() == "(Repper & Watson, 2012)"
     both = cli("cite", str(first), str(second), "--in-text")[1].strip()
-    assert both == "(Repper & Watson, 2012a; Repper & Watson, 2012b)"
+    assert both == "(Repper & Watson, 2012a, 2012b)"
     bibliography = cli("cite", str(first), str(second))[1]
     assert "(2012a)" in bibliography and "(2012b)" in bibliography
 
