@@ -61,6 +61,19 @@ def standard_number_warnings(issns: Sequence[str], isbns: Sequence[str]) -> list
     return messages
 
 
+_DOI_LINK_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def is_whole_doi(text: str, doi: str) -> bool:
+    """Whether ``text`` is just ``doi``, maybe as a doi.org link or with "doi:" before it.
+
+    A reader that finds a DOI inside a longer value ("10.1/x (retracted)") keeps the whole
+    value in extra too, so the rest of it is not lost.
+    """
+    rest = _DOI_LINK_PREFIX.sub("", text.strip()).rstrip(".,;")
+    return bool(doi) and rest.casefold() == doi.casefold()
+
+
 def join_pages(first: str, last: str) -> str:
     """ "149" and "152" to "149-152"; a first page that already is a range stays as it is."""
     first, last = first.strip(), last.strip()
@@ -69,6 +82,12 @@ def join_pages(first: str, last: str) -> str:
     if not last or last == first or re.search(r"[-–]", first):
         return first
     return f"{first}-{last}"
+
+
+def last_page_is_kept(page: str, last: str) -> bool:
+    """Whether ``join_pages(first, last)`` kept ``last`` ("149-152" + "160" does not)."""
+    last = last.strip()
+    return not last or page == last or split_pages(page)[1] == last
 
 
 def split_pages(page: str) -> tuple[str, str]:

@@ -1,13 +1,20 @@
 """BibTeX and BibLaTeX files, read and written with bibtexparser 2.
 
-Reading: bibtexparser splits the file and resolves ``@string`` macros; its
-``LatexDecodingMiddleware`` turns LaTeX accents and escapes (``M{\\"u}ller``, ``\\&``)
-into Unicode. Two quirks are worked around:
+Reading: bibtexparser splits the file; LaTeX accents and escapes (``M{\\"u}ller``,
+``\\&``) become Unicode through pylatexenc (bibtexparser's own LaTeX library). What
+hand-written and exported files do that bibtexparser alone would misread is handled here:
 
-- the decoding middleware skips name fields once they are split into parts, so each
-  name part is decoded with pylatexenc (bibtexparser's own LaTeX library) directly;
-- decoding treats ``%`` as a comment and cuts URLs such as ``https://x.org/a%20b``, so
-  URL, DOI and eprint fields are taken before decoding and only unescaped (``\\_``).
+- field names in any case (``AUTHOR``, ``Author``): without lower-casing them the names
+  would not be split and every author would be lost;
+- a comma left out between two fields is put back, with a warning, as Zotero recovers
+  (otherwise the second field becomes part of the first);
+- ``@string`` macros are case-insensitive and joined with ``#``, as in BibTeX itself;
+- URL, DOI and eprint fields are taken before decoding (which would read ``%`` as a
+  comment and cut ``https://x.org/a%20b``) and only unescaped (``\\_``);
+- inline math that is text markup (``$\\alpha$``, ``CO$_2$``) becomes Unicode, ``\\~``
+  with nothing to accent is a tilde, and CR-only line ends are line ends;
+- "and others" marks the author list cut short; a value no field takes (a second
+  ``title``, ``location`` beside ``address``) is kept in extra as "bibtex:<name>".
 
 Writing: every entry gets a stable, unique citation key — first author's family name
 folded to lower-case ASCII, then the year ("repper2012"), with "a", "b" … when several
@@ -29,10 +36,12 @@ written verbatim, as BibLaTeX and the ``url`` package expect.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bibtexparser import middlewares
 from bibtexparser.entrypoint import parse_string, write_string
@@ -57,6 +66,7 @@ from peerref.core.model import (
 from peerref.core.names import CAPITAL_PARTICLES
 from peerref.formats._fields import (
     collapse_spaces,
+    is_whole_doi,
     paragraphs_to_abstract_text,
     split_standard_numbers,
     standard_number_warnings,
@@ -118,51 +128,6 @@ _NAME_FIELDS = {
 }
 # Fields written and read verbatim: LaTeX decoding would cut them at "%".
 _VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "pmid", "pmcid"})
-# Fields read into Reference attributes; every other field is kept in extra.
-_MAPPED_FIELDS = frozenset(
-    {
-        *_NAME_FIELDS,
-        "title",
-        "shorttitle",
-        "journal",
-        "journaltitle",
-        "booktitle",
-        "shortjournal",
-        "journal-abbrev",
-        "series",
-        "volume",
-        "number",
-        "issue",
-        "pages",
-        "year",
-        "month",
-        "day",
-        "date",
-        "publisher",
-        "school",
-        "institution",
-        "organization",
-        "address",
-        "location",
-        "edition",
-        "issn",
-        "isbn",
-        "doi",
-        "url",
-        "pmid",
-        "pmcid",
-        "eprint",
-        "eprinttype",
-        "archiveprefix",
-        "language",
-        "langid",
-        "abstract",
-        "keywords",
-        "note",
-        "pubstate",
-    }
-)
-
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -182,12 +147,51 @@ _MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", 
 # ---------------------------------------------------------------- reading
 
 _DECODER = LatexNodes2Text(math_mode="verbatim")
+_MATH_DECODER = LatexNodes2Text(math_mode="text")
+# Inline math that is markup for text ("$\\alpha$-helix", "CO$_2$", "$^{13}$C"): it holds a
+# command or a super/subscript. Other "$" signs (prices in an abstract) are left alone.
+_TEXT_MATH = re.compile(r"(?<!\\)\$([^$\n]{0,80}(?:\\[A-Za-z]+|[\^_])[^$\n]{0,80})(?<!\\)\$")
+_SCRIPT = re.compile(r"([\^_])(?:\{((?:[^{}]|\{[^{}]*\})*)\}|(\\[A-Za-z]+|\S))")
+_SCRIPT_CHARACTERS = "0123456789+-=()"
+_SUPERSCRIPTS = str.maketrans(_SCRIPT_CHARACTERS, "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+_SUBSCRIPTS = str.maketrans(_SCRIPT_CHARACTERS, "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+
+
+def _math_as_text(match: re.Match[str]) -> str:
+    """Inline math as Unicode text: Greek letters and symbols, digits raised or lowered.
+
+    A superscript Unicode cannot write ("4^{ème}") is written on the line, as plain text
+    has no superscripts.
+    """
+
+    def script(part: re.Match[str]) -> str:
+        body = part.group(2) if part.group(2) is not None else part.group(3)
+        with contextlib.suppress(Exception):  # "\\textrm{2}" to "2"; broken macros stay
+            body = str(_MATH_DECODER.latex_to_text(body)).strip()
+        if not body or any(c not in _SCRIPT_CHARACTERS for c in body):
+            return body  # "4^{ème}": no Unicode superscript for it, written on the line
+        return body.translate(_SUPERSCRIPTS if part.group(1) == "^" else _SUBSCRIPTS)
+
+    inner = _SCRIPT.sub(script, match.group(1))
+    try:
+        text = str(_MATH_DECODER.latex_to_text(inner)).strip()
+    except Exception:  # pylatexenc gives up on broken macros: keep the math as written
+        return match.group(0)
+    return text or match.group(0)  # a command it does not know: keep rather than lose it
+
+
+# ``\~`` with nothing to put the accent on ("\~{}", "\~" at the end or before a non-letter):
+# the writer meant a tilde, not a lone combining accent.
+_LONE_TILDE = re.compile(r"\\~(?:\{\}|(?=\s*(?:$|[^\sA-Za-z{])))")
 
 
 def _decode_latex(text: str) -> str:
     """LaTeX to Unicode; a bare "%" or "&" (common in exports) is kept, not read as LaTeX."""
     text = re.sub(r"(?<!\\)([%&])", r"\\\1", text)
     text = re.sub(r"\\textasciicircum(?:\{\}|\b)", "^", text)
+    text = _LONE_TILDE.sub(r"\\textasciitilde{}", text)
+    text = text.replace("$\\backslash$", "\\textbackslash{}")  # Mendeley's escaped "\\"
+    text = _TEXT_MATH.sub(_math_as_text, text)
     try:
         decoded = str(_DECODER.latex_to_text(text))
     except Exception:  # pylatexenc gives up on broken macros: keep the text as written
@@ -224,29 +228,76 @@ def _creator_from_parts(parts: NameParts, role: CreatorRole) -> Creator:
     )
 
 
-def _issued(fields: dict[str, str], warnings: list[str]) -> PartialDate:
-    date_text = fields.get("date", "")
+class _Fields:
+    """An entry's decoded field values, remembering which ones went into the reference.
+
+    Whatever no field took is kept in extra as "bibtex:<name>" at the end, so a field
+    PeerRef reads only one of (``journal`` beside ``journaltitle``, ``location`` beside
+    ``address``) is never dropped unnoticed.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def peek(self, key: str) -> str:
+        return self.values.get(key, "")
+
+    def get(self, *keys: str) -> str:
+        """The first non-empty value among ``keys``, now used."""
+        for key in keys:
+            if self.values.get(key):
+                self.used.add(key)
+                return self.values[key]
+        return ""
+
+    def use(self, *keys: str) -> None:
+        self.used.update(keys)
+
+    def leftovers(self) -> dict[str, str]:
+        return {k: v for k, v in self.values.items() if k not in self.used and v}
+
+
+def _issued(fields: _Fields, warnings: list[str]) -> PartialDate:
+    date_text = fields.get("date")
     if date_text:
         date = parse_date(date_text.split("/")[0])
         if date is not None:
+            _use_agreeing_parts(fields, date)
             return date
         warnings.append(f"date {date_text!r} not understood")
-    year_text = fields.get("year", "").strip()
+    year_text = fields.get("year").strip()
     if not year_text:
         return PartialDate(literal=date_text) if date_text else PartialDate()
     if not re.fullmatch(r"\d{4}", year_text):
         return PartialDate(literal=year_text)
-    month_text = fields.get("month", "").strip().casefold().rstrip(".")
+    month_text = fields.peek("month").strip().casefold().rstrip(".")
     month: int | None = None
     if month_text.isdigit() and 1 <= int(month_text) <= 12:
         month = int(month_text)
     elif month_text:
         month = MONTHS.get(month_text)
-        if month is None:
-            warnings.append(f"month {fields['month']!r} not understood")
-    day_text = fields.get("day", "").strip()
+    if month is not None:
+        fields.use("month")
+    elif month_text:
+        warnings.append(f"month {fields.peek('month')!r} not understood; kept in extra")
+    day_text = fields.peek("day").strip()
     day = int(day_text) if month and day_text.isdigit() and 1 <= int(day_text) <= 31 else None
+    if day is not None:
+        fields.use("day")
     return PartialDate(year=int(year_text), month=month, day=day)
+
+
+def _use_agreeing_parts(fields: _Fields, date: PartialDate) -> None:
+    """Year, month and day fields that repeat what ``date`` says add nothing: use them."""
+    if fields.peek("year").strip() == str(date.year):
+        fields.use("year")
+    month_text = fields.peek("month").strip().casefold().rstrip(".")
+    month = int(month_text) if month_text.isdigit() else MONTHS.get(month_text)
+    if month_text and month == date.month:
+        fields.use("month")
+    if fields.peek("day").strip().isdigit() and int(fields.peek("day")) == date.day:
+        fields.use("day")
 
 
 def _split_keywords(text: str) -> tuple[str, ...]:
@@ -259,6 +310,33 @@ def _split_keywords(text: str) -> tuple[str, ...]:
     return tuple(keywords)
 
 
+# "PMID: 123" lines in a note, as Zotero and PubMed's BibTeX put identifiers there.
+_NOTE_ID = re.compile(r"^(PMID|PMCID):\s*(\S+)\s*$", re.IGNORECASE)
+
+
+def _note_and_ids(note: str) -> tuple[str, str, str]:
+    """(the note without its identifier paragraphs, PMID, PMCID)."""
+    ids = {"PMID": "", "PMCID": ""}
+    kept: list[str] = []
+    for paragraph in note.split("\n\n"):
+        match = _NOTE_ID.match(paragraph.strip())
+        if match:
+            kind = match.group(1).upper()
+            value = match.group(2)
+            found = value if kind == "PMID" and value.isdigit() else ""
+            found = normalise_pmcid(value) if kind == "PMCID" else found
+            if found and not ids[kind]:
+                ids[kind] = found
+                continue
+        kept.append(paragraph)
+    return "\n\n".join(p for p in kept if p.strip()), ids["PMID"], ids["PMCID"]
+
+
+def _is_others(parts: NameParts) -> bool:
+    """BibTeX's "and others": the list goes on, no person of that name."""
+    return not parts.first and not parts.von and [p for p in parts.last if p] == ["others"]
+
+
 def _reference_from_entry(entry: Entry) -> tuple[Reference, list[str]]:
     warnings: list[str] = []
     entry_type = entry.entry_type.casefold()
@@ -268,90 +346,327 @@ def _reference_from_entry(entry: Entry) -> tuple[Reference, list[str]]:
         ref_type = ReferenceType.OTHER
         extra["bibtex:type"] = entry_type
         warnings.append(f"entry type @{entry_type} is not one PeerRef knows; read as a document")
+    elif entry_type != _TYPE_TO_BIBTEX.get(ref_type):
+        extra["bibtex:type"] = entry_type  # @mastersthesis, @inbook: more than the type says
     creators: list[Creator] = []
-    fields: dict[str, str] = {}
+    truncated = False
+    fields = _Fields()
     for item in entry.fields:
         key = item.key.casefold()
         if key in _NAME_FIELDS and isinstance(item.value, list):
-            creators.extend(
-                _creator_from_parts(p, _NAME_FIELDS[key])
-                for p in item.value
-                if isinstance(p, NameParts)
-            )
-        elif key in _VERBATIM_FIELDS:
-            fields[key] = _unescape_verbatim(str(item.value))
+            for parts in item.value:
+                if isinstance(parts, NameParts) and _is_others(parts):
+                    truncated = True
+                elif isinstance(parts, NameParts):
+                    creators.append(_creator_from_parts(parts, _NAME_FIELDS[key]))
+            continue
+        if key in _VERBATIM_FIELDS:
+            value = _unescape_verbatim(str(item.value))
         elif key in {"abstract", "note"}:
-            fields[key] = paragraphs_to_abstract_text(_decode_latex(str(item.value)))
+            value = paragraphs_to_abstract_text(_decode_latex(str(item.value)))
         else:
-            fields[key] = collapse_spaces(_decode_latex(str(item.value)))
+            value = collapse_spaces(_decode_latex(str(item.value)))
+        if key in fields.values:  # "title" and "Title" in one entry: keep both
+            if value and value != fields.values[key]:
+                extra[f"bibtex:{key}"] = value
+                warnings.append(f"field {key} appears twice; the second value is kept in extra")
+            continue
+        fields.values[key] = value
+    if truncated:
+        warnings.append("the author list is cut short (and others)")
 
     def get(*keys: str) -> str:
-        return next((fields[k] for k in keys if fields.get(k)), "")
+        return fields.get(*keys)
 
-    container = get("journaltitle", "journal") if ref_type is not ReferenceType.CHAPTER else ""
-    container = container or get("booktitle")
-    if ref_type is ReferenceType.BOOK:
-        container = ""
+    container = ""
+    if ref_type not in {ReferenceType.CHAPTER, ReferenceType.BOOK}:
+        container = get("journaltitle", "fjournal", "journal")
+    if ref_type is not ReferenceType.BOOK:  # a book has no container: its fields stay
+        container = container or get("booktitle")
+    container_short = get("shortjournal", "journal-abbrev")
+    if not container_short and fields.peek("journal") not in {"", container}:
+        container_short = get("journal")  # beside fjournal, journal is the abbreviation
     publisher = get("publisher", "school", "institution", "organization")
     issns, isbns, other = split_standard_numbers([get("issn"), get("isbn")])
     warnings.extend(standard_number_warnings(issns, isbns))
     if other:
         extra["bibtex:issn/isbn"] = " ".join(other)
-    eprint_type = get("eprinttype", "archiveprefix").casefold()
-    pmid = normalise_pmid(get("pmid")) or (
-        normalise_pmid(get("eprint")) if eprint_type == "pubmed" else ""
-    )
-    pmcid = normalise_pmcid(get("pmcid"))
-    for key, value in fields.items():
-        if key not in _MAPPED_FIELDS and value:
-            extra[f"bibtex:{key}"] = value
-    if fields.get("note"):
-        extra["note"] = fields["note"]
-    for key in ("school", "institution", "organization"):
-        if fields.get(key) and fields[key] != publisher:
-            extra[f"bibtex:{key}"] = fields[key]
-    if fields.get("eprint") and not pmid:
-        extra["bibtex:eprint"] = fields["eprint"]
-        if eprint_type:
-            extra["bibtex:eprinttype"] = eprint_type
+    eprint_type = fields.peek("eprinttype") or fields.peek("archiveprefix")
+    pmid = normalise_pmid(fields.peek("pmid"))
+    if pmid and pmid == fields.peek("pmid").strip():
+        fields.use("pmid")
+    elif eprint_type.casefold() == "pubmed" and (pmid := normalise_pmid(fields.peek("eprint"))):
+        fields.use("eprint", "eprinttype", "archiveprefix")
+    else:
+        pmid = ""
+    pmcid = normalise_pmcid(fields.peek("pmcid"))
+    if pmcid:
+        fields.use("pmcid")
+    note, note_pmid, note_pmcid = _note_and_ids(get("note"))
+    pmid, pmcid = pmid or note_pmid, pmcid or note_pmcid
+    if note:
+        extra["note"] = note
+    doi = normalise_doi(fields.peek("doi"))
+    if is_whole_doi(fields.peek("doi"), doi):
+        fields.use("doi")
+    place = get("address", "location")
+    issued = _issued(fields, warnings)
     reference = Reference(
         type=ref_type,
         title=get("title"),
         title_short=get("shorttitle"),
         creators=tuple(c for c in creators if c.family or c.literal or c.given),
         container_title=container,
-        container_title_short=get("shortjournal", "journal-abbrev"),
+        container_title_short=container_short,
         collection_title=get("series"),
         volume=get("volume"),
         issue=get("number", "issue"),
         page=re.sub(r"\s*[-–—]+\s*", "-", get("pages")),
-        issued=_issued(fields, warnings),
+        issued=issued,
         status=get("pubstate"),
         publisher=publisher,
-        publisher_place=get("location", "address"),
+        publisher_place=place,
         edition=get("edition"),
         issn=tuple(issns),
         isbn=tuple(isbns),
-        doi=normalise_doi(get("doi")),
+        doi=doi,
         pmid=pmid,
         pmcid=pmcid,
         url=get("url"),
         language=get("langid", "language"),
         abstract=abstract_from_text(get("abstract")),
         keywords=_split_keywords(get("keywords")),
+        truncated=frozenset({"author"}) if truncated else frozenset(),
         extra=extra,
     )
+    for key, value in fields.leftovers().items():
+        extra.setdefault(f"bibtex:{key}", value)
     return reference, warnings
 
 
-def _entry_raw_lines(text: str, entry: Entry) -> tuple[str, int, int]:
+@dataclass
+class _Position:
+    """Where the previous entry was found: offset in the text and its 1-based line."""
+
+    offset: int = 0
+    line: int = 1
+
+
+def _entry_raw_lines(
+    lines: list[str], repaired: str, entry: Entry, after: _Position
+) -> tuple[str, int, int]:
+    """The entry's own lines of the input as given (``repaired`` has commas put back).
+
+    Entries come in file order, so each is looked for after the one before, and its line
+    counted on from there: reading stays linear in the size of the file.
+    """
     raw = entry.raw or ""
     first = entry.start_line + 1 if entry.start_line is not None else 1
     if raw:
-        offset = text.find(raw)
+        offset = repaired.find(raw, after.offset)
         if offset >= 0:
-            first = line_number_at(text, offset)
-    return raw, first, first + raw.count("\n")
+            first = after.line + repaired.count("\n", after.offset, offset)
+            after.offset, after.line = offset + 1, first  # the same entry twice: the next one
+        elif (offset := repaired.find(raw)) >= 0:
+            first = line_number_at(repaired, offset)
+    last = first + raw.count("\n")
+    return "\n".join(lines[first - 1 : last]), first, last
+
+
+_ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
+_FIELD_NAME = re.compile(r"[^\s=,{}()\"#%]+")
+_NEXT_FIELD = re.compile(r"[A-Za-z][\w:.+/-]*\s*=")
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _value_end(text: str, at: int) -> int | None:
+    """Where the field value starting at ``at`` ends (braced, quoted, bare or ``#``-joined)."""
+    while True:
+        at = _skip_space(text, at)
+        if at >= len(text):
+            return None
+        if text[at] in '{"':
+            closing = "}" if text[at] == "{" else '"'
+            depth, at = (1 if closing == "}" else 0), at + 1
+            while at < len(text):
+                char = text[at]
+                if char == "\\":
+                    at += 2
+                    continue
+                if char == "\n" and text.startswith("@", at + 1):
+                    return None  # a value left open: the next entry starts, as the parser says
+                if char == "{":
+                    depth += 1
+                elif char == "}":
+                    depth -= 1
+                    if closing == "}" and depth == 0:
+                        break
+                elif char == '"' and closing == '"' and depth == 0:
+                    break
+                at += 1
+            else:
+                return None
+            at += 1
+        else:
+            match = _FIELD_NAME.match(text, at)
+            if not match:
+                return None
+            at = match.end()
+        after = _skip_space(text, at)
+        if after < len(text) and text[after] == "#":
+            at = after + 1
+            continue
+        return at
+
+
+def insert_missing_commas(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Put back a comma left out between two fields, as Zotero does when it reads them.
+
+    Without it, bibtexparser reads ``title = {A}`` and the ``author = {B}`` on the next
+    line as one title. Returns the repaired text and, for each comma put in, the 1-based
+    line and the name of the field it follows. An entry the scan cannot follow (unbalanced
+    braces) is left exactly as it is, for the parser to report.
+    """
+    insertions: list[int] = []
+    repairs: list[tuple[int, str]] = []
+    position = 0
+    while match := _ENTRY_START.search(text, position):
+        position = match.end()
+        kind = match.group(1).casefold()
+        if kind in {"comment", "preamble"}:
+            continue
+        closing = "}" if match.group(2) == "{" else ")"
+        at = position
+        if kind != "string":  # the citation key, up to its comma
+            comma = text.find(",", at)
+            end = text.find(closing, at)
+            if comma < 0 or (0 <= end < comma):
+                continue
+            at = comma + 1
+        entry_insertions: list[int] = []
+        entry_repairs: list[tuple[int, str]] = []
+        while True:
+            at = _skip_space(text, at)
+            if at >= len(text) or text[at] == closing:
+                break
+            name = _FIELD_NAME.match(text, at)
+            after_name = _skip_space(text, name.end()) if name else at
+            if not name or after_name >= len(text) or text[after_name] != "=":
+                entry_insertions = []
+                break
+            end_of_value = _value_end(text, after_name + 1)
+            if end_of_value is None:
+                entry_insertions = []
+                break
+            at = _skip_space(text, end_of_value)
+            if at < len(text) and text[at] == ",":
+                at += 1
+                continue
+            if at < len(text) and _NEXT_FIELD.match(text, at):
+                entry_insertions.append(end_of_value)
+                entry_repairs.append((line_number_at(text, end_of_value), name.group(0)))
+                continue
+            if at >= len(text) or text[at] != closing:
+                entry_insertions = []
+            break
+        insertions += entry_insertions
+        repairs += entry_repairs if entry_insertions else []
+        position = max(position, at)
+    for offset in reversed(insertions):
+        text = text[:offset] + "," + text[offset:]
+    return text, repairs
+
+
+class _LowercaseFieldKeys(middlewares.BlockMiddleware):
+    """Field names in any case ("AUTHOR", "Author") read as the lower-case ones.
+
+    bibtexparser's name splitting looks for "author" only. Unlike its own
+    ``NormalizeFieldKeys``, a name whose lower-case form is already taken keeps its case
+    instead of replacing the first value, so the reader can keep both.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True, allow_parallel_execution=True)
+
+    def transform_entry(self, entry: Entry, library: Library) -> Entry:
+        seen: set[str] = set()
+        for item in entry.fields:
+            lower = item.key.lower()
+            if lower not in seen:
+                item.key = lower
+            seen.add(lower)
+        return entry
+
+
+def _enclosed_inner(value: str) -> str | None:
+    """The text inside "…" or {…}; None for a bare word (a macro name or a number)."""
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    if len(value) >= 2 and value[0] == "{" and value[-1] == "}":
+        return value[1:-1]
+    return None
+
+
+def _concatenated_parts(value: str) -> list[str]:
+    """ "stefan # { and } # "Doe"" split at the ``#`` outside braces and quotes."""
+    parts: list[str] = []
+    depth, quoted, start = 0, False, 0
+    for index, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(value[start:index].strip())
+            start = index + 1
+    parts.append(value[start:].strip())
+    return parts
+
+
+class _ResolveStrings(middlewares.LibraryMiddleware):
+    """``@string`` macros, case-insensitive as in BibTeX, and ``#`` concatenation.
+
+    bibtexparser replaces a field that is one macro name; ``author = stefan # and # x``
+    it leaves as written, which would become authors called "#". Unknown macro names
+    (``month = mar``) stay as they are for the fields that read them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allow_inplace_modification=True)
+
+    def transform(self, library: Library) -> Library:
+        macros: dict[str, str] = {}
+        for key, string in library.strings_dict.items():
+            text = str(string.value).strip()
+            inner = _enclosed_inner(text)
+            macros[key.casefold()] = (
+                inner if inner is not None else macros.get(text.casefold(), text)
+            )
+        for entry in library.entries:
+            for item in entry.fields:
+                if isinstance(item.value, str):
+                    item.value = self._resolve(item.value.strip(), macros)
+        return library
+
+    @staticmethod
+    def _resolve(value: str, macros: dict[str, str]) -> str:
+        parts = _concatenated_parts(value)
+        if len(parts) == 1:
+            if _enclosed_inner(value) is not None or value.casefold() not in macros:
+                return value
+            return "{" + macros[value.casefold()] + "}"
+        texts: list[str] = []
+        for part in parts:
+            inner = _enclosed_inner(part)
+            texts.append(inner if inner is not None else macros.get(part.casefold(), part))
+        return "{" + "".join(texts) + "}"
 
 
 class BibtexReader:
@@ -361,7 +676,7 @@ class BibtexReader:
     label = LABEL
 
     def sniff(self, text: str) -> float:
-        head = text[:20000]
+        head = text[:20000].replace("\r", "\n")
         entries = re.findall(r"(?m)^\s*@([A-Za-z]+)\s*[{(]", head)
         if not entries:
             return 0.0
@@ -371,11 +686,14 @@ class BibtexReader:
         return 0.5 if known else 0.2
 
     def read(self, text: str) -> ParseResult:
-        text = text.lstrip("\ufeff")
+        # Old Mac files end lines with CR alone: one line to bibtexparser, as read here.
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        repaired, repairs = insert_missing_commas(text)
         library = parse_string(
-            text,
+            repaired,
             parse_stack=[
-                middlewares.ResolveStringReferencesMiddleware(),
+                _LowercaseFieldKeys(),
+                _ResolveStrings(),
                 middlewares.RemoveEnclosingMiddleware(),
                 middlewares.SeparateCoAuthors(),
                 middlewares.SplitNameParts(),
@@ -383,6 +701,8 @@ class BibtexReader:
         )
         skipped: list[Diagnostic] = []
         entries: list[ParsedEntry] = []
+        lines = text.split("\n")
+        position = _Position()
         for block in library.blocks:
             notes: list[str] = []
             if isinstance(block, ParsingFailedBlock):
@@ -397,7 +717,13 @@ class BibtexReader:
             if not isinstance(block, Entry):
                 continue
             reference, warnings = _reference_from_entry(block)
-            raw, first, last = _entry_raw_lines(text, block)
+            raw, first, last = _entry_raw_lines(lines, repaired, block, position)
+            notes += [
+                f"no comma after the {name} field (line {line}): read the next field on its "
+                "own, as Zotero does"
+                for line, name in repairs
+                if first <= line <= last
+            ]
             entries.append(
                 ParsedEntry(
                     reference=reference,

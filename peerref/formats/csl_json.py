@@ -6,6 +6,10 @@ array of items, a single item, or an object with an "items" array (what some too
 wrap exports in). Values CSL has no variable for travel in ``custom.peerref``, so
 export then import gives back every field of a reference except library bookkeeping
 (tags, collections, reading status, notes), which is not bibliographic data.
+
+An OpenAlex work looks like an item (it has a "title" and a "type") but keeps its
+authors, date and DOI under other names: it is refused rather than read half. A CSL
+type PeerRef folds into one of its own ("patent" into "document") is kept as "csl:type".
 """
 
 from __future__ import annotations
@@ -41,6 +45,44 @@ def _looks_like_item(value: Any) -> bool:
     return isinstance(value, Mapping) and any(key in value for key in _ITEM_KEYS)
 
 
+def _numbers_as_text(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Top-level numbers as text ("volume": 12, "ISSN": 0), so that none reads as "none".
+
+    The library id stays a number: it is how an export's items are told apart from new ones.
+    """
+    return {
+        key: str(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and key != "id"
+        else value
+        for key, value in item.items()
+    }
+
+
+def _date_read_in_part(issued: Any, parts: list[int]) -> bool:
+    """Whether the item's ``date-parts`` say more than the date that was read from them."""
+    if not isinstance(issued, Mapping):
+        return False
+    given = issued.get("date-parts")
+    if not (isinstance(given, list) and given and isinstance(given[0], list)):
+        return False
+    written = [str(part).strip() for part in given[0] if str(part).strip()]
+    return len(written) > len(parts) or len(given) > 1
+
+
+def _is_openalex_work(value: Any) -> bool:
+    """An OpenAlex work: its id is an openalex.org address, its authors are "authorships".
+
+    It has a "title" and a "type" as a CSL item does, but its authors, date and DOI are
+    under other names: read as CSL-JSON it would lose them, so it is refused.
+    """
+    if not isinstance(value, Mapping):
+        return False
+    work_id = value.get("id")
+    return (isinstance(work_id, str) and work_id.startswith("https://openalex.org/")) or (
+        "authorships" in value and "display_name" in value
+    )
+
+
 class CslJsonReader:
     """Reads CSL-JSON: an array of items, or one item."""
 
@@ -63,14 +105,38 @@ class CslJsonReader:
             line = getattr(error, "lineno", None)
             raise FormatError(f"not valid JSON: {error}", line=line) from error
         items = _items_of(document)
+        if isinstance(document, Mapping) and isinstance(document.get("results"), list):
+            items = document["results"]  # an API answer: {"meta": …, "results": [works]}
+        if any(_is_openalex_work(item) for item in items):
+            raise FormatError(
+                "this is OpenAlex work JSON, not CSL-JSON: PeerRef cannot read OpenAlex yet; "
+                "import the works' DOIs as a list of DOIs instead"
+            )
         entries: list[ParsedEntry] = []
         skipped: list[Diagnostic] = []
         for index, item in enumerate(items, start=1):
             if not _looks_like_item(item):
-                skipped.append(Diagnostic(f"item {index} is not a CSL item object; skipped"))
+                shown = json.dumps(item, ensure_ascii=False)
+                shown = shown if len(shown) <= 80 else shown[:79] + "…"
+                skipped.append(
+                    Diagnostic(f"item {index} is not a CSL item object; skipped: {shown}")
+                )
                 continue
-            reference = reference_from_csl(item).with_changes(id=None)
+            reference = reference_from_csl(_numbers_as_text(item)).with_changes(id=None)
+            csl_type = str(item.get("type", "") or "")
+            if csl_type and reference.type.value != csl_type:
+                # A CSL type PeerRef folds into one of its own ("patent" into "document"):
+                # the name the file gave is kept.
+                reference = reference.with_changes(extra={**reference.extra, "csl:type": csl_type})
             warnings: list[Diagnostic] = []
+            issued = item.get("issued")
+            if _date_read_in_part(issued, reference.issued.date_parts()):
+                # A month 13 or a day 40 is not a date part: the date as written is kept.
+                reference = reference.with_changes(
+                    extra={**reference.extra, "csl:issued": json.dumps(issued, ensure_ascii=False)}
+                )
+                written = json.dumps(issued, ensure_ascii=False)
+                warnings.append(Diagnostic(f"item {index}: date {written} read only in part"))
             if not item.get("type"):
                 warnings.append(Diagnostic(f"item {index} has no type; read as a document"))
             entries.append(

@@ -2,7 +2,9 @@
 
 EndNote wraps almost every value in ``<style face="normal" …>`` elements, sometimes
 several per field (one per formatting run), so a field's value is all its text joined.
-Both ISSNs and ISBNs live in ``<isbn>``; they are told apart by shape. The file is parsed
+Both ISSNs and ISBNs live in ``<isbn>``; they are told apart by shape. Links come from
+``related-urls`` or ``web-urls``. Every value element no field takes is kept in extra
+under its path ("endnote:titles/translated-title"), so nothing is dropped. The file is parsed
 with entity resolution, DTD loading and network access off and without lxml's huge-tree
 mode, so a hostile file can neither fetch anything nor expand entities.
 """
@@ -27,6 +29,7 @@ from peerref.core.model import (
 from peerref.core.names import parse_name
 from peerref.formats._fields import (
     collapse_spaces,
+    is_whole_doi,
     paragraphs_to_abstract_text,
     split_standard_numbers,
     standard_number_warnings,
@@ -58,18 +61,6 @@ ENDNOTE_TYPES: dict[str, ReferenceType] = {
     "dataset": ReferenceType.DATASET,
     "generic": ReferenceType.OTHER,
 }
-# Elements read into fields; the text of any other direct child is kept in extra.
-_MAPPED = frozenset(
-    {
-        "rec-number", "foreign-keys", "ref-type", "contributors", "titles", "periodical",
-        "alt-periodical", "full-title", "pages", "volume", "number", "issue", "edition", "dates",
-        "isbn", "electronic-resource-num", "abstract", "keywords", "urls", "publisher",
-        "pub-location", "language", "notes", "accession-num", "remote-database-name",
-        "remote-database-provider", "database-provider", "section",
-        # Bookkeeping about the user's EndNote file, not about the reference.
-        "database", "source-app",
-    }
-)  # fmt: skip
 
 
 def _text(element: etree._Element | None) -> str:
@@ -80,11 +71,64 @@ def _text(element: etree._Element | None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _field(record: etree._Element, path: str) -> str:
-    return collapse_spaces(_text(record.find(path)))
+class _Record:
+    """One ``<record>``, remembering which of its value elements went into a field.
+
+    A value element is one whose children are only style runs (``<title>``, each
+    ``<author>``, each ``<url>``). Those no field took are kept in extra as
+    "endnote:<path>" ("endnote:titles/translated-title"), so nothing is dropped unseen.
+    """
+
+    def __init__(self, element: etree._Element) -> None:
+        self.element = element
+        # lxml makes a new Python object for a node each time unless one is alive, so
+        # the used elements are held here: that keeps their ids stable for ``leftovers``.
+        self._held: list[etree._Element] = []
+        self.used: set[int] = set()
+
+    def _mark(self, element: etree._Element) -> None:
+        self._held.append(element)
+        self.used.add(id(element))
+
+    def find(self, path: str) -> etree._Element | None:
+        found = self.element.find(path)
+        if found is not None:
+            self._mark(found)
+        return found
+
+    def findall(self, path: str) -> list[etree._Element]:
+        found = self.element.findall(path)
+        for element in found:
+            self._mark(element)
+        return found
+
+    def field(self, path: str) -> str:
+        """The value of the first element at ``path``, white space collapsed; now used."""
+        return collapse_spaces(_text(self.find(path)))
+
+    def peek(self, path: str) -> str:
+        return collapse_spaces(_text(self.element.find(path)))
+
+    def leftovers(self) -> dict[str, str]:
+        """Path -> text of every non-empty value element no field took (repeats joined)."""
+        found: dict[str, list[str]] = {}
+        # (element, its path, whether it or an element around it was taken), depth first.
+        pending = [(child, "", False) for child in reversed(self.element)]
+        while pending:
+            element, parent_path, taken = pending.pop()
+            if not isinstance(element.tag, str) or element.tag == "style":
+                continue
+            path = f"{parent_path}/{element.tag}" if parent_path else str(element.tag)
+            taken = taken or id(element) in self.used
+            children = [c for c in element if isinstance(c.tag, str) and c.tag != "style"]
+            if children:
+                pending.extend((child, path, taken) for child in reversed(children))
+            elif not taken and (text := collapse_spaces(_text(element))):
+                found.setdefault(path, []).append(text)
+        return {path: "; ".join(texts) for path, texts in found.items()}
 
 
-def _names(record: etree._Element, path: str, role: CreatorRole) -> list[Creator]:
+def _names(record: _Record, path: str, role: CreatorRole) -> list[Creator]:
     creators: list[Creator] = []
     for author in record.findall(path):
         name = collapse_spaces(_text(author))
@@ -98,22 +142,26 @@ def _names(record: etree._Element, path: str, role: CreatorRole) -> list[Creator
     return creators
 
 
-def _issued(record: etree._Element) -> PartialDate:
-    year_text = _field(record, "dates/year")
-    date_text = _field(record, "dates/pub-dates/date")
+def _issued(record: _Record) -> PartialDate:
+    year_text = record.field("dates/year")
+    date_text = record.peek("dates/pub-dates/date")
     year = int(year_text) if re.fullmatch(r"\d{4}", year_text) else None
     if date_text:
         candidate = parse_date(date_text)
         if candidate is None and year is not None:
             candidate = parse_date(f"{date_text} {year}")
         if candidate is not None and (year is None or candidate.year == year):
+            record.find("dates/pub-dates/date")
             return candidate
     if year is not None:
         return PartialDate(year=year)
+    if not year_text and date_text:
+        record.find("dates/pub-dates/date")
     return PartialDate(literal=year_text or date_text)
 
 
-def _record(record: etree._Element) -> tuple[Reference, list[str]]:
+def _record(element: etree._Element) -> tuple[Reference, list[str]]:
+    record = _Record(element)
     warnings: list[str] = []
     extra: dict[str, str] = {}
     ref_type_el = record.find("ref-type")
@@ -129,25 +177,26 @@ def _record(record: etree._Element) -> tuple[Reference, list[str]]:
         *_names(record, "contributors/secondary-authors/author", CreatorRole.EDITOR),
         *_names(record, "contributors/subsidiary-authors/author", CreatorRole.TRANSLATOR),
     ]
-    tertiary = [
-        collapse_spaces(_text(a)) for a in record.findall("contributors/tertiary-authors/author")
-    ]
-    if any(tertiary):
-        extra["endnote:tertiary-authors"] = "; ".join(t for t in tertiary if t)
-
-    secondary_title = _field(record, "titles/secondary-title")
-    periodical = _field(record, "periodical/full-title")
-    container = secondary_title or periodical
-    collection = _field(record, "titles/tertiary-title")
-    if ref_type is ReferenceType.BOOK:
-        collection = collection or container
-        container = ""
-    short_container = (
-        _field(record, "titles/alt-title")
-        or _field(record, "periodical/abbr-1")
-        or _field(record, "alt-periodical/abbr-1")
+    collection = record.field("titles/tertiary-title")
+    container = ""
+    if ref_type is not ReferenceType.BOOK or not collection:
+        container = record.field("titles/secondary-title")
+        periodical = record.peek("periodical/full-title")
+        if not container or periodical == container:
+            container = container or periodical
+            record.find("periodical/full-title")
+    if ref_type is ReferenceType.BOOK:  # a book's secondary title is its series
+        collection, container = collection or container, ""
+    short_container = ""
+    for path in ("titles/alt-title", "periodical/abbr-1", "alt-periodical/abbr-1"):
+        value = record.peek(path)
+        if value and not short_container:
+            short_container = value
+        if value and value in {short_container, container}:
+            record.find(path)
+    issns, isbns, other = split_standard_numbers(
+        line for element in record.findall("isbn") for line in _text(element).splitlines()
     )
-    issns, isbns, other = split_standard_numbers(_text(record.find("isbn")).splitlines())
     warnings.extend(standard_number_warnings(issns, isbns))
     if other:
         extra["endnote:isbn"] = " ".join(other)
@@ -156,17 +205,22 @@ def _record(record: etree._Element) -> tuple[Reference, list[str]]:
         keyword = collapse_spaces(_text(keyword_el))
         if keyword and keyword not in keywords:
             keywords.append(keyword)
-    urls = [collapse_spaces(_text(u)) for u in record.findall("urls/related-urls/url")]
+    # Links to the work: EndNote keeps them in related-urls or, from some databases and
+    # from Zotero, in web-urls. PDF and text links point into the user's own files.
+    urls = [
+        collapse_spaces(_text(u))
+        for u in record.findall("urls/related-urls/url") + record.findall("urls/web-urls/url")
+    ]
     urls = [u for u in urls if u]
-    database = _field(record, "remote-database-name") + _field(record, "remote-database-provider")
-    accession = _field(record, "accession-num")
+    database = record.peek("remote-database-name") + record.peek("remote-database-provider")
+    accession = record.peek("accession-num")
     pmid = (
         normalise_pmid(accession)
         if "pubmed" in database.casefold() or "medline" in database.casefold()
         else ""
     )
-    if accession and not pmid:
-        extra["endnote:accession-num"] = accession
+    if pmid:
+        record.find("accession-num")
     notes = _text(record.find("notes")).strip()
     pmcid = ""
     if notes:
@@ -175,42 +229,38 @@ def _record(record: etree._Element) -> tuple[Reference, list[str]]:
         pmcid = normalise_pmcid(pmcid_match.group(1)) if pmcid_match else ""
     if len(urls) > 1:
         extra["endnote:urls"] = "\n".join(urls[1:])
-    for child in record:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag and tag not in _MAPPED:
-            value = collapse_spaces(_text(child))
-            if value:
-                extra[f"endnote:{tag}"] = value
-    doi_text = _field(record, "electronic-resource-num")
+    doi_text = record.peek("electronic-resource-num")
     doi = normalise_doi(doi_text)
-    if doi_text and not doi:
-        extra["endnote:electronic-resource-num"] = doi_text
+    if is_whole_doi(doi_text, doi):
+        record.find("electronic-resource-num")
     reference = Reference(
         type=ref_type,
-        title=_field(record, "titles/title"),
-        title_short=_field(record, "titles/short-title"),
+        title=record.field("titles/title"),
+        title_short=record.field("titles/short-title"),
         creators=tuple(c for c in creators if c.family or c.literal or c.given),
         container_title=container,
         container_title_short=short_container if short_container != container else "",
         collection_title=collection,
-        volume=_field(record, "volume"),
-        issue=_field(record, "number") or _field(record, "issue"),
-        page=re.sub(r"\s*[–—]\s*", "-", _field(record, "pages")),
+        volume=record.field("volume"),
+        issue=record.field("number") or record.field("issue"),
+        page=re.sub(r"\s*[–—]\s*", "-", record.field("pages")),
         issued=_issued(record),
-        publisher=_field(record, "publisher"),
-        publisher_place=_field(record, "pub-location"),
-        edition=_field(record, "edition"),
+        publisher=record.field("publisher"),
+        publisher_place=record.field("pub-location"),
+        edition=record.field("edition"),
         issn=tuple(issns),
         isbn=tuple(isbns),
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,
         url=urls[0] if urls else "",
-        language=_field(record, "language"),
+        language=record.field("language"),
         abstract=abstract_from_text(paragraphs_to_abstract_text(_text(record.find("abstract")))),
         keywords=tuple(keywords),
         extra=extra,
     )
+    for path, value in record.leftovers().items():
+        extra.setdefault(f"endnote:{path}", value)
     return reference, warnings
 
 

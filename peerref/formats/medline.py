@@ -2,9 +2,13 @@
 
 Each record is a run of lines "TAG - value" (the tag padded to four characters), with
 long values continued on lines indented by six spaces, and records separated by blank
-lines, each opening with ``PMID-``. Authors come twice: ``FAU`` ("Repper, Julie") and
-``AU`` ("Repper J"); the full form wins. The journal comes twice too: ``JT`` (full title)
-and ``TA`` (the NLM abbreviation, kept as the short container title).
+lines, each opening with ``PMID-`` — or, in the same format from ERIC, with ``OWN - ERIC``
+(whose JT names the publisher of a report or book). Authors come twice: ``FAU``
+("Repper, Julie") and ``AU`` ("Repper J"); the full form wins, and ``AU - et al.`` marks
+the list cut short rather than naming a person. The journal comes twice too: ``JT``
+(full title) and ``TA`` (the NLM abbreviation, kept as the short container title).
+Every value no field takes (affiliations, dates of entry, the citation in ``SO``) is kept
+in extra as "medline:TAG", through the shared tagged-file helper.
 
 This module also holds the NLM conventions the PubMed text readers share: abbreviated
 page ranges ("205-7" is 205–207), upper-case structured-abstract headings, and the
@@ -15,19 +19,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from peerref.core.dates import find_year, parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import (
-    isbn_is_valid,
-    issn_is_valid,
-    normalise_doi,
-    normalise_isbn,
-    normalise_issn,
-    normalise_pmcid,
-    normalise_pmid,
-)
+from peerref.core.ids import doi_key, normalise_doi, normalise_pmcid, normalise_pmid
 from peerref.core.model import (
     KNOWN_ABSTRACT_HEADINGS,
     AbstractSection,
@@ -38,6 +33,8 @@ from peerref.core.model import (
     ReferenceType,
 )
 from peerref.core.names import parse_name
+from peerref.formats._fields import split_standard_numbers, standard_number_warnings
+from peerref.formats._tagged import TaggedRecord, TagSyntax, read_fields
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
 
 # The status PubMed's "aheadofprint" and "Online ahead of print." become (CSL ``status``).
@@ -181,57 +178,63 @@ def date_or_literal(text: str) -> tuple[PartialDate, bool]:
     return PartialDate(year=year, literal="" if year else text), False
 
 
-@dataclass
-class _Field:
-    tag: str
-    value: str
-    line: int
-
-
-@dataclass
-class _Record:
-    fields: list[_Field] = field(default_factory=list)
-    first_line: int = 0
-    last_line: int = 0
-
-
-def _values(record: _Record, tag: str) -> list[str]:
-    return [f.value for f in record.fields if f.tag == tag and f.value]
-
-
-def _first(record: _Record, tag: str) -> str:
-    values = _values(record, tag)
-    return values[0] if values else ""
-
-
-def _line_of(record: _Record, tag: str) -> int:
-    for f in record.fields:
-        if f.tag == tag:
-            return f.line
-    return record.first_line
+# Lines indented under a tag continue its value; anything else unindented is not MEDLINE.
+_SYNTAX = TagSyntax(
+    tag_line=_TAG_LINE, is_continuation=lambda line: bool(_CONTINUATION.match(line))
+)
+# The marker PubMed writes for an author list it cut short ("AU  - et al."): not a person.
+_ET_AL = re.compile(r"^(?:et\.?\s*al\.?|\.\.\.|…)$", re.IGNORECASE)
+# ERIC's publication types, and the ERIC types read as something other than an article.
+_ERIC_TYPES = (
+    ("journal articles", ReferenceType.ARTICLE_JOURNAL),
+    ("books", ReferenceType.BOOK),
+    ("dissertations/theses", ReferenceType.THESIS),
+    ("reports", ReferenceType.REPORT),
+)
+_DOI_LINK = re.compile(r"^https?://(?:dx\.)?doi\.org/", re.IGNORECASE)
+# A "[pii]" that is an electronic article number ("1042", "e15572"), usable as the page.
+_ARTICLE_NUMBER = re.compile(r"^[eE]?\d{1,8}$")
+TRUNCATED_AUTHORS_WARNING = "the author list is cut short (et al.)"
 
 
 class MedlineReader:
-    """MEDLINE/.nbib records (PubMed's "Save → PubMed format")."""
+    """MEDLINE/.nbib records (PubMed's "Save → PubMed format", ERIC's export)."""
 
     name = "medline"
     label = "MEDLINE / PubMed .nbib file"
 
     def sniff(self, text: str) -> float:
-        """Sure when a line opens with "PMID- " and other MEDLINE tags follow."""
+        """Sure when a line opens with "PMID- " (or ERIC's "OWN - ") and MEDLINE tags follow."""
         head = text[:20000]
-        if not re.search(r"(?m)^PMID- ?\d", head):
-            return 0.0
+        has_pmid = re.search(r"(?m)^PMID- ?\d", head) is not None
         if re.search(r"(?m)^TY  - ", head):  # RIS also pads tags to four characters
-            return 0.3
+            return 0.3 if has_pmid else 0.0
         tags = len(re.findall(r"(?m)^(?:TI|FAU|AU|DP|SO|JT|TA)\s*- ", head))
-        return 0.95 if tags else 0.6
+        if has_pmid:
+            return 0.95 if tags else 0.6
+        if re.search(r"(?m)^OWN - \S", head) and tags >= 2:
+            return 0.9
+        return 0.0
 
     def read(self, text: str) -> ParseResult:
         """Read every record; lines that are neither tags nor continuations are reported."""
-        records, skipped = _split_records(text)
-        if not any(_first(record, "PMID") for record in records):
-            raise FormatError("no MEDLINE records found (a record starts with a 'PMID- ' line)")
+        found, skipped = _split_records(text)
+        # A record is PubMed's (opening with PMID) or another database's (ERIC opens
+        # with OWN); a block of tag lines with neither is not MEDLINE, and is reported.
+        records = [r for r in found if r.has("PMID", "OWN")]
+        skipped.extend(
+            Diagnostic(
+                f"tag lines without PMID or OWN; skipped: {r.values[0].tag} - "
+                f"{r.values[0].value[:50]}",
+                r.first_line,
+            )
+            for r in found
+            if not r.has("PMID", "OWN")
+        )
+        if not records:
+            raise FormatError(
+                "no MEDLINE records found (a record starts with a 'PMID- ' or 'OWN - ' line)"
+            )
         lines = text.splitlines()
         entries: list[ParsedEntry] = []
         for record in records:
@@ -246,8 +249,6 @@ class MedlineReader:
                     warnings=tuple(warnings),
                 )
             )
-        if not entries:
-            raise FormatError("no MEDLINE records found (a record starts with a 'PMID- ' line)")
         return ParseResult(
             format_name=self.name,
             format_label=self.label,
@@ -256,51 +257,62 @@ class MedlineReader:
         )
 
 
-def _split_records(text: str) -> tuple[list[_Record], list[Diagnostic]]:
-    records: list[_Record] = []
-    skipped: list[Diagnostic] = []
-    current: _Record | None = None
+def _split_records(text: str) -> tuple[list[TaggedRecord], list[Diagnostic]]:
+    """Records are runs of lines between blank lines; a second PMID also starts one."""
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] | None = None
     for number, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.replace("\ufeff", "").rstrip()
         if not line.strip():
             current = None
             continue
-        match = _TAG_LINE.match(line)
-        if match:
-            tag = match["tag"]
-            value = (match["value"] or "").strip()
-            if current is None or (tag == "PMID" and any(f.tag == "PMID" for f in current.fields)):
-                current = _Record(first_line=number)
-                records.append(current)
-            current.fields.append(_Field(tag, value, number))
-            current.last_line = number
-        elif current is not None and current.fields and _CONTINUATION.match(line):
-            last = current.fields[-1]
-            last.value = f"{last.value} {line.strip()}".strip()
-            current.last_line = number
-        else:
-            skipped.append(Diagnostic("not a MEDLINE tag line; skipped", number, Severity.INFO))
-    return [r for r in records if r.fields], skipped
+        starts_record = line.startswith("PMID-") and current is not None
+        if starts_record and any(b.startswith("PMID-") for b in current or ()):
+            current = None
+        if current is None:
+            current = []
+            blocks.append((number, current))
+        current.append(line)
+    records: list[TaggedRecord] = []
+    skipped: list[Diagnostic] = []
+    for first, block in blocks:
+        found = read_fields(block, first, _SYNTAX)
+        for number, stray in found.stray:
+            skipped.append(
+                Diagnostic(f"not a MEDLINE tag line; skipped: {stray[:60]}", number, Severity.INFO)
+            )
+        if found.values:
+            records.append(TaggedRecord(found.values, found.values[0].line, first + len(block) - 1))
+    return records, skipped
 
 
-def _creators(record: _Record) -> list[Creator]:
-    """Authors (FAU preferred over AU), corporate authors and editors, in file order."""
+def _creators(record: TaggedRecord) -> tuple[list[Creator], bool]:
+    """Authors (FAU preferred over AU), corporate authors and editors, in file order.
+
+    Returns the creators and whether the list is cut short ("et al." in place of a name).
+    """
     people: list[tuple[CreatorRole, str, str]] = []  # (role, full form, short form)
     full_tags = {"FAU": CreatorRole.AUTHOR, "FED": CreatorRole.EDITOR}
     short_tags = {"AU": CreatorRole.AUTHOR, "ED": CreatorRole.EDITOR}
     creators: list[Creator | None] = []
-    for f in record.fields:
-        if f.tag in full_tags:
+    truncated = False
+    for f in record.values_of(*full_tags, *short_tags, "CN"):
+        f.used = True
+        if _ET_AL.match(f.value.strip()):
+            truncated = True
+        elif f.tag in full_tags:
             people.append((full_tags[f.tag], f.value, ""))
             creators.append(None)
         elif f.tag in short_tags:
             role = short_tags[f.tag]
             if people and people[-1][0] is role and people[-1][1] and not people[-1][2]:
+                if not _same_family(people[-1][1], f.value):
+                    f.used = False  # not the short form of the name above: keep it
                 people[-1] = (role, people[-1][1], f.value)
             else:
                 people.append((role, "", f.value))
                 creators.append(None)
-        elif f.tag == "CN" and f.value:
+        else:
             people.append((CreatorRole.AUTHOR, "", ""))
             creators.append(Creator(literal=f.value))
     result: list[Creator] = []
@@ -309,58 +321,92 @@ def _creators(record: _Record) -> list[Creator]:
             result.append(ready)
         elif full or short:
             result.append(parse_name(full or short, role))
-    return result
+    return result, truncated
 
 
-def _issns(record: _Record, warnings: list[Diagnostic]) -> tuple[str, ...]:
-    found: list[str] = []
-    for f in record.fields:
-        if f.tag != "IS":
+def _same_family(full: str, short: str) -> bool:
+    """Whether AU "Okafor CN" is the short form of FAU "Okafor, Chidinma N" above it."""
+    return parse_name(full).family.casefold() == parse_name(short).family.casefold()
+
+
+def _standard_numbers(
+    record: TaggedRecord, warnings: list[Diagnostic], extra: dict[str, str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """ISSNs (``IS``, ERIC's ``ISSN``) and ISBNs, told apart by shape, labels dropped.
+
+    A wrong check digit is warned about on the line of its value; text that is neither
+    ISSN nor ISBN is kept in extra.
+    """
+    issns: list[str] = []
+    isbns: list[str] = []
+    other: list[str] = []
+    for value in record.take_values("IS", "ISSN", "ISBN"):
+        found_issns, found_isbns, found_other = split_standard_numbers([value.value])
+        new_issns = [i for i in found_issns if i not in issns]
+        new_isbns = [i for i in found_isbns if i not in isbns]
+        warnings.extend(
+            Diagnostic(m, value.line) for m in standard_number_warnings(new_issns, new_isbns)
+        )
+        issns += new_issns
+        isbns += new_isbns
+        other += found_other
+    if other:
+        extra["medline:IS"] = " ".join(other)
+    return tuple(issns), tuple(isbns)
+
+
+def _doi(record: TaggedRecord) -> str:
+    """The DOI of a "[doi]" LID/AID (or of a doi.org link, as ERIC writes them).
+
+    Every LID and AID naming that same DOI is used; other identifiers stay for extra.
+    """
+    doi = ""
+    for value in record.values_of("LID", "AID"):
+        kind = _ID_KIND.search(value.value)
+        if kind and kind["kind"] == "doi":
+            found = normalise_doi(value.value[: kind.start()])
+        elif not kind and _DOI_LINK.match(value.value):
+            found = normalise_doi(value.value)
+        else:
             continue
-        issn = normalise_issn(f.value)
-        if not issn:
-            warnings.append(Diagnostic(f"unreadable ISSN {f.value!r} kept out", f.line))
-            continue
-        if not issn_is_valid(issn):
-            warnings.append(Diagnostic(f"ISSN {issn} has a wrong check digit", f.line))
-        if issn not in found:
-            found.append(issn)
-    return tuple(found)
+        if found and (not doi or doi_key(found) == doi_key(doi)):
+            doi, value.used = doi or found, True
+    return doi
 
 
-def _isbns(record: _Record, warnings: list[Diagnostic]) -> tuple[str, ...]:
-    found: list[str] = []
-    for f in record.fields:
-        if f.tag != "ISBN":
-            continue
-        isbn = normalise_isbn(f.value)
-        if not isbn:
-            continue
-        if not isbn_is_valid(isbn):
-            warnings.append(Diagnostic(f"ISBN {isbn} has a wrong check digit", f.line))
-        if isbn not in found:
-            found.append(isbn)
-    return tuple(found)
-
-
-def _doi(record: _Record) -> str:
-    for tag in ("LID", "AID"):
-        for value in _values(record, tag):
-            kind = _ID_KIND.search(value)
-            if kind and kind["kind"] == "doi":
-                doi = normalise_doi(value[: kind.start()])
-                if doi:
-                    return doi
+def _article_number(record: TaggedRecord) -> str:
+    """The "[pii]" that is an article number, for records without pages (as Zotero reads)."""
+    for value in record.values_of("LID"):
+        kind = _ID_KIND.search(value.value)
+        number = value.value[: kind.start()].strip() if kind else ""
+        if kind and kind["kind"] == "pii" and _ARTICLE_NUMBER.match(number):
+            value.used = True
+            return number
     return ""
 
 
-def _keywords(record: _Record) -> tuple[str, ...]:
+def _pmcid(record: TaggedRecord) -> str:
+    """The PMC id; a ``PMC`` line that holds none stays for extra."""
+    pmcid = normalise_pmcid(record.peek_first("PMC"))
+    if pmcid:
+        record.take_first("PMC")
+    return pmcid
+
+
+def _url(record: TaggedRecord) -> str:
+    """ERIC's link to the full text (an AID that is a web address but no DOI)."""
+    for value in record.values_of("AID"):
+        if re.match(r"^https?://", value.value) and not value.used and "[" not in value.value:
+            value.used = True
+            return value.value.strip()
+    return ""
+
+
+def _keywords(record: TaggedRecord) -> tuple[str, ...]:
     keywords: list[str] = []
     seen: set[str] = set()
-    for f in record.fields:
-        if f.tag not in {"OT", "MH"} or not f.value:
-            continue
-        keyword = f.value.replace("*", "").strip()
+    for value in record.take("OT", "MH"):
+        keyword = value.replace("*", "").strip()
         if keyword and keyword.casefold() not in seen:
             seen.add(keyword.casefold())
             keywords.append(keyword)
@@ -376,59 +422,103 @@ def reference_type_for(publication_types: Iterable[str], *, has_book_title: bool
     return ReferenceType.CHAPTER if has_book_title else ReferenceType.ARTICLE_JOURNAL
 
 
-def _record_to_reference(record: _Record) -> tuple[Reference, list[Diagnostic]]:
+def _eric_type(record: TaggedRecord) -> ReferenceType:
+    """ERIC's types: an article when it says so or has a volume, else book, thesis, report."""
+    kinds = [t.casefold() for t in record.peek("PT")]
+    if any(k.startswith("journal articles") for k in kinds) or record.has("VI", "IP"):
+        return ReferenceType.ARTICLE_JOURNAL
+    for prefix, ref_type in _ERIC_TYPES:
+        if any(k.startswith(prefix) for k in kinds):
+            return ref_type
+    return ReferenceType.ARTICLE_JOURNAL
+
+
+def _record_to_reference(record: TaggedRecord) -> tuple[Reference, list[Diagnostic]]:
     warnings: list[Diagnostic] = []
-    title = clean_title(_first(record, "TI"))
-    book_title = clean_title(_first(record, "BTI"))
-    publication_types = _values(record, "PT")
+    extra: dict[str, str] = {}
+    eric = record.peek_first("OWN").strip().upper() == "ERIC"
+    title = clean_title(record.take_first("TI"))
+    book_title = clean_title(record.take_first("BTI"))
+    publication_types = record.take("PT")
     ref_type = reference_type_for(publication_types, has_book_title=bool(book_title and title))
-    container = _first(record, "JT")
-    container_short = _first(record, "TA")
+    if eric:
+        ref_type = _eric_type(record)
+    container = record.peek_first("JT")
+    container_short = record.take_first("TA")
+    publisher = place = ""
     if not title and book_title:
         title, ref_type = book_title, ReferenceType.BOOK
-    elif book_title:
+    elif book_title:  # JT beside a book title stays for extra
         container, ref_type = book_title, ReferenceType.CHAPTER
     elif not container:
         container = container_short
-    issued, complete = date_or_literal(_first(record, "DP"))
+    if container and container == record.peek_first("JT"):
+        record.take_first("JT")
+    if eric and ref_type is not ReferenceType.ARTICLE_JOURNAL:
+        # ERIC names the publisher (or the institution of a report) in JT; a thesis's
+        # university is in SO ("Ph.D. Dissertation, Drexel University").
+        publisher, container = container, ""
+        source = record.peek_first("SO")
+        degree, comma, university = source.partition(",")
+        if ref_type is ReferenceType.THESIS and comma and "dissertation" in degree.casefold():
+            extra["medline:JT"] = publisher
+            publisher = university.strip()  # SO, with its degree, stays for extra
+    date_text = record.take_first("DP")
+    issued, complete = date_or_literal(date_text)
     if not complete:
-        warnings.append(
-            Diagnostic(f"date {_first(record, 'DP')!r} read only in part", _line_of(record, "DP"))
-        )
+        warnings.append(Diagnostic(f"date {date_text!r} read only in part", record.line_of("DP")))
     if not title:
         warnings.append(Diagnostic("the record has no title", record.first_line))
-    abstract = split_structured_abstract(" ".join(_values(record, "AB")))
+    abstract = split_structured_abstract(" ".join(record.take("AB")))
     is_book = ref_type in {ReferenceType.BOOK, ReferenceType.CHAPTER}
-    status = AHEAD_OF_PRINT if _first(record, "PST").casefold() == "aheadofprint" else ""
-    extra: dict[str, str] = {}
+    if is_book:
+        publisher = publisher or record.take_first("PB")
+        place = record.take_first("PL")
+    status = ""
+    if record.peek_first("PST").casefold() == "aheadofprint":
+        status = AHEAD_OF_PRINT
+        record.take_first("PST")
     if publication_types:
         extra["medline:PT"] = "; ".join(publication_types)
-    pmid = normalise_pmid(_first(record, "PMID"))
+    pmid = normalise_pmid(record.peek_first("PMID"))
+    if pmid == record.peek_first("PMID").strip():
+        record.take_first("PMID")
+    else:
+        pmid = ""  # not a PubMed id after all ("000000000000"): kept as written in extra
+    creators, truncated = _creators(record)
+    if truncated:
+        warnings.append(Diagnostic(TRUNCATED_AUTHORS_WARNING, record.line_of("AU")))
+    issn, isbn = _standard_numbers(record, warnings, extra)
+    doi = _doi(record)
+    page = expand_nlm_pages(record.take_first("PG")) or _article_number(record)
     reference = Reference(
         type=ref_type,
         title=title,
-        creators=tuple(_creators(record)),
+        creators=tuple(creators),
         container_title=container,
         container_title_short=container_short,
-        collection_title=clean_title(_first(record, "CTI")),
-        volume=_first(record, "VI"),
-        issue=_first(record, "IP"),
-        page=expand_nlm_pages(_first(record, "PG")),
+        collection_title=clean_title(record.take_first("CTI")),
+        volume=record.take_first("VI"),
+        issue=record.take_first("IP"),
+        page=page,
         issued=issued,
         status=status,
-        publisher=_first(record, "PB") if is_book else "",
-        publisher_place=_first(record, "PL") if is_book else "",
-        edition=_first(record, "EN"),
-        issn=_issns(record, warnings),
-        isbn=_isbns(record, warnings),
-        doi=_doi(record),
+        publisher=publisher,
+        publisher_place=place,
+        edition=record.take_first("EN"),
+        issn=issn,
+        isbn=isbn,
+        doi=doi,
         pmid=pmid,
-        pmcid=normalise_pmcid(_first(record, "PMC")),
-        language=language_code(_first(record, "LA")),
+        pmcid=_pmcid(record),
+        url=_url(record),
+        language=language_code(record.take_first("LA")),
         abstract=abstract,
         keywords=_keywords(record),
         extra=extra,
+        truncated=frozenset({"author"}) if truncated else frozenset(),
     )
+    record.keep_leftovers(extra, "medline", joiner="\n")
     return reference, warnings
 
 

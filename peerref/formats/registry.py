@@ -2,22 +2,31 @@
 
 Readers live one format per module in this package and declare themselves in a
 module-level ``READERS`` tuple (writers in ``WRITERS``). Discovery walks the package
-once, so adding a format is adding a module.
+once, so adding a format is adding a module. Formats recognised but not read yet are
+refused by name first (``_unsupported``). Bytes are decoded by their byte-order mark or
+XML declaration, else as UTF-8, else by charset-normalizer's guess, which the result
+names in a warning (``parse_bytes``).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gc
 import importlib
 import logging
 import pkgutil
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from functools import cache
 
+import charset_normalizer
+
 from peerref.core.errors import FormatError
-from peerref.formats.base import ParseResult, Reader, Writer
+from peerref.formats._unsupported import identify as identify_unsupported
+from peerref.formats.base import Diagnostic, ParseResult, Reader, Writer
 
 log = logging.getLogger(__name__)
 
@@ -68,28 +77,122 @@ def writer_named(name: str) -> Writer:
     raise FormatError(f"unknown export format {name!r}; known formats: {known}")
 
 
-def decode(data: bytes) -> str:
-    """Bytes to text: BOMs honoured, UTF-8 preferred, Windows-1252 as the last resort.
+# Encodings a reference file without a byte-order mark may be in, for charset-normalizer to
+# choose from: Unicode, the Windows code pages databases and EndNote write on each continent,
+# and the national standards of Chinese, Japanese and Korean exports (CNKI, Wanfang, CiNii).
+# Leaving out the DOS and Mac code pages keeps a short Western file from being taken for one.
+_CANDIDATE_ENCODINGS = (
+    "utf_8",
+    "utf_16_le",
+    "utf_16_be",
+    "utf_32_le",
+    "utf_32_be",
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "iso8859_2",
+    "koi8_r",
+    "gb18030",
+    "big5",
+    "cp932",
+    "euc_jp",
+    "euc_kr",
+)
+# When several encodings give the very same text, the one to name in the warning: the
+# commonest first (a Western file read "as cp1250" would puzzle its owner).
+_NAMING_PREFERENCE = ("cp1252", "gb18030", "cp932", "big5", "euc_kr", "cp1251", "cp1250")
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its BOM starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_XML_ENCODING = re.compile(
+    rb"^\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z][\w.:-]{0,40})[\"']"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """Text decoded from bytes, with the encoding used and whether it was only a guess.
+
+    ``guessed`` is True when nothing declared the encoding (no byte-order mark, no XML
+    declaration) and the bytes are not UTF-8: the reader's result then says which
+    encoding was assumed, so a person seeing odd letters knows why.
+    """
+
+    text: str
+    encoding: str
+    guessed: bool = False
+
+
+def decode_bytes(data: bytes) -> DecodedText:
+    """Bytes to text: a BOM or an XML declaration decides, then UTF-8, then a detected guess.
+
+    The guess is charset-normalizer's (it also recognises UTF-16 without a BOM), not ours:
+    telling GBK from cp1252 takes statistics over the text, which that library keeps.
 
     Raises:
-        FormatError: for binary data (NUL bytes in what is not UTF-16), such as an image.
+        FormatError: for binary data (an image, a PDF, a program) or a declared encoding
+            the bytes do not follow.
     """
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise FormatError(f"the text is not valid {encoding}: {error}") from error
-    if b"\x00" in data[:4096]:
-        raise FormatError("this is binary data (an image or a program?), not text with references")
+            return DecodedText(_decode_strictly(data, encoding), encoding)
+    has_nul = b"\x00" in data[:4096]
+    declared = _XML_ENCODING.match(data)
+    if declared:
+        # A declaration the bytes do not follow (UTF-8 with a stray Windows byte, or a
+        # UTF-16 declaration on one-byte text) is ignored: the bytes are then guessed.
+        encoding = declared.group(1).decode("ascii").lower()
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            if has_nul or not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+                return DecodedText(data.decode(encoding), encoding)
+    if not has_nul:
+        with contextlib.suppress(UnicodeDecodeError):
+            return DecodedText(data.decode("utf-8"), "utf-8")
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_CANDIDATE_ENCODINGS)).best()
+    if best is None or (has_nul and not best.encoding.startswith("utf_")):
+        if has_nul:
+            raise FormatError(
+                "this is binary data (an image or a program?), not text with references"
+            )
+        return DecodedText(data.decode("cp1252", errors="replace"), "cp1252", guessed=True)
+    same_text = best.could_be_from_charset
+    encoding = next((e for e in _NAMING_PREFERENCE if e in same_text), best.encoding)
+    return DecodedText(str(best), encoding, guessed=True)
+
+
+def _decode_strictly(data: bytes, encoding: str) -> str:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise FormatError(f"the text is not valid {encoding}: {error}") from error
+
+
+def decode(data: bytes) -> str:
+    """The text of ``data`` as ``decode_bytes`` reads it, for callers that need only text.
+
+    Raises:
+        FormatError: for binary data, as ``decode_bytes``.
+    """
+    return decode_bytes(data).text
+
+
+def encoding_warning(decoded: DecodedText) -> Diagnostic | None:
+    """The warning to show when the encoding was guessed; None when it was known."""
+    if not decoded.guessed:
+        return None
+    return Diagnostic(
+        f"the file does not say how its text is encoded: read as {decoded.encoding} "
+        "(a guess; if letters look wrong, save the file as UTF-8 and import it again)"
+    )
 
 
 def rank(text: str) -> list[tuple[float, Reader]]:
@@ -110,7 +213,9 @@ def rank(text: str) -> list[tuple[float, Reader]]:
 def parse_text(text: str, format_name: str | None = None) -> ParseResult:
     """Parse text with the named reader, or with the best one that recognises it.
 
-    Readers are tried best first; the first that finds at least one entry wins.
+    Readers are tried best first; the first that finds at least one entry wins. A format
+    PeerRef recognises but cannot read yet (Ovid, PubMed XML, OpenAlex …) is refused
+    before any reader sees it, so it is never misread as another format.
 
     Raises:
         FormatError: when no reader finds anything; its message lists what was tried.
@@ -119,6 +224,12 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
         raise FormatError("the text is empty")
     if format_name is not None:
         return _read_safely(reader_named(format_name), text)
+    unsupported = identify_unsupported(text)
+    if unsupported is not None:
+        # Refused outright: another reader would misread it (see ``_unsupported``).
+        raise FormatError(
+            f"this is {unsupported.label}, which PeerRef cannot read yet: {unsupported.advice}"
+        )
     tried: list[str] = []
     errors: list[str] = []
     for _score, reader in rank(text):
@@ -150,8 +261,13 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
 
 
 def parse_bytes(data: bytes, format_name: str | None = None) -> ParseResult:
-    """Decode then parse, for files and drops."""
-    return parse_text(decode(data), format_name)
+    """Decode then parse, for files and drops; a guessed encoding is named in the warnings."""
+    decoded = decode_bytes(data)
+    result = parse_text(decoded.text, format_name)
+    warning = encoding_warning(decoded)
+    if warning is None:
+        return result
+    return replace(result, warnings=(warning, *result.warnings))
 
 
 @contextmanager

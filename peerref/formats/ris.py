@@ -1,14 +1,16 @@
 """RIS: the tagged format every database and reference manager exports.
 
-Reading goes through rispy, one record at a time, so that each entry keeps its raw
-text and line numbers. Before rispy sees a record we smooth what real exports do
-differently from the specification:
+Reading is done record by record with the shared tagged-file helper (``_tagged``), so
+each entry keeps its raw text and line numbers and every value no field takes is kept in
+``extra`` as "ris:XX" (a second ``SN``, a second journal title, an access date). What real
+exports do differently from the specification is smoothed on the way:
 
-- a byte-order mark before the first ``TY`` (rispy would skip the whole first record);
+- a byte-order mark before the first ``TY``;
 - tag lines written with one space ("TY - JOUR") instead of two;
-- untagged continuation lines (wrapped abstracts, multi-paragraph notes): rispy would
-  append them to list tags as new items (a wrapped author becoming a second author),
-  so we join them to the line above, keeping blank lines as paragraph breaks;
+- untagged continuation lines: wrapped text is joined to the line above, blank lines in
+  abstracts and notes are paragraph breaks, and under ``KW`` each line is a keyword
+  (EndNote writes a keyword field of several lines that way);
+- dates with month names ("2015/october") as well as numbers;
 - Emerald numbers its authors ``A1``, ``A2``, ``A3`` … one per tag, where the
   specification reads ``A2`` as editors and ``A4`` as translators. A record whose
   numbered tags go past ``A4``, or that comes from Emerald (a 10.1108 DOI, an emerald.com
@@ -34,13 +36,13 @@ break inside a paragraph becomes a space (as it does in markdown) and blank line
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import rispy
 
-from peerref.core.dates import parse_date
+from peerref.core.dates import MONTHS, SEASONS, parse_date
 from peerref.core.errors import FormatError
 from peerref.core.ids import normalise_doi
 from peerref.core.model import (
@@ -55,12 +57,15 @@ from peerref.core.model import (
 from peerref.core.names import parse_name
 from peerref.formats._fields import (
     collapse_spaces,
+    is_whole_doi,
     join_pages,
+    last_page_is_kept,
     paragraphs_to_abstract_text,
     split_pages,
     split_standard_numbers,
     standard_number_warnings,
 )
+from peerref.formats._tagged import TaggedRecord, TagSyntax, TagValue, join_wrapped, read_fields
 from peerref.formats.base import (
     Diagnostic,
     ExportNotes,
@@ -88,6 +93,8 @@ RIS_TYPES: dict[str, ReferenceType] = {
     "BOOK": ReferenceType.BOOK,
     "EBOOK": ReferenceType.BOOK,
     "EDBOOK": ReferenceType.BOOK,
+    "CLSWK": ReferenceType.BOOK,  # a classical work
+    "SER": ReferenceType.BOOK,  # a serial publication (a volume of a series)
     "CHAP": ReferenceType.CHAPTER,
     "ECHAP": ReferenceType.CHAPTER,
     "ENCYC": ReferenceType.CHAPTER,
@@ -96,9 +103,11 @@ RIS_TYPES: dict[str, ReferenceType] = {
     "CPAPER": ReferenceType.PAPER_CONFERENCE,
     "RPRT": ReferenceType.REPORT,
     "GOVDOC": ReferenceType.REPORT,
+    "STAND": ReferenceType.REPORT,  # a standard, issued as a report is
     "THES": ReferenceType.THESIS,
     "UNPB": ReferenceType.PREPRINT,
     "ELEC": ReferenceType.WEBPAGE,
+    "WEB": ReferenceType.WEBPAGE,  # EndNote's own name for a web page
     "BLOG": ReferenceType.WEBPAGE,
     "ICOMM": ReferenceType.WEBPAGE,
     "DATA": ReferenceType.DATASET,
@@ -126,96 +135,45 @@ _ABSTRACT_TAGS = frozenset({"AB", "N2"})
 _SECTION_START = re.compile(
     "^(?:" + "|".join(re.escape(heading) for heading in KNOWN_ABSTRACT_HEADINGS) + "): "
 )
-# Tags consumed into fields; every other tag's value is kept in extra as "ris:XX".
-_MAPPED_TAGS = frozenset(
-    {
-        "TY",
-        "ER",
-        "AU",
-        "A1",
-        "A2",
-        "A3",
-        "A4",
-        "ED",
-        "TI",
-        "T1",
-        "CT",
-        "BT",
-        "ST",
-        "T2",
-        "T3",
-        "JO",
-        "JF",
-        "JA",
-        "J2",
-        "VL",
-        "IS",
-        "CP",
-        "SP",
-        "EP",
-        "PY",
-        "Y1",
-        "DA",
-        "SN",
-        "DO",
-        "AB",
-        "N2",
-        "KW",
-        "UR",
-        "PB",
-        "CY",
-        "ET",
-        "LA",
-        "N1",
-    }
-)
 _NUMBERED_AUTHOR = re.compile(r"^A(\d+)$")
 # N1 lines the writer uses for values RIS has no tag for.
 _NOTE_FIELD = re.compile(r"^(PMID|PMCID|Status):\s*(\S.*)$")
 _AHEAD_OF_PRINT = re.compile(r"^(ahead[- ]of[- ]print|in press|early view|online first)$", re.I)
+_DOI_LINK = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:)", re.I)
 
 
 # ---------------------------------------------------------------- reading
 
 
+def _join_ris(tag: str, value: str, line: str) -> str:
+    """Continuation lines: paragraphs in abstracts and notes, wrapping everywhere else."""
+    text = line.strip()
+    if tag in _ABSTRACT_TAGS and _SECTION_START.match(text):
+        return value + "\n\n" + text  # one section per line, as our writer puts them
+    if tag in _PARAGRAPH_TAGS:
+        return value + "\n" + text
+    return join_wrapped(value, text)
+
+
+# Any line under a tag continues it (RIS has no indentation rule). Keywords are the
+# exception: EndNote writes a keyword field of several lines as one KW and the lines
+# below it, one keyword each, so a continuation there is the next keyword (as Zotero reads).
+_SYNTAX = TagSyntax(
+    tag_line=re.compile(r"^(?P<tag>[A-Z][A-Z0-9])[ \t]{1,3}-(?:[ \t](?P<value>.*)|[ \t]*)$"),
+    is_continuation=lambda line: True,
+    list_tags=frozenset({"KW"}),
+    join=_join_ris,
+)
+
+
 @dataclass
 class _Record:
-    """One record's smoothed lines and where it sits in the input."""
+    """One record's tag values and where it sits in the input."""
 
-    lines: list[str]
+    fields: TaggedRecord
     raw: str
     first_line: int
     last_line: int
-    tags_in_order: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _smooth_record(raw_lines: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Canonical "XX  - value" lines with continuations joined; also (tag, value) in order."""
-    entries: list[list[str]] = []  # [tag, value]
-    for line in raw_lines:
-        match = _TAG_LINE.match(line.rstrip("\r"))
-        if match:
-            entries.append([match.group(1), (match.group(2) or "").strip()])
-            continue
-        if not entries:
-            continue
-        tag = entries[-1][0]
-        text = line.strip()
-        if tag in _ABSTRACT_TAGS and _SECTION_START.match(text):
-            entries[-1][1] += "\n\n" + text  # one section per line, as our writer puts them
-        elif tag in _PARAGRAPH_TAGS:
-            entries[-1][1] += "\n" + text
-        elif text:
-            entries[-1][1] = f"{entries[-1][1]} {text}".strip()
-    pairs: list[tuple[str, str]] = []
-    for tag, value in entries:
-        value = paragraphs_to_abstract_text(value) if tag in _PARAGRAPH_TAGS else value.strip()
-        pairs.append((tag, value))
-    # rispy reads line by line: a paragraph break must travel inside one line.
-    lines = [f"{tag}  - {value}".replace("\n", "\u2029") for tag, value in pairs]
-    if not pairs or pairs[-1][0] != "ER":
-        lines.append("ER  - ")
-    return lines, pairs
 
 
 def _split_records(text: str) -> tuple[list[_Record], list[Diagnostic]]:
@@ -230,12 +188,12 @@ def _split_records(text: str) -> tuple[list[_Record], list[Diagnostic]]:
         if tag == "TY":
             if current is not None:
                 skipped.append(Diagnostic("record without an ER line; read up to here", start + 1))
-                records.append(_make_record(current, start, index - 1))
+                records.append(_make_record(current, start))
             current, start = [line], index
         elif current is not None:
             current.append(line)
             if tag == "ER":
-                records.append(_make_record(current, start, index))
+                records.append(_make_record(current, start))
                 current = None
         elif line.strip() and not re.fullmatch(r"\s*\d+\.\s*", line):
             skipped.append(
@@ -243,76 +201,75 @@ def _split_records(text: str) -> tuple[list[_Record], list[Diagnostic]]:
             )
     if current is not None:
         skipped.append(Diagnostic("the last record has no ER line", start + 1))
-        records.append(_make_record(current, start, start + len(current) - 1))
+        records.append(_make_record(current, start))
     return records, skipped
 
 
-def _make_record(raw_lines: list[str], start: int, end: int) -> _Record:
+def _make_record(raw_lines: list[str], start: int) -> _Record:
     while raw_lines and not raw_lines[-1].strip():
         raw_lines = raw_lines[:-1]
-    lines, pairs = _smooth_record(raw_lines)
+    found = read_fields(raw_lines, start + 1, _SYNTAX)
+    for value in found.values:
+        if value.tag in _PARAGRAPH_TAGS:
+            value.value = paragraphs_to_abstract_text(value.value)
+        else:
+            value.value = value.value.strip()
     return _Record(
-        lines=lines,
+        fields=TaggedRecord(found.values, start + 1, start + len(raw_lines)),
         raw="\n".join(line.rstrip("\r") for line in raw_lines),
         first_line=start + 1,
         last_line=start + len(raw_lines),
-        tags_in_order=pairs,
     )
 
 
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, list):
-        return [str(v).replace("\u2029", "\n") for v in value if str(v).strip()]
-    text = str(value).replace("\u2029", "\n")
-    return [text] if text.strip() else []
-
-
-def _first(record: Mapping[str, Any], *keys: str) -> str:
-    for key in keys:
-        values = _as_list(record.get(key))
-        if values and values[0].strip():
-            return values[0].strip()
-    return ""
-
-
-def _is_emerald(record: Mapping[str, Any], tags: list[tuple[str, str]]) -> bool:
-    doi = _first(record, "doi")
-    urls = " ".join(_as_list(record.get("urls")))
-    publisher = _first(record, "publisher")
+def _is_emerald(record: TaggedRecord) -> bool:
+    doi = record.peek_first("DO")
+    urls = " ".join(record.peek("UR"))
+    publisher = record.peek_first("PB")
     return (
         doi.startswith("10.1108/")
         or "emerald" in urls.casefold()
         or "emerald" in publisher.casefold()
-        or any(tag in {"DB", "DP"} and "emerald" in value.casefold() for tag, value in tags)
+        or any("emerald" in value.casefold() for value in record.peek("DB", "DP"))
     )
 
 
-def _numbered_authors(tags: list[tuple[str, str]], emerald: bool) -> list[str] | None:
+def _numbered_authors(record: TaggedRecord, emerald: bool) -> list[TagValue] | None:
     """Emerald's A1…An authors in order, or None when the record uses the standard meaning."""
-    numbered = [(int(m.group(1)), v) for t, v in tags if (m := _NUMBERED_AUTHOR.match(t))]
-    if not numbered or any(t == "AU" for t, _ in tags):
+    numbered = [(int(m.group(1)), v) for v in record.values if (m := _NUMBERED_AUTHOR.match(v.tag))]
+    if not numbered or record.has("AU"):
         return None
     numbers = [n for n, _ in numbered]
     one_each = len(set(numbers)) == len(numbers)
     beyond_four = max(numbers) > 4
     if beyond_four or (emerald and one_each and len(numbers) > 1):
-        return [v for _, v in sorted(numbered, key=lambda pair: pair[0]) if v.strip()]
+        return [v for _, v in sorted(numbered, key=lambda pair: pair[0]) if v.value.strip()]
     return None
 
 
 def _ris_date(text: str) -> PartialDate | None:
-    """RIS dates: "2012", "2012/06/15", "2012/06//", "2012///Spring" or any usual form."""
+    """RIS dates: "2012", "2012/06/15", "2012/06//", "2012///Spring", "2015/october" or
+    any usual form.
+    """
     text = text.strip()
     if not text:
         return None
-    match = re.fullmatch(r"(\d{4})(?:/(\d{0,2})(?:/(\d{0,2})(?:/(.*))?)?)?", text)
+    match = re.fullmatch(r"(\d{4})(?:/([^/]*)(?:/([^/]*)(?:/(.*))?)?)?", text)
     if match:
         year = int(match.group(1))
-        month = int(match.group(2)) if match.group(2) else None
-        day = int(match.group(3)) if match.group(3) and month else None
+        month_text = (match.group(2) or "").strip().rstrip(".")
+        day_text = (match.group(3) or "").strip()
         season = (match.group(4) or "").strip()
+        month: int | None = None
+        if month_text.isdigit():
+            month = int(month_text)
+        elif month_text.casefold() in MONTHS:
+            month = MONTHS[month_text.casefold()]
+        elif month_text.casefold() in SEASONS and not season:
+            season = month_text
+        elif month_text:
+            return parse_date(text)  # "2015/Sep-Oct" and other shapes of its own
+        day = int(day_text) if day_text.isdigit() and month else None
         if month is not None and not 1 <= month <= 12:
             month = day = None
         if day is not None and not 1 <= day <= 31:
@@ -325,102 +282,136 @@ def _precision(date: PartialDate) -> int:
     return len(date.date_parts()) + (1 if date.season else 0)
 
 
-def _choose_date(
-    candidates: list[tuple[str, str]], warnings: list[str]
-) -> tuple[PartialDate, dict[str, str]]:
-    """The most precise date agreeing with the year; unreadable ones go to extra."""
-    parsed: list[PartialDate] = []
-    leftovers: dict[str, str] = {}
-    for tag, text in candidates:
-        if not text:
-            continue
-        date = _ris_date(text)
+def _agrees(date: PartialDate, best: PartialDate) -> bool:
+    """Whether ``date`` says nothing ``best`` does not: same year, parts a prefix of best's."""
+    parts = date.date_parts()
+    return parts == best.date_parts()[: len(parts)] and (
+        not date.season or date.season == best.season
+    )
+
+
+def _choose_date(record: TaggedRecord, warnings: list[str]) -> PartialDate:
+    """The most precise date agreeing with the year; dates saying something else stay.
+
+    Dates that cannot be read, and readable ones that disagree with the chosen one (an
+    access date in ``DA``), are not used, so they are kept in extra as "ris:XX".
+    """
+    parsed: list[tuple[TagValue, PartialDate]] = []
+    unreadable: list[TagValue] = []
+    for value in record.values_of("PY", "Y1", "DA"):
+        date = _ris_date(value.value)
         if date is None or date.year is None:
-            leftovers[f"ris:{tag}"] = text
-            warnings.append(f"{tag} date {text!r} not understood; kept as text")
-            continue
-        parsed.append(date)
+            unreadable.append(value)
+        else:
+            parsed.append((value, date))
     if not parsed:
-        literal = next(iter(leftovers.values()), "")
-        if literal:
-            return PartialDate(literal=literal), {}
-        return PartialDate(), leftovers
-    year = parsed[0].year
-    agreeing = [d for d in parsed if d.year == year]
-    best = max(agreeing, key=_precision)
-    return best, leftovers
+        if unreadable:
+            unreadable[0].used = True
+            for value in unreadable[1:]:
+                warnings.append(f"{value.tag} date {value.value!r} not understood; kept as text")
+            return PartialDate(literal=unreadable[0].value)
+        return PartialDate()
+    for value in unreadable:
+        warnings.append(f"{value.tag} date {value.value!r} not understood; kept as text")
+    # The publication year decides; DA (the full date) before Y1, which the
+    # specification deprecates: Y1 may disagree with both.
+    year = next((d.year for tag in ("PY", "DA", "Y1") for v, d in parsed if v.tag == tag), None)
+    best = max((d for _, d in parsed if d.year == year), key=_precision)
+    for value, date in parsed:
+        if _agrees(date, best):
+            value.used = True
+    return best
 
 
-def _creators(tags: list[tuple[str, str]], emerald: bool, extra: dict[str, str]) -> list[Creator]:
-    numbered = _numbered_authors(tags, emerald)
+_CREATOR_ROLES = {
+    "AU": CreatorRole.AUTHOR,
+    "A1": CreatorRole.AUTHOR,
+    "A2": CreatorRole.EDITOR,
+    "ED": CreatorRole.EDITOR,
+    "A4": CreatorRole.TRANSLATOR,
+}
+# Types whose A2 is not an editor (the specification: a patent's issuing organisation,
+# a letter's or e-mail's recipient); PeerRef has no such role, so A2 stays in extra.
+_A2_NOT_EDITOR = frozenset({"PAT", "PCOMM", "ICOMM"})
+
+
+def _creators(record: TaggedRecord, emerald: bool, ris_type: str) -> list[Creator]:
+    """Authors, editors and translators in file order; series editors (A3) stay for extra."""
+    numbered = _numbered_authors(record, emerald)
     if numbered is not None:
-        return [parse_name(name, CreatorRole.AUTHOR) for name in numbered]
+        for value in numbered:
+            value.used = True
+        return [parse_name(v.value, CreatorRole.AUTHOR) for v in numbered]
     creators: list[Creator] = []
-    roles = {
-        "AU": CreatorRole.AUTHOR,
-        "A1": CreatorRole.AUTHOR,
-        "A2": CreatorRole.EDITOR,
-        "ED": CreatorRole.EDITOR,
-        "A4": CreatorRole.TRANSLATOR,
-    }
-    series_editors: list[str] = []
-    for tag, value in tags:
-        if not value.strip():
-            continue
-        if tag in roles:
-            creators.append(parse_name(value, roles[tag]))
-        elif tag == "A3":
-            series_editors.append(value.strip())
-        elif _NUMBERED_AUTHOR.match(tag):
-            extra.setdefault(f"ris:{tag}", value.strip())
-    if series_editors:
-        extra["ris:A3"] = "; ".join(series_editors)
-    return [c for c in creators if c.family or c.literal or c.given]
+    tags = [t for t in _CREATOR_ROLES if not (t == "A2" and ris_type in _A2_NOT_EDITOR)]
+    for value in record.values_of(*tags):
+        creator = parse_name(value.value, _CREATOR_ROLES[value.tag])
+        if creator.family or creator.literal or creator.given:
+            value.used = True
+            creators.append(creator)
+    return creators
+
+
+def _container(record: TaggedRecord, ref_type: ReferenceType, title: str) -> tuple[str, str, str]:
+    """(container title, its short form, collection title), the tags used marked.
+
+    ``T2`` (or ``JF``, or ``JO`` alone) is the journal or book; ``JA``, ``J2`` — and ``JO``
+    beside a full title, as databases write it ("JO  - Augment Altern Commun") — its
+    abbreviation.
+    """
+    full_tags = ("T2", "JF", "JO") if ref_type is not ReferenceType.BOOK else ()
+    container = record.take_first(*full_tags) if full_tags else ""
+    collection = record.take_first("T3") if full_tags else record.take_first("T2", "T3")
+    if not container and ref_type is not ReferenceType.BOOK:
+        container = record.take_first("JA", "J2")
+        for value in record.values_of("BT"):
+            if not container and value.value != title:
+                value.used, container = True, value.value
+    for value in record.values_of(*full_tags):
+        if value.value == container:
+            value.used = True  # the same title again (T2 and JF): nothing more to keep
+    short = ""
+    for value in record.values_of("JA", "J2", "JO"):
+        if value.value != container:
+            value.used, short = True, value.value
+            break
+    return container, short, collection
+
+
+def _pages(record: TaggedRecord) -> str:
+    """SP and EP as one range; an EP the range does not end with stays for extra."""
+    page = join_pages(record.take_first("SP"), record.peek_first("EP"))
+    if last_page_is_kept(page, record.peek_first("EP")):
+        record.take_first("EP")
+    return page
+
+
+def _urls(record: TaggedRecord) -> list[str]:
+    """Every URL of the record: UR lines, several on one line separated by ";"."""
+    return [u for value in record.take("UR") for u in re.split(r"\s*;\s*", value) if u.strip()]
 
 
 def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
-    try:
-        parsed = rispy.RisParser(skip_unknown_tags=False).parse("\n".join(rec.lines))
-    except Exception as error:  # rispy raises bare exceptions on malformed input
-        raise FormatError(f"RIS record could not be read: {error}", line=rec.first_line) from error
-    if not parsed:
-        raise FormatError("RIS record has no TY line", line=rec.first_line)
-    record: dict[str, Any] = parsed[0]
-    tags = rec.tags_in_order
-    notes: list[str] = []
+    record = rec.fields
     warnings: list[str] = []
     extra: dict[str, str] = {}
+    record.use("ER")
 
-    ris_type = _first(record, "type_of_reference").upper()
+    ris_type = record.take_first("TY").upper()
     ref_type = RIS_TYPES.get(ris_type)
     if ref_type is None:
         ref_type = ReferenceType.OTHER
         extra["ris:TY"] = ris_type
         warnings.append(f"RIS type {ris_type!r} is not one PeerRef knows; read as a document")
 
-    emerald = _is_emerald(record, tags)
-    creators = _creators(tags, emerald, extra)
-
-    title = _first(record, "title", "primary_title")
-    if not title:
-        title = next((v for t, v in tags if t in {"CT", "BT"} and v.strip()), "")
-    secondary = _first(record, "secondary_title")
-    tertiary = _first(record, "tertiary_title")
-    journal_full = _first(record, "alternate_title3", "journal_name")
-    journal_abbrev = _first(record, "alternate_title2", "alternate_title1")
-    container = ""
-    collection = tertiary
-    if ref_type is ReferenceType.BOOK:
-        collection = secondary or tertiary
-    else:
-        container = secondary or journal_full or journal_abbrev
-        if not container:
-            container = next((v for t, v in tags if t == "BT" and v.strip() and v != title), "")
-    container_short = journal_abbrev if journal_abbrev and journal_abbrev != container else ""
+    emerald = _is_emerald(record)
+    creators = _creators(record, emerald, ris_type)
+    title = record.take_first("TI", "T1", "CT", "BT")
+    container, container_short, collection = _container(record, ref_type, title)
 
     status = ""
-    volume = _first(record, "volume")
-    issue = _first(record, "number") or next((v for t, v in tags if t == "CP" and v), "")
+    volume = record.take_first("VL")
+    issue = record.take_first("IS", "CP")
     if _AHEAD_OF_PRINT.match(volume):
         status, volume = volume, ""
     if _AHEAD_OF_PRINT.match(issue):
@@ -428,30 +419,32 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
     if ris_type == "INPR" and not status:
         status = "in press"
 
-    date_tags = [(t, v) for t, v in tags if t in {"PY", "Y1", "DA"}]
-    issued, date_extra = _choose_date(date_tags, warnings)
-    extra.update(date_extra)
+    issued = _choose_date(record, warnings)
 
-    sn_values = _as_list(record.get("issn"))
-    issns, isbns, other_sn = split_standard_numbers(sn_values)
+    issns, isbns, other_sn = split_standard_numbers(record.take("SN"))
     warnings.extend(standard_number_warnings(issns, isbns))
     if other_sn:
         extra["ris:SN"] = "; ".join(other_sn)
 
-    doi = normalise_doi(_first(record, "doi"))
-    urls = [u for u in _as_list(record.get("urls")) if u.strip()]
+    doi_text = record.peek_first("DO")
+    doi = normalise_doi(doi_text)
+    if is_whole_doi(doi_text, doi):
+        record.take_first("DO")
+    urls = _urls(record)
     if not doi:
-        for candidate in [*urls, *(v for t, v in tags if t in {"M3", "N1"})]:
-            if re.match(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:)", candidate, re.I):
-                doi = normalise_doi(candidate)
-                if doi:
-                    break
+        for candidate in urls:
+            if _DOI_LINK.match(candidate) and (doi := normalise_doi(candidate)):
+                break
+    if not doi:
+        for value in record.values_of("M3"):
+            if _DOI_LINK.match(value.value) and (doi := normalise_doi(value.value)):
+                value.used = True
+                break
 
     pmid = pmcid = ""
-    for tag, value in tags:
-        if tag != "N1":
-            continue
-        for line in value.split("\n\n"):
+    notes: list[str] = []
+    for note_value in record.take_values("N1"):
+        for line in note_value.value.split("\n\n"):
             note_match = _NOTE_FIELD.match(line.strip())
             if note_match and note_match.group(1) == "PMID" and not pmid:
                 pmid = note_match.group(2).strip()
@@ -461,53 +454,51 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
                 status = note_match.group(2).strip()
             elif line.strip():
                 notes.append(line.strip())
+    if not doi:
+        for note in notes:
+            if _DOI_LINK.match(note) and (doi := normalise_doi(note)):
+                break
     if notes:
         extra["note"] = "\n\n".join(notes)
 
-    abstract_text = _first(record, "abstract") or _first(record, "notes_abstract")
+    abstract_text = record.take_first("AB", "N2")
     keywords: list[str] = []
-    for value in _as_list(record.get("keywords")):
-        for keyword in value.split(";") if ";" in value else [value]:
+    for keyword_line in record.take("KW"):
+        for keyword in keyword_line.split(";") if ";" in keyword_line else [keyword_line]:
             keyword = collapse_spaces(keyword)
             if keyword and keyword not in keywords:
                 keywords.append(keyword)
-
-    for tag, value in tags:
-        if tag not in _MAPPED_TAGS and not _NUMBERED_AUTHOR.match(tag) and value.strip():
-            key = f"ris:{tag}"
-            extra[key] = f"{extra[key]}; {value.strip()}" if key in extra else value.strip()
-    if _first(record, "notes_abstract") and _first(record, "abstract"):
-        extra["ris:N2"] = _first(record, "notes_abstract")
     if len(urls) > 1:
         extra["ris:UR"] = "; ".join(urls[1:])
 
     reference = Reference(
         type=ref_type,
         title=collapse_spaces(title),
-        title_short=collapse_spaces(_first(record, "short_title")),
+        title_short=collapse_spaces(record.take_first("ST")),
         creators=tuple(creators),
         container_title=collapse_spaces(container),
         container_title_short=collapse_spaces(container_short),
         collection_title=collapse_spaces(collection),
         volume=volume,
         issue=issue,
-        page=join_pages(_first(record, "start_page"), _first(record, "end_page")),
+        page=_pages(record),
         issued=issued,
         status=status,
-        publisher=_first(record, "publisher"),
-        publisher_place=_first(record, "place_published"),
-        edition=_first(record, "edition"),
+        publisher=record.take_first("PB"),
+        publisher_place=record.take_first("CY"),
+        edition=record.take_first("ET"),
         issn=tuple(issns),
         isbn=tuple(isbns),
         doi=doi,
         pmid=pmid,
         pmcid=pmcid,
         url=urls[0] if urls else "",
-        language=_first(record, "language"),
+        language=record.take_first("LA"),
         abstract=abstract_from_text(abstract_text),
         keywords=tuple(keywords),
         extra=extra,
     )
+    record.keep_leftovers(extra, "ris")
     diagnostics = [Diagnostic(message, rec.first_line) for message in warnings]
     return reference, diagnostics
 

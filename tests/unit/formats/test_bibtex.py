@@ -20,8 +20,14 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.formats.bibtex import BibtexReader, BibtexWriter, citation_keys, escape_latex
-from peerref.formats.registry import parse_text
+from peerref.formats.bibtex import (
+    BibtexReader,
+    BibtexWriter,
+    citation_keys,
+    escape_latex,
+    insert_missing_commas,
+)
+from peerref.formats.registry import parse_bytes, parse_text
 
 DATA = FORMATS_DATA / "bibtex"
 FIXTURE = DATA / "zotero_style_export.bib"
@@ -229,3 +235,122 @@ def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, 
     assert_noise_raises_only_format_error(
         BibtexReader(), FIXTURE.read_text("utf-8"), noise, at, cut
     )
+
+
+# ---------------------------------------------------------------- issue 13: silent losses
+
+HAND_WRITTEN = DATA / "hand_written.bib"
+
+
+def test_hand_written_fixture_matches_golden() -> None:
+    assert_detected_and_matches_golden(
+        HAND_WRITTEN.read_text("utf-8"), "bibtex", HAND_WRITTEN.with_suffix(".json")
+    )
+
+
+@pytest.mark.parametrize("name", ["AUTHOR", "Author", "aUtHoR"])
+def test_field_names_in_any_case_keep_their_authors(name: str) -> None:
+    text = (
+        f"@Article{{k,\n  {name} = {{Repper, Julie and Watson, Emma}},\n  TITLE = {{Peers}}\n}}\n"
+    )
+    ref = BibtexReader().read(text).references[0]
+    assert [(c.family, c.given) for c in ref.creators] == [("Repper", "Julie"), ("Watson", "Emma")]
+    assert ref.title == "Peers"
+
+
+def test_the_same_field_twice_in_two_cases_keeps_both_values() -> None:
+    text = "@article{k,\n  title = {Peer work},\n  Title = {Peer work on wards}\n}\n"
+    entry = BibtexReader().read(text).entries[0]
+    assert entry.reference.title == "Peer work"
+    assert entry.reference.extra["bibtex:title"] == "Peer work on wards"
+    assert any("appears twice" in w.message for w in entry.warnings)
+
+
+def test_a_missing_comma_between_fields_is_put_back_and_warned_about() -> None:
+    text = (
+        "@article{k,\n"
+        "  title = {Peer support on acute wards}\n"
+        "  author = {Repper, Julie and Watson, Emma},\n"
+        '  journal = "Mental Health Review Journal"\n'
+        "  volume = 17\n"
+        "}\n"
+    )
+    entry = BibtexReader().read(text).entries[0]
+    ref = entry.reference
+    assert ref.title == "Peer support on acute wards"
+    assert [c.family for c in ref.creators] == ["Repper", "Watson"]
+    assert ref.container_title == "Mental Health Review Journal"
+    assert ref.volume == "17"
+    messages = [w.message for w in entry.warnings]
+    assert any("title field (line 2)" in m for m in messages)
+    assert any("journal field (line 4)" in m for m in messages)
+    assert entry.raw_text == text.rstrip("\n")  # the input as it was, without the commas
+
+
+def test_commas_are_not_put_inside_values_or_into_unbalanced_entries() -> None:
+    inside = "@article{k,\n  abstract = {first\n  second = {x}\n  done},\n  year = 2020\n}\n"
+    assert insert_missing_commas(inside) == (inside, [])
+    assert BibtexReader().read(inside).references[0].abstract_text == "first second = x done"
+    broken = "@article{k,\n  title = {Open brace\n  year = 2020\n}\n"
+    assert insert_missing_commas(broken) == (broken, [])
+
+
+@pytest.mark.parametrize(
+    ("latex", "text"),
+    [
+        (r"tilde operator: \~", "tilde operator: ~"),
+        (r"a \~{} b", "a ~ b"),
+        (r"\~{n} and {\~n}", "ñ and ñ"),
+    ],
+)
+def test_a_tilde_accent_without_a_letter_is_a_tilde(latex: str, text: str) -> None:
+    ref = BibtexReader().read(f"@misc{{k, title = {{{latex}}}}}").references[0]
+    assert ref.title == text
+
+
+@pytest.mark.parametrize("line_end", ["\r", "\r\n"])
+def test_cr_only_and_crlf_line_ends_are_read(line_end: str) -> None:
+    text = HAND_WRITTEN.read_text("utf-8").replace("\n", line_end)
+    result = parse_bytes(text.encode("utf-8"))
+    assert result.format_name == "bibtex"
+    assert [e.reference.title for e in result.entries] == [
+        e.reference.title for e in parse_text(HAND_WRITTEN.read_text("utf-8")).entries
+    ]
+    assert [(e.first_line, e.last_line) for e in result.entries] == [(5, 13), (15, 22), (24, 30)]
+
+
+def test_string_macros_join_with_hash_in_any_case() -> None:
+    text = (
+        '@String(Peer = "Peer")\n@string{ and = " and "}\n'
+        "@book{k, author = {Okafor, C} # AND # {Haddad, R}, title = peer # { Work}}\n"
+    )
+    ref = BibtexReader().read(text).references[0]
+    assert ref.title == "Peer Work"
+    assert [c.family for c in ref.creators] == ["Okafor", "Haddad"]
+
+
+def test_and_others_marks_the_author_list_cut_short() -> None:
+    entry = BibtexReader().read("@misc{k, author = {Repper, J. and others}}").entries[0]
+    assert [c.family for c in entry.reference.creators] == ["Repper"]
+    assert entry.reference.truncated == frozenset({"author"})
+    assert any("cut short" in w.message for w in entry.warnings)
+
+
+def test_inline_math_becomes_text_and_fjournal_is_the_full_title() -> None:
+    ref = parse_text(HAND_WRITTEN.read_text("utf-8")).references[2]
+    assert ref.title == "CO₂ and the α-rhythm: sleep in peer-supported recovery"
+    assert ref.container_title == "Journal of Sleep and Mental Health"
+    assert ref.container_title_short == "J Sleep Ment Health"
+
+
+def test_address_is_the_place_and_another_location_is_kept() -> None:
+    ref = parse_text(HAND_WRITTEN.read_text("utf-8")).references[1]
+    assert ref.publisher_place == "Leeds"
+    assert ref.extra["bibtex:location"] == "Manchester"
+
+
+def test_a_pmid_in_the_note_is_the_pmid_and_a_bad_one_is_kept() -> None:
+    ref = parse_text(HAND_WRITTEN.read_text("utf-8")).references[0]
+    assert ref.pmid == "22000001" and "note" not in ref.extra
+    odd = BibtexReader().read("@misc{k, title = {T}, pmid = {P123}}").references[0]
+    assert odd.pmid == "" and odd.extra["bibtex:pmid"] == "P123"

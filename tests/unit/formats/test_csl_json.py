@@ -108,3 +108,32 @@ def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, 
     assert_noise_raises_only_format_error(
         CslJsonReader(), (DATA / "zotero_export.json").read_text("utf-8"), noise, at, cut
     )
+
+
+# ---------------------------------------------------------------- issue 13: never misread
+
+OPENALEX_WORK = {
+    "id": "https://openalex.org/W1000000001",
+    "doi": "https://doi.org/10.1108/MHSI-09-2023-0102",
+    "title": "Recovery colleges and peer trainers",
+    "display_name": "Recovery colleges and peer trainers",
+    "publication_year": 2024,
+    "type": "article",
+    "authorships": [{"author": {"display_name": "Siobhan Brennan"}}],
+}
+
+
+@pytest.mark.parametrize(
+    "document",
+    [OPENALEX_WORK, [OPENALEX_WORK], {"meta": {"count": 1}, "results": [OPENALEX_WORK]}],
+)
+def test_openalex_work_json_is_refused_not_read_as_csl(document: object) -> None:
+    with pytest.raises(FormatError, match="OpenAlex"):
+        CslJsonReader().read(json.dumps(document))
+
+
+def test_a_csl_type_peerref_folds_into_its_own_is_kept() -> None:
+    item = {"type": "patent", "title": "A device", "issued": {"date-parts": [[2020]]}}
+    ref = CslJsonReader().read(json.dumps([item])).references[0]
+    assert ref.type is ReferenceType.OTHER
+    assert ref.extra["csl:type"] == "patent"

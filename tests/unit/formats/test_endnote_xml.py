@@ -69,3 +69,28 @@ def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, 
     assert_noise_raises_only_format_error(
         EndnoteXmlReader(), FIXTURE.read_text("utf-8"), noise, at, cut
     )
+
+
+# ---------------------------------------------------------------- issue 13: silent losses
+
+WEB_URLS = DATA / "web_urls.xml"
+
+
+def test_web_urls_fixture_matches_golden() -> None:
+    assert_detected_and_matches_golden(
+        WEB_URLS.read_text("utf-8"), "endnote-xml", WEB_URLS.with_suffix(".json")
+    )
+
+
+def test_web_urls_are_the_url() -> None:
+    ref = EndnoteXmlReader().read(WEB_URLS.read_text("utf-8")).references[0]
+    assert (
+        ref.url == "https://www.mind.org.uk/information-support/drugs-and-treatments/peer-support/"
+    )
+
+
+def test_values_no_field_takes_are_kept_under_their_path() -> None:
+    ref = EndnoteXmlReader().read(WEB_URLS.read_text("utf-8")).references[0]
+    assert ref.extra["endnote:titles/translated-title"] == "Soutien par les pairs"
+    assert ref.extra["endnote:urls/pdf-urls/url"] == "internal-pdf://peer-support.pdf"
+    assert ref.extra["endnote:section"] == "Information and support"

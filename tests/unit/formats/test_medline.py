@@ -125,3 +125,66 @@ def test_no_records_is_a_format_error() -> None:
 
 def test_ris_is_not_claimed() -> None:
     assert MedlineReader().sniff("TY  - JOUR\nTI  - Title\nAU  - Smith, J\nER  - \n") == 0.0
+
+
+# ---------------------------------------------------------------- issue 13: silent losses
+
+ERIC = DATA / "eric_and_et_al.nbib"
+
+
+def test_eric_and_et_al_fixture_matches_golden() -> None:
+    result = parse_text(ERIC.read_text("utf-8"))
+    assert result.format_name == "medline"
+    assert rank(ERIC.read_text("utf-8"))[0][1].name == "medline"
+    assert_matches_golden(result, ERIC.with_suffix(".json"))
+
+
+def test_records_that_open_with_own_not_pmid_are_read() -> None:
+    result = MedlineReader().read(ERIC.read_text("utf-8"))
+    assert len(result.entries) == 4
+    article, report, thesis, _ = result.references
+    assert article.type is ReferenceType.ARTICLE_JOURNAL
+    assert article.container_title == "Journal of College Student Mental Health"
+    assert article.issn == ("2151-8866",)
+    assert article.doi == "10.1080/jcsmh.2022.0077"
+    assert article.extra["medline:OID"] == "EJ1300001"
+    assert (report.type, report.publisher, report.container_title) == (
+        ReferenceType.REPORT,
+        "Centre for Student Wellbeing",
+        "",
+    )
+    assert (thesis.type, thesis.publisher) == (ReferenceType.THESIS, "University of Leeds")
+    assert thesis.isbn == ("979-8-1234-5678-1",)
+    assert thesis.extra["medline:JT"] == "ProQuest LLC"
+
+
+def test_et_al_marks_the_author_list_cut_short_and_is_no_person() -> None:
+    entry = MedlineReader().read(ERIC.read_text("utf-8")).entries[3]
+    ref = entry.reference
+    assert [c.family for c in ref.creators] == ["Okafor", "Brennan"]
+    assert ref.truncated == frozenset({"author"})
+    assert [(w.line, w.message) for w in entry.warnings] == [
+        (53, "the author list is cut short (et al.)")
+    ]
+
+
+def test_an_article_number_pii_is_the_page_when_there_is_no_pg() -> None:
+    ref = MedlineReader().read(ERIC.read_text("utf-8")).references[3]
+    assert ref.page == "1042"
+    assert ref.doi == "10.1000/eips.2024.1042"
+
+
+def test_every_tag_no_field_takes_is_kept_in_extra() -> None:
+    text = "PMID- 000000000000\nOWN - NLM\nTI  - A title.\nCI  - (c) 2024 The Authors.\n"
+    ref = MedlineReader().read(text).references[0]
+    assert ref.pmid == ""  # twelve digits: not a PubMed id
+    assert ref.extra["medline:PMID"] == "000000000000"
+    assert ref.extra["medline:CI"] == "(c) 2024 The Authors."
+    assert ref.extra["medline:OWN"] == "NLM"
+
+
+def test_tag_lines_without_pmid_or_own_are_reported_not_read() -> None:
+    text = "PMID- 1\nTI  - A title.\n\nTI  - Not a record\nAU  - Nobody\n"
+    result = MedlineReader().read(text)
+    assert len(result.entries) == 1
+    assert [(d.line, "TI - Not a record" in d.message) for d in result.skipped] == [(4, True)]

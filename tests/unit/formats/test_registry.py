@@ -85,3 +85,77 @@ def test_reading_a_real_page_leaves_the_collector_enabled() -> None:
     assert result.format_name == "emerald"
     assert len(result.entries) == 1
     assert gc.isenabled()
+
+
+# ---------------------------------------------------------------- decoding (issue 13)
+
+RIS_WITH_ACCENTS = (
+    "TY  - JOUR\nAU  - Ó Súilleabháin, Máire\nAU  - Müller, Jürgen\n"
+    "TI  - Peer support – a review of “lived experience” in crisis care\nPY  - 2021\nER  - \n"
+)
+RIS_IN_CHINESE = (
+    "TY  - JOUR\nAU  - 王晓明\nAU  - 李红\nTI  - 同伴支持在社区精神卫生服务中的应用研究\n"
+    "JO  - 中国心理卫生杂志\nPY  - 2019\nKW  - 同伴支持;精神卫生;社区康复\n"
+    "AB  - 目的：探讨同伴支持对社区精神障碍患者康复的影响。方法：选取三个社区的患者一百二十名，"
+    "随机分为干预组和对照组。结果：干预组的社会功能评分明显高于对照组。\nER  - \n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_read_and_named(encoding: str) -> None:
+    result = registry.parse_bytes(RIS_WITH_ACCENTS.encode(encoding))
+    assert result.references[0].creators[1].family == "Müller"
+    assert [w.message.split(":")[1].split("(")[0].strip() for w in result.warnings] == [
+        f"read as {encoding.replace('-', '_')}"
+    ]
+
+
+def test_gbk_is_decoded_and_the_guess_is_named() -> None:
+    decoded = registry.decode_bytes(RIS_IN_CHINESE.encode("gbk"))
+    assert decoded.text == RIS_IN_CHINESE
+    assert decoded.guessed and decoded.encoding == "gb18030"
+    result = registry.parse_bytes(RIS_IN_CHINESE.encode("gbk"))
+    assert result.references[0].title == "同伴支持在社区精神卫生服务中的应用研究"
+    assert "gb18030" in result.warnings[0].message
+
+
+def test_windows_1252_is_named_as_such() -> None:
+    decoded = registry.decode_bytes(RIS_WITH_ACCENTS.encode("cp1252"))
+    assert (decoded.text, decoded.encoding, decoded.guessed) == (RIS_WITH_ACCENTS, "cp1252", True)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        RIS_WITH_ACCENTS.encode("utf-8"),
+        RIS_WITH_ACCENTS.encode("utf-8-sig"),
+        RIS_WITH_ACCENTS.encode("utf-16"),  # with its byte-order mark
+    ],
+)
+def test_known_encodings_carry_no_warning(data: bytes) -> None:
+    result = registry.parse_bytes(data)
+    assert result.references[0].creators[1].family == "Müller"
+    assert result.warnings == ()
+
+
+def test_an_xml_declaration_names_the_encoding() -> None:
+    text = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<xml><records><record>'
+        '<ref-type name="Journal Article">17</ref-type><titles><title>Müller on peers</title>'
+        "</titles></record></records></xml>"
+    )
+    decoded = registry.decode_bytes(text.encode("latin-1"))
+    assert (decoded.text, decoded.guessed) == (text, False)
+    assert registry.parse_bytes(text.encode("latin-1")).references[0].title == "Müller on peers"
+
+
+def test_binary_data_is_still_refused() -> None:
+    png = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489")
+    with pytest.raises(FormatError, match="binary"):
+        registry.decode(png)
+
+
+def test_a_declaration_the_bytes_do_not_follow_is_ignored() -> None:
+    text = '<?xml version="1.0" encoding="UTF-8"?><xml>Müller</xml>'
+    decoded = registry.decode_bytes(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding, decoded.guessed) == (text, "cp1252", True)

@@ -1,4 +1,4 @@
-"""RIS: rispy-backed reading with Emerald's quirks, and export → import round trips."""
+"""RIS: reading with Emerald's quirks and what no field takes kept, and export → import."""
 
 from __future__ import annotations
 
@@ -308,3 +308,62 @@ def test_internal_bookkeeping_is_not_exported_as_a_note() -> None:
     text = writer_named("ris").write([ref])
     assert "peerref:" not in text
     assert "N1  - Keep" in text
+
+
+# ---------------------------------------------------------------- issue 13: silent losses
+
+REPEATED = DATA / "repeated_tags.ris"
+
+
+def _repeated() -> list[Reference]:
+    return list(RisReader().read(REPEATED.read_text("utf-8")).references)
+
+
+def test_repeated_tags_fixture_matches_golden() -> None:
+    result = parse_text(REPEATED.read_text("utf-8"))
+    assert result.format_name == "ris"
+    assert_matches_golden(result, REPEATED.with_suffix(".json"))
+
+
+def test_a_repeated_sn_keeps_every_issn_and_isbn() -> None:
+    article, chapter = _repeated()
+    assert article.issn == ("2042-8308", "2042-8316")
+    assert (chapter.isbn, chapter.issn) == (("978-1-80262-145-7",), ("1755-6228",))
+
+
+def test_a_month_written_as_a_word_is_read() -> None:
+    assert _repeated()[0].issued == PartialDate(2015, 10)
+    text = "TY  - JOUR\nTI  - T\nY1  - 2015/Sep/\nER  - \n"
+    assert RisReader().read(text).references[0].issued == PartialDate(2015, 9)
+
+
+def test_da_wins_over_the_deprecated_y1_which_is_kept() -> None:
+    chapter = _repeated()[1]
+    assert chapter.issued == PartialDate(2022, 3)
+    assert chapter.extra["ris:Y1"] == "1900/01/01"
+
+
+def test_keyword_continuation_lines_are_keywords_of_their_own() -> None:
+    assert _repeated()[0].keywords == (
+        "Recovery college",
+        "Co-production",
+        "Peer trainers",
+        "Realist review",
+    )
+
+
+def test_jo_beside_a_full_title_is_the_abbreviation_and_other_titles_are_kept() -> None:
+    article = _repeated()[0]
+    assert article.container_title == "Mental Health and Social Inclusion"
+    assert article.container_title_short == "Ment Health Soc Incl"
+    assert "ris:JF" not in article.extra  # the same title as T2
+    assert article.extra["ris:Y2"] == "2023/01/09"
+    other = "TY  - JOUR\nT2  - Mental Health Review\nJF  - Ment Hlth Rev\nER  - \n"
+    assert RisReader().read(other).references[0].extra["ris:JF"] == "Ment Hlth Rev"
+
+
+def test_a_patents_a2_is_not_an_editor() -> None:
+    text = "TY  - PAT\nAU  - Okafor, C\nA2  - Mental Health Devices Ltd\nTI  - A device\nER  - \n"
+    ref = RisReader().read(text).references[0]
+    assert [c.role for c in ref.creators] == [CreatorRole.AUTHOR]
+    assert ref.extra["ris:A2"] == "Mental Health Devices Ltd"
