@@ -153,6 +153,12 @@ class Processor:
         self.quotes = locale.quotes()
         self.english_locale = locale.lang.lower().startswith("en")
         self.numeric_citations = self._citation_reads("citation-number")
+        options = style.citation.options
+        self.grouped_sort = (style.style_class == "in-text" and options.collapse is not None) or (
+            options.cite_group_delimiter is not None
+            and not self.numeric_citations
+            and not self._citation_tests("position")
+        )
         self.implicit_year_suffix = not self._style_reads("year-suffix") and not self._style_reads(
             "citation-label"
         )
@@ -253,6 +259,22 @@ class Processor:
                     queue.extend(self.style.macros.get(macro, ()))
         return False
 
+    def _citation_tests(self, attribute: str) -> bool:
+        """Whether a condition of the citation layout (or its macros) tests ``attribute``."""
+        from peerref.citations.style.nodes import Choose
+
+        elements: list[Any] = list(self.style.citation.layout.children)
+        for macro in self.style.macros.values():
+            elements.extend(macro)
+        for node in walk_elements(elements):
+            if isinstance(node, Choose):
+                for condition, _branch in node.branches:
+                    if condition is not None and any(
+                        name == attribute for name, _ in condition.tests
+                    ):
+                        return True
+        return False
+
     def _style_reads(self, variable: str) -> bool:
         """Whether any layout or macro of the style renders ``variable`` itself."""
         elements: list[Any] = list(self.style.citation.layout.children)
@@ -331,7 +353,7 @@ class Processor:
     def sort_ids(self, ids: Sequence[str], keys: Sequence[SortKey], mode: str) -> list[str]:
         descending = [key.descending for key in keys]
         return sorted_by_keys(
-            ids, lambda item_id: self.sort_values(item_id, keys, mode), descending
+            ids, lambda item_id, k: self.sort_value(item_id, keys[k], mode), descending
         )
 
     def sort_values(self, item_id: str, keys: Sequence[SortKey], mode: str) -> list[SortValue]:
@@ -535,7 +557,7 @@ class Processor:
                     near_note=bool(request.near_note),
                 )
             )
-        return self.render_citation(cites)
+        return self.render_citation(cites, in_document=False)
 
     def locator_and_label(self, request: CiteRequest) -> tuple[str, str]:
         """The locator and its label; a locator that starts with a label's short term
@@ -589,19 +611,71 @@ class Processor:
             content = [tags[0]] if tags else []
         return content
 
-    def sort_cites(self, cites: list[CiteInfo]) -> list[CiteInfo]:
-        """The cites of one citation in the order the citation's sort gives."""
-        if not self.style.citation.sort or len(cites) < 2:
-            return cites
-        keys = self.style.citation.sort
-        descending = [key.descending for key in keys]
-        return sorted_by_keys(
-            cites, lambda cite: self.sort_values(cite.item_id, keys, "citation"), descending
-        )
+    def sort_cites(self, cites: list[CiteInfo], *, in_document: bool = True) -> list[CiteInfo]:
+        """The cites of one citation in the order the citation's sort gives.
 
-    def render_citation(self, cites: Sequence[CiteInfo]) -> Content:
+        When cites are grouped by author (collapsing in an in-text style, or a
+        cite-group-delimiter), citeproc-js adds a first sort key for the author's
+        names and shifts the directions of the style's keys by one. In a document
+        (``processCitationCluster``) the keys shift with it, and each author's run of
+        cites is then placed by its first cite's first key; for a citation on its own
+        (``makeCitationCluster``) there is no author key, so the style's second key
+        takes the first key's direction, the third the second's. Zotero users see those
+        orders, so PeerRef gives them too.
+        """
+        keys = self.style.citation.sort
+        if not keys or len(cites) < 2:
+            return cites
+        descending = [key.descending for key in keys]
+        if not self.grouped_sort:
+            return sorted_by_keys(
+                cites,
+                lambda cite, k: self.sort_value(cite.item_id, keys[k], "citation"),
+                descending,
+            )
+        if not in_document:
+            shifted = [descending[0], *descending[:-1]]
+            return sorted_by_keys(
+                cites, lambda cite, k: self.sort_value(cite.item_id, keys[k], "citation"), shifted
+            )
+
+        def value(cite: CiteInfo, k: int) -> SortValue:
+            if k == 0:
+                return text_value(self.author_string(cite.item_id))
+            return self.sort_value(cite.item_id, keys[k - 1], "citation")
+
+        shifted = [descending[0], descending[0], *descending[:-1]]
+        first = sorted_by_keys(cites, value, shifted)
+        # Then each author's run of cites is placed by its first cite's first key.
+        runs: list[list[CiteInfo]] = []
+        previous: str | None = None
+        for cite in first:
+            author = self.author_string(cite.item_id)
+            if runs and author == previous:
+                runs[-1].append(cite)
+            else:
+                runs.append([cite])
+            previous = author
+        ordered = sorted_by_keys(
+            runs,
+            lambda run, _k: self.sort_value(run[0].item_id, keys[0], "citation"),
+            [descending[0]],
+        )
+        return [cite for run in ordered for cite in run]
+
+    def author_string(self, item_id: str) -> str:
+        """The names a cite of the item begins with, as grouping compares them."""
+        cite = CiteInfo(item_id=item_id, position=SUBSEQUENT, near_note=True)
+        context = self.citation_context(item_id, cite)
+        content = self.evaluator.elements(self.style.citation.layout.children, context)
+        for span in rich.find_tags(content, "names"):
+            if span.data[2]:
+                return rich.plain(span.children)
+        return ""
+
+    def render_citation(self, cites: Sequence[CiteInfo], *, in_document: bool = True) -> Content:
         layout = self.style.citation.layout
-        cites = self.sort_cites(list(cites))
+        cites = self.sort_cites(list(cites), in_document=in_document)
         if not cites:
             return []
         content = collapse.collapse_citation(self, list(cites))

@@ -95,26 +95,6 @@ def processor_no_form() -> str:
     return NO_PRINTED_FORM
 
 
-def _group_by_author(
-    processor: Processor, cites: list[CiteInfo], rendered: list[Content]
-) -> tuple[list[CiteInfo], list[Content]]:
-    """Cites of the same author moved next to the first of them (sorted citations only,
-    as citeproc-js does; an unsorted citation keeps the author's order)."""
-    order: list[list[int]] = []
-    by_key: dict[str, list[int]] = {}
-    for index, content in enumerate(rendered):
-        key = names_key(content)
-        if not key:
-            order.append([index])
-        elif key in by_key:
-            by_key[key].append(index)
-        else:
-            by_key[key] = [index]
-            order.append(by_key[key])
-    flat = [index for group in order for index in group]
-    return [cites[i] for i in flat], [rendered[i] for i in flat]
-
-
 def _collapse_authors(
     processor: Processor, cites: list[CiteInfo], rendered: list[Content], layout: Content
 ) -> Content:
@@ -125,8 +105,6 @@ def _collapse_authors(
     options = style.citation.options
     collapse = options.collapse
     in_text = style.style_class == "in-text"
-    if style.citation.sort and ((in_text and collapse) or options.cite_group_delimiter is not None):
-        cites, rendered = _group_by_author(processor, cites, rendered)
     after_collapse = (
         affix(options.after_collapse_delimiter)
         if options.after_collapse_delimiter is not None

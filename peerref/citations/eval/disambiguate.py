@@ -60,6 +60,18 @@ class _Config:
             while len(self.givens[index]) < count:
                 self.givens[index].append(0)
 
+    def key_for(self, namesets: list[tuple[int, int]]) -> tuple[object, ...]:
+        """What of this configuration an item with these name lists can be affected by:
+        names shown up to the length of each list, given-name levels of those names."""
+        shown = []
+        givens = []
+        for index, count in enumerate(self.names):
+            limit = min(count, namesets[index][0]) if index < len(namesets) else count
+            shown.append(limit)
+            levels = self.givens[index] if index < len(self.givens) else []
+            givens.append(tuple(levels[:limit]))
+        return (tuple(shown), tuple(givens), self.year_suffix, self.disambiguate)
+
     def state(self) -> Disambiguation:
         return Disambiguation(
             names=dict(enumerate(self.names)),
@@ -115,16 +127,28 @@ def run(processor: Processor) -> None:
     if not modes:
         return
 
-    def render(item_id: str, config: _Config | None) -> _Render:
-        state = config.state() if config is not None else processor.disambiguation[item_id]
+    def draw(item_id: str, state: Disambiguation) -> _Render:
         cite = CiteInfo(item_id=item_id, position=SUBSEQUENT, near_note=True)
         context = processor.citation_context(item_id, cite, state)
         context.disambiguating = True
         content = processor.evaluator.elements(processor.style.citation.layout.children, context)
         return _Render(to_html(content), list(context.names_log))
 
-    groups: dict[str, list[str]] = defaultdict(list)
     initial: dict[str, _Render] = {}
+    # Renders already made, by item and by the part of a configuration the item can see:
+    # stepping a configuration forward often changes nothing for a given item.
+    memo: dict[tuple[str, tuple[object, ...]], _Render] = {}
+
+    def render(item_id: str, config: _Config | None) -> _Render:
+        if config is None:
+            return draw(item_id, processor.disambiguation[item_id])
+        key = (item_id, config.key_for(initial[item_id].namesets))
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = draw(item_id, config.state())
+        return found
+
+    groups: dict[str, list[str]] = defaultdict(list)
     for item_id in ids:
         initial[item_id] = found = render(item_id, None)
         groups[found.text].append(item_id)
@@ -183,10 +207,21 @@ class _Resolver:
         self.partners: list[str] = []
         self.nonpartners: list[str] = []
 
+    def _same_names(self) -> bool:
+        names = [self.processor.items[item_id].names for item_id in self.items]
+        return all(other == names[0] for other in names[1:])
+
     def register(self, item_id: str, config: _Config) -> None:
         self.processor.disambiguation[item_id] = config.copy().state()
 
     def run(self) -> None:
+        if self.modes[0] == "names" and self._same_names():
+            # Names cannot tell these items apart at any level, so every step of the
+            # names mode would fail: go straight to what follows it, as the state
+            # machine would after exhausting them.
+            if len(self.modes) == 1:
+                return
+            self.mode_index = 1
         while self.lists:
             self.gnameset = 0
             self.gname = 0

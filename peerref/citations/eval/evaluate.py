@@ -11,7 +11,8 @@ find them without looking at strings.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from peerref.citations.eval import numbers
 from peerref.citations.eval.context import (
@@ -52,6 +53,29 @@ from peerref.citations.style.nodes import (
 # Variables whose values are identifiers or addresses: no markup or quotes in them.
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number"})
 _MAX_MACRO_DEPTH = 64
+# Variables not written straight from the item's field as its markup.
+_NOT_PLAIN = frozenset(
+    {
+        "locator",
+        "year-suffix",
+        "citation-number",
+        "first-reference-note-number",
+        "citation-label",
+        "page",
+        "URL",
+        "DOI",
+        "ISBN",
+        "ISSN",
+        "PMID",
+        "PMCID",
+        "call-number",
+    }
+    | NUMBER_VARIABLES
+)
+# Variables a condition cannot read straight from the item.
+_SPECIAL_VARIABLES = frozenset(
+    {"locator", "year-suffix", "citation-number", "first-reference-note-number", "citation-label"}
+)
 # Values that depend on the cite or the style, so are not cached on the item.
 _UNCACHED = frozenset(
     {
@@ -74,6 +98,16 @@ class Evaluator:
         self.page_delimiter = locale.term_text("page-range-delimiter") or "–"
         self._name_styles: dict[tuple[int, int], tuple[NameOptions, NameStyle]] = {}
         self._macro_depth = 0
+        # Compiled conditions, by the id of their (frozen, long-lived) node.
+        self._conditions: dict[int, Callable[[Context], bool]] = {}
+        # The elements that write something, by node class.
+        self._renderers: dict[type, Any] = {
+            Text: self.text,
+            Names: self.names,
+            Date: self.date,
+            Number: self.number,
+            Label: self.label,
+        }
 
     # -- entry points ----------------------------------------------------------------------
 
@@ -89,18 +123,10 @@ class Evaluator:
             return self.group(element, context)  # type: ignore[arg-type]
         if kind is Choose:
             return self.choose(element, context)  # type: ignore[arg-type]
-        if kind is Text:
-            content = self.text(element, context)  # type: ignore[arg-type]
-        elif kind is Names:
-            content = self.names(element, context)  # type: ignore[arg-type]
-        elif kind is Date:
-            content = self.date(element, context)  # type: ignore[arg-type]
-        elif kind is Number:
-            content = self.number(element, context)  # type: ignore[arg-type]
-        elif kind is Label:
-            content = self.label(element, context)  # type: ignore[arg-type]
-        else:
+        handler = self._renderers.get(kind)
+        if handler is None:
             return []
+        content: Content = handler(element, context)
         if content:
             context.term_predecessor = True
         return content
@@ -145,6 +171,16 @@ class Evaluator:
 
     def variable_content(self, variable: str, form: str, context: Context) -> tuple[str, Content]:
         """(the variable actually used, its value as rich text)."""
+        if form == "long" and variable not in _NOT_PLAIN and variable not in context.suppressed:
+            # The common case: a field of the item, its markup parsed once.
+            value = context.item.variables.get(variable)
+            if not value:
+                return variable, []
+            cache = context.item.markup
+            content = cache.get(variable)
+            if content is None:
+                content = cache[variable] = rich.parse_markup(value)
+            return variable, content
         if form == "short":
             short = f"{variable}-short"
             if variable == "title" and context.item.variables.get("title-short"):
@@ -399,16 +435,55 @@ class Evaluator:
         return []
 
     def condition(self, condition: Condition, context: Context) -> bool:
-        results = (
-            self.test(attribute, value, context)
-            for attribute, values in condition.tests
-            for value in values
-        )
-        if condition.match == "any":
-            return any(results)
-        if condition.match == "none":
-            return not any(results)
-        return all(results)
+        compiled = self._conditions.get(id(condition))
+        if compiled is None:
+            compiled = self._conditions[id(condition)] = self._compile(condition)
+        return compiled(context)
+
+    def _compile(self, condition: Condition) -> Callable[[Context], bool]:
+        """A predicate for one condition, made once per style: each test becomes a small
+        function, and item-type tests a set lookup."""
+        tests = [(attribute, value) for attribute, values in condition.tests for value in values]
+        match = condition.match
+        if match in ("any", "none") and all(attribute == "type" for attribute, _ in tests):
+            types = frozenset(value for _, value in tests)
+            if match == "any":
+                return lambda context: context.item.type in types
+            return lambda context: context.item.type not in types
+        checks = [self._check(attribute, value) for attribute, value in tests]
+        if match == "all":
+
+            def all_true(context: Context) -> bool:
+                # A plain loop: all() over a generator costs more on this hot path.
+                for check in checks:  # noqa: SIM110
+                    if not check(context):
+                        return False
+                return True
+
+            return all_true
+
+        def any_true(context: Context) -> bool:
+            for check in checks:  # noqa: SIM110 - as above
+                if check(context):
+                    return True
+            return False
+
+        if match == "any":
+            return any_true
+        return lambda context: not any_true(context)
+
+    def _check(self, attribute: str, value: str) -> Callable[[Context], bool]:
+        """One test as a function of the context."""
+        if attribute == "type":
+            return lambda context: context.item.type == value
+        if attribute == "variable" and value not in _SPECIAL_VARIABLES:
+
+            def present(context: Context) -> bool:
+                return value not in context.suppressed and context.item.has(value)
+
+            return present
+        test = self.test
+        return lambda context: test(attribute, value, context)
 
     def test(self, attribute: str, value: str, context: Context) -> bool:
         item = context.item

@@ -21,15 +21,19 @@ _ALIGN = {"sup": rich.SUPERSCRIPT, "sub": rich.SUBSCRIPT, "baseline": rich.BASEL
 
 
 @lru_cache(maxsize=4096)
-def _affix(text: str) -> tuple[str | rich.Span, ...]:
-    return tuple(rich.parse_markup(text))
+def _affix(text: str) -> Content:
+    return rich.parse_markup(text)
 
 
 def affix(text: str) -> Content:
-    """An affix or delimiter as rich text (parsed once; callers must not change it)."""
+    """An affix or delimiter as rich text, parsed once and shared.
+
+    Rich text is never changed in place (every operation builds new lists), which is
+    what makes sharing it safe.
+    """
     if not text:
         return []
-    return list(_affix(text))
+    return _affix(text)
 
 
 def apply_formatting(

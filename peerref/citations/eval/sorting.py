@@ -75,29 +75,65 @@ def compare_keys(
     for (left_empty, left_value), (right_empty, right_value), down in zip(
         left, right, descending, strict=False
     ):
-        if left_empty or right_empty:
-            if left_empty and right_empty:
-                continue
-            return 1 if left_empty else -1
-        result = _compare_values(left_value, right_value)
+        result = _compare_one(left_empty, left_value, right_empty, right_value, down)
         if result:
-            return -result if down else result
+            return result
     return 0
+
+
+def _compare_one(
+    left_empty: bool, left_value: Any, right_empty: bool, right_value: Any, down: bool
+) -> int:
+    if left_empty or right_empty:
+        if left_empty and right_empty:
+            return 0
+        return 1 if left_empty else -1
+    result = _compare_values(left_value, right_value)
+    return -result if down else result
+
+
+class _LazyKeys:
+    """An entry's sort values, each computed the first time a comparison needs it.
+
+    Most entries are told apart by their first key (the author), so the later keys —
+    each a macro rendered for the entry — are never computed for them.
+    """
+
+    __slots__ = ("entry", "index", "values")
+
+    def __init__(self, entry: Any, index: int, count: int) -> None:
+        self.entry = entry
+        self.index = index
+        self.values: list[SortValue | None] = [None] * count
 
 
 def sorted_by_keys(
     entries: Sequence[Any],
-    key_of: Callable[[Any], Sequence[SortValue]],
+    value_of: Callable[[Any, int], SortValue],
     descending: Sequence[bool],
 ) -> list[Any]:
-    """``entries`` sorted by their keys, keeping the given order among equal keys."""
-    keyed = [(key_of(entry), index, entry) for index, entry in enumerate(entries)]
+    """``entries`` sorted by their keys, keeping the given order among equal keys.
 
-    def compare(
-        a: tuple[Sequence[SortValue], int, Any], b: tuple[Sequence[SortValue], int, Any]
-    ) -> int:
-        result = compare_keys(a[0], b[0], descending)
-        return result if result else a[1] - b[1]
+    ``value_of(entry, k)`` gives an entry's value for the k-th key; it is called at
+    most once per entry and key, and only when earlier keys tie.
+    """
+    count = len(descending)
+    lazy = [_LazyKeys(entry, index, count) for index, entry in enumerate(entries)]
 
-    keyed.sort(key=functools.cmp_to_key(compare))
-    return [entry for _key, _index, entry in keyed]
+    def value(keys: _LazyKeys, k: int) -> SortValue:
+        found = keys.values[k]
+        if found is None:
+            found = keys.values[k] = value_of(keys.entry, k)
+        return found
+
+    def compare(a: _LazyKeys, b: _LazyKeys) -> int:
+        for k in range(count):
+            left_empty, left_value = value(a, k)
+            right_empty, right_value = value(b, k)
+            result = _compare_one(left_empty, left_value, right_empty, right_value, descending[k])
+            if result:
+                return result
+        return a.index - b.index
+
+    lazy.sort(key=functools.cmp_to_key(compare))
+    return [keys.entry for keys in lazy]

@@ -290,15 +290,22 @@ def join_pair(left: Content, right: Content) -> tuple[Content, Content]:
     return left, right
 
 
+def _starts_with_text(content: Content) -> bool:
+    first = content[0]
+    return isinstance(first, str) and bool(first)
+
+
 def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
     """Concatenate non-empty parts with ``delimiter`` between them, settling punctuation.
 
     A delimiter is left out before a part that already begins with a comma, semicolon
     or period, as citeproc-js does.
     """
-    pieces: list[Content] = [p for p in parts if p and not is_empty(p)]
+    pieces: list[Content] = [p for p in parts if p and (_starts_with_text(p) or not is_empty(p))]
     if not pieces:
         return []
+    if len(pieces) == 1:
+        return pieces[0]
     sequence: list[Content] = []
     for index, piece in enumerate(pieces):
         if index and delimiter and first_char(piece) not in (",", ";", "."):
@@ -306,7 +313,9 @@ def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
         sequence.append(piece)
     out: Content = list(sequence[0])
     for piece in sequence[1:]:
-        out, piece = join_pair(out, piece)
+        start = first_char(piece)
+        if start in _COLLIDING:
+            out, piece = join_pair(out, piece)
         out.extend(piece)
     return out
 
@@ -509,8 +518,18 @@ def _merge_strings(content: Content) -> Content:
 # -- punctuation inside quotes ----------------------------------------------------------------
 
 
+def _has_quote(content: Iterable[str | Span]) -> bool:
+    return any(span.kind == QUOTE for span in iter_spans(content))
+
+
 def punctuation_in_quotes(content: Content) -> Content:
     """Move a comma or period that follows a closing quote inside it (US usage)."""
+    if not _has_quote(content):
+        return content
+    return _punctuation_in_quotes(content)
+
+
+def _punctuation_in_quotes(content: Content) -> Content:
     out: Content = []
     index = 0
     items = list(content)
@@ -519,7 +538,7 @@ def punctuation_in_quotes(content: Content) -> Content:
         if isinstance(node, Span):
             if not (node.kind == TAG and node.data == "user-affix"):
                 # What the author typed in a prefix or suffix is left as typed.
-                node = Span(node.kind, punctuation_in_quotes(node.children), node.data)
+                node = Span(node.kind, _punctuation_in_quotes(node.children), node.data)
             if node.kind == QUOTE or _ends_with_quote(node):
                 rest = items[index + 1 :]
                 start = first_char(rest)

@@ -8,6 +8,7 @@ clipboard and the CSL test suite see the same markup Zotero produces.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from peerref.citations.output.rich import (
@@ -241,6 +242,9 @@ def _text(content: Sequence[str | Span], quotes: Quotes, depth: int, out: list[s
 # -- RTF ------------------------------------------------------------------------------------------
 
 
+_RTF_SPECIAL = re.compile(r"[\\{}\x00-\x1f]")
+
+
 def escape_rtf(text: str) -> str:
     r"""Escape text for RTF: control characters, and everything beyond ASCII as ``\uN?``.
 
@@ -248,6 +252,8 @@ def escape_rtf(text: str) -> str:
     Multilingual Plane are written as their UTF-16 surrogate pair; "?" is what readers
     without Unicode show (the document declares ``\uc1``).
     """
+    if text.isascii() and not _RTF_SPECIAL.search(text):
+        return text
     out: list[str] = []
     for char in text:
         code = ord(char)
