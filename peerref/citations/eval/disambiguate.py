@@ -152,6 +152,10 @@ def run(processor: Processor) -> None:
     for item_id in ids:
         initial[item_id] = found = render(item_id, None)
         groups[found.text].append(item_id)
+        # The configuration that shows just what the first render showed renders the
+        # same: the first scan of a group finds it here instead of drawing it again.
+        shown = tuple(count for _names, count in found.namesets)
+        memo[(item_id, (shown, tuple((0,) * count for count in shown), None, False))] = found
     order = {item_id: index for index, item_id in enumerate(processor.order)}
     for group in groups.values():
         if len(group) > 1:

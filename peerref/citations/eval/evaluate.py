@@ -98,6 +98,8 @@ class Evaluator:
         self.page_delimiter = locale.term_text("page-range-delimiter") or "–"
         self._name_styles: dict[tuple[int, int], tuple[NameOptions, NameStyle]] = {}
         self._macro_depth = 0
+        # Names as formatted, by name and name style (see _format_name).
+        self._formatted_names: dict[tuple[object, ...], Content] = {}
         # Compiled conditions, by the id of their (frozen, long-lived) node.
         self._conditions: dict[int, Callable[[Context], bool]] = {}
         # The elements that write something, by node class.
@@ -732,14 +734,7 @@ class Evaluator:
                     global_levels.get((name, False), 0),
                     global_levels.get((name, True), 0) if index == 0 else 0,
                 )
-            formatted = format_name(
-                name,
-                style,
-                inverted=inverted,
-                given_level=level,
-                english=context.english,
-                sort=sort,
-            )
+            formatted = self._format_name(name, style, inverted, level, context.english, sort)
             pieces.append([rich.Span(rich.TAG, formatted, ("name", index))] if formatted else [])
         delimiter = affix(options.delimiter if options.delimiter is not None else ", ")
         if truncated:
@@ -790,6 +785,25 @@ class Evaluator:
         if name_node is not None and not name_node.rendering.plain:
             content = apply_rendering(content, name_node.rendering, english=context.english)
         return content
+
+    def _format_name(
+        self,
+        name: PersonName,
+        style: NameStyle,
+        inverted: bool,
+        level: int,
+        english: bool,
+        sort: bool,
+    ) -> Content:
+        """``format_name``, remembered: a library cites the same people over and over."""
+        # The style is one of the long-lived cached name styles, so its id is stable.
+        key = (name, id(style), inverted, level, english, sort)
+        found = self._formatted_names.get(key)
+        if found is None:
+            found = self._formatted_names[key] = format_name(
+                name, style, inverted=inverted, given_level=level, english=english, sort=sort
+            )
+        return found
 
     def names_sort_key(self, names: tuple[PersonName, ...]) -> str:
         demote = self.style.demote_non_dropping_particle

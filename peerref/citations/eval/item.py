@@ -437,6 +437,8 @@ def is_romanesque(text: str) -> bool:
     Names in Chinese, Japanese or Korean script are written family name first with no
     space ("毛泽东"), as citeproc-js does.
     """
+    if text.isascii():
+        return True
     for char in text:
         code = ord(char)
         if (

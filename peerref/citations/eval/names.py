@@ -14,6 +14,7 @@ level 2: the full given name).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -58,6 +59,7 @@ class NameStyle:
 _GIVEN_TOKEN = re.compile(r"[^\s.\u00a0\-‐‑–]+\.?|[-‐‑–]")
 
 
+@functools.lru_cache(maxsize=16384)
 def initialize(given: str, initialize_with: str, *, initialize_names: bool, hyphen: bool) -> str:
     """Given names as initials: "John Robert" → "J. R." (``initialize_with`` ". ").
 

@@ -19,6 +19,12 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 _WORD_BREAK = (0, 0)
+# Marks, punctuation, separators and control characters do not count in a comparison.
+_IGNORED_CATEGORIES = ("M", "P", "Z", "C")
+# The same for ASCII text, as one table for str.translate (most keys are plain ASCII).
+_ASCII_IGNORED = {
+    code: None for code in range(128) if unicodedata.category(chr(code))[0] in _IGNORED_CATEGORIES
+}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -30,12 +36,18 @@ def collation_key(text: str) -> tuple[tuple[int, int | str], ...]:
     "Dalebout", "A Hansen" before "Ab Delrahman"); runs of digits compare as numbers
     ("Vol. 2" before "Vol. 10"). Texts whose keys are equal keep their order.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLDED)
+    folded = text.casefold()
+    ascii_only = folded.isascii()
+    if not ascii_only:
+        folded = unicodedata.normalize("NFKD", folded).translate(_FOLDED)
     key: list[tuple[int, int | str]] = []
-    for word in decomposed.split():
-        letters = "".join(
-            char for char in word if unicodedata.category(char)[0] not in ("M", "P", "Z", "C")
-        )
+    for word in folded.split():
+        if ascii_only:
+            letters = word.translate(_ASCII_IGNORED)
+        else:
+            letters = "".join(
+                char for char in word if unicodedata.category(char)[0] not in _IGNORED_CATEGORIES
+            )
         if not letters:
             continue
         for index, run in enumerate(_DIGITS.split(letters)):

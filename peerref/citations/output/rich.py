@@ -306,14 +306,16 @@ def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
         return []
     if len(pieces) == 1:
         return pieces[0]
-    sequence: list[Content] = []
-    for index, piece in enumerate(pieces):
-        if index and delimiter and first_char(piece) not in (",", ";", "."):
-            sequence.append(delimiter)
-        sequence.append(piece)
-    out: Content = list(sequence[0])
-    for piece in sequence[1:]:
+    out: Content = list(pieces[0])
+    delimiter_collides = bool(delimiter) and first_char(delimiter or []) in _COLLIDING
+    for piece in pieces[1:]:
         start = first_char(piece)
+        if delimiter and start not in (",", ";", "."):
+            if delimiter_collides:
+                out, between = join_pair(out, delimiter)
+                out.extend(between)
+            else:
+                out.extend(delimiter)
         if start in _COLLIDING:
             out, piece = join_pair(out, piece)
         out.extend(piece)
