@@ -96,8 +96,19 @@ for (const style of request.styles) {
     const bibliography = engine.makeBibliography();
     if (bibliography) {
       const [meta, html] = bibliography;
+      let entryIds = meta.entry_ids;
+      if (entryIds.length !== html.length) {
+        // citeproc-js leaves out entries that render empty but keeps their ids:
+        // find them by rendering each entry on its own, so the rest line up.
+        entryIds = entryIds.filter((ids) => {
+          const alone = engine.makeBibliography({
+            select: [{ field: "id", value: String(ids[0]) }],
+          });
+          return alone && alone[1].length > 0;
+        });
+      }
       out.entries = html.map((entry, index) => ({
-        ids: meta.entry_ids[index].map(String),
+        ids: entryIds[index].map(String),
         html: entry,
       }));
     }

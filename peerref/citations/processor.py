@@ -333,16 +333,25 @@ class Processor:
 
     def bibliography_context(self, item_id: str) -> Context:
         state = self.disambiguation.get(item_id)
+        disambiguation = Disambiguation()
+        if state:
+            disambiguation = Disambiguation(
+                year_suffix=state.year_suffix, condition=state.condition
+            )
+            options = self.style.citation.options
+            if options.add_givenname:
+                # As citeproc-js: where given names disambiguate, the entry shows the
+                # given names its cites were given (when that is more than it would show)
+                # and, with add-names too, the names added to them.
+                disambiguation.givens = dict(state.givens)
+                if options.add_names:
+                    disambiguation.names = dict(state.names)
         return Context(
             self.items[item_id],
             "bibliography",
             self.bibliography_name_options,
             self.bibliography_names_delimiter,
-            disambiguation=(
-                Disambiguation(year_suffix=state.year_suffix, condition=state.condition)
-                if state
-                else Disambiguation()
-            ),
+            disambiguation=disambiguation,
             citation_number=self.numbers.get(item_id, 0),
             english_locale=self.english_locale,
             implicit_year_suffix=self.implicit_year_suffix,
@@ -397,13 +406,16 @@ class Processor:
             "sort",
             options,
             None,
+            # As citeproc-js: a cite's sort key is made without its year-suffix.
             disambiguation=Disambiguation(year_suffix=state.year_suffix)
-            if state
+            if state and mode != "citation"
             else Disambiguation(),
             citation_number=self.numbers.get(item_id, 0),
             sort_names=SortNames(key.names_min, key.names_use_first, key.names_use_last),
             english_locale=self.english_locale,
         )
+        if mode == "citation":
+            context.name_levels = self.name_levels
         content = self.evaluator.macro(key.macro or "", context)
         return text_value(rich.plain(content))
 

@@ -130,7 +130,9 @@ def _collapse_authors(
     previous_collapsed = False
     previous_suffix_only = False
     for cite, full in zip(cites, rendered, strict=True):
-        names = names_key(full)
+        # Cites that print no names at all count as by the same (empty) author, as
+        # citeproc-js groups them: "(2021, 2023; Mind)".
+        names = names_key(full) or ""
         collapsed = False
         use_group_delimiter = False
         body = full
@@ -271,7 +273,9 @@ def _collapse_numbers(
     numbers: list[int | None] = []
     for cite, content in zip(cites, rendered, strict=True):
         tags = rich.find_tags(content, "citation-number")
-        plain_cite = not cite.locator and not cite.prefix and not cite.suffix
+        # A locator only keeps a cite out of a range when the style prints it.
+        shows_locator = bool(cite.locator) and bool(rich.find_tags(content, "locator"))
+        plain_cite = not shows_locator and not cite.prefix and not cite.suffix
         numbers.append(tags[0].data[1] if tags and plain_cite else None)
     out: Content = []
     previous_collapsed = False

@@ -26,7 +26,12 @@ _UNITS = ("year", "month", "day")
 
 
 def date_sort_key(value: DateValue, shown: Sequence[str] = _UNITS) -> str:
-    """A string that sorts dates in time order: "YYYYYMMDD", a range's end appended."""
+    """A string that sorts dates in time order: "YYYYYMMDD" and the range's end.
+
+    A single date gets an end of zeros, as citeproc-js's keys have: every key then has
+    the same shape, so what follows it in a macro's key (a year-suffix) is compared
+    with its like ("2019a" before "2019b" whether or not "2019b" is a range).
+    """
     if not value.parts:
         return ""
     keys = []
@@ -40,6 +45,8 @@ def date_sort_key(value: DateValue, shown: Sequence[str] = _UNITS) -> str:
             f"{month_key if 'month' in shown else 0:02d}"
             f"{day if 'day' in shown else 0:02d}"
         )
+    if len(keys) == 1:
+        keys.append("000000000")
     return "-".join(keys)
 
 

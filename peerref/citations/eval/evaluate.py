@@ -212,6 +212,8 @@ class Evaluator:
         if variable in _VERBATIM or variable in NUMBER_VARIABLES:
             # Identifiers and numbers are data, never markup (citeproc-js prints
             # "1<sup>er</sup>" in an edition as it stands).
+            if variable in numbers.RANGE_VARIABLES:
+                value = numbers.dash_ranges(value, self.page_delimiter)
             return variable, [value]
         if variable in _UNCACHED:
             return variable, rich.parse_markup(value)
@@ -452,7 +454,14 @@ class Evaluator:
             if match == "any":
                 return lambda context: context.item.type in types
             return lambda context: context.item.type not in types
-        checks = [self._check(attribute, value) for attribute, value in tests]
+        # As citeproc-js: the types of one attribute are always alternatives, so
+        # <if type="thesis manuscript"> holds for a thesis even under match="all".
+        checks = [
+            self._check(attribute, value) for attribute, value in tests if attribute != "type"
+        ]
+        for attribute, values in condition.tests:
+            if attribute == "type":
+                checks.append(_type_among(frozenset(values)))
         if match == "all":
 
             def all_true(context: Context) -> bool:
@@ -481,7 +490,9 @@ class Evaluator:
         if attribute == "variable" and value not in _SPECIAL_VARIABLES:
 
             def present(context: Context) -> bool:
-                return value not in context.suppressed and context.item.has(value)
+                # As citeproc-js: a condition reads the item, so a variable that
+                # cs:substitute has used up still counts as there.
+                return context.item.has(value)
 
             return present
         test = self.test
@@ -703,7 +714,8 @@ class Evaluator:
         )
         shown = use_first if truncated and use_first is not None else count
         nameset = len(context.names_log)
-        wanted = context.disambiguation.names.get(nameset) if context.mode == "citation" else None
+        mode = context.mode
+        wanted = context.disambiguation.names.get(nameset) if mode != "sort" else None
         if wanted is not None:
             if context.disambiguating:
                 shown = min(count, max(wanted, 1))
@@ -711,7 +723,7 @@ class Evaluator:
                 # As citeproc-js: disambiguation only ever adds names to a cite.
                 shown = count if et_al_min is not None and count < et_al_min else min(count, wanted)
             truncated = shown < count
-        if context.mode == "citation":
+        if mode != "sort":
             context.names_log.append((count, shown))
         if options.form == "count":
             return shown
@@ -719,8 +731,10 @@ class Evaluator:
             return []
         sort = context.mode == "sort"
         order = "all" if sort else options.name_as_sort_order
-        levels = context.disambiguation.givens if context.mode == "citation" else None
-        global_levels = context.name_levels if context.mode == "citation" else None
+        levels = context.disambiguation.givens if mode != "sort" else None
+        # Names expanded across the document (givenname-disambiguation-rule
+        # all-names, primary-name) are so in citations and their sort keys.
+        global_levels = context.name_levels if mode != "bibliography" else None
         pieces: list[Content] = []
         inverted_flags: list[bool] = []
         for index in range(shown):
@@ -808,6 +822,13 @@ class Evaluator:
     def names_sort_key(self, names: tuple[PersonName, ...]) -> str:
         demote = self.style.demote_non_dropping_particle
         return "\u0001".join(name_sort_key(name, demote) for name in names)
+
+
+def _type_among(types: frozenset[str]) -> Callable[[Context], bool]:
+    def check(context: Context) -> bool:
+        return context.item.type in types
+
+    return check
 
 
 def _delimited(pieces: list[Content], delimiter: Content) -> list[Content]:

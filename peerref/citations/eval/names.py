@@ -197,7 +197,24 @@ def format_name(
         name.dropping_particle,
         name.suffix,
     )
+    if suffix and style.initialize_with is not None:
+        # As citeproc-js: a suffix's own abbreviations follow initialize-with
+        # ("Jr." is "Jr" where initials have no periods).
+        suffix = initialize(
+            suffix,
+            style.initialize_with,
+            initialize_names=False,
+            hyphen=style.initialize_with_hyphen,
+        ).strip()
+    if suffix and family_part is not None and family_part.rendering.strip_periods:
+        suffix = suffix.replace(".", "")
     if form == "short" or not (given or dropping):
+        if sort and non_dropping and style.demote != "never":
+            # As citeproc-js: a sort key files "van der Berg" under B even in the
+            # short form, unless particles are never demoted.
+            return _block(
+                [(family, family_part), (non_dropping, family_part)], family_part, english
+            )
         return _block([(non_dropping, family_part), (family, family_part)], family_part, english)
     if name.static_ordering:
         head = _block([(non_dropping, family_part), (family, family_part)], family_part, english)

@@ -93,6 +93,79 @@ def normalize_separator(separator: str) -> str:
     return "–"
 
 
+# -- ranges in other number variables --------------------------------------------------------
+
+# The variables whose hyphenated number ranges citeproc-js writes with the range delimiter.
+RANGE_VARIABLES = frozenset(
+    {
+        "chapter-number",
+        "collection-number",
+        "edition",
+        "issue",
+        "number",
+        "number-of-pages",
+        "number-of-volumes",
+        "volume",
+    }
+)
+_JOINER = re.compile(r"(\s*&\s*|,\s+and\s+|\s+and\s+|;\s+|,\s+|\s*[-\u2013]+\s*)")
+_PARTICLE_NUMBER = re.compile(r"^([0-9]*[a-zA-Z]+0*)?([0-9]+[a-zA-Z]*)$")
+_NUMERIC_MASTER = re.compile(r"^(?:[0-9]+|[ixv]+)(?:[-,:a-zA-Z]*|-[-0-9]+)$")
+_COLLAPSIBLE = re.compile(r"^(?:[0-9]|[ivxlcmIVXLCM]+$)")
+_RANGE_END = re.compile(r"^(?:[0-9]+[a-z]*|[ivxlcmIVXLCM]+)$")
+_SUBSECTION = re.compile(r"^[0-9]+[,a-zA-Z]+$")
+_SUBSECTION_END = re.compile(r"^[,a-zA-Z]+$")
+
+
+def dash_ranges(value: str, delimiter: str = "–") -> str:
+    """Hyphenated ranges in an issue, volume or report number written with ``delimiter``.
+
+    As citeproc-js does: "7-8" becomes "7–8" and "S1-S5" "S1–S5"; when every part is a
+    number, only the last hyphen of a chain is a range ("PEP22-06-04-001" →
+    "PEP22-06-04–001"); when the first part is a number but others are not, every
+    hyphen is ("5a-7" → "5a–7"); when the first part is not a number ("Suppl-2"), the
+    hyphens stay.
+    """
+    if "-" not in value:
+        return value
+    if "\\-" in value:
+        return value.replace("\\-", "-")
+    pieces = _JOINER.split(value.strip())
+    for index in range(len(pieces) - 2, 0, -2):
+        # "12a-c" is one subsection, not a range.
+        if (
+            pieces[index].strip() == "-"
+            and _SUBSECTION.match(pieces[index - 1])
+            and _SUBSECTION_END.match(pieces[index + 1])
+        ):
+            pieces[index - 1 : index + 2] = ["".join(pieces[index - 1 : index + 2])]
+    units = [_PARTICLE_NUMBER.match(unit) for unit in pieces[0::2]]
+    values = [m.group(2) if m else unit for m, unit in zip(units, pieces[0::2], strict=True)]
+    particles = [(m.group(1) or "") if m else "" for m in units]
+    joiners = pieces[1::2]
+    if not _NUMERIC_MASTER.match(values[0]):
+        return value
+    collapsible = values[0].isdigit() and all(_COLLAPSIBLE.match(v) for v in values)
+    out: list[str] = []
+    for index, joiner in enumerate(joiners):
+        out.append(pieces[2 * index])
+        if joiner.strip() != "-":
+            out.append(joiner)
+        elif not collapsible:
+            out.append(delimiter)
+        elif (
+            (index + 1 >= len(joiners) or joiners[index + 1].strip() != "-")
+            and particles[index] == particles[index + 1]
+            and _RANGE_END.match(values[index])
+            and _RANGE_END.match(values[index + 1])
+        ):
+            out.append(delimiter)  # the last hyphen of a chain of numbers
+        else:
+            out.append("-")
+    out.append(pieces[-1])
+    return "".join(out)
+
+
 # -- page ranges -----------------------------------------------------------------------------
 
 _RANGE = re.compile(r"^(\S*?)(\d+)\s*(?:-|–|—)+\s*(\S*?)(\d+)$")

@@ -22,9 +22,13 @@ _WORD_BREAK = (0, 0)
 # Marks, punctuation, separators and control characters do not count in a comparison.
 _IGNORED_CATEGORIES = ("M", "P", "Z", "C")
 # The same for ASCII text, as one table for str.translate (most keys are plain ASCII).
+# Ignored characters become a mark first: between two digits it keeps the numbers apart
+# ("2019-09-04/2019-09-06" is not one huge number); anywhere else it goes.
+_MARK = "\x00"
 _ASCII_IGNORED = {
-    code: None for code in range(128) if unicodedata.category(chr(code))[0] in _IGNORED_CATEGORIES
+    code: _MARK for code in range(128) if unicodedata.category(chr(code))[0] in _IGNORED_CATEGORIES
 }
+_STRAY_MARKS = re.compile(r"(?<![0-9])\x00+|\x00+(?![0-9])")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -46,12 +50,15 @@ def collation_key(text: str) -> tuple[tuple[int, int | str], ...]:
             letters = word.translate(_ASCII_IGNORED)
         else:
             letters = "".join(
-                char for char in word if unicodedata.category(char)[0] not in _IGNORED_CATEGORIES
+                _MARK if unicodedata.category(char)[0] in _IGNORED_CATEGORIES else char
+                for char in word
             )
+        if _MARK in letters:
+            letters = _STRAY_MARKS.sub("", letters)
         if not letters:
             continue
         for index, run in enumerate(_DIGITS.split(letters)):
-            if run:
+            if run and run[0] != _MARK:
                 key.append((1, int(run)) if index % 2 else (2, run))
         key.append(_WORD_BREAK)
     return tuple(key)

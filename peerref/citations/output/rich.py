@@ -426,6 +426,7 @@ def _neighbour(tokens: list[tuple[str, str]], index: int, step: int) -> str:
     return ""
 
 
+_TYPED_QUOTES = frozenset("“‘«")
 _QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
 
 
@@ -499,9 +500,13 @@ def _close_to(
         target = stack[-1][3]
         target.append("’" if opener == "'" else opener)
         target.extend(children)
-    span_kind, _closer, _opener, children = stack.pop()
+    span_kind, closer, opener, children = stack.pop()
     target = stack[-1][3] if stack else root
-    target.append(Span(span_kind, _merge_strings(children)))
+    # Curly quotation marks typed in the data are kept where they stand at the top
+    # level ("“It gave me hope”" stays double in a British style), as citeproc-js
+    # does; straight ones take the locale's marks.
+    data = (opener, closer) if span_kind == QUOTE and opener in _TYPED_QUOTES else None
+    target.append(Span(span_kind, _merge_strings(children), data))
 
 
 def _merge_strings(content: Content) -> Content:

@@ -51,6 +51,22 @@ def _quote_marks(quotes: Quotes, depth: int) -> tuple[str, str]:
     return (quotes[0], quotes[1]) if depth % 2 == 0 else (quotes[2], quotes[3])
 
 
+def _quote(node: Span, quotes: Quotes, depth: int) -> tuple[str, str, int]:
+    """A quotation's marks and the depth its contents are written at.
+
+    At the top level, marks typed in the data (``node.data``) stay as typed and what
+    they enclose alternates from them: “…‘…’…” even where the locale's outer marks
+    are single. Inside another quotation every level takes the locale's marks.
+    """
+    if depth == 0 and isinstance(node.data, tuple):
+        opening, closing = node.data
+        if (opening, closing) == (quotes[2], quotes[3]):
+            return opening, closing, 2
+        return opening, closing, 1
+    opening, closing = _quote_marks(quotes, depth)
+    return opening, closing, depth + 1
+
+
 # -- HTML ------------------------------------------------------------------------------------
 
 
@@ -153,11 +169,11 @@ def _html(content: Sequence[str | Span], quotes: Quotes, state: _State, out: lis
             else:
                 _html(node.children, quotes, state, out)
         elif kind == QUOTE:
-            opening, closing = _quote_marks(quotes, state.quote_depth)
+            opening, closing, inner = _quote(node, quotes, state.quote_depth)
             out.append(escape_html(opening))
-            state.quote_depth += 1
+            saved_depth, state.quote_depth = state.quote_depth, inner
             _html(node.children, quotes, state, out)
-            state.quote_depth -= 1
+            state.quote_depth = saved_depth
             out.append(escape_html(closing))
         elif kind == UNDERLINE:
             out.append('<span style="text-decoration:underline;">')
@@ -222,9 +238,9 @@ def _text(content: Sequence[str | Span], quotes: Quotes, depth: int, out: list[s
         if isinstance(node, str):
             out.append(node)
         elif node.kind == QUOTE:
-            opening, closing = _quote_marks(quotes, depth)
+            opening, closing, inner = _quote(node, quotes, depth)
             out.append(opening)
-            _text(node.children, quotes, depth + 1, out)
+            _text(node.children, quotes, inner, out)
             out.append(closing)
         elif node.kind == DIV and node.data in ("block", "indent") and out:
             if out and not out[-1].endswith("\n"):
@@ -338,11 +354,11 @@ def _rtf(content: Sequence[str | Span], quotes: Quotes, state: _State, out: list
         elif kind == BASELINE:
             _rtf_group("\\nosupersub", node, quotes, state, out)
         elif kind == QUOTE:
-            opening, closing = _quote_marks(quotes, state.quote_depth)
+            opening, closing, inner = _quote(node, quotes, state.quote_depth)
             out.append(escape_rtf(opening))
-            state.quote_depth += 1
+            saved_depth, state.quote_depth = state.quote_depth, inner
             _rtf(node.children, quotes, state, out)
-            state.quote_depth -= 1
+            state.quote_depth = saved_depth
             out.append(escape_rtf(closing))
         elif kind == DIV and node.data == "left-margin":
             _rtf(node.children, quotes, state, out)
