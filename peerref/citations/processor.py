@@ -765,7 +765,14 @@ class Processor:
             content = self.evaluator.elements(layout.children, context)
         if not content:
             return []
-        return self._layout_wrap(content, layout)
+        content = self._layout_wrap(content, layout)
+        last = content[-1] if content else None
+        if isinstance(last, rich.Span) and last.kind == rich.DIV:
+            # As citeproc-js: a block that ends an entry ends where its text does
+            # ("… p. 233–241. " in a display="block" group ends at the period).
+            trimmed = rich.strip_trailing(last.children, " ")
+            content = [*content[:-1], rich.Span(rich.DIV, trimmed, last.data)]
+        return content
 
     # -- writing ---------------------------------------------------------------------------
 

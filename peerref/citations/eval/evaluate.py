@@ -22,7 +22,12 @@ from peerref.citations.eval.context import (
     Context,
 )
 from peerref.citations.eval.dates import date_sort_key, render_date, shown_units
-from peerref.citations.eval.formatting import affix, apply_rendering
+from peerref.citations.eval.formatting import (
+    affix,
+    apply_affixes,
+    apply_formatting,
+    apply_rendering,
+)
 from peerref.citations.eval.item import NAME_VARIABLES, NUMBER_VARIABLES, ItemData, PersonName
 from peerref.citations.eval.names import (
     DEFAULT_NAME_OPTIONS,
@@ -265,9 +270,10 @@ class Evaluator:
             content = rich.parse_markup(node.value or "")
         if rendering.plain or not content:
             return content
-        return apply_rendering(
-            content, rendering, english=context.english, language=context.item.language
-        )
+        # As citeproc-js: title case is held back for an item's own text when it is not
+        # in English; a locale's term always takes it ("(Éds)" in a French style).
+        english = context.english or node.term is not None
+        return apply_rendering(content, rendering, english=english, language=context.item.language)
 
     def macro(self, name: str, context: Context) -> Content:
         children = self.style.macros.get(name)
@@ -366,7 +372,7 @@ class Evaluator:
         text = self.locale.term_text(term_name, node.form, plural)
         if not text:
             return []
-        return apply_rendering(affix(text), node.rendering, english=context.english)
+        return apply_rendering(affix(text), node.rendering)
 
     # -- cs:date ---------------------------------------------------------------------------
 
@@ -558,7 +564,9 @@ class Evaluator:
             found = item_names.get(variable)
             if found:
                 lists.append((variable, found))
-        if len(lists) > 1:
+        if len(lists) > 1 and label is not None and len(node.variables) == 2:
+            # As citeproc-js: one list under "editortranslator" only for a cs:names of
+            # just those two variables with a label to print the combined term.
             variables = [v for v, _ in lists]
             if "editor" in variables and "translator" in variables:
                 editors = item_names["editor"]
@@ -601,9 +609,7 @@ class Evaluator:
                 }.get(label.plural, len(found) > 1)
                 term = self.locale.term_text(term_variable, label.form, plural)
                 if term:
-                    label_content = apply_rendering(
-                        affix(term), label.rendering, english=context.english
-                    )
+                    label_content = apply_rendering(affix(term), label.rendering)
                     content = (
                         rich.join([label_content, content])
                         if label_first
@@ -737,6 +743,10 @@ class Evaluator:
         global_levels = context.name_levels if mode != "bibliography" else None
         pieces: list[Content] = []
         inverted_flags: list[bool] = []
+        # As citeproc-js: cs:name's font attributes go on each name, not on the
+        # delimiters between them; its affixes go around the list.
+        name_rendering = name_node.rendering if name_node is not None else None
+        name_formatted = name_rendering is not None and not name_rendering.plain and not sort
         for index in range(shown):
             name = names[index]
             inverted = order == "all" or (order == "first" and index == 0)
@@ -749,6 +759,8 @@ class Evaluator:
                     global_levels.get((name, True), 0) if index == 0 else 0,
                 )
             formatted = self._format_name(name, style, inverted, level, context.english, sort)
+            if formatted and name_formatted and name_rendering is not None:
+                formatted = apply_formatting(formatted, name_rendering, english=context.english)
             pieces.append([rich.Span(rich.TAG, formatted, ("name", index))] if formatted else [])
         delimiter = affix(options.delimiter if options.delimiter is not None else ", ")
         if truncated:
@@ -760,6 +772,8 @@ class Evaluator:
                     english=context.english,
                     sort=sort,
                 )
+                if last and name_formatted and name_rendering is not None:
+                    last = apply_formatting(last, name_rendering, english=context.english)
                 content = rich.join([*_delimited(pieces, delimiter), delimiter, ["… "], last])
             else:
                 term_name = et_al.term if et_al is not None else "et-al"
@@ -780,6 +794,9 @@ class Evaluator:
                     content = rich.join(
                         [*body, delimiter if use_delimiter else [" "], term_content]
                     )
+                    if name_formatted and name_rendering is not None:
+                        # ... and, with "et al.", on the whole list as well.
+                        content = apply_formatting(content, name_rendering, english=context.english)
                 else:
                     content = rich.join(body)
         elif options.and_ and len(pieces) >= 2 and not sort:
@@ -796,8 +813,10 @@ class Evaluator:
             )
         else:
             content = rich.join(_delimited(pieces, delimiter))
-        if name_node is not None and not name_node.rendering.plain:
-            content = apply_rendering(content, name_node.rendering, english=context.english)
+        if name_rendering is not None and not name_rendering.plain:
+            content = apply_affixes(content, name_rendering)
+            if name_rendering.display:
+                content = rich.wrap(rich.DIV, content, name_rendering.display)
         return content
 
     def _format_name(

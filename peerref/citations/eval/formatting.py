@@ -47,11 +47,11 @@ def apply_formatting(
             content, rendering.text_case, english=english, language=language
         )
     if rendering.font_style in _FONT_STYLE:
-        content = rich.wrap(_FONT_STYLE[rendering.font_style], content)
+        content = rich.wrap(_FONT_STYLE[rendering.font_style], content, rich.STYLED)
     if rendering.font_variant in _FONT_VARIANT:
-        content = rich.wrap(_FONT_VARIANT[rendering.font_variant], content)
+        content = rich.wrap(_FONT_VARIANT[rendering.font_variant], content, rich.STYLED)
     if rendering.font_weight in _FONT_WEIGHT:
-        content = rich.wrap(_FONT_WEIGHT[rendering.font_weight], content)
+        content = rich.wrap(_FONT_WEIGHT[rendering.font_weight], content, rich.STYLED)
     if rendering.text_decoration in _DECORATION:
         content = rich.wrap(_DECORATION[rendering.text_decoration], content)
     if rendering.vertical_align in _ALIGN:

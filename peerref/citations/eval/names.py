@@ -209,12 +209,18 @@ def format_name(
     if suffix and family_part is not None and family_part.rendering.strip_periods:
         suffix = suffix.replace(".", "")
     if form == "short" or not (given or dropping):
-        if sort and non_dropping and style.demote != "never":
+        if non_dropping and (
+            (sort and style.demote != "never") or (inverted and style.demote == "display-and-sort")
+        ):
             # As citeproc-js: a sort key files "van der Berg" under B even in the
-            # short form, unless particles are never demoted.
-            return _block(
-                [(family, family_part), (non_dropping, family_part)], family_part, english
-            )
+            # short form unless particles are never demoted, and an inverted name
+            # that demotes them shows "Berg van der".
+            gap = style.sort_separator if inverted and not sort else " "
+            return [
+                *_block([(family, family_part)], family_part, english),
+                *([gap] if gap else []),
+                *_block([(non_dropping, family_part)], family_part, english),
+            ]
         return _block([(non_dropping, family_part), (family, family_part)], family_part, english)
     if name.static_ordering:
         head = _block([(non_dropping, family_part), (family, family_part)], family_part, english)

@@ -37,6 +37,8 @@ BASELINE = "base"
 NOCASE = "nocase"
 NODECOR = "nodecor"  # <span class="nodecor">: upright, regular, no small caps
 QUOTE = "q"
+# The data of an italic, bold or small-caps span the style applied (not markup in a field).
+STYLED = "styled"
 DIV = "div"
 TAG = "tag"
 LINK = "a"

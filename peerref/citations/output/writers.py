@@ -25,6 +25,7 @@ from peerref.citations.output.rich import (
     NODECOR,
     QUOTE,
     SMALL_CAPS,
+    STYLED,
     SUBSCRIPT,
     SUPERSCRIPT,
     TAG,
@@ -45,6 +46,16 @@ class _State:
         self.bold = False
         self.small_caps = False
         self.quote_depth = 0
+
+
+def _turns_on(node: Span, active: bool) -> bool:
+    """Whether an italic, bold or small-caps span writes its font or flips back out.
+
+    Markup in the data flips against the style's formatting around it ("<i>" in an
+    italic title comes out upright); the style's own formatting, nested, stays on, as
+    citeproc-js writes it.
+    """
+    return node.data == STYLED or not active
 
 
 def _quote_marks(quotes: Quotes, depth: int) -> tuple[str, str]:
@@ -117,14 +128,11 @@ def _html(content: Sequence[str | Span], quotes: Quotes, state: _State, out: lis
         if kind in (TAG, NOCASE):
             _html(node.children, quotes, state, out)
         elif kind == ITALIC:
-            if state.italic:
-                out.append('<span style="font-style:normal;">')
-            else:
-                out.append("<i>")
-            state.italic = not state.italic
+            was, state.italic = state.italic, _turns_on(node, state.italic)
+            out.append("<i>" if state.italic else '<span style="font-style:normal;">')
             _html(node.children, quotes, state, out)
-            state.italic = not state.italic
-            out.append("</span>" if state.italic else "</i>")
+            out.append("</i>" if state.italic else "</span>")
+            state.italic = was
         elif kind == NO_ITALIC:
             if state.italic:
                 out.append('<span style="font-style:normal;">')
@@ -135,11 +143,11 @@ def _html(content: Sequence[str | Span], quotes: Quotes, state: _State, out: lis
             else:
                 _html(node.children, quotes, state, out)
         elif kind == BOLD:
-            out.append('<span style="font-weight:normal;">' if state.bold else "<b>")
-            state.bold = not state.bold
+            was, state.bold = state.bold, _turns_on(node, state.bold)
+            out.append("<b>" if state.bold else '<span style="font-weight:normal;">')
             _html(node.children, quotes, state, out)
-            state.bold = not state.bold
-            out.append("</span>" if state.bold else "</b>")
+            out.append("</b>" if state.bold else "</span>")
+            state.bold = was
         elif kind == NO_BOLD:
             if state.bold:
                 out.append('<span style="font-weight:normal;">')
@@ -150,15 +158,15 @@ def _html(content: Sequence[str | Span], quotes: Quotes, state: _State, out: lis
             else:
                 _html(node.children, quotes, state, out)
         elif kind == SMALL_CAPS:
+            was, state.small_caps = state.small_caps, _turns_on(node, state.small_caps)
             out.append(
-                '<span style="font-variant:normal;">'
+                '<span style="font-variant:small-caps;">'
                 if state.small_caps
-                else '<span style="font-variant:small-caps;">'
+                else '<span style="font-variant:normal;">'
             )
-            state.small_caps = not state.small_caps
             _html(node.children, quotes, state, out)
-            state.small_caps = not state.small_caps
             out.append("</span>")
+            state.small_caps = was
         elif kind == NO_SMALL_CAPS:
             if state.small_caps:
                 out.append('<span style="font-variant:normal;">')
@@ -315,25 +323,25 @@ def _rtf(content: Sequence[str | Span], quotes: Quotes, state: _State, out: list
             continue
         kind = node.kind
         if kind == ITALIC:
-            state.italic = not state.italic
+            was, state.italic = state.italic, _turns_on(node, state.italic)
             _rtf_group("\\i" if state.italic else "\\i0", node, quotes, state, out)
-            state.italic = not state.italic
+            state.italic = was
         elif kind == NO_ITALIC and state.italic:
             state.italic = False
             _rtf_group("\\i0", node, quotes, state, out)
             state.italic = True
         elif kind == BOLD:
-            state.bold = not state.bold
+            was, state.bold = state.bold, _turns_on(node, state.bold)
             _rtf_group("\\b" if state.bold else "\\b0", node, quotes, state, out)
-            state.bold = not state.bold
+            state.bold = was
         elif kind == NO_BOLD and state.bold:
             state.bold = False
             _rtf_group("\\b0", node, quotes, state, out)
             state.bold = True
         elif kind == SMALL_CAPS:
-            state.small_caps = not state.small_caps
+            was, state.small_caps = state.small_caps, _turns_on(node, state.small_caps)
             _rtf_group("\\scaps" if state.small_caps else "\\scaps0", node, quotes, state, out)
-            state.small_caps = not state.small_caps
+            state.small_caps = was
         elif kind == NO_SMALL_CAPS and state.small_caps:
             state.small_caps = False
             _rtf_group("\\scaps0", node, quotes, state, out)

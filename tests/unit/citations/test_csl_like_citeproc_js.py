@@ -283,3 +283,99 @@ def test_names_added_to_cites_are_in_the_bibliography_when_given_names_disambigu
         "Philpott, Rosalind, Kwame Boateng, et al. Fidelity",
         "Philpott, Rosalind, Jonas Arendt, et al. Leaving care",
     ]
+
+
+def _one_book(**fields: Any) -> list[dict[str, Any]]:
+    return [{"id": "a", "type": "book", **fields}]
+
+
+@pytest.mark.parametrize(
+    ("attribute", "expected"),
+    [
+        ('font-style="italic"', "<i><i>Tea</i> and talk</i>"),
+        (
+            'font-variant="small-caps"',
+            '<span style="font-variant:small-caps;">'
+            '<span style="font-variant:small-caps;">Tea</span> and talk</span>',
+        ),
+        ('font-weight="bold"', "<b><b>Tea</b> and talk</b>"),
+    ],
+)
+def test_the_styles_own_formatting_nested_stays_on(attribute: str, expected: str) -> None:
+    # Only markup in the data flips against the formatting around it.
+    style = _style(
+        f"<citation><layout><group {attribute}><text variable='title' {attribute}/>"
+        "<text value=' and talk'/></group></layout></citation>"
+    )
+    assert _citation(style, _one_book(title="Tea"), ["a"]) == expected
+
+
+def test_name_formatting_goes_on_each_name_not_the_delimiters() -> None:
+    style = _style(
+        "<citation><layout><names variable='author'><name delimiter=' ; '"
+        " font-variant='small-caps'/></names></layout></citation>"
+    )
+    authors = [{"family": "Abara", "given": "Emeka"}, {"family": "Tembo", "given": "Chisomo"}]
+    assert _citation(style, _one_book(author=authors), ["a"]) == (
+        '<span style="font-variant:small-caps;">Emeka Abara</span> ; '
+        '<span style="font-variant:small-caps;">Chisomo Tembo</span>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "label", "expected"),
+    [
+        ("editor translator", True, "Karin Lindqvist (ed. &#38; trans.)"),
+        ("translator editor", True, "Karin Lindqvist (ed. &#38; trans.)"),
+        ("editor translator", False, "Karin Lindqvist; Karin Lindqvist"),
+        (
+            "editor translator container-author",
+            True,
+            "Karin Lindqvist (ed.); Karin Lindqvist (trans.)",
+        ),
+    ],
+)
+def test_one_editor_and_translator_merge_only_as_citeproc_js_merges_them(
+    variables: str, label: bool, expected: str
+) -> None:
+    label_xml = "<label form='short' prefix=' (' suffix=')'/>" if label else ""
+    style = _style(
+        f"<citation><layout><names variable='{variables}' delimiter='; '><name/>{label_xml}"
+        "</names></layout></citation>"
+    )
+    person = [{"family": "Lindqvist", "given": "Karin"}]
+    assert _citation(style, _one_book(editor=person, translator=person), ["a"]) == expected
+
+
+def test_a_label_takes_title_case_in_a_style_in_another_language() -> None:
+    style = _style(
+        "<citation><layout><names variable='editor'><name/>"
+        "<label form='short' prefix=' (' suffix=')' text-case='title'/></names>"
+        "<text variable='title' prefix=', ' text-case='title'/></layout></citation>",
+        locale="fr-FR",
+    )
+    editors = [{"family": "Marsh", "given": "Eleanor"}, {"family": "Kaur", "given": "Harpreet"}]
+    items = _one_book(editor=editors, title="la pair-aidance en psychiatrie")
+    assert _citation(style, items, ["a"]) == (
+        "Eleanor Marsh, Harpreet Kaur (Éd.), la pair-aidance en psychiatrie"
+    )
+
+
+def test_an_inverted_short_name_that_demotes_particles_puts_them_after() -> None:
+    style = _style(
+        "<citation><layout delimiter='; '><names variable='author'><name form='short'"
+        " name-as-sort-order='all' sort-separator=' '/></names></layout></citation>",
+        attributes='demote-non-dropping-particle="display-and-sort"',
+    )
+    author = [{"family": "Berg", "given": "Anneke", "non-dropping-particle": "van der"}]
+    assert _citation(style, _one_book(author=author), ["a"]) == "Berg van der"
+
+
+def test_a_block_that_ends_an_entry_ends_where_its_text_does() -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography><layout><group display='block'>"
+        "<text variable='title' suffix='. '/></group></layout></bibliography>"
+    )
+    assert _bibliography(style, _one_book(title="Peer support")) == [
+        '<div class="csl-block">Peer support.</div>'
+    ]
