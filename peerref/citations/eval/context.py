@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from peerref.citations.eval.item import ItemData
-from peerref.citations.style.nodes import NameOptions, Names
+from peerref.citations.style.nodes import NameOptions, Names, Rendering
 
 FIRST = "first"
 SUBSEQUENT = "subsequent"
@@ -134,7 +134,8 @@ class Context:
         self.rendered_variables: list[str] = []
         self.suppressed: set[str] = set()
         self.in_substitute = 0
-        self.substitute_parent: Names | None = None
+        # The cs:names (and its rendering) whose cs:substitute is being evaluated.
+        self.substitute_parent: tuple[Names, Rendering] | None = None
         self.names_rendered = 0
         # Per nameset rendered in citation mode: (names in the list, names shown).
         self.names_log: list[tuple[int, int]] = []

@@ -10,6 +10,8 @@ find them without looking at strings.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -51,6 +53,7 @@ from peerref.citations.style.nodes import (
     NameOptions,
     Names,
     Number,
+    Rendering,
     Style,
     Text,
 )
@@ -273,6 +276,12 @@ class Evaluator:
         # As citeproc-js: title case is held back for an item's own text when it is not
         # in English; a locale's term always takes it ("(Éds)" in a French style).
         english = context.english or node.term is not None
+        if node.macro is not None and rendering.text_case:
+            # citeproc-js wraps a macro's output in a group, and text-case only ever
+            # acts on text itself, so on a macro call it does nothing.
+            rendering = _without_text_case(rendering)
+            if rendering.plain:
+                return content
         return apply_rendering(content, rendering, english=english, language=context.item.language)
 
     def macro(self, name: str, context: Context) -> Content:
@@ -346,24 +355,23 @@ class Evaluator:
     # -- cs:label ------------------------------------------------------------------------
 
     def label(self, node: Label, context: Context) -> Content:
+        # As citeproc-js: a label is a term, written whether or not its variable has a
+        # value (a group around it still needs a variable that renders); without a
+        # value it is singular, and a locator's is "page" unless the cite says else.
         variable = node.variable
         if variable == "locator":
             cite = context.cite
-            if cite is None or not cite.locator or "locator" in context.suppressed:
-                return []
-            term_name = cite.label or "page"
+            term_name = (cite.label if cite is not None else "") or "page"
             if term_name in ("sub verbo", "sub-verbo"):
                 # CSL 1.0.2 spells the term "sub-verbo"; older locales "sub verbo".
                 term_name = "sub-verbo" if self.locale.has_term("sub-verbo") else "sub verbo"
-            value = cite.locator
+            value = cite.locator if cite is not None and "locator" not in context.suppressed else ""
         else:
             value = self.raw_value(variable, context)
-            if not value:
-                return []
             term_name = _LABEL_TERMS.get(variable, variable)
         if node.plural == "always":
             plural = True
-        elif node.plural == "never":
+        elif node.plural == "never" or not value:
             plural = False
         elif variable in ("number-of-pages", "number-of-volumes"):
             plural = (numbers.numeric_value(value) or 0) > 1
@@ -546,7 +554,15 @@ class Evaluator:
     # -- cs:names ----------------------------------------------------------------------------
 
     def names(self, node: Names, context: Context) -> Content:
-        parent = context.substitute_parent
+        """A cs:names element.
+
+        As citeproc-js renders them, a cs:names in a cs:substitute with no
+        cs:name, cs:et-al or cs:label of its own takes those of the cs:names it stands
+        in for, and that one's formatting and affixes instead of its own; anything else
+        in a cs:substitute keeps only its own formatting.
+        """
+        rendering = node.rendering
+        parent, parent_rendering = context.substitute_parent or (None, None)
         name_node, et_al, label, label_first = node.name, node.et_al, node.label, node.label_first
         if parent is not None and name_node is None and et_al is None and label is None:
             name_node, et_al, label, label_first = (
@@ -555,6 +571,8 @@ class Evaluator:
                 parent.label,
                 parent.label_first,
             )
+            if parent_rendering is not None:
+                rendering = parent_rendering
         context.called += 1
         item_names = context.item.names
         lists: list[tuple[str, tuple[PersonName, ...]]] = []
@@ -582,12 +600,11 @@ class Evaluator:
                     lists = merged
         first_names = context.names_rendered == 0 and not context.in_substitute
         if not lists:
-            if node.substitute is None or context.in_substitute:
+            if node.substitute is None:
                 return []
-            content = self.substitute(node, context)
+            content = self.substitute(node, context, rendering)
             if not content:
                 return []
-            content = apply_rendering(content, node.rendering, english=context.english)
             return self._names_result(content, ("substitute",), first_names, context)
         options, name_style = self.name_style(name_node, context)
         counting = options.form == "count"
@@ -632,7 +649,7 @@ class Evaluator:
             if delimiter is None:
                 delimiter = context.names_delimiter or ""
             content = rich.join(rendered, affix(delimiter) if delimiter else None)
-        content = apply_rendering(content, node.rendering, english=context.english)
+        content = apply_rendering(content, rendering, english=context.english)
         return self._names_result(content, tuple(v for v, _ in lists), first_names, context)
 
     def _names_result(
@@ -646,10 +663,10 @@ class Evaluator:
                 return []
         return rich.wrap(rich.TAG, content, ("names", variables, first))
 
-    def substitute(self, node: Names, context: Context) -> Content:
+    def substitute(self, node: Names, context: Context, rendering: Rendering) -> Content:
         context.in_substitute += 1
         saved_parent = context.substitute_parent
-        context.substitute_parent = node
+        context.substitute_parent = (node, rendering)
         try:
             for child in node.substitute or ():
                 start = len(context.rendered_variables)
@@ -743,8 +760,8 @@ class Evaluator:
         global_levels = context.name_levels if mode != "bibliography" else None
         pieces: list[Content] = []
         inverted_flags: list[bool] = []
-        # As citeproc-js: cs:name's font attributes go on each name, not on the
-        # delimiters between them; its affixes go around the list.
+        # As citeproc-js: cs:name's affixes and font attributes go on each name, not
+        # on the delimiters between them (with "et al." on the whole list as well).
         name_rendering = name_node.rendering if name_node is not None else None
         name_formatted = name_rendering is not None and not name_rendering.plain and not sort
         for index in range(shown):
@@ -760,7 +777,10 @@ class Evaluator:
                 )
             formatted = self._format_name(name, style, inverted, level, context.english, sort)
             if formatted and name_formatted and name_rendering is not None:
-                formatted = apply_formatting(formatted, name_rendering, english=context.english)
+                formatted = apply_affixes(
+                    apply_formatting(formatted, name_rendering, english=context.english),
+                    name_rendering,
+                )
             pieces.append([rich.Span(rich.TAG, formatted, ("name", index))] if formatted else [])
         delimiter = affix(options.delimiter if options.delimiter is not None else ", ")
         if truncated:
@@ -773,7 +793,10 @@ class Evaluator:
                     sort=sort,
                 )
                 if last and name_formatted and name_rendering is not None:
-                    last = apply_formatting(last, name_rendering, english=context.english)
+                    last = apply_affixes(
+                        apply_formatting(last, name_rendering, english=context.english),
+                        name_rendering,
+                    )
                 content = rich.join([*_delimited(pieces, delimiter), delimiter, ["… "], last])
             else:
                 term_name = et_al.term if et_al is not None else "et-al"
@@ -796,7 +819,10 @@ class Evaluator:
                     )
                     if name_formatted and name_rendering is not None:
                         # ... and, with "et al.", on the whole list as well.
-                        content = apply_formatting(content, name_rendering, english=context.english)
+                        content = apply_affixes(
+                            apply_formatting(content, name_rendering, english=context.english),
+                            name_rendering,
+                        )
                 else:
                     content = rich.join(body)
         elif options.and_ and len(pieces) >= 2 and not sort:
@@ -813,10 +839,8 @@ class Evaluator:
             )
         else:
             content = rich.join(_delimited(pieces, delimiter))
-        if name_rendering is not None and not name_rendering.plain:
-            content = apply_affixes(content, name_rendering)
-            if name_rendering.display:
-                content = rich.wrap(rich.DIV, content, name_rendering.display)
+        if name_rendering is not None and name_rendering.display:
+            content = rich.wrap(rich.DIV, content, name_rendering.display)
         return content
 
     def _format_name(
@@ -841,6 +865,12 @@ class Evaluator:
     def names_sort_key(self, names: tuple[PersonName, ...]) -> str:
         demote = self.style.demote_non_dropping_particle
         return "\u0001".join(name_sort_key(name, demote) for name in names)
+
+
+@functools.lru_cache(maxsize=1024)
+def _without_text_case(rendering: Rendering) -> Rendering:
+    bare = dataclasses.replace(rendering, text_case=None)
+    return dataclasses.replace(bare, plain=True) if bare == PLAIN else bare
 
 
 def _type_among(types: frozenset[str]) -> Callable[[Context], bool]:

@@ -260,7 +260,6 @@ _COLLISIONS: dict[tuple[str, str], str] = {
     (",", ","): "first",
     (" ", " "): "second",
     (" ", ","): "second",
-    (" ", "."): "second",
 }
 _COLLIDING = frozenset(c for pair in _COLLISIONS for c in pair)
 _QUOTE_CLOSERS = frozenset("\"'”’»›")

@@ -379,3 +379,85 @@ def test_a_block_that_ends_an_entry_ends_where_its_text_does() -> None:
     assert _bibliography(style, _one_book(title="Peer support")) == [
         '<div class="csl-block">Peer support.</div>'
     ]
+
+
+def test_a_label_is_a_term_written_whether_or_not_its_variable_has_a_value() -> None:
+    style = _style(
+        "<citation><layout><group delimiter=' '><text variable='title'/>"
+        "<label variable='page' form='short'/><label variable='locator' form='short'"
+        " plural='always'/></group></layout></citation>"
+    )
+    assert _citation(style, _one_book(title="Tea"), ["a"]) == "Tea p. pp."
+
+
+def test_name_affixes_go_on_each_name_and_with_et_al_around_the_list() -> None:
+    style = _style(
+        "<citation et-al-min='4' et-al-use-first='2'><layout><names variable='author'>"
+        "<name prefix='[' suffix=']' and='text'/></names></layout></citation>"
+    )
+    people = [
+        {"family": "Lindgren", "given": "Eva"},
+        {"family": "Patel", "given": "Rohan"},
+        {"family": "Connor", "given": "Siobhan"},
+        {"family": "Mwangi", "given": "Grace"},
+    ]
+    assert _citation(style, _one_book(author=people[:3]), ["a"]) == (
+        "[Eva Lindgren], [Rohan Patel], and [Siobhan Connor]"
+    )
+    assert _citation(style, _one_book(author=people), ["a"]) == (
+        "[[Eva Lindgren], [Rohan Patel], et al.]"
+    )
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [
+        # A bare cs:names stands in with the formatting of the one it replaces ...
+        ("<names variable='author' font-style='italic' prefix='('/>", "[<b>E Abara</b>"),
+        # ... one with its own cs:name keeps its own, and the outer is not added.
+        ("<names variable='author' prefix='('><name/></names>", "(E Abara"),
+    ],
+)
+def test_names_in_a_substitute_are_formatted_as_citeproc_js_does(inner: str, expected: str) -> None:
+    style = _style(
+        "<citation><layout><names variable='translator' font-weight='bold' prefix='['>"
+        f"<name/><substitute>{inner}</substitute></names></layout></citation>"
+    )
+    assert _citation(style, _one_book(author=[{"family": "Abara", "given": "E"}]), ["a"]) == (
+        expected
+    )
+
+
+def test_a_substitute_of_a_substitute_is_used() -> None:
+    style = _style(
+        "<macro name='editor'><names variable='editor' font-weight='bold'><name/>"
+        "<label form='short' prefix=' (' suffix=')'/></names></macro>"
+        "<citation><layout><names variable='translator'><name/><substitute>"
+        "<names variable='author'><name/><substitute><text macro='editor'/></substitute>"
+        "</names></substitute></names></layout></citation>"
+    )
+    editors = [{"family": "Ashworth", "given": "Claire"}]
+    assert _citation(style, _one_book(editor=editors), ["a"]) == "<b>Claire Ashworth (ed.)</b>"
+
+
+def test_text_case_on_a_macro_call_does_nothing() -> None:
+    style = _style(
+        "<macro name='m'><group delimiter=' '><text variable='title'/>"
+        "<text term='in press' prefix='(' suffix=')'/></group></macro>"
+        "<citation><layout><text macro='m' text-case='title'/></layout></citation>"
+    )
+    assert _citation(style, _one_book(title="mental health nursing"), ["a"]) == (
+        "mental health nursing (in press)"
+    )
+
+
+def test_a_period_after_a_space_is_kept() -> None:
+    # Elsevier's Harvard style prints "2020. . Mental Health …" for an article without a
+    # title: a group's prefix ". " meets its first child's, and citeproc-js keeps both.
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography><layout><text variable='title'/>"
+        "<group prefix='. '><text variable='container-title' prefix='. '/></group>"
+        "</layout></bibliography>"
+    )
+    items = [{"id": "a", "type": "article-journal", "title": "Tea", "container-title": "Cups"}]
+    assert _bibliography(style, items) == ["Tea. . Cups"]
