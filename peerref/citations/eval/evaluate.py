@@ -282,7 +282,13 @@ class Evaluator:
             rendering = _without_text_case(rendering)
             if rendering.plain:
                 return content
-        return apply_rendering(content, rendering, english=english, language=context.item.language)
+        return apply_rendering(
+            content,
+            rendering,
+            english=english,
+            language=context.item.language,
+            leaf=node.macro is None,
+        )
 
     def macro(self, name: str, context: Context) -> Content:
         children = self.style.macros.get(name)
@@ -323,7 +329,7 @@ class Evaluator:
             content = [self.format_number(value, node.form, variable)]
         if variable == "citation-number":
             content = rich.wrap(rich.TAG, content, ("citation-number", context.citation_number))
-        return apply_rendering(content, node.rendering, english=context.english)
+        return apply_rendering(content, node.rendering, english=context.english, leaf=True)
 
     def format_number(self, value: str, form: str, variable: str) -> str:
         gender = None
@@ -380,7 +386,7 @@ class Evaluator:
         text = self.locale.term_text(term_name, node.form, plural)
         if not text:
             return []
-        return apply_rendering(affix(text), node.rendering)
+        return apply_rendering(affix(text), node.rendering, leaf=True)
 
     # -- cs:date ---------------------------------------------------------------------------
 
@@ -409,7 +415,7 @@ class Evaluator:
         context.rendered += 1
         context.note_rendered(variable)
         content = rich.wrap(rich.TAG, content, ("date", variable))
-        return apply_rendering(content, node.rendering, english=context.english)
+        return apply_rendering(content, node.rendering, english=context.english, leaf=True)
 
     # -- cs:group and cs:choose ---------------------------------------------------------------
 

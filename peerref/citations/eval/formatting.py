@@ -37,9 +37,20 @@ def affix(text: str) -> Content:
 
 
 def apply_formatting(
-    content: Content, rendering: Rendering, *, english: bool = True, language: str = ""
+    content: Content,
+    rendering: Rendering,
+    *,
+    english: bool = True,
+    language: str = "",
+    leaf: bool = False,
 ) -> Content:
-    """Everything but the affixes and display: strip-periods, text-case, fonts, quotes."""
+    """Everything but the affixes and display: strip-periods, text-case, fonts, quotes.
+
+    ``leaf`` marks the fonts of an element that writes text itself (cs:text, cs:number,
+    cs:date, cs:label): punctuation after it then merges only with its own like, as in
+    citeproc-js ("<i>Why?</i>." keeps both marks; a group's italics do not).
+    """
+    marker = rich.STYLED_LEAF if leaf else rich.STYLED
     if rendering.strip_periods:
         content = rich.strip_periods(content)
     if rendering.text_case:
@@ -47,15 +58,15 @@ def apply_formatting(
             content, rendering.text_case, english=english, language=language
         )
     if rendering.font_style in _FONT_STYLE:
-        content = rich.wrap(_FONT_STYLE[rendering.font_style], content, rich.STYLED)
+        content = rich.wrap(_FONT_STYLE[rendering.font_style], content, marker)
     if rendering.font_variant in _FONT_VARIANT:
-        content = rich.wrap(_FONT_VARIANT[rendering.font_variant], content, rich.STYLED)
+        content = rich.wrap(_FONT_VARIANT[rendering.font_variant], content, marker)
     if rendering.font_weight in _FONT_WEIGHT:
-        content = rich.wrap(_FONT_WEIGHT[rendering.font_weight], content, rich.STYLED)
+        content = rich.wrap(_FONT_WEIGHT[rendering.font_weight], content, marker)
     if rendering.text_decoration in _DECORATION:
-        content = rich.wrap(_DECORATION[rendering.text_decoration], content)
+        content = rich.wrap(_DECORATION[rendering.text_decoration], content, marker)
     if rendering.vertical_align in _ALIGN:
-        content = rich.wrap(_ALIGN[rendering.vertical_align], content)
+        content = rich.wrap(_ALIGN[rendering.vertical_align], content, marker)
     if rendering.quotes:
         content = rich.wrap(rich.QUOTE, content)
     return content
@@ -68,12 +79,17 @@ def apply_affixes(content: Content, rendering: Rendering) -> Content:
 
 
 def apply_rendering(
-    content: Content, rendering: Rendering, *, english: bool = True, language: str = ""
+    content: Content,
+    rendering: Rendering,
+    *,
+    english: bool = True,
+    language: str = "",
+    leaf: bool = False,
 ) -> Content:
     """``content`` with all of ``rendering`` applied; empty content stays empty."""
     if rendering.plain or not content or rich.is_empty(content):
         return content
-    content = apply_formatting(content, rendering, english=english, language=language)
+    content = apply_formatting(content, rendering, english=english, language=language, leaf=leaf)
     content = apply_affixes(content, rendering)
     if rendering.display:
         content = rich.wrap(rich.DIV, content, rendering.display)

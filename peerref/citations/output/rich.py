@@ -39,6 +39,8 @@ NODECOR = "nodecor"  # <span class="nodecor">: upright, regular, no small caps
 QUOTE = "q"
 # The data of an italic, bold or small-caps span the style applied (not markup in a field).
 STYLED = "styled"
+# ... applied by an element that writes text itself (see eval.formatting.apply_formatting).
+STYLED_LEAF = "styled-leaf"
 DIV = "div"
 TAG = "tag"
 LINK = "a"
@@ -275,12 +277,29 @@ def _end_for_collision(left: Content, start: str) -> str:
     return end
 
 
+def _ends_in_leaf_formatting(content: Sequence[str | Span]) -> bool:
+    """Whether the last character of ``content`` is inside an element's own fonts."""
+    node: str | Span | None = None
+    for candidate in reversed(content):
+        if not (isinstance(candidate, str) and not candidate):
+            node = candidate
+            break
+    while isinstance(node, Span):
+        if node.data == STYLED_LEAF:
+            return True
+        node = next((c for c in reversed(node.children) if c != ""), None)
+    return False
+
+
 def join_pair(left: Content, right: Content) -> tuple[Content, Content]:
     """Settle the punctuation where ``left`` meets ``right``; returns both, trimmed."""
     start = first_char(right)
     if start not in _COLLIDING or not start:
         return left, right
     end = _end_for_collision(left, start)
+    if end != start and end != " " and _ends_in_leaf_formatting(left):
+        # As citeproc-js: "<i>Why?</i>." — only a repeated mark merges out of fonts.
+        return left, right
     rule = _COLLISIONS.get((end, start))
     if rule == "first":
         return left, drop_first_char(right)

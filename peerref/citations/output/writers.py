@@ -26,6 +26,7 @@ from peerref.citations.output.rich import (
     QUOTE,
     SMALL_CAPS,
     STYLED,
+    STYLED_LEAF,
     SUBSCRIPT,
     SUPERSCRIPT,
     TAG,
@@ -55,7 +56,7 @@ def _turns_on(node: Span, active: bool) -> bool:
     italic title comes out upright); the style's own formatting, nested, stays on, as
     citeproc-js writes it.
     """
-    return node.data == STYLED or not active
+    return node.data in (STYLED, STYLED_LEAF) or not active
 
 
 def _quote_marks(quotes: Quotes, depth: int) -> tuple[str, str]:

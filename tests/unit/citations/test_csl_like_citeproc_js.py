@@ -461,3 +461,29 @@ def test_a_period_after_a_space_is_kept() -> None:
     )
     items = [{"id": "a", "type": "article-journal", "title": "Tea", "container-title": "Cups"}]
     assert _bibliography(style, items) == ["Tea. . Cups"]
+
+
+@pytest.mark.parametrize(
+    ("title", "suffix", "expected"),
+    [
+        ("Why?", ".", "<i>Why?</i>.x"),  # out of an element's own italics, marks stay
+        ("Note:", ",", "<i>Note:</i>,x"),
+        ("End.", ".", "<i>End.</i>x"),  # ... unless they repeat
+        ("A,", ",", "<i>A,</i>x"),
+    ],
+)
+def test_punctuation_after_an_elements_own_italics(title: str, suffix: str, expected: str) -> None:
+    style = _style(
+        f"<citation><layout><text variable='title' font-style='italic' suffix='{suffix}'/>"
+        "<text value='x'/></layout></citation>"
+    )
+    assert _citation(style, _one_book(title=title), ["a"]) == expected
+
+
+def test_punctuation_after_a_groups_italics_merges_as_usual() -> None:
+    style = _style(
+        "<citation><layout><group delimiter='. '><group font-style='italic'>"
+        "<text variable='title'/></group><text variable='publisher'/></group></layout></citation>"
+    )
+    items = _one_book(title="What is peer support?", publisher="Mind")
+    assert _citation(style, items, ["a"]) == "<i>What is peer support?</i> Mind"
