@@ -346,7 +346,7 @@ class Processor:
                 disambiguation.givens = dict(state.givens)
                 if options.add_names:
                     disambiguation.names = dict(state.names)
-        return Context(
+        context = Context(
             self.items[item_id],
             "bibliography",
             self.bibliography_name_options,
@@ -356,6 +356,8 @@ class Processor:
             english_locale=self.english_locale,
             implicit_year_suffix=self.implicit_year_suffix,
         )
+        context.name_levels = self.name_levels
+        return context
 
     # -- sorting --------------------------------------------------------------------------
 
@@ -414,8 +416,7 @@ class Processor:
             sort_names=SortNames(key.names_min, key.names_use_first, key.names_use_last),
             english_locale=self.english_locale,
         )
-        if mode == "citation":
-            context.name_levels = self.name_levels
+        context.name_levels = self.name_levels
         content = self.evaluator.macro(key.macro or "", context)
         return text_value(rich.plain(content))
 

@@ -66,13 +66,28 @@ def _joined(
     processor: Processor, cites: list[CiteInfo], rendered: list[Content], delimiter: Content
 ) -> Content:
     out: Content = []
+    previous: CiteInfo | None = None
+    had_empty = False
     for index, (cite, content) in enumerate(zip(cites, rendered, strict=True)):
-        piece = processor.with_affixes(content or [processor_no_form()], cite)
-        if index == 0:
-            out = piece
+        piece = processor.with_affixes(content, cite)
+        if not content:
+            # As citeproc-js: a cite with nothing to print keeps only what the author
+            # typed around it, with no delimiter; the first says so if even that is
+            # empty.
+            if index == 0 and not piece:
+                piece = [processor_no_form()]
+            out = rich.join([out, piece])
+            had_empty = True
+            continue
+        if previous is None or not out:
+            out = rich.join([out, piece])
         else:
-            out = rich.join([out, piece], _delimiter_between(cites[index - 1], cite, delimiter))
-    return out
+            # The delimiter stays even before a cite that starts with a comma
+            # ("p.; , ch. 4"), as citeproc-js writes it.
+            between = _delimiter_between(previous, cite, delimiter)
+            out = rich.join([out, between, piece])
+        previous = cite
+    return rich.strip_trailing(out, " ") if had_empty else out
 
 
 def _delimiter_between(previous: CiteInfo, cite: CiteInfo, delimiter: Content) -> Content:

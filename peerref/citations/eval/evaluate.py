@@ -257,7 +257,7 @@ class Evaluator:
         elif node.macro is not None:
             # A macro call is suppressed like a group: it calls variables, none rendered.
             called, rendered = context.called, context.rendered
-            content = self.macro(node.macro, context)
+            content = rich.bounded(self.macro(node.macro, context))
             if context.called > called and context.rendered == rendered:
                 return []
             if content and context.rendered == rendered:
@@ -431,7 +431,7 @@ class Evaluator:
                 parts.append(self.element(child, context))
         if context.called > called and context.rendered == rendered:
             return []
-        content = rich.join(parts, affix(node.delimiter) if node.delimiter else None)
+        content = rich.bounded(rich.join(parts, affix(node.delimiter) if node.delimiter else None))
         if content and context.rendered == rendered:
             context.rendered += 1  # a group that renders is a success for its parent
         if not content or node.rendering.plain:
@@ -762,8 +762,8 @@ class Evaluator:
         order = "all" if sort else options.name_as_sort_order
         levels = context.disambiguation.givens if mode != "sort" else None
         # Names expanded across the document (givenname-disambiguation-rule
-        # all-names, primary-name) are so in citations and their sort keys.
-        global_levels = context.name_levels if mode != "bibliography" else None
+        # all-names, primary-name) are so wherever they are written.
+        global_levels = context.name_levels
         pieces: list[Content] = []
         inverted_flags: list[bool] = []
         # As citeproc-js: cs:name's affixes and font attributes go on each name, not
@@ -783,10 +783,9 @@ class Evaluator:
                 )
             formatted = self._format_name(name, style, inverted, level, context.english, sort)
             if formatted and name_formatted and name_rendering is not None:
-                formatted = apply_affixes(
-                    apply_formatting(formatted, name_rendering, english=context.english),
-                    name_rendering,
-                )
+                formatted = apply_formatting(formatted, name_rendering, english=context.english)
+                if not name.is_literal:  # an organisation's name takes no name affixes
+                    formatted = apply_affixes(formatted, name_rendering)
             pieces.append([rich.Span(rich.TAG, formatted, ("name", index))] if formatted else [])
         delimiter = affix(options.delimiter if options.delimiter is not None else ", ")
         if truncated:

@@ -41,6 +41,8 @@ QUOTE = "q"
 STYLED = "styled"
 # ... applied by an element that writes text itself (see eval.formatting.apply_formatting).
 STYLED_LEAF = "styled-leaf"
+# The data of a TAG span around a group's or macro's output (see ``bounded``).
+BOUNDARY = "boundary"
 DIV = "div"
 TAG = "tag"
 LINK = "a"
@@ -261,7 +263,6 @@ _COLLISIONS: dict[tuple[str, str], str] = {
     (";", ";"): "first",
     (",", ","): "first",
     (" ", " "): "second",
-    (" ", ","): "second",
 }
 _COLLIDING = frozenset(c for pair in _COLLISIONS for c in pair)
 _QUOTE_CLOSERS = frozenset("\"'”’»›")
@@ -287,8 +288,22 @@ def _ends_in_leaf_formatting(content: Sequence[str | Span]) -> bool:
     while isinstance(node, Span):
         if node.data == STYLED_LEAF:
             return True
+        if node.data == BOUNDARY:
+            return False
         node = next((c for c in reversed(node.children) if c != ""), None)
     return False
+
+
+def bounded(content: Content) -> Content:
+    """``content`` as the output of a group or macro, whose end citeproc-js treats as
+    plain: punctuation after it merges as usual even where its last element had fonts.
+    Only wrapped when that matters, to keep the tree small."""
+    last = content[-1] if content else None
+    if (isinstance(last, Span) and last.data in (STYLED_LEAF, BOUNDARY)) or (
+        isinstance(last, Span) and last.kind == TAG and _ends_in_leaf_formatting([last])
+    ):
+        return [Span(TAG, content, BOUNDARY)]
+    return content
 
 
 def join_pair(left: Content, right: Content) -> tuple[Content, Content]:
