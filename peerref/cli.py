@@ -73,10 +73,14 @@ def _reference_ids(values: Sequence[str]) -> list[ReferenceId]:
     return ids
 
 
-def _read_input(path: str, stdin: TextIO) -> tuple[str, str]:
-    """Text of a file or of standard input ("-"), and the name to record as its source."""
+def _read_input(path: str, stdin: TextIO) -> tuple[registry.DecodedText, str]:
+    """Text of a file or of standard input ("-"), and the name to record as its source.
+
+    The text comes with the encoding it was read in, and whether that was a guess (a file
+    neither UTF-8 nor declaring its encoding), which the commands report on stderr.
+    """
     if path == "-":
-        return stdin.read(), "standard input"
+        return registry.DecodedText(stdin.read(), stdin.encoding or "utf-8"), "standard input"
     file = Path(path)
     try:
         data = file.read_bytes()
@@ -87,7 +91,7 @@ def _read_input(path: str, stdin: TextIO) -> tuple[str, str]:
     except OSError as error:
         raise UserInputError(f"{path}: cannot read ({error.strerror})") from None
     try:
-        return registry.decode(data), file.name
+        return registry.decode_bytes(data), file.name
     except FormatError as error:
         raise FormatError(f"{path}: {error}") from None
 
@@ -155,8 +159,9 @@ def _show_text(ref: Reference, library: Library, out: TextIO) -> None:
 
 
 def cmd_parse(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    text, _source = _read_input(args.path, stdin)
-    result = registry.parse_text(text, args.format)
+    decoded, source = _read_input(args.path, stdin)
+    result = registry.parse_text(decoded.text, args.format)
+    result = registry.with_encoding_warning(result, decoded, source)
     _report_diagnostics(result, err)
     _print_json([reference_to_csl(r, with_id=False) for r in result.references], out)
     return EXIT_OK if result.entries else EXIT_USER_ERROR
@@ -179,12 +184,13 @@ def cmd_import(
     collection = _collection_id(library, args.collection)
     total_added = total_skipped = total_merged = 0
     for path in args.paths:
-        text, source = _read_input(path, stdin)
-        outcome = library.import_text(
-            text,
+        decoded, source = _read_input(path, stdin)
+        result = registry.parse_text(decoded.text, args.format)
+        outcome = library.import_parsed(
+            registry.with_encoding_warning(result, decoded, source),
+            raw_input=decoded.text,
             method=ImportMethod.COMMAND_LINE,
             source_name=source,
-            format_name=args.format,
             collection=collection,
         )
         _report_diagnostics(outcome.result, err)

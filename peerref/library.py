@@ -627,6 +627,9 @@ class Library:
     ) -> ImportOutcome:
         """Import files in one transaction, one import batch per file (each keeps its text).
 
+        A file whose encoding had to be guessed (not UTF-8, nothing declaring it) is named,
+        with the encoding assumed, in the outcome's ``result.warnings``.
+
         Raises:
             NotFoundError: a file does not exist or cannot be read.
             FormatError: a file holds nothing readable; nothing is imported then.
@@ -638,10 +641,13 @@ class Library:
             except OSError as error:
                 raise NotFoundError(f"cannot read {path}: {error.strerror or error}") from error
             try:
-                text = registry.decode(data)
-                parsed.append((path, text, registry.parse_text(text, format_name)))
+                decoded = registry.decode_bytes(data)
+                result = registry.parse_text(decoded.text, format_name)
             except FormatError as error:
                 raise FormatError(f"{Path(path).name}: {error}", tried=error.tried) from error
+            # A guessed encoding is named in the result, with the file it concerns.
+            result = registry.with_encoding_warning(result, decoded, Path(path).name)
+            parsed.append((path, decoded.text, result))
         if not parsed:
             raise UserInputError("no files to import")
         changes = ChangeSet()

@@ -84,6 +84,11 @@ def join_pages(first: str, last: str) -> str:
     return f"{first}-{last}"
 
 
+def hyphenated_range(page: str) -> str:
+    """A range written with a Unicode hyphen or dash ("1279‐1297") written with a hyphen."""
+    return re.sub(r"(?<=\w)\s*[‐‑‒–—]\s*(?=\w)", "-", page)
+
+
 def last_page_is_kept(page: str, last: str) -> bool:
     """Whether ``join_pages(first, last)`` kept ``last`` ("149-152" + "160" does not)."""
     last = last.strip()

@@ -1,10 +1,12 @@
-"""Tagged reference files — RIS, MEDLINE, Web of Science — read the same way.
+"""Tagged reference files — RIS, MEDLINE, Web of Science, Ovid, RefWorks, Refer — read alike.
 
-The three formats share one shape: a record is a run of lines "TAG value", a value can run
+The formats share one shape: a record is a run of lines "TAG value", a value can run
 on over continuation lines, and a tag can come back (several authors, keywords, ISSNs).
 They differ only in how a tag line looks and what a continuation line means, so a reader
 describes that in a ``TagSyntax`` and this module does the rest once:
 
+- ``split_blocks`` cuts the input into records (at blank lines, or at the line that opens
+  a record), keeping each record's first line number and its raw text;
 - ``read_fields`` turns a record's lines into ``TagValue`` objects with their line
   numbers, joining continuation lines (wrapped text) or starting a new value per line
   (one author or keyword per line), as the syntax says;
@@ -14,11 +16,16 @@ describes that in a ``TagSyntax`` and this module does the rest once:
   dropped by forgetting it: a repeated tag a reader reads only once (a second ``SN``)
   ends up in ``extra`` instead of nowhere.
 
+The table exports (Scopus CSV, Web of Science tab-delimited) use ``TaggedRecord`` too, with
+one value per column, so their leftovers are kept the same way.
+
 The leading underscore keeps the registry from taking this module for a format.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +49,26 @@ def join_wrapped(value: str, continuation: str) -> str:
     return f"{value} {text}" if value else text
 
 
+# What ``join_paragraphs`` leaves at the end of a value after a blank line: the next line
+# starts a new paragraph. A value that ends the record so keeps it: readers strip values.
+_PARAGRAPH_PENDING = "\n"
+
+
+def join_paragraphs(value: str, continuation: str) -> str:
+    """A continuation line for formats where a blank line inside a value is a paragraph break.
+
+    Wrapped lines are joined with a space; a blank line makes the next line start a new
+    paragraph (after a line break), so a list of addresses or cited references written one
+    per paragraph keeps one per line.
+    """
+    text = continuation.strip()
+    if not text:
+        return value + _PARAGRAPH_PENDING if value and not value.endswith("\n") else value
+    if value.endswith("\n"):
+        return value + text
+    return f"{value} {text}" if value else text
+
+
 @dataclass(frozen=True)
 class TagSyntax:
     """How one tagged format writes its lines.
@@ -60,6 +87,63 @@ class TagSyntax:
     is_continuation: Callable[[str], bool] = lambda line: bool(line.strip())
     list_tags: frozenset[str] = frozenset()
     join: Callable[[str, str, str], str] = lambda _tag, value, line: join_wrapped(value, line)
+
+
+@dataclass(frozen=True)
+class RecordBlock:
+    """One record's lines as they stand in the input, from ``first_line`` (1-based) on."""
+
+    first_line: int
+    lines: tuple[str, ...]
+
+    @property
+    def last_line(self) -> int:
+        return self.first_line + len(self.lines) - 1
+
+    @property
+    def raw_text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def split_blocks(
+    lines: Sequence[str],
+    starts_record: Callable[[str, Sequence[str]], bool] | None = None,
+    *,
+    blank_line_ends: bool = True,
+) -> list[RecordBlock]:
+    """Cut a file's lines into records, with their line numbers (the first line is 1).
+
+    A record ends at a blank line (when ``blank_line_ends``) and a new one starts at a line
+    ``starts_record(line, lines_of_the_record_so_far)`` accepts. Blank lines at the edges of
+    a record are not part of it. Which blocks are records, and what to say about the
+    others, is the reader's decision.
+    """
+    blocks: list[RecordBlock] = []
+    current: list[str] = []
+    start = 0
+
+    def close() -> None:
+        while current and not current[-1].strip():
+            current.pop()
+        if current:
+            blocks.append(RecordBlock(start + 1, tuple(current)))
+        current.clear()
+
+    for index, raw in enumerate(lines):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            if blank_line_ends:
+                close()
+            elif current:
+                current.append(line)
+            continue
+        if current and starts_record is not None and starts_record(line, current):
+            close()
+        if not current:
+            start = index
+        current.append(line)
+    close()
+    return blocks
 
 
 @dataclass
@@ -99,6 +183,12 @@ def read_fields(lines: Sequence[str], first_line: int, syntax: TagSyntax) -> Fie
             continue
         last.value = syntax.join(last.tag, last.value, line)
     return FieldLines(values, stray)
+
+
+def read_block(block: RecordBlock, syntax: TagSyntax) -> tuple[TaggedRecord, list[tuple[int, str]]]:
+    """A record block's tag values as a ``TaggedRecord``, and its stray lines (see above)."""
+    found = read_fields(block.lines, block.first_line, syntax)
+    return TaggedRecord(found.values, block.first_line, block.last_line), found.stray
 
 
 @dataclass
@@ -197,3 +287,61 @@ class TaggedRecord:
             text = value.value.strip()
             extra[key] = f"{extra[key]}{joiner}{text}" if extra.get(key) else text
             value.used = True
+
+
+# ---------------------------------------------------------------- table exports
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a CSV or tab-delimited export, the lines it spans (1-based), its text."""
+
+    cells: tuple[str, ...]
+    first_line: int
+    last_line: int
+    raw_text: str
+
+
+def read_table(text: str, *, delimiter: str, quoted: bool) -> list[TableRow]:
+    """Rows of a table export, header first, each with its line numbers; blank rows dropped.
+
+    ``quoted`` follows the CSV convention (Scopus: a quoted cell may hold commas and line
+    breaks); without it every line is one row and quotes are text (Web of Science's
+    tab-delimited export does not quote, and its titles may start with one).
+
+    Raises:
+        csv.Error: for a quoted cell that never ends (naming the line it starts on), which
+            the reader reports as its ``FormatError``.
+    """
+    text = text.lstrip("\ufeff")
+    # The csv module ends a line where this does (not at the other breaks splitlines knows).
+    lines = re.split(r"\r\n|\r|\n", text)
+    source = io.StringIO(text, newline="")
+    if quoted:
+        reader = csv.reader(source, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, strict=True)
+    else:
+        reader = csv.reader(source, delimiter=delimiter, quoting=csv.QUOTE_NONE)
+    rows: list[TableRow] = []
+    last = 0
+    try:
+        for cells in reader:
+            first, last = last + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                raw = "\n".join(lines[first - 1 : last])
+                rows.append(TableRow(tuple(cells), first, last, raw))
+    except csv.Error as error:  # say where the row that cannot be read starts
+        raise csv.Error(f"the row from line {last + 1} on: {error}") from error
+    return rows
+
+
+def table_record(header: Sequence[str], row: TableRow) -> TaggedRecord:
+    """A row as a record: one value per column, tagged with its header, for the bookkeeping.
+
+    Cells beyond the header (a row longer than it) are tagged by their column number
+    ("column 72"), so they are kept in extra as well.
+    """
+    names = [name.strip().lstrip("\ufeff") for name in header]
+    names += [f"column {n}" for n in range(len(names) + 1, len(row.cells) + 1)]
+    cells = zip(names, row.cells, strict=False)  # a short row leaves the last columns empty
+    values = [TagValue(name, cell.strip(), row.first_line) for name, cell in cells]
+    return TaggedRecord(values, row.first_line, row.last_line)

@@ -63,7 +63,7 @@ from peerref.core.model import (
     ReferenceType,
     abstract_from_text,
 )
-from peerref.core.names import CAPITAL_PARTICLES
+from peerref.core.names import CAPITAL_PARTICLES, looks_like_organisation
 from peerref.formats._fields import (
     collapse_spaces,
     is_whole_doi,
@@ -205,6 +205,13 @@ def _unescape_verbatim(text: str) -> str:
     return text.replace("\\url{", "").rstrip("}") if text.startswith("\\url{") else text
 
 
+# Lowercase words BibTeX takes for a "von" part that are no name's particle: a name with
+# one ("American Rights at Work", "Corporation for Digital Scholarship") is an organisation
+# written without braces, read as one name rather than split into a person, as is a name
+# that says it is one ("Mental Health Foundation", as ``core.names`` reads them elsewhere).
+_NOT_PARTICLES = frozenset({"at", "for", "of", "the", "on", "from", "with", "against", "für"})
+
+
 def _creator_from_parts(parts: NameParts, role: CreatorRole) -> Creator:
     last = [p for p in parts.last if p]
     if not parts.first and not parts.von and not parts.jr and len(last) == 1:
@@ -215,6 +222,11 @@ def _creator_from_parts(parts: NameParts, role: CreatorRole) -> Creator:
     def join(items: list[str]) -> str:
         return collapse_spaces(" ".join(_decode_latex(i) for i in items))
 
+    if not parts.jr:
+        written_out = join([*parts.first, *parts.von, *last])
+        von = {w.casefold() for w in parts.von}
+        if not von.isdisjoint(_NOT_PARTICLES) or looks_like_organisation(written_out):
+            return Creator(literal=written_out, role=role)
     family, particle = join(last), join(parts.von)
     head, _, rest = family.partition(" ")
     if not particle and rest and head in CAPITAL_PARTICLES:

@@ -103,8 +103,9 @@ _CANDIDATE_ENCODINGS = (
     "euc_jp",
     "euc_kr",
 )
-# When several encodings give the very same text, the one to name in the warning: the
-# commonest first (a Western file read "as cp1250" would puzzle its owner).
+# When several encodings give the very same text, the one to name in the warning, and when
+# several fit equally well, the one to read with: the commonest first (a Western file read
+# "as cp1250" would puzzle its owner, and turn its "ñ" into "ń").
 _NAMING_PREFERENCE = ("cp1252", "gb18030", "cp932", "big5", "euc_kr", "cp1251", "cp1250")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -157,7 +158,13 @@ def decode_bytes(data: bytes) -> DecodedText:
     if not has_nul:
         with contextlib.suppress(UnicodeDecodeError):
             return DecodedText(data.decode("utf-8"), "utf-8")
-    best = charset_normalizer.from_bytes(data, cp_isolation=list(_CANDIDATE_ENCODINGS)).best()
+    matches = charset_normalizer.from_bytes(data, cp_isolation=list(_CANDIDATE_ENCODINGS))
+    best = matches.best()
+    if best is not None:
+        # A short text often fits several code pages equally well (Spanish "Núñez" is
+        # as coherent in cp1250, where it reads "Núńez"): of those, the commonest wins.
+        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        best = min(tied, key=lambda m: _preference(m.encoding))
     if best is None or (has_nul and not best.encoding.startswith("utf_")):
         if has_nul:
             raise FormatError(
@@ -167,6 +174,15 @@ def decode_bytes(data: bytes) -> DecodedText:
     same_text = best.could_be_from_charset
     encoding = next((e for e in _NAMING_PREFERENCE if e in same_text), best.encoding)
     return DecodedText(str(best), encoding, guessed=True)
+
+
+def _preference(encoding: str) -> int:
+    """Where ``encoding`` comes in ``_NAMING_PREFERENCE``; the others after, all alike."""
+    return (
+        _NAMING_PREFERENCE.index(encoding)
+        if encoding in _NAMING_PREFERENCE
+        else len(_NAMING_PREFERENCE)
+    )
 
 
 def _decode_strictly(data: bytes, encoding: str) -> str:
@@ -185,14 +201,32 @@ def decode(data: bytes) -> str:
     return decode_bytes(data).text
 
 
-def encoding_warning(decoded: DecodedText) -> Diagnostic | None:
-    """The warning to show when the encoding was guessed; None when it was known."""
+def encoding_warning(decoded: DecodedText, source: str = "") -> Diagnostic | None:
+    """The warning to show when the encoding was guessed; None when it was known.
+
+    ``source`` names the file ("refs.ris") where several are read at once.
+    """
     if not decoded.guessed:
         return None
     return Diagnostic(
-        f"the file does not say how its text is encoded: read as {decoded.encoding} "
-        "(a guess; if letters look wrong, save the file as UTF-8 and import it again)"
+        f"{source or 'the file'} does not say how its text is encoded: read as "
+        f"{decoded.encoding} (a guess; if letters look wrong, save the file as UTF-8 and "
+        "import it again)"
     )
+
+
+def with_encoding_warning(
+    result: ParseResult, decoded: DecodedText, source: str = ""
+) -> ParseResult:
+    """``result`` with the warning that ``decoded``'s encoding was guessed first, if it was.
+
+    For callers that decode and parse in two steps because they keep the text (an import
+    keeps it as the batch's provenance); ``parse_bytes`` does both at once.
+    """
+    warning = encoding_warning(decoded, source)
+    if warning is None:
+        return result
+    return replace(result, warnings=(warning, *result.warnings))
 
 
 def rank(text: str) -> list[tuple[float, Reader]]:
@@ -263,11 +297,7 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
 def parse_bytes(data: bytes, format_name: str | None = None) -> ParseResult:
     """Decode then parse, for files and drops; a guessed encoding is named in the warnings."""
     decoded = decode_bytes(data)
-    result = parse_text(decoded.text, format_name)
-    warning = encoding_warning(decoded)
-    if warning is None:
-        return result
-    return replace(result, warnings=(warning, *result.warnings))
+    return with_encoding_warning(parse_text(decoded.text, format_name), decoded)
 
 
 @contextmanager

@@ -16,13 +16,21 @@ exports do differently from the specification is smoothed on the way:
   numbered tags go past ``A4``, or that comes from Emerald (a 10.1108 DOI, an emerald.com
   link or publisher) with one name per numbered tag, is read as one ordered author list.
 
-The writer emits plain RIS (no "1." counters before records, unlike rispy's default)
-and carries: type, title, short title, authors, editors, translators, container title
-and its abbreviation, series, volume, issue, pages, date, publisher and place, edition,
-ISSN/ISBN, DOI, URL, language, abstract, keywords followed by the library tags (``KW``,
-as Zotero exports tags), and PMID, PMCID, status, the reference's note and its library
-notes as ``N1`` lines that the reader recognises. Other ``extra`` values (what the source
-it was read from recorded, such as Emerald's article type) are not exported.
+What ``A2``, ``A3``, ``A4``, ``T2``, ``T3``, ``C1``, ``M1`` … hold depends on the record's
+type (a book's ``A2`` is its series editor, a report's ``T2`` its series): the table of
+``_ris_types`` says it per type, as the RIS specification and Zotero do. ProCite's field
+notes, EBSCOhost's and the Cochrane Library's habits are read by ``_ris_dialects``; the
+result's label names EBSCOhost (and its databases) or the Cochrane Library when every
+record comes from there.
+
+The writer emits plain RIS (no "1." counters before records, unlike rispy's default),
+each field under the tag its type reads it from (a book's editors in ``A3``, a report's
+series in ``T2``), and carries: type, title, short title, authors, editors, translators,
+container title and its abbreviation, series, volume, issue, pages, date, publisher and
+place, edition, ISSN/ISBN, DOI, URL, language, abstract, keywords followed by the library
+tags (``KW``, as Zotero exports tags), and PMID, PMCID, status, the reference's note and
+its library notes as ``N1`` lines that the reader recognises. Other ``extra`` values (what
+the source it was read from recorded, such as Emerald's article type) are not exported.
 
 A structured abstract is written one section per line ("Purpose: …" then
 "Design/methodology/approach: …") with no blank line inside ``AB``: several RIS readers
@@ -57,6 +65,7 @@ from peerref.core.model import (
 from peerref.core.names import parse_name
 from peerref.formats._fields import (
     collapse_spaces,
+    hyphenated_range,
     is_whole_doi,
     join_pages,
     last_page_is_kept,
@@ -65,6 +74,20 @@ from peerref.formats._fields import (
     split_standard_numbers,
     standard_number_warnings,
 )
+from peerref.formats._ris_dialects import (
+    COCHRANE,
+    EBSCO,
+    WILEY_HEADER,
+    cross_reference_pmid,
+    database_names,
+    dialect_of,
+    ebsco_abstract,
+    retag_procite,
+    review_number,
+    take_ebsco_notes,
+    without_final_full_stop,
+)
+from peerref.formats._ris_types import RIS_TYPE_TABLE, RisType
 from peerref.formats._tagged import TaggedRecord, TagSyntax, TagValue, join_wrapped, read_fields
 from peerref.formats.base import (
     Diagnostic,
@@ -81,40 +104,11 @@ LABEL = "RIS file (EndNote, Zotero, databases)"
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])[ \t]{1,3}-(?:[ \t](.*)|[ \t]*)$")
 _BOM = "\ufeff"
 
-# RIS type -> our type. Anything else becomes OTHER, with the original kept in extra.
-RIS_TYPES: dict[str, ReferenceType] = {
-    "JOUR": ReferenceType.ARTICLE_JOURNAL,
-    "EJOUR": ReferenceType.ARTICLE_JOURNAL,
-    "JFULL": ReferenceType.ARTICLE_JOURNAL,
-    "MGZN": ReferenceType.ARTICLE_JOURNAL,
-    "NEWS": ReferenceType.ARTICLE_JOURNAL,
-    "INPR": ReferenceType.ARTICLE_JOURNAL,
-    "ABST": ReferenceType.ARTICLE_JOURNAL,
-    "BOOK": ReferenceType.BOOK,
-    "EBOOK": ReferenceType.BOOK,
-    "EDBOOK": ReferenceType.BOOK,
-    "CLSWK": ReferenceType.BOOK,  # a classical work
-    "SER": ReferenceType.BOOK,  # a serial publication (a volume of a series)
-    "CHAP": ReferenceType.CHAPTER,
-    "ECHAP": ReferenceType.CHAPTER,
-    "ENCYC": ReferenceType.CHAPTER,
-    "DICT": ReferenceType.CHAPTER,
-    "CONF": ReferenceType.PAPER_CONFERENCE,
-    "CPAPER": ReferenceType.PAPER_CONFERENCE,
-    "RPRT": ReferenceType.REPORT,
-    "GOVDOC": ReferenceType.REPORT,
-    "STAND": ReferenceType.REPORT,  # a standard, issued as a report is
-    "THES": ReferenceType.THESIS,
-    "UNPB": ReferenceType.PREPRINT,
-    "ELEC": ReferenceType.WEBPAGE,
-    "WEB": ReferenceType.WEBPAGE,  # EndNote's own name for a web page
-    "BLOG": ReferenceType.WEBPAGE,
-    "ICOMM": ReferenceType.WEBPAGE,
-    "DATA": ReferenceType.DATASET,
-    "DBASE": ReferenceType.DATASET,
-    "AGGR": ReferenceType.DATASET,
-    "GEN": ReferenceType.OTHER,
-}
+# RIS type -> our type, from the table of what each RIS type's tags mean (``_ris_types``).
+# Anything else becomes OTHER, with the original kept in extra.
+RIS_TYPES: dict[str, ReferenceType] = {code: t.type for code, t in RIS_TYPE_TABLE.items()}
+# What an unknown type's tags are read as: the specification's generic type.
+_UNKNOWN_TYPE = RisType("document")
 _TYPE_TO_RIS: dict[ReferenceType, str] = {
     ReferenceType.ARTICLE_JOURNAL: "JOUR",
     ReferenceType.CHAPTER: "CHAP",
@@ -195,7 +189,9 @@ def _split_records(text: str) -> tuple[list[_Record], list[Diagnostic]]:
             if tag == "ER":
                 records.append(_make_record(current, start))
                 current = None
-        elif line.strip() and not re.fullmatch(r"\s*\d+\.\s*", line):
+        elif (
+            line.strip() and not re.fullmatch(r"\s*\d+\.\s*", line) and not WILEY_HEADER.match(line)
+        ):
             skipped.append(
                 Diagnostic(f"text outside any record skipped: {line.strip()[:60]}", index + 1)
             )
@@ -214,6 +210,7 @@ def _make_record(raw_lines: list[str], start: int) -> _Record:
             value.value = paragraphs_to_abstract_text(value.value)
         else:
             value.value = value.value.strip()
+    retag_procite(found.values)
     return _Record(
         fields=TaggedRecord(found.values, start + 1, start + len(raw_lines)),
         raw="\n".join(line.rstrip("\r") for line in raw_lines),
@@ -323,64 +320,79 @@ def _choose_date(record: TaggedRecord, warnings: list[str]) -> PartialDate:
     return best
 
 
-_CREATOR_ROLES = {
-    "AU": CreatorRole.AUTHOR,
-    "A1": CreatorRole.AUTHOR,
-    "A2": CreatorRole.EDITOR,
-    "ED": CreatorRole.EDITOR,
-    "A4": CreatorRole.TRANSLATOR,
-}
-# Types whose A2 is not an editor (the specification: a patent's issuing organisation,
-# a letter's or e-mail's recipient); PeerRef has no such role, so A2 stays in extra.
-_A2_NOT_EDITOR = frozenset({"PAT", "PCOMM", "ICOMM"})
+_CREATOR_TAGS = ("AU", "A1", "A2", "A3", "A4", "ED")
 
 
-def _creators(record: TaggedRecord, emerald: bool, ris_type: str) -> list[Creator]:
-    """Authors, editors and translators in file order; series editors (A3) stay for extra."""
+def _creators(record: TaggedRecord, emerald: bool, meaning: RisType) -> list[Creator]:
+    """Authors, editors and translators in file order, as the record's type names them.
+
+    A name under a tag the type gives a role PeerRef has not (a book's series editor in
+    ``A2``, a patent's issuing body, a letter's recipient) stays for extra.
+    """
     numbered = _numbered_authors(record, emerald)
     if numbered is not None:
         for value in numbered:
             value.used = True
         return [parse_name(v.value, CreatorRole.AUTHOR) for v in numbered]
     creators: list[Creator] = []
-    tags = [t for t in _CREATOR_ROLES if not (t == "A2" and ris_type in _A2_NOT_EDITOR)]
-    for value in record.values_of(*tags):
-        creator = parse_name(value.value, _CREATOR_ROLES[value.tag])
+    for value in record.values_of(*_CREATOR_TAGS):
+        role = meaning.role_of(value.tag)
+        if role is None:
+            continue
+        creator = parse_name(value.value, role)
         if creator.family or creator.literal or creator.given:
             value.used = True
             creators.append(creator)
     return creators
 
 
-def _container(record: TaggedRecord, ref_type: ReferenceType, title: str) -> tuple[str, str, str]:
+# An abbreviated journal title: a short word closed by a full stop inside the title
+# ("J.Neurosurg.", "J. Ment. Health"), not a title's final full stop.
+_ABBREVIATED = re.compile(r"\b[A-Za-z]{1,6}\.(?!$)")
+
+
+def _container(
+    record: TaggedRecord, meaning: RisType, title: str, dialect: str
+) -> tuple[str, str, str]:
     """(container title, its short form, collection title), the tags used marked.
 
-    ``T2`` (or ``JF``, or ``JO`` alone) is the journal or book; ``JA``, ``J2`` — and ``JO``
-    beside a full title, as databases write it ("JO  - Augment Altern Commun") — its
-    abbreviation.
+    Which tags hold the container and the series depends on the type (``RisType``).
+    ``JA`` and ``J2`` are the abbreviation, and the container too when nothing else
+    names it; ``JO`` is the abbreviation beside a full title, as databases write it
+    ("JO  - Augment Altern Commun"), and the container when alone — its abbreviation
+    too when it is abbreviated ("J.Neurosurg."). The Cochrane Library writes the journal's
+    full name in ``JA``.
     """
-    full_tags = ("T2", "JF", "JO") if ref_type is not ReferenceType.BOOK else ()
-    container = record.take_first(*full_tags) if full_tags else ""
-    collection = record.take_first("T3") if full_tags else record.take_first("T2", "T3")
-    if not container and ref_type is not ReferenceType.BOOK:
+    container_tags = meaning.container
+    container = record.take_first(*container_tags)
+    collection = record.take_first(*meaning.collection)
+    if not container and container_tags:
         container = record.take_first("JA", "J2")
         for value in record.values_of("BT"):
             if not container and value.value != title:
                 value.used, container = True, value.value
-    for value in record.values_of(*full_tags):
+    for value in record.values_of(*container_tags):
         if value.value == container:
             value.used = True  # the same title again (T2 and JF): nothing more to keep
     short = ""
     for value in record.values_of("JA", "J2", "JO"):
-        if value.value != container:
+        if value.value == container and (value.tag == "JO" or dialect == COCHRANE):
+            abbreviation = bool(_ABBREVIATED.search(value.value))
+        else:
+            abbreviation = True
+        if abbreviation:
             value.used, short = True, value.value
             break
     return container, short, collection
 
 
 def _pages(record: TaggedRecord) -> str:
-    """SP and EP as one range; an EP the range does not end with stays for extra."""
-    page = join_pages(record.take_first("SP"), record.peek_first("EP"))
+    """SP and EP as one range; an EP the range does not end with stays for extra.
+
+    A range written with a Unicode hyphen or dash ("1279‐1297", as Wiley writes them) is
+    written with a hyphen, as every other range.
+    """
+    page = join_pages(hyphenated_range(record.take_first("SP")), record.peek_first("EP"))
     if last_page_is_kept(page, record.peek_first("EP")):
         record.take_first("EP")
     return page
@@ -398,20 +410,25 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
     record.use("ER")
 
     ris_type = record.take_first("TY").upper()
-    ref_type = RIS_TYPES.get(ris_type)
-    if ref_type is None:
-        ref_type = ReferenceType.OTHER
-        extra["ris:TY"] = ris_type
+    meaning = RIS_TYPE_TABLE.get(ris_type)
+    if meaning is None:
+        meaning = _UNKNOWN_TYPE
         warnings.append(f"RIS type {ris_type!r} is not one PeerRef knows; read as a document")
+    ref_type = meaning.type
+    if ris_type != _TYPE_TO_RIS[ref_type]:
+        extra["ris:TY"] = ris_type  # MGZN, PAT: more than PeerRef's type says
 
+    dialect = dialect_of(record)
     emerald = _is_emerald(record)
-    creators = _creators(record, emerald, ris_type)
+    creators = _creators(record, emerald, meaning)
     title = record.take_first("TI", "T1", "CT", "BT")
-    container, container_short, collection = _container(record, ref_type, title)
+    if dialect == EBSCO:
+        title = without_final_full_stop(title)
+    container, container_short, collection = _container(record, meaning, title, dialect)
 
     status = ""
     volume = record.take_first("VL")
-    issue = record.take_first("IS", "CP")
+    issue = record.take_first(*meaning.issue)
     if _AHEAD_OF_PRINT.match(volume):
         status, volume = volume, ""
     if _AHEAD_OF_PRINT.match(issue):
@@ -436,14 +453,20 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
             if _DOI_LINK.match(candidate) and (doi := normalise_doi(candidate)):
                 break
     if not doi:
-        for value in record.values_of("M3"):
-            if _DOI_LINK.match(value.value) and (doi := normalise_doi(value.value)):
-                value.used = True
+        for value in record.values_of("M3", *(("L3",) if dialect == EBSCO else ())):
+            found = normalise_doi(value.value)
+            if (value.tag == "L3" or _DOI_LINK.match(value.value)) and found:
+                value.used, doi = is_whole_doi(value.value, found), found
                 break
 
-    pmid = pmcid = ""
+    database_fields = take_ebsco_notes(record, extra) if dialect == EBSCO else {}
+    pmid = re.sub(r"^NLM", "", database_fields.get("PMID", ""))
+    if dialect == COCHRANE:
+        pmid = cross_reference_pmid(record)
+    pmcid = ""
     notes: list[str] = []
-    for note_value in record.take_values("N1"):
+    for note_value in [v for v in record.values_of("N1") if not v.used]:
+        note_value.used = True
         for line in note_value.value.split("\n\n"):
             note_match = _NOTE_FIELD.match(line.strip())
             if note_match and note_match.group(1) == "PMID" and not pmid:
@@ -462,9 +485,13 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
         extra["note"] = "\n\n".join(notes)
 
     abstract_text = record.take_first("AB", "N2")
+    if dialect == EBSCO:
+        abstract_text = ebsco_abstract(abstract_text, extra)
     keywords: list[str] = []
     for keyword_line in record.take("KW"):
         for keyword in keyword_line.split(";") if ";" in keyword_line else [keyword_line]:
+            if dialect == COCHRANE:
+                keyword = keyword.replace("*", "")  # a major heading, as MEDLINE marks it
             keyword = collapse_spaces(keyword)
             if keyword and keyword not in keywords:
                 keywords.append(keyword)
@@ -481,11 +508,11 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
         collection_title=collapse_spaces(collection),
         volume=volume,
         issue=issue,
-        page=_pages(record),
+        page=_pages(record) or (review_number(record) if dialect == COCHRANE else ""),
         issued=issued,
         status=status,
         publisher=record.take_first("PB"),
-        publisher_place=record.take_first("CY"),
+        publisher_place=record.take_first(*meaning.place),
         edition=record.take_first("ET"),
         issn=tuple(issns),
         isbn=tuple(isbns),
@@ -493,7 +520,7 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
         pmid=pmid,
         pmcid=pmcid,
         url=urls[0] if urls else "",
-        language=record.take_first("LA"),
+        language=record.take_first("LA") or database_fields.get("Language", ""),
         abstract=abstract_from_text(abstract_text),
         keywords=tuple(keywords),
         extra=extra,
@@ -501,6 +528,18 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
     record.keep_leftovers(extra, "ris")
     diagnostics = [Diagnostic(message, rec.first_line) for message in warnings]
     return reference, diagnostics
+
+
+def _label(records: Sequence[_Record]) -> str:
+    """The reader's label, naming the source when every record comes from the same one:
+    "RIS file from EBSCOhost (APA PsycInfo)", "RIS file from the Cochrane Library".
+    """
+    dialects = {dialect_of(rec.fields) for rec in records}
+    if len(dialects) != 1 or not (dialect := dialects.pop()):
+        return LABEL
+    databases = list(dict.fromkeys(n for rec in records for n in database_names(rec.fields)))
+    named = f" ({', '.join(databases)})" if databases and dialect == EBSCO else ""
+    return f"RIS file from {dialect}{named}"
 
 
 class RisReader:
@@ -541,7 +580,7 @@ class RisReader:
             )
         if not entries:
             raise FormatError("no RIS record could be read")
-        return ParseResult(NAME, LABEL, tuple(entries), skipped=tuple(skipped))
+        return ParseResult(NAME, _label(records), tuple(entries), skipped=tuple(skipped))
 
 
 # ---------------------------------------------------------------- writing
@@ -552,6 +591,19 @@ class _PlainRisWriter(rispy.RisWriter):  # type: ignore[misc]  # rispy has no ty
 
     def set_header(self, count: int) -> str:
         return ""
+
+
+# rispy's names for the tags, and ED (the first specification's editor tag) it has none for.
+_KEYS = {**rispy.TAG_KEY_MAPPING, "ED": "editors"}
+_LIST_TAGS = [*rispy.LIST_TYPE_TAGS, "ED"]
+
+
+def _creator_tag(meaning: RisType, role: CreatorRole) -> str:
+    """The tag the type reads ``role`` from: a book's editors are A3, a report's ED."""
+    for tag in ("AU", "A2", "A3", "A4"):
+        if meaning.role_of(tag) is role:
+            return tag
+    return "ED" if role is CreatorRole.EDITOR else "A4"
 
 
 def _name_for_ris(creator: Creator) -> str:
@@ -574,16 +626,13 @@ def _date_for_ris(date: PartialDate) -> str:
 
 def reference_to_ris_record(ref: Reference, notes: ExportNotes | None = None) -> dict[str, Any]:
     """The rispy record (field name -> value) for one reference and its library notes."""
-    record: dict[str, Any] = {"type_of_reference": _TYPE_TO_RIS.get(ref.type, "GEN")}
-    roles = {
-        CreatorRole.AUTHOR: "authors",
-        CreatorRole.EDITOR: "secondary_authors",
-        CreatorRole.TRANSLATOR: "subsidiary_authors",
-    }
-    for role, key in roles.items():
+    ris_type = _TYPE_TO_RIS.get(ref.type, "GEN")
+    meaning = RIS_TYPE_TABLE[ris_type]
+    record: dict[str, Any] = {"type_of_reference": ris_type}
+    for role in CreatorRole:
         names = [_name_for_ris(c) for c in ref.creators if c.role is role]
         if names:
-            record[key] = names
+            record[_KEYS[_creator_tag(meaning, role)]] = names
     simple = {
         "title": ref.title,
         "short_title": ref.title_short,
@@ -591,16 +640,17 @@ def reference_to_ris_record(ref: Reference, notes: ExportNotes | None = None) ->
         "volume": ref.volume,
         "number": ref.issue,
         "publisher": ref.publisher,
-        "place_published": ref.publisher_place,
         "edition": ref.edition,
         "doi": ref.doi,
         "language": ref.language,
+        _KEYS[meaning.place[0]]: ref.publisher_place,
     }
-    if ref.type is ReferenceType.BOOK:
-        simple["secondary_title"] = ref.collection_title
-    else:
-        simple["secondary_title"] = ref.container_title
-        simple["tertiary_title"] = ref.collection_title
+    # The tags the type reads its container and series from (a report's T2 is its series).
+    if meaning.container:
+        container_tag = "T2" if "T2" in meaning.container else meaning.container[0]
+        simple[_KEYS[container_tag]] = ref.container_title
+    if meaning.collection:
+        simple[_KEYS[meaning.collection[0]]] = ref.collection_title
     first_page, last_page = split_pages(ref.page) if ref.page else ("", "")
     simple["start_page"] = first_page
     simple["end_page"] = last_page
@@ -649,7 +699,7 @@ class RisWriter:
         """RIS for ``references``; ``notes`` (library notes by reference id) become ``N1``s."""
         records = [reference_to_ris_record(ref, notes) for ref in references]
         # A note's own line breaks come out as continuation lines, which the reader joins.
-        text: str = _PlainRisWriter().formats(records)
+        text: str = _PlainRisWriter(mapping=_KEYS, list_tags=_LIST_TAGS).formats(records)
         return text
 
 

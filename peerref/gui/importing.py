@@ -157,8 +157,9 @@ def _describe_urls(urls: Sequence[QUrl]) -> str:
     return ", ".join(shown)
 
 
-def read_file_text(path: Path) -> str:
-    """The text of a file, decoded as the registry decodes dropped bytes.
+def read_file_text(path: Path) -> registry.DecodedText:
+    """The text of a file, decoded as the registry decodes dropped bytes, with the encoding
+    it was read in and whether that was a guess (which the preview then says).
 
     Raises:
         UserInputError: the file is missing, a folder, unreadable or too large.
@@ -179,7 +180,7 @@ def read_file_text(path: Path) -> str:
         raise UserInputError(f"cannot read {path.name}: {error.strerror or error}") from error
     if not data.strip():
         raise FormatError(f"{path.name} is empty")
-    return registry.decode(data)
+    return registry.decode_bytes(data)
 
 
 def parse_input(item: ImportInput) -> PendingImport:
@@ -189,12 +190,13 @@ def parse_input(item: ImportInput) -> PendingImport:
         PeerRefError: the input cannot be read or holds no references.
     """
     if item.path is not None:
-        text = read_file_text(item.path)
+        decoded = read_file_text(item.path)
         try:
-            result = registry.parse_text(text)
+            result = registry.parse_text(decoded.text)
         except FormatError as error:
             raise FormatError(f"{item.path.name}: {error}", tried=error.tried) from error
-        return PendingImport(result, text, item.method, item.source_name)
+        result = registry.with_encoding_warning(result, decoded, item.path.name)
+        return PendingImport(result, decoded.text, item.method, item.source_name)
     result, raw = parse_offered_text(item.plain, item.html)
     return PendingImport(result, raw, item.method, item.source_name)
 

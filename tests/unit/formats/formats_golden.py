@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.formats.base import ParseResult, Reader
-from peerref.formats.registry import parse_text, rank
+from peerref.formats.registry import MIN_SNIFF_SCORE, parse_text, rank
 
 FORMATS_DATA = Path(__file__).resolve().parents[2] / "data" / "formats"
 REGENERATE_GOLDEN = os.environ.get("PEERREF_REGEN_GOLDEN") == "1"
@@ -99,3 +99,20 @@ def assert_noise_raises_only_format_error(
         with contextlib.suppress(FormatError):
             reader.sniff(text)
             reader.read(text)
+
+
+# Fixtures of formats read by other readers, for checking a reader leaves them alone.
+def fixtures_of_other_formats(*own_folders: str) -> list[Path]:
+    """Every fixture file (and golden) in ``tests/data/formats`` outside ``own_folders``."""
+    return sorted(
+        path
+        for path in FORMATS_DATA.rglob("*")
+        if path.is_file() and path.parent.name not in own_folders and path.suffix != ".py"
+    )
+
+
+def assert_not_taken_by(reader: Reader, path: Path) -> None:
+    """``reader`` does not recognise another format's fixture: it scores below the registry's
+    threshold, so it is never tried on it."""
+    text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    assert reader.sniff(text) < MIN_SNIFF_SCORE, path.name

@@ -354,3 +354,18 @@ def test_a_pmid_in_the_note_is_the_pmid_and_a_bad_one_is_kept() -> None:
     assert ref.pmid == "22000001" and "note" not in ref.extra
     odd = BibtexReader().read("@misc{k, title = {T}, pmid = {P123}}").references[0]
     assert odd.pmid == "" and odd.extra["bibtex:pmid"] == "P123"
+
+
+def test_an_organisation_written_without_braces_is_one_name() -> None:
+    text = (
+        "@techreport{mhf2021,\n  author = {Mental Health Foundation and Centre for Mental "
+        "Health and Lena van der Berg and Pieter de Vries},\n  title = {Peer support at "
+        "work},\n  year = {2021}\n}\n"
+    )
+    creators = parse_text(text, "bibtex").references[0].creators
+    assert [c.literal for c in creators[:2]] == [
+        "Mental Health Foundation",
+        "Centre for Mental Health",
+    ]
+    # Particles are still particles: only words no name has ("for", "of", "at") make one.
+    assert [(c.particle, c.family) for c in creators[2:]] == [("van der", "Berg"), ("de", "Vries")]

@@ -1,4 +1,4 @@
-"""Fuzzing the PubMed, MEDLINE, Scholar and reference-list readers.
+"""Fuzzing the PubMed, MEDLINE, Cochrane Library, Scholar and reference-list readers.
 
 Whatever the input — random text, random bytes, or a real fixture cut and shuffled —
 the readers raise nothing but ``FormatError``. Readers are called directly (the registry
@@ -22,10 +22,18 @@ from peerref.core.errors import FormatError
 from peerref.formats.base import ParseResult, Reader
 from peerref.formats.registry import decode, parse_bytes, reader_named
 
-READER_NAMES = ("pubmed", "pubmed-summary", "pubmed-abstract", "medline", "scholar", "reflist")
+READER_NAMES = (
+    "pubmed",
+    "pubmed-summary",
+    "pubmed-abstract",
+    "medline",
+    "cochrane",
+    "scholar",
+    "reflist",
+)
 FIXTURES = sorted(
     p
-    for folder in ("pubmed", "medline", "scholar", "reflist")
+    for folder in ("pubmed", "medline", "cochrane", "scholar", "reflist")
     for p in (FORMATS_DATA / folder).iterdir()
     if p.suffix in {".txt", ".nbib"}
 )
@@ -39,6 +47,7 @@ TOKENS = [
     *"PMID:- .,;()[]0123456789AaBbJjKkeT\n\r\t\u00a0…'\"“”‘’&/",
     *["PMID: 1", "Cite", "Share", " - ", "Cited by 3", "Related articles", "doi: 10.1/x", "et al"],
     *["FAU - ", "AU  - ", "TI  - ", "PMID- ", "      ", "2019 Jun 1;", "(2019). ", "[PDF] a.b"],
+    *["Record #1 of 2\n", "ID: CN-01234567\n", "ID: CD012345\n", "AU: ", "SO: ", "PUBMED 1"],
 ]
 ALPHABET = st.sampled_from(TOKENS)
 RANDOM_TEXT = st.lists(ALPHABET, max_size=300).map("".join) | st.text(max_size=500)
@@ -120,6 +129,55 @@ PATHOLOGICAL = {
 @pytest.mark.parametrize("kind", sorted(PATHOLOGICAL))
 def test_large_pathological_input_is_read_without_error(name: str, kind: str) -> None:
     """How long each takes is for ``benchmarks/bench_readers.py``; here only the outcome."""
+    reader = reader_named(name)
+    assert 0.0 <= reader.sniff(PATHOLOGICAL[kind]) <= 1.0
+    _check(reader, PATHOLOGICAL[kind])
+
+
+# ---------------------------------------------------------------- the export readers
+
+EXPORT_READERS = ("ovid", "refworks", "refer", "scopus-csv", "wos-tsv")
+EXPORT_FIXTURES = sorted(
+    p
+    for folder in ("ovid", "refworks", "refer", "scopus_csv", "wos_tsv")
+    for p in (FORMATS_DATA / folder).iterdir()
+    if p.suffix != ".json"
+)
+# Their own markers, so random text reaches their branches.
+EXPORT_TEXT = st.lists(
+    st.sampled_from(
+        [*TOKENS, "<1. >", "VN  - Ovid Technologies", "RT Journal Article", "%0 Book", "%A ",
+         "SO  - J. 12(3):4-5, 2020.", "[Ed]", '"Title","EID"', "PT\tAU\tTI", "\t", ",", '"']
+    ),
+    max_size=300,
+).map("".join) | st.text(max_size=500)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", EXPORT_READERS)
+@FUZZ
+@given(text=EXPORT_TEXT, data=st.binary(max_size=400))
+def test_export_readers_raise_only_format_error_on_random_input(
+    name: str, text: str, data: bytes
+) -> None:
+    _check(reader_named(name), text)
+    with contextlib.suppress(FormatError):
+        parse_bytes(data, format_name=name)
+
+
+@pytest.mark.parametrize("fixture", EXPORT_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@FUZZ
+@given(data=st.data())
+def test_export_readers_raise_only_format_error_on_mutated_exports(
+    fixture: Path, data: st.DataObject
+) -> None:
+    """Each export cut and shuffled, read by its own reader (they reach its deep branches)."""
+    reader = reader_named(fixture.parent.name.replace("_", "-"))
+    _check(reader, _mutate(decode(fixture.read_bytes()), data))
+
+
+@pytest.mark.parametrize("name", EXPORT_READERS)
+@pytest.mark.parametrize("kind", sorted(PATHOLOGICAL))
+def test_export_readers_read_large_pathological_input_without_error(name: str, kind: str) -> None:
     reader = reader_named(name)
     assert 0.0 <= reader.sniff(PATHOLOGICAL[kind]) <= 1.0
     _check(reader, PATHOLOGICAL[kind])

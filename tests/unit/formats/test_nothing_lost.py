@@ -1,6 +1,7 @@
 """Nothing lost (issue 13): every value a tagged or structured file holds is kept somewhere.
 
-For RIS, MEDLINE, Web of Science, BibTeX, EndNote XML and CSL-JSON, every non-empty input
+For RIS, MEDLINE, Web of Science, the Cochrane Library's export, Ovid, RefWorks, Refer,
+BibTeX, EndNote XML, CSL-JSON and the Scopus and Web of Science tables, every non-empty input
 value must end up in a field, in ``extra``, or in a warning naming it. The check is by
 words: each word of an input value must be among the words PeerRef kept for that entry
 (its fields, ``extra`` keys and values, its warnings and the file's), so a value read into
@@ -21,6 +22,8 @@ kept words (``_derived_words``).
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
 import re
 import unicodedata
@@ -37,12 +40,17 @@ from lxml import etree
 from pylatexenc.latex2text import LatexNodes2Text
 
 from peerref.core.dates import MONTHS
+from peerref.formats._ris_dialects import PROCITE_LABELS, PROCITE_RECORD, WILEY_HEADER
 from peerref.formats.base import ParsedEntry, ParseResult
 from peerref.formats.bibtex import BIBTEX_TYPES
 from peerref.formats.endnote_xml import ENDNOTE_TYPES
 from peerref.formats.medline import LANGUAGE_CODES
-from peerref.formats.registry import parse_text
+from peerref.formats.refer import REFER_TYPES
+from peerref.formats.refworks import KNOWN_TAGS as REFWORKS_TAGS
+from peerref.formats.refworks import RT_TYPES
+from peerref.formats.registry import decode, parse_text
 from peerref.formats.ris import RIS_TYPES
+from peerref.formats.scopus_csv import PLACEHOLDERS as SCOPUS_PLACEHOLDERS
 
 # Markup, not data: labels of standard numbers ("(Print)") and identifiers ("PMID: 123",
 # MEDLINE's "[doi]"), BibTeX's name separator ("and").
@@ -89,6 +97,10 @@ def _derived_words(entry: ParsedEntry) -> set[str]:
         derived |= {name for name, number in MONTHS.items() if number == ref.issued.month}
     if ref.doi:
         derived |= {"https", "http", "dx", "doi", "org"}  # a DOI given as a link
+    derived |= {issn.replace("-", "") for issn in ref.issn}  # EBSCOhost's "13510126"
+    notes = (line.partition("-")[2].strip() for line in entry.raw_text.splitlines())
+    if any(PROCITE_RECORD.match(note) for note in notes):  # "N1  - Language: English"
+        derived |= PROCITE_LABELS
     for creator in ref.creators:  # "Okafor CN" beside "Okafor, Chidinma N"; "LL" as "L. L."
         parts = creator.given.split()
         derived.add("".join(part[0] for part in parts))
@@ -188,6 +200,15 @@ def ris_values(entry: ParsedEntry) -> list[tuple[str, str]]:
     return tagged_values(entry.raw_text, RIS_TAG)
 
 
+COCHRANE_TAG = re.compile(r"^([A-Z][A-Z0-9]{1,3}):(?:[ \t]+(.*)|[ \t]*)$")
+
+
+def cochrane_values(entry: ParsedEntry) -> list[tuple[str, str]]:
+    """The values of a Cochrane record; Wiley's "Record #1 of 3" lines hold no data."""
+    values = tagged_values(entry.raw_text, COCHRANE_TAG)
+    return [(tag, value) for tag, value in values if not WILEY_HEADER.match(value)]
+
+
 def medline_values(entry: ParsedEntry) -> list[tuple[str, str]]:
     return tagged_values(entry.raw_text, MEDLINE_TAG)
 
@@ -266,6 +287,7 @@ TAGGED_FIXTURES = [
     *((p, ris_values) for p in _fixtures("ris", ".ris")),
     *((p, medline_values) for p in _fixtures("medline", ".nbib")),
     *((p, wos_values) for p in _fixtures("wos", ".txt")),
+    *((p, cochrane_values) for p in _fixtures("cochrane", ".txt")),
     *((p, endnote_values) for p in _fixtures("endnote_xml", ".xml")),
 ]
 
@@ -321,17 +343,24 @@ def _tag(known: list[str]) -> st.SearchStrategy[str]:
 
 RIS_TAGS = ["AU", "A1", "A2", "A3", "A4", "TI", "T1", "T2", "T3", "JO", "JF", "JA", "J2",
             "VL", "IS", "SP", "EP", "PY", "Y1", "DA", "SN", "DO", "UR", "KW", "AB", "N1",
-            "N2", "PB", "CY", "ET", "LA", "ST", "M3", "DB"]  # fmt: skip
+            "N2", "PB", "CY", "ET", "LA", "ST", "M3", "DB", "L3", "C1", "C3", "AN",
+            "M1"]  # fmt: skip
+# Lines that make a record one of the RIS dialects PeerRef reads (EBSCOhost, the Cochrane
+# Library, ProCite), so the random records go through their rules too.
+RIS_DIALECT_LINES = ["DP  - EBSCOhost", "AN  - CN-01234567", "N1  - Record ID: 7", "DB  - psyh"]
 
 
 @st.composite
 def ris_record(draw: st.DrawFn) -> str:
     lines = [f"TY  - {draw(st.sampled_from([*RIS_TYPES, 'ODD']))}"]
+    lines += draw(st.lists(st.sampled_from(RIS_DIALECT_LINES), max_size=2, unique=True))
     for _ in range(draw(st.integers(1, 12))):
         tag = draw(_tag(RIS_TAGS))
         if tag in {"TY", "ER"}:
             continue
-        lines.append(f"{tag}  - {draw(NAME if tag[0] == 'A' else VALUE)}")
+        note = st.sampled_from(["Accession Number: ", "Language: ", "Series Title: ", ""])
+        value = draw(NAME if tag[0] == "A" else VALUE)
+        lines.append(f"{tag}  - {draw(note) if tag == 'N1' else ''}{value}")
         if draw(st.booleans()) and tag[0] != "A":
             lines.append(draw(VALUE))  # an untagged line under it
     return "\n".join([*lines, "ER  - "]) + "\n"
@@ -342,6 +371,28 @@ def ris_record(draw: st.DrawFn) -> str:
 def test_nothing_in_a_random_ris_record_is_lost(text: str) -> None:
     result = parse_text(text, "ris")
     assert_nothing_lost(result, [ris_values(e) for e in result.entries], text)
+
+
+COCHRANE_TAGS = ["AU", "TI", "SO", "YR", "VL", "NO", "PG", "XR", "PM", "PT", "KY", "DOI",
+                 "US", "CC", "AB", "PB", "LA", "SN", "EM"]  # fmt: skip
+
+
+@st.composite
+def cochrane_record(draw: st.DrawFn) -> str:
+    lines = ["Record #1 of 1", f"ID: {draw(st.sampled_from(['CN-01234567', 'CD012345']))}"]
+    for _ in range(draw(st.integers(1, 12))):
+        tag = draw(_tag(COCHRANE_TAGS))
+        lines.append(f"{tag}: {draw(NAME if tag == 'AU' else VALUE)}")
+        if draw(st.booleans()) and tag != "AU":
+            lines.append(draw(VALUE))  # an untagged line under it
+    return "\n".join(lines) + "\n"
+
+
+@PROPERTY
+@given(text=cochrane_record())
+def test_nothing_in_a_random_cochrane_record_is_lost(text: str) -> None:
+    result = parse_text(text, "cochrane")
+    assert_nothing_lost(result, [cochrane_values(e) for e in result.entries], text)
 
 
 MEDLINE_TAGS = ["TI", "AB", "FAU", "AU", "CN", "FED", "ED", "DP", "JT", "TA", "VI", "IP",
@@ -496,3 +547,603 @@ def csl_item(draw: st.DrawFn) -> dict[str, Any]:
 def test_nothing_in_a_random_csl_json_item_is_lost(items: list[dict[str, Any]]) -> None:
     result = parse_text(json.dumps(items), "csl-json")
     assert_nothing_lost(result, [list(csl_values(i)) for i in items], json.dumps(items))
+
+
+# ---------------------------------------------------------------- structured formats
+# PubMed XML, MODS and Crossref XML (every element's own text), DataCite and OpenAlex JSON
+# (every leaf). A reader may leave out a part it names in a note (a list of cited works,
+# OpenAlex's citation counts): values under a path a diagnostic names are not asked for.
+
+_PATH_TOKEN = re.compile(r"[\w@\[\]=/.-]+")
+
+
+def xml_values(raw: str) -> list[tuple[str, str]]:
+    """(path, own text) of every element of a record, namespaces dropped."""
+    record = etree.fromstring(raw.encode("utf-8"))
+    values: list[tuple[str, str]] = []
+
+    def walk(element: Any, path: str) -> None:
+        own = "".join([element.text or "", *(c.tail or "" for c in element)])
+        if own.strip():
+            values.append((path, own))
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(
+                    child,
+                    f"{path}/{etree.QName(child).localname}"
+                    if path
+                    else etree.QName(child).localname,
+                )
+
+    for child in record:
+        if isinstance(child.tag, str):
+            walk(child, etree.QName(child).localname)
+    own = "".join([record.text or "", *(c.tail or "" for c in record)])
+    if own.strip():
+        values.append(("", own))
+    return values
+
+
+def json_values(item: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(path without list indices, text) of every leaf; null and false are no value."""
+    if isinstance(item, dict):
+        for key, value in item.items():
+            yield from json_values(value, f"{path}/{key}" if path else str(key))
+    elif isinstance(item, list):
+        for value in item:
+            yield from json_values(value, path)
+    elif item is True:
+        yield path, "true"
+    elif item is not None and item is not False and str(item).strip():
+        yield path, str(item)
+
+
+def _named(path: str, entry: ParsedEntry, result: ParseResult) -> bool:
+    """Whether a diagnostic names ``path`` or a part it is under."""
+    named = {
+        token.strip(".,:;()")
+        for d in (*entry.warnings, *result.warnings, *result.skipped)
+        for token in _PATH_TOKEN.findall(str(d))
+    }
+    steps = [re.sub(r"\[.*?\]", "", step) for step in path.split("/")]
+    return any("/".join(steps[:end]) in named for end in range(1, len(steps) + 1))
+
+
+# The words that name the creator roles PeerRef read (MODS roleTerm, MARC relator codes).
+ROLE_WORDS = {
+    "author": {"author", "aut", "cre", "creator"},
+    "editor": {"editor", "edt"},
+    "translator": {"translator", "trl"},
+}
+
+
+# Keys and elements that say how a value is meant (a name's type, a date's kind, a caption
+# "no."), not values: a reader uses them to place the value they qualify.
+QUALIFIERS = frozenset(
+    {"nameType", "titleType", "dateType", "descriptionType", "relationType", "lang", "caption"}
+)
+# Links that stand for an identifier PeerRef keeps (as "https://doi.org/…" does for a DOI).
+ID_LINK_WORDS = {
+    "pmid": words("https://pubmed.ncbi.nlm.nih.gov/ http://www.ncbi.nlm.nih.gov/pubmed/"),
+    "pmcid": words("https://www.ncbi.nlm.nih.gov/pmc/articles/"),
+}
+
+
+def _is_qualifier(path: str, value: str) -> bool:
+    leaf = path.rsplit("/", 1)[-1]
+    return leaf in QUALIFIERS or (leaf == "title" and path.endswith("abstract/title"))
+
+
+def assert_structured_nothing_lost(
+    result: ParseResult, values_by_entry: list[list[tuple[str, str]]], source: str
+) -> None:
+    """As ``assert_nothing_lost``; values under a part a diagnostic names are not asked for,
+    and the role words of the creators read count as kept."""
+    assert len(result.entries) == len(values_by_entry), source
+    lost: list[str] = []
+    for index, (entry, values) in enumerate(zip(result.entries, values_by_entry, strict=True)):
+        kept = kept_words(entry, result)
+        for creator in entry.reference.creators:
+            kept |= ROLE_WORDS[creator.role.value]
+        for identifier, link_words in ID_LINK_WORDS.items():
+            if number := getattr(entry.reference, identifier):
+                kept |= link_words | {number.removeprefix("PMC")}
+        for label, value in values:
+            if _is_qualifier(label, value) or _named(label, entry, result):
+                continue
+            if label.startswith("abstract_inverted_index/"):
+                # OpenAlex's abstract: word -> positions. The word is the value.
+                label, value = "abstract_inverted_index", label.partition("/")[2]
+            if absent := missing(value, kept):
+                lost.append(f"entry {index} {label} {value!r}: {sorted(absent)}")
+    assert not lost, f"{source}:\n" + "\n".join(lost)
+
+
+def _structured_fixtures(folder: str, suffix: str) -> list[Path]:
+    return [p for p in _fixtures(folder, suffix) if not p.name.endswith(".expected.json")]
+
+
+STRUCTURED_XML_FIXTURES = [
+    *_structured_fixtures("pubmed_xml", ".xml"),
+    *_structured_fixtures("mods", ".xml"),
+    *_structured_fixtures("crossref_xml", ".xml"),
+]
+STRUCTURED_JSON_FIXTURES = [
+    *_structured_fixtures("datacite_json", ".json"),
+    *_structured_fixtures("openalex_json", ".json"),
+]
+
+
+@pytest.mark.parametrize("path", STRUCTURED_XML_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_nothing_in_a_structured_xml_fixture_is_lost(path: Path) -> None:
+    result = parse_text(path.read_text("utf-8"))
+    values = [xml_values(e.raw_text) for e in result.entries]
+    assert_structured_nothing_lost(result, values, path.name)
+
+
+@pytest.mark.parametrize(
+    "path", STRUCTURED_JSON_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_nothing_in_a_structured_json_fixture_is_lost(path: Path) -> None:
+    result = parse_text(path.read_text("utf-8"))
+    values = [list(json_values(json.loads(e.raw_text))) for e in result.entries]
+    assert_structured_nothing_lost(result, values, path.name)
+
+
+def _xml_record(draw: st.DrawFn, root: str, paths: list[str], people: dict[str, list[str]]) -> Any:
+    """An element ``root`` with random values at some of ``paths`` and random people.
+
+    ``people`` maps a list path ("MedlineCitation/Article/AuthorList/Author") to the parts
+    of one person; each drawn person is a new element there.
+    """
+    record = etree.Element(root)
+
+    def element_at(path: str, new_leaf: bool) -> Any:
+        parent = record
+        *containers, leaf = path.split("/")
+        for tag in containers:
+            found = parent.find(tag)
+            parent = found if found is not None else etree.SubElement(parent, tag)
+        return etree.SubElement(parent, leaf) if new_leaf else parent
+
+    for path in draw(st.lists(st.sampled_from(paths) | WORD.map(lambda w: f"x{w}"), max_size=10)):
+        element_at(path, True).text = draw(VALUE)
+    for path, parts in people.items():
+        for _ in range(draw(st.integers(0, 2))):
+            person = element_at(path, True)
+            for part in draw(st.lists(st.sampled_from(parts), min_size=1, max_size=3, unique=True)):
+                etree.SubElement(person, part).text = draw(WORD)
+    return record
+
+
+PUBMED_PATHS = [
+    f"MedlineCitation/{p}"
+    for p in (
+        "PMID", "Article/ArticleTitle", "Article/VernacularTitle", "Article/Journal/Title",
+        "Article/Journal/ISOAbbreviation", "Article/Journal/ISSN",
+        "Article/Journal/JournalIssue/Volume", "Article/Journal/JournalIssue/Issue",
+        "Article/Journal/JournalIssue/PubDate/Year",
+        "Article/Journal/JournalIssue/PubDate/Month",
+        "Article/Journal/JournalIssue/PubDate/Day",
+        "Article/Journal/JournalIssue/PubDate/MedlineDate",
+        "Article/Pagination/MedlinePgn", "Article/Pagination/StartPage", "Article/ELocationID",
+        "Article/Abstract/AbstractText", "Article/Abstract/CopyrightInformation",
+        "Article/Language", "Article/PublicationTypeList/PublicationType",
+        "MeshHeadingList/MeshHeading/DescriptorName", "MeshHeadingList/MeshHeading/QualifierName",
+        "KeywordList/Keyword", "MedlineJournalInfo/MedlineTA", "MedlineJournalInfo/Country",
+        "DateRevised/Year",
+    )
+] + ["PubmedData/ArticleIdList/ArticleId", "PubmedData/PublicationStatus"]  # fmt: skip
+PUBMED_PEOPLE = {
+    "MedlineCitation/Article/AuthorList/Author": [
+        "LastName", "ForeName", "Initials", "Suffix", "CollectiveName", "Identifier"
+    ],
+}  # fmt: skip
+
+
+@st.composite
+def pubmed_article(draw: st.DrawFn) -> str:
+    article = _xml_record(draw, "PubmedArticle", PUBMED_PATHS, PUBMED_PEOPLE)
+    if article.find("MedlineCitation") is None:
+        etree.SubElement(article, "MedlineCitation")
+    root = etree.Element("PubmedArticleSet")
+    root.append(article)
+    return etree.tostring(root, encoding="unicode")
+
+
+@PROPERTY
+@given(text=pubmed_article())
+def test_nothing_in_a_random_pubmed_article_is_lost(text: str) -> None:
+    result = parse_text(text, "pubmed-xml")
+    assert_structured_nothing_lost(result, [xml_values(e.raw_text) for e in result.entries], text)
+
+
+MODS_PATHS = [
+    "titleInfo/title", "titleInfo/subTitle", "titleInfo/partNumber", "genre", "typeOfResource",
+    "originInfo/publisher", "originInfo/dateIssued", "originInfo/place/placeTerm",
+    "originInfo/edition", "language/languageTerm", "abstract", "note", "subject/topic",
+    "subject/geographic", "identifier", "location/url", "accessCondition", "classification",
+    "relatedItem/titleInfo/title", "relatedItem/part/detail/number",
+    "relatedItem/part/extent/start", "relatedItem/part/date", "physicalDescription/extent",
+    "recordInfo/recordIdentifier", "tableOfContents",
+]  # fmt: skip
+MODS_PEOPLE = {"name": ["namePart", "displayForm", "affiliation"]}
+
+
+@st.composite
+def mods_record(draw: st.DrawFn) -> str:
+    return etree.tostring(_xml_record(draw, "mods", MODS_PATHS, MODS_PEOPLE), encoding="unicode")
+
+
+@PROPERTY
+@given(text=mods_record())
+def test_nothing_in_a_random_mods_record_is_lost(text: str) -> None:
+    result = parse_text(text, "mods")
+    assert_structured_nothing_lost(result, [xml_values(e.raw_text) for e in result.entries], text)
+
+
+CROSSREF_PATHS = [
+    "journal_metadata/full_title", "journal_metadata/abbrev_title", "journal_metadata/issn",
+    "journal_issue/journal_volume/volume", "journal_issue/issue",
+    "journal_issue/publication_date/year", "journal_article/titles/title",
+    "journal_article/titles/subtitle", "journal_article/publication_date/year",
+    "journal_article/publication_date/month", "journal_article/publication_date/day",
+    "journal_article/pages/first_page", "journal_article/pages/last_page",
+    "journal_article/publisher_item/item_number", "journal_article/doi_data/doi",
+    "journal_article/doi_data/resource", "journal_article/abstract/p",
+    "journal_article/program/license_ref",
+]  # fmt: skip
+CROSSREF_PEOPLE = {
+    "journal_article/contributors/person_name": [
+        "given_name", "surname", "suffix", "affiliation", "ORCID"
+    ],
+}  # fmt: skip
+
+
+@st.composite
+def crossref_record(draw: st.DrawFn) -> str:
+    journal = _xml_record(draw, "journal", CROSSREF_PATHS, CROSSREF_PEOPLE)
+    crossref = etree.Element("crossref")
+    crossref.append(journal)
+    record = etree.Element("doi_record")
+    record.append(crossref)
+    root = etree.Element("doi_records")
+    root.append(record)
+    return etree.tostring(root, encoding="unicode")
+
+
+@PROPERTY
+@given(text=crossref_record())
+def test_nothing_in_a_random_crossref_record_is_lost(text: str) -> None:
+    result = parse_text(text, "crossref-xml")
+    assert_structured_nothing_lost(result, [xml_values(e.raw_text) for e in result.entries], text)
+
+
+JSON_LEAF = VALUE | st.integers(0, 3000) | st.booleans()
+
+
+def _json_object(keys: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.dictionaries(st.sampled_from(keys) | WORD, JSON_LEAF, max_size=4)
+
+
+DATACITE_PERSON = _json_object(
+    ["name", "givenName", "familyName", "nameType", "affiliation", "contributorType"]
+)
+
+
+@st.composite
+def datacite_record(draw: st.DrawFn) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "types": draw(_json_object(["resourceTypeGeneral", "citeproc", "resourceType", "ris"])),
+        "titles": draw(st.lists(_json_object(["title", "titleType", "lang"]), max_size=2)),
+    }
+    for key in draw(
+        st.lists(
+            st.sampled_from(
+                ["doi", "url", "publisher", "publicationYear", "language", "version", "state"]
+            )
+            | WORD,
+            max_size=5,
+        )
+    ):
+        record[key] = draw(JSON_LEAF)
+    record["creators"] = draw(st.lists(DATACITE_PERSON, max_size=2))
+    record["contributors"] = draw(st.lists(DATACITE_PERSON, max_size=2))
+    for key, fields in (
+        ("subjects", ["subject", "subjectScheme"]),
+        ("dates", ["date", "dateType"]),
+        ("descriptions", ["description", "descriptionType", "lang"]),
+        ("relatedIdentifiers", ["relatedIdentifier", "relatedIdentifierType", "relationType"]),
+        ("rightsList", ["rights", "rightsUri"]),
+        ("identifiers", ["identifier", "identifierType"]),
+    ):
+        if draw(st.booleans()):
+            record[key] = draw(st.lists(_json_object(fields), max_size=2))
+    if draw(st.booleans()):
+        record["container"] = draw(
+            _json_object(["type", "title", "volume", "issue", "firstPage", "lastPage"])
+        )
+    return record
+
+
+@PROPERTY
+@given(records=st.lists(datacite_record(), min_size=1, max_size=2))
+def test_nothing_in_a_random_datacite_record_is_lost(records: list[dict[str, Any]]) -> None:
+    text = json.dumps(records)
+    result = parse_text(text, "datacite-json")
+    assert_structured_nothing_lost(result, [list(json_values(r)) for r in records], text)
+
+
+@st.composite
+def openalex_work(draw: st.DrawFn) -> dict[str, Any]:
+    work: dict[str, Any] = {"id": f"https://openalex.org/W{draw(st.integers(1, 10**9))}"}
+    for key in draw(
+        st.lists(
+            st.sampled_from(
+                ["title", "display_name", "doi", "publication_date", "publication_year",
+                 "language", "type", "type_crossref", "cited_by_count", "is_retracted"]
+            )
+            | WORD,
+            max_size=6,
+        )
+    ):  # fmt: skip
+        work[key] = draw(JSON_LEAF)
+    work["biblio"] = draw(_json_object(["volume", "issue", "first_page", "last_page"]))
+    work["primary_location"] = {
+        "source": draw(_json_object(["display_name", "issn_l", "host_organization_name", "type"])),
+        **draw(_json_object(["landing_page_url", "pdf_url", "license", "version"])),
+    }
+    work["authorships"] = [
+        {
+            "author": draw(_json_object(["display_name", "orcid", "id"])),
+            **draw(_json_object(["raw_author_name", "raw_affiliation_string", "author_position"])),
+        }
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    work["keywords"] = draw(st.lists(_json_object(["display_name", "score"]), max_size=2))
+    return work
+
+
+@PROPERTY
+@given(works=st.lists(openalex_work(), min_size=1, max_size=2))
+def test_nothing_in_a_random_openalex_work_is_lost(works: list[dict[str, Any]]) -> None:
+    text = json.dumps({"results": works})
+    result = parse_text(text, "openalex-json")
+    assert_structured_nothing_lost(result, [list(json_values(w)) for w in works], text)
+
+
+# ---------------------------------------------------------------- Ovid, RefWorks, Refer, tables
+
+OVID_TAG = re.compile(r"^\s*([A-Z][A-Z0-9]{1,5}) {1,3}-(?: (.*)|[ \t]*)$")
+OVID_RECORD_NUMBER = re.compile(r"^\s*<\s*\d+\s*\.?\s*>\s*$")
+
+
+def ovid_values(entry: ParsedEntry) -> list[tuple[str, str]]:
+    """An Ovid record's values: tag lines (or, in the display export, the lines under each
+    label) and the lines under them. The record number, Ovid's signature "VN - Ovid
+    Technologies" and the display export's labels are markup."""
+    lines = entry.raw_text.splitlines()
+    long_labels = not any(OVID_TAG.match(line) for line in lines)
+    values: list[tuple[str, str]] = []
+    for line in lines:
+        match = OVID_TAG.match(line)
+        if OVID_RECORD_NUMBER.match(line) or not line.strip():
+            continue
+        if match:
+            if not (match.group(1) == "VN" and match.group(2) == "Ovid Technologies"):
+                values.append((match.group(1), (match.group(2) or "").strip()))
+        elif not (long_labels and line[:1] not in {" ", "\t"}):
+            values.append(("…", line.strip()))
+    return [(tag, value) for tag, value in values if value]
+
+
+REFWORKS_TAG = re.compile(
+    r"^(" + "|".join(sorted(REFWORKS_TAGS, key=len, reverse=True)) + r")(?: (.*)|[ \t]*)$"
+)
+
+
+def refworks_values(entry: ParsedEntry) -> list[tuple[str, str]]:
+    """A RefWorks record's values; its RT is the reference type when it names one."""
+    return [
+        (tag, value)
+        for tag, value in tagged_values(entry.raw_text, REFWORKS_TAG)
+        if not (tag == "RT" and RT_TYPES.get(value.casefold()) is entry.reference.type)
+    ]
+
+
+REFER_TAG = re.compile(r"^%(.) ?(.*)$")
+
+
+def refer_values(entry: ParsedEntry) -> list[tuple[str, str]]:
+    """A Refer record's values; a %0 is the reference type when it names one."""
+    return [
+        (tag, value)
+        for tag, value in tagged_values(entry.raw_text, REFER_TAG)
+        if not (tag == "0" and REFER_TYPES.get(value.casefold()) is entry.reference.type)
+    ]
+
+
+def scopus_values(entry: ParsedEntry, header: list[str]) -> list[tuple[str, str]]:
+    """The cells of a Scopus row by column; Scopus's "[No … available]" are not values, nor
+    are the short names ("Repper J.") of the very people "Author full names" lists."""
+    cells = dict(zip(header, next(csv.reader(io.StringIO(entry.raw_text))), strict=False))
+    short = [n.split()[0] for n in cells.get("Authors", "").split(";") if n.strip()]
+    full = [n.split(",")[0].strip() for n in cells.get("Author full names", "").split(";")]
+    if short and [s.casefold() for s in short] == [f.casefold() for f in full]:
+        del cells["Authors"]
+    return [
+        (name, cell)
+        for name, cell in cells.items()
+        if cell.strip() and cell.strip().casefold() not in SCOPUS_PLACEHOLDERS
+    ]
+
+
+def wos_tsv_values(entry: ParsedEntry, header: list[str]) -> list[tuple[str, str]]:
+    """The cells of a Web of Science row by tag; PT's one-letter codes are the type."""
+    cells = entry.raw_text.split("\t")
+    return [
+        (tag, cell)
+        for tag, cell in zip(header, cells, strict=False)
+        if cell.strip() and not (tag == "PT" and cell.strip() in WOS_TYPE_CODES)
+    ]
+
+
+NEW_TAGGED_FIXTURES = [
+    *((p, ovid_values) for p in _fixtures("ovid", ".txt")),
+    *((p, refworks_values) for p in _fixtures("refworks", ".txt")),
+    *((p, refer_values) for p in _fixtures("refer", ".enw", ".txt")),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "values_of"), NEW_TAGGED_FIXTURES, ids=[p.name for p, _ in NEW_TAGGED_FIXTURES]
+)
+def test_nothing_in_an_ovid_refworks_or_refer_fixture_is_lost(path: Path, values_of: Any) -> None:
+    result = parse_text(path.read_bytes().decode("utf-8"))
+    assert_nothing_lost(result, [values_of(e) for e in result.entries], path.name)
+
+
+TABLE_FIXTURES = [
+    *((p, scopus_values) for p in _fixtures("scopus_csv", ".csv")),
+    *((p, wos_tsv_values) for p in _fixtures("wos_tsv", ".txt")),
+]
+
+
+def _table_header(text: str, values_of: Any) -> list[str]:
+    first = text.lstrip("\ufeff").splitlines()[0]
+    if values_of is wos_tsv_values:
+        return first.split("\t")
+    return next(csv.reader([first]))
+
+
+@pytest.mark.parametrize(
+    ("path", "values_of"), TABLE_FIXTURES, ids=[p.name for p, _ in TABLE_FIXTURES]
+)
+def test_nothing_in_a_scopus_or_web_of_science_table_is_lost(path: Path, values_of: Any) -> None:
+    text = decode(path.read_bytes())
+    result = parse_text(text)
+    header = _table_header(text, values_of)
+    assert_nothing_lost(result, [values_of(e, header) for e in result.entries], path.name)
+
+
+OVID_TAGS = ["AU", "FA", "ED", "TI", "SO", "JN", "VO", "VI", "IP", "PG", "YR", "DP", "MO",
+             "IS", "IT", "ES", "IB", "DO", "DI", "PM", "UI", "LG", "PU", "PB", "PL", "KW",
+             "MH", "ID", "DE", "AB", "PT", "DT", "XL", "UR", "IN", "AN", "DB", "BT", "ET",
+             "TT", "SCORE"]  # fmt: skip
+OVID_DATABASES = ["APA PsycInfo", "Ovid MEDLINE(R) ALL", "Embase", "Journals@Ovid", "BIOSIS"]
+
+
+@st.composite
+def ovid_record(draw: st.DrawFn) -> str:
+    lines = ["<1. >", "VN  - Ovid Technologies", f"DB  - {draw(st.sampled_from(OVID_DATABASES))}"]
+    for _ in range(draw(st.integers(1, 12))):
+        tag = draw(_tag(OVID_TAGS))
+        if tag in {"VN", "DB"}:
+            continue
+        person = tag in {"AU", "FA", "ED"}
+        lines.append(f"{tag}  - {draw(NAME if person else VALUE)}")
+        if draw(st.booleans()) and not person:
+            lines.append(f"      {draw(VALUE)}")
+    return "\n".join(lines) + "\n"
+
+
+@PROPERTY
+@given(text=ovid_record())
+def test_nothing_in_a_random_ovid_record_is_lost(text: str) -> None:
+    result = parse_text(text, "ovid")
+    assert_nothing_lost(result, [ovid_values(e) for e in result.entries], text)
+
+
+REFWORKS_RANDOM_TAGS = ["A1", "A2", "A3", "A4", "T1", "T2", "T3", "JF", "JO", "YR", "FD",
+                        "VO", "IS", "SP", "OP", "K1", "AB", "NO", "ED", "PB", "PP", "SN",
+                        "AD", "AN", "LA", "LK", "DO", "DB", "UL", "ST", "WT", "PMID"]  # fmt: skip
+
+
+@st.composite
+def refworks_record(draw: st.DrawFn) -> str:
+    lines = [f"RT {draw(st.sampled_from([*(t.title() for t in RT_TYPES), 'Odd Type']))}"]
+    for _ in range(draw(st.integers(1, 12))):
+        tag = draw(st.sampled_from(REFWORKS_RANDOM_TAGS))
+        person = tag[0] == "A" and tag[1].isdigit()
+        lines.append(f"{tag} {draw(NAME if person else VALUE)}")
+    return "\n".join(lines) + "\n"
+
+
+@PROPERTY
+@given(text=refworks_record())
+def test_nothing_in_a_random_refworks_record_is_lost(text: str) -> None:
+    result = parse_text(text, "refworks")
+    assert_nothing_lost(result, [refworks_values(e) for e in result.entries], text)
+
+
+REFER_TAGS = list("0AEY?TJBSDVNP7CI@RUKXGZW~HM+!8L9")
+
+
+@st.composite
+def refer_record(draw: st.DrawFn) -> str:
+    lines = [f"%0 {draw(st.sampled_from([*(t.title() for t in REFER_TYPES), 'Odd Type']))}"]
+    for _ in range(draw(st.integers(1, 12))):
+        tag = draw(st.sampled_from(REFER_TAGS))
+        lines.append(f"%{tag} {draw(NAME if tag in 'AEY?' else VALUE)}")
+        if draw(st.booleans()) and tag not in "AEY?0":
+            lines.append(draw(VALUE))  # a line under it: the next keyword, or running text
+    return "\n".join(lines) + "\n"
+
+
+@PROPERTY
+@given(text=refer_record())
+def test_nothing_in_a_random_refer_record_is_lost(text: str) -> None:
+    result = parse_text(text, "refer")
+    assert_nothing_lost(result, [refer_values(e) for e in result.entries], text)
+
+
+SCOPUS_COLUMNS = ["Authors", "Author full names", "Author(s) ID", "Title", "Year",
+                  "Source title", "Volume", "Issue", "Art. No.", "Page start", "Page end",
+                  "Page count", "Cited by", "DOI", "Link", "Abstract", "Author Keywords",
+                  "Index Keywords", "Editors", "Publisher", "ISSN", "ISBN", "PubMed ID",
+                  "Language of Original Document", "Abbreviated Source Title",
+                  "Document Type", "Publication Stage", "Open Access", "Source", "EID"]  # fmt: skip
+
+
+@st.composite
+def scopus_table(draw: st.DrawFn) -> tuple[str, list[str]]:
+    chosen = draw(st.lists(st.sampled_from(SCOPUS_COLUMNS), unique=True))
+    columns = ["Title", "Source title", "EID", *chosen]  # enough to be a Scopus header
+    columns = list(dict.fromkeys(columns))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for _ in range(draw(st.integers(1, 3))):
+        row = [draw(VALUE)]  # every row has a title
+        row += [draw(NAME if c == "Authors" else VALUE | st.just("")) for c in columns[1:]]
+        writer.writerow(row)
+    return out.getvalue(), columns
+
+
+@PROPERTY
+@given(table=scopus_table())
+def test_nothing_in_a_random_scopus_table_is_lost(table: tuple[str, list[str]]) -> None:
+    text, header = table
+    result = parse_text(text, "scopus-csv")
+    assert_nothing_lost(result, [scopus_values(e, header) for e in result.entries], text)
+
+
+@st.composite
+def wos_table(draw: st.DrawFn) -> tuple[str, list[str]]:
+    columns = list(dict.fromkeys(["PT", "TI", *draw(st.lists(st.sampled_from(WOS_TAGS)))]))
+    lines = ["\t".join(columns)]
+    for _ in range(draw(st.integers(1, 3))):
+        cells = [draw(st.sampled_from("JBSP")), draw(VALUE)]
+        for tag in columns[2:]:
+            names = st.lists(NAME, min_size=1, max_size=3).map("; ".join)
+            cells.append(draw(names if tag in {"AU", "AF", "BE"} else VALUE | st.just("")))
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n", columns
+
+
+@PROPERTY
+@given(table=wos_table())
+def test_nothing_in_a_random_web_of_science_table_is_lost(table: tuple[str, list[str]]) -> None:
+    text, header = table
+    result = parse_text(text, "wos-tsv")
+    assert_nothing_lost(result, [wos_tsv_values(e, header) for e in result.entries], text)

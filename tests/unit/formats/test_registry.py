@@ -159,3 +159,16 @@ def test_a_declaration_the_bytes_do_not_follow_is_ignored() -> None:
     text = '<?xml version="1.0" encoding="UTF-8"?><xml>Müller</xml>'
     decoded = registry.decode_bytes(text.encode("cp1252"))
     assert (decoded.text, decoded.encoding, decoded.guessed) == (text, "cp1252", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TY  - JOUR\nAU  - Núñez, Begoña\nTI  - Grupos de apoyo mutuo en atención\nER  - \n",
+        "TY  - JOUR\nAU  - Lefèvre, Hélène\nTI  - La pair-aidance en santé mentale\nER  - \n",
+    ],
+)
+def test_a_short_western_text_is_read_as_windows_1252(text: str) -> None:
+    # charset-normalizer finds cp1250 ("Núńez") just as likely; the commoner code page wins.
+    decoded = registry.decode_bytes(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding, decoded.guessed) == (text, "cp1252", True)

@@ -25,7 +25,12 @@ from peerref.formats.registry import parse_bytes, parse_text, rank
 from peerref.formats.ris import RisReader, RisWriter
 
 DATA = FORMATS_DATA / "ris"
-FIXTURES = ("emerald_numbered_authors.ris", "scopus_style_wrapped.ris")
+FIXTURES = (
+    "emerald_numbered_authors.ris",
+    "scopus_style_wrapped.ris",
+    "ebscohost_cinahl_psycinfo.ris",
+    "cochrane_library.ris",
+)
 
 
 @pytest.mark.parametrize("fixture", FIXTURES)
@@ -123,11 +128,20 @@ def test_missing_er_and_stray_text_are_reported() -> None:
 
 
 def test_unknown_type_is_kept_and_reported() -> None:
-    result = RisReader().read("TY  - HEAR\nTI  - Evidence on peer workers\nER  - \n")
+    result = RisReader().read("TY  - GRANT\nTI  - Evidence on peer workers\nER  - \n")
     entry = result.entries[0]
     assert entry.reference.type is ReferenceType.OTHER
-    assert entry.reference.extra["ris:TY"] == "HEAR"
+    assert entry.reference.extra["ris:TY"] == "GRANT"
     assert entry.warnings
+
+
+def test_a_type_peerref_folds_is_kept_without_a_warning() -> None:
+    text = "TY  - HEAR\nTI  - Evidence on peer workers\nER  - \nTY  - MGZN\nTI  - M\nER  - \n"
+    hearing, magazine = RisReader().read(text).entries
+    assert hearing.reference.type is ReferenceType.OTHER
+    assert magazine.reference.type is ReferenceType.ARTICLE_JOURNAL
+    assert [e.reference.extra["ris:TY"] for e in (hearing, magazine)] == ["HEAR", "MGZN"]
+    assert not hearing.warnings and not magazine.warnings
 
 
 @pytest.mark.parametrize("text", ["", "TI  - no record start\n", "plain words"])
@@ -367,3 +381,166 @@ def test_a_patents_a2_is_not_an_editor() -> None:
     ref = RisReader().read(text).references[0]
     assert [c.role for c in ref.creators] == [CreatorRole.AUTHOR]
     assert ref.extra["ris:A2"] == "Mental Health Devices Ltd"
+
+
+# ---------------------------------------------------------------- what A2, T2 … mean per type
+
+
+def _read_one(text: str) -> Reference:
+    return RisReader().read(text).references[0]
+
+
+def test_a_books_a2_is_its_series_editor_and_a3_its_editor() -> None:
+    book = _read_one(
+        "TY  - BOOK\nAU  - Repper, Julie\nA2  - Slade, Mike\nA3  - Watson, Emma\n"
+        "TI  - Peer Support in Practice\nT2  - Recovery Series\nER  - \n"
+    )
+    assert [(c.family, c.role) for c in book.creators] == [
+        ("Repper", CreatorRole.AUTHOR),
+        ("Watson", CreatorRole.EDITOR),
+    ]
+    assert book.extra["ris:A2"] == "Slade, Mike"  # a series editor: no PeerRef role
+    assert (book.collection_title, book.container_title) == ("Recovery Series", "")
+
+
+def test_an_edited_books_authors_are_its_editors() -> None:
+    book = _read_one("TY  - EDBOOK\nAU  - Watson, Emma\nTI  - Lived Experience\nER  - \n")
+    assert [(c.family, c.role) for c in book.creators] == [("Watson", CreatorRole.EDITOR)]
+
+
+def test_a_reports_t2_is_its_series_and_a_thesis_t2_its_department() -> None:
+    report = _read_one(
+        "TY  - RPRT\nTI  - Peer workers in the NHS\nT2  - Centre for Mental Health Briefings"
+        "\nA2  - Bell, Andy\nER  - \n"
+    )
+    assert report.collection_title == "Centre for Mental Health Briefings"
+    assert report.container_title == "" and not report.creators
+    thesis = _read_one("TY  - THES\nTI  - Peer support\nT2  - Department of Nursing\nER  - \n")
+    assert thesis.container_title == ""
+    assert thesis.extra["ris:T2"] == "Department of Nursing"
+
+
+def test_a_conference_papers_proceedings_and_place_are_c3_and_c1() -> None:
+    paper = _read_one(
+        "TY  - CONF\nTI  - Peer roles in crisis teams\nT2  - Royal College of Psychiatrists "
+        "International Congress\nC3  - Proceedings of the RCPsych Congress 2023\nC1  - London"
+        "\nCY  - Liverpool\nA4  - NHS England\nER  - \n"
+    )
+    assert paper.container_title == "Proceedings of the RCPsych Congress 2023"
+    assert paper.publisher_place == "London"
+    assert paper.extra["ris:CY"] == "Liverpool"  # where the conference was held
+    assert paper.extra["ris:T2"].startswith("Royal College")  # the conference's name
+    assert not paper.creators  # A4 is the sponsor here, not a translator
+
+
+def test_a_journal_issue_in_m1_and_abbreviations_in_j2_and_jo() -> None:
+    article = _read_one(
+        "TY  - JOUR\nTI  - T\nT2  - BMC Psychiatry\nJ2  - BMC Psychiatry\nM1  - 7\nER  - \n"
+    )
+    assert (article.issue, article.container_title_short) == ("7", "BMC Psychiatry")
+    only_jo = _read_one("TY  - JOUR\nTI  - T\nJO  - Br.J.Psychiatry\nER  - \n")
+    assert only_jo.container_title == only_jo.container_title_short == "Br.J.Psychiatry"
+    full_jo = _read_one("TY  - JOUR\nTI  - T\nJO  - Psychiatric Services\nER  - \n")
+    assert (full_jo.container_title, full_jo.container_title_short) == (
+        "Psychiatric Services",
+        "",
+    )
+
+
+def test_procite_notes_are_read_as_the_fields_they_name() -> None:
+    chapter = _read_one(
+        "TY  - CHAP\nN1  - Record ID: 12\nA1  - Okafor, Chidinma\nT1  - Peer work\n"
+        "T2  - Lived Experience in Practice\nVL  - 2nd\nN1  - Volume ID: 3\n"
+        "N1  - Series Title: Mental Health in Practice\nN1  - Language: English\n"
+        "N1  - Place of Publication: Leeds\nN1  - Notes: Read with chapter 2\nER  - \n"
+    )
+    assert (chapter.edition, chapter.volume) == ("2nd", "3")  # ProCite's VL is the edition
+    assert chapter.collection_title == "Mental Health in Practice"
+    assert (chapter.language, chapter.publisher_place) == ("English", "Leeds")
+    assert chapter.extra["note"] == "Read with chapter 2"
+    assert chapter.extra["ris:ID"] == "12"
+    plain = _read_one("TY  - JOUR\nTI  - T\nN1  - Language: barely mentioned\nER  - \n")
+    assert plain.language == "" and plain.extra["note"] == "Language: barely mentioned"
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        Reference(
+            type=ReferenceType.BOOK,
+            title="Peer Support in Practice",
+            creators=(
+                Creator(family="Repper", given="Julie"),
+                Creator(family="Watson", given="Emma", role=CreatorRole.EDITOR),
+            ),
+            collection_title="Recovery Series",
+        ),
+        Reference(
+            type=ReferenceType.REPORT,
+            title="Peer workers in the NHS",
+            creators=(Creator(family="Bell", given="Andy", role=CreatorRole.EDITOR),),
+            container_title="A container",
+            collection_title="Centre for Mental Health Briefings",
+        ),
+        Reference(
+            type=ReferenceType.PAPER_CONFERENCE,
+            title="Peer roles in crisis teams",
+            container_title="Proceedings of the RCPsych Congress 2023",
+            publisher_place="London",
+        ),
+        Reference(type=ReferenceType.PREPRINT, title="T", container_title="PsyArXiv"),
+    ],
+    ids=lambda ref: ref.type.value,
+)
+def test_writing_puts_each_field_where_its_type_reads_it(ref: Reference) -> None:
+    assert RisReader().read(RisWriter().write([ref])).references[0] == ref
+
+
+# ---------------------------------------------------------------- EBSCOhost, Cochrane Library
+
+EBSCO = DATA / "ebscohost_cinahl_psycinfo.ris"
+COCHRANE = DATA / "cochrane_library.ris"
+
+
+def test_ebscohost_export_is_named_with_its_databases() -> None:
+    result = parse_text(EBSCO.read_text("utf-8"))
+    assert result.format_name == "ris"
+    assert result.format_label == "RIS file from EBSCOhost (CINAHL Complete, APA PsycInfo)"
+
+
+def test_ebscohost_titles_dois_and_abstracts_are_read_without_its_marks() -> None:
+    cinahl, psycinfo, chapter = RisReader().read(EBSCO.read_text("utf-8")).references
+    assert not cinahl.title.endswith(".") and not chapter.title.endswith(".")
+    assert cinahl.doi == "10.1111/jpm.12840"  # from L3
+    assert cinahl.abstract_text.endswith("on two of the three wards.")
+    assert cinahl.extra["ebsco:abstract-from"] == "author"
+    assert cinahl.extra["ris:AB"].startswith("Copyright of")  # the second AB
+    assert cinahl.issn == ("1351-0126",)
+    assert psycinfo.abstract_text.startswith("Peer mentors who had")  # N2
+
+
+def test_ebscohosts_database_note_is_read_and_kept_out_of_the_notes() -> None:
+    cinahl, psycinfo, chapter = RisReader().read(EBSCO.read_text("utf-8")).references
+    assert psycinfo.pmid == "33661028"
+    assert psycinfo.language == chapter.language == "English"
+    assert "note" not in psycinfo.extra
+    assert psycinfo.extra["ris:N1"].startswith("Accession Number: 2021-20418-007.")
+    assert cinahl.extra["ris:N1"].startswith("Accession Number: 158800321;")
+    assert [c.role for c in chapter.creators] == [
+        CreatorRole.AUTHOR,
+        CreatorRole.EDITOR,
+        CreatorRole.EDITOR,
+    ]
+
+
+def test_cochrane_ris_reads_its_journal_pubmed_number_and_review_number() -> None:
+    trial, protocol, review = RisReader().read(COCHRANE.read_text("utf-8")).references
+    assert trial.container_title == "The British journal of psychiatry"
+    assert trial.container_title_short == ""  # JA holds the full name here
+    assert trial.pmid == "33511929"
+    assert trial.extra["ris:C3"] == "PUBMED 33511929,EMBASE 2011338471"
+    assert trial.page == "330-338"  # U+2010 in the export
+    assert trial.keywords[:2] == ("Bipolar Disorder [psychology, therapy]", "Peer Group")
+    assert protocol.abstract_text.startswith("Carers of young people")
+    assert (review.page, review.issue) == ("CD013582", "4")
+    assert review.extra["ris:AN"] == "CD013582"

@@ -1,10 +1,20 @@
-"""The tagged-file helper shared by RIS, MEDLINE and Web of Science (``formats/_tagged``)."""
+"""The tagged-file helper shared by the tagged and table readers (``formats/_tagged``)."""
 
 from __future__ import annotations
 
 import re
 
-from peerref.formats._tagged import TaggedRecord, TagSyntax, read_fields
+from peerref.formats._tagged import (
+    RecordBlock,
+    TaggedRecord,
+    TagSyntax,
+    join_paragraphs,
+    read_block,
+    read_fields,
+    read_table,
+    split_blocks,
+    table_record,
+)
 
 TWO_LETTER = re.compile(r"^(?P<tag>[A-Z][A-Z0-9]) (?P<value>.*)$")
 
@@ -70,3 +80,40 @@ def test_take_uses_every_value_and_lines_are_kept() -> None:
     ]
     assert record.line_of("TI") == 3 and record.line_of("ZZ") == 1
     assert record.has("XX") and not record.has("ZZ")
+
+
+def test_blocks_end_at_blank_lines_or_where_a_record_starts() -> None:
+    lines = ["", "TI One", "AU A", "", "", "TI Two", "NR 1", "TI Three", ""]
+    by_blank = split_blocks(lines)
+    assert [(b.first_line, b.last_line) for b in by_blank] == [(2, 3), (6, 8)]
+    starts = split_blocks(
+        lines, lambda line, _current: line.startswith("TI "), blank_line_ends=False
+    )
+    assert [b.lines for b in starts] == [("TI One", "AU A"), ("TI Two", "NR 1"), ("TI Three",)]
+    assert starts[1].raw_text == "TI Two\nNR 1"
+
+
+def test_paragraphs_survive_blank_continuation_lines() -> None:
+    syntax = TagSyntax(
+        tag_line=TWO_LETTER,
+        is_continuation=lambda line: True,
+        join=lambda _tag, value, line: join_paragraphs(value, line),
+    )
+    block = RecordBlock(5, ("IN Leeds,", "  England", "", "  Stockholm", "TI Peer work"))
+    record, stray = read_block(block, syntax)
+    assert record.peek("IN") == ["Leeds, England\nStockholm"]
+    assert (record.first_line, record.last_line, stray) == (5, 9, [])
+
+
+def test_table_rows_keep_their_lines_and_leftover_cells() -> None:
+    rows = read_table('"Title","Year"\n"Peer\nwork","2020","extra"\n\n', delimiter=",", quoted=True)
+    header, row = rows
+    assert (row.first_line, row.last_line, row.raw_text) == (2, 3, '"Peer\nwork","2020","extra"')
+    record = table_record(header.cells, row)
+    assert record.take_first("Title") == "Peer\nwork"
+    extra: dict[str, str] = {}
+    record.keep_leftovers(extra, "x")
+    assert extra == {"x:Year": "2020", "x:column 3": "extra"}
+    # Without quoting, a quote is text and every line is a row.
+    unquoted = read_table('PT\tTI\nJ\t"Peer" work\n', delimiter="\t", quoted=False)
+    assert unquoted[1].cells == ("J", '"Peer" work')

@@ -20,25 +20,30 @@ OVID = (
     "<2. >\nVN  - Ovid Technologies\nDB  - APA PsycInfo\nTI  - Recovery colleges.\n"
 )
 SAMPLES = {
-    "Ovid": OVID,
-    "PubMed XML": (
-        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle'
-        '//EN" "pubmed.dtd">\n<PubmedArticleSet><PubmedArticle><MedlineCitation>'
-        "<PMID>39000001</PMID></MedlineCitation></PubmedArticle></PubmedArticleSet>"
-    ),
-    "MODS XML": (
-        '<?xml version="1.0"?>\n<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods>'
-        "<titleInfo><title>Peer work</title></titleInfo></mods></modsCollection>"
-    ),
     "MARC XML": (
         '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><datafield tag="245">'
         '<subfield code="a">Peer work</subfield></datafield></record></collection>'
     ),
-    "Crossref XML": (
+}
+# Formats once refused here that PeerRef now reads, each by its own reader.
+NOW_READ = {
+    "ovid": OVID,
+    "refworks": "RT Journal Article\nSR Electronic(1)\nA1 Repper,Julie\nT1 Peer work\nYR 2021\n",
+    "refer": "%0 Journal Article\n%A Repper, Julie\n%T Peer work\n%J Mental Health Review\n",
+    "pubmed-xml": (
+        '<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle'
+        '//EN" "pubmed.dtd">\n<PubmedArticleSet><PubmedArticle><MedlineCitation>'
+        "<PMID>39000001</PMID></MedlineCitation></PubmedArticle></PubmedArticleSet>"
+    ),
+    "mods": (
+        '<?xml version="1.0"?>\n<modsCollection xmlns="http://www.loc.gov/mods/v3"><mods>'
+        "<titleInfo><title>Peer work</title></titleInfo></mods></modsCollection>"
+    ),
+    "crossref-xml": (
         '<doi_records><doi_record owner="10.1108"><crossref><journal>'
         "</journal></crossref></doi_record></doi_records>"
     ),
-    "DataCite JSON": json.dumps(
+    "datacite-json": json.dumps(
         {
             "id": "https://doi.org/10.5281/zenodo.1",
             "doi": "10.5281/zenodo.1",
@@ -47,7 +52,7 @@ SAMPLES = {
             "creators": [{"name": "Repper, Julie"}],
         }
     ),
-    "OpenAlex": json.dumps(
+    "openalex-json": json.dumps(
         {
             "id": "https://openalex.org/W1000000001",
             "title": "Peer work",
@@ -55,8 +60,6 @@ SAMPLES = {
             "authorships": [],
         }
     ),
-    "RefWorks": "RT Journal Article\nSR Electronic(1)\nA1 Repper,Julie\nT1 Peer work\nYR 2021\n",
-    "Refer": "%0 Journal Article\n%A Repper, Julie\n%T Peer work\n%J Mental Health Review\n",
 }
 
 
@@ -69,16 +72,29 @@ def test_each_unsupported_format_is_refused_with_its_name(name: str) -> None:
     assert recognised.label in str(refused.value)
 
 
-def test_an_ovid_export_is_not_read_as_a_reference_list() -> None:
-    with pytest.raises(FormatError, match="Ovid"):
-        parse_text(OVID)
+def test_an_ovid_export_is_read_as_ovid_not_as_a_reference_list() -> None:
+    result = parse_text(OVID)
+    assert result.format_name == "ovid"
+    assert [r.title for r in result.references] == [
+        "Peer support workers on acute wards",
+        "Recovery colleges",
+    ]
     # Ovid's own RIS export is RIS, and read as such.
-    assert parse_text("TY  - JOUR\nVN  - Ovid Technologies\nTI  - Peer work\nER  - \n").entries
+    ris = parse_text("TY  - JOUR\nVN  - Ovid Technologies\nTI  - Peer work\nER  - \n")
+    assert ris.format_name == "ris" and ris.entries
+
+
+@pytest.mark.parametrize("name", sorted(NOW_READ))
+def test_formats_once_refused_are_read_by_their_reader(name: str) -> None:
+    assert identify(NOW_READ[name]) is None
+    result = parse_text(NOW_READ[name])
+    assert result.format_name == name
+    assert result.entries
 
 
 def test_a_format_named_by_the_user_is_still_tried() -> None:
     with pytest.raises(FormatError):
-        parse_text(SAMPLES["OpenAlex"], "csl-json")
+        parse_text(NOW_READ["openalex-json"], "csl-json")
 
 
 # Every fixture of the formats PeerRef reads (and their golden JSON): none looks unsupported.
