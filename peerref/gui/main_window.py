@@ -1198,7 +1198,8 @@ class MainWindow(QMainWindow):
             self,
             "Import References",
             str(Path.home()),
-            "References (*.ris *.bib *.nbib *.txt *.json *.html *.htm);;All files (*)",
+            "References (*.ris *.bib *.nbib *.enw *.txt *.json *.xml *.csv *.tsv *.html *.htm)"
+            ";;All files (*)",
         )
         if paths:
             self.importer.import_files([Path(p) for p in paths], self._target_collection())

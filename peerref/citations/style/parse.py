@@ -8,6 +8,7 @@ Errors name the element and its line so a user's own style can be fixed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -455,10 +456,46 @@ class _Parser:
     }
 
 
+# Attributes whose text a style writes out; some styles escape a character twice in them
+# (delimiter=",&amp;#160;"), which citeproc-js reads as the character itself.
+_TEXT_ATTRIBUTES = frozenset(
+    {
+        "prefix",
+        "suffix",
+        "delimiter",
+        "value",
+        "after-collapse-delimiter",
+        "cite-group-delimiter",
+        "year-suffix-delimiter",
+        "name-delimiter",
+        "names-delimiter",
+        "sort-separator",
+        "initialize-with",
+        "range-delimiter",
+    }
+)
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")
+
+
+def _decode_reference(match: re.Match[str]) -> str:
+    text = match.group()
+    code = int(text[3:-1], 16) if text[2] in "xX" else int(text[2:-1])
+    return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else text
+
+
+def _decode_character_references(root: Any) -> None:
+    for element in root.iter():
+        for name in _TEXT_ATTRIBUTES.intersection(element.attrib):
+            value = element.attrib[name]
+            if "&#" in value:
+                element.attrib[name] = _CHARACTER_REFERENCE.sub(_decode_reference, value)
+
+
 def parse_style_root(root: Any) -> Style:
     """A :class:`Style` from an already parsed ``cs:style`` element."""
     if _local(root) != "style":
         raise StyleSyntaxError(f"the root element is <{_local(root)}>, not <style>")
+    _decode_character_references(root)
     return _Parser(root).style()
 
 

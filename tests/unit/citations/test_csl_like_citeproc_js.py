@@ -487,3 +487,12 @@ def test_punctuation_after_a_groups_italics_merges_as_usual() -> None:
     )
     items = _one_book(title="What is peer support?", publisher="Mind")
     assert _citation(style, items, ["a"]) == "<i>What is peer support?</i> Mind"
+
+
+def test_character_references_escaped_twice_in_a_style_are_characters() -> None:
+    # Some styles write delimiter=",&amp;#160;": citeproc-js prints a no-break space.
+    style = _style(
+        "<citation><layout><group delimiter=',&amp;#160;'><text variable='title'/>"
+        "<text variable='volume'/></group></layout></citation>"
+    )
+    assert _citation(style, _one_book(title="Tea", volume="21"), ["a"]) == "Tea,\u00a021"
