@@ -8,7 +8,8 @@ export then import gives back every field of a reference except library bookkeep
 (tags, collections, reading status, notes), which is not bibliographic data.
 
 An OpenAlex work looks like an item (it has a "title" and a "type") but keeps its
-authors, date and DOI under other names: it is refused rather than read half. A CSL
+authors, date and DOI under other names: it is refused here rather than read half, and
+the OpenAlex reader (``openalex_json``) reads it whole. A CSL
 type PeerRef folds into one of its own ("patent" into "document") is kept as "csl:type".
 """
 
@@ -109,8 +110,8 @@ class CslJsonReader:
             items = document["results"]  # an API answer: {"meta": …, "results": [works]}
         if any(_is_openalex_work(item) for item in items):
             raise FormatError(
-                "this is OpenAlex work JSON, not CSL-JSON: PeerRef cannot read OpenAlex yet; "
-                "import the works' DOIs as a list of DOIs instead"
+                "this is OpenAlex work JSON, not CSL-JSON: let PeerRef detect the format, "
+                "or read it with --format openalex-json"
             )
         entries: list[ParsedEntry] = []
         skipped: list[Diagnostic] = []
