@@ -279,18 +279,17 @@ def _end_for_collision(left: Content, start: str) -> str:
 
 
 def _ends_in_leaf_formatting(content: Sequence[str | Span]) -> bool:
-    """Whether the last character of ``content`` is inside an element's own fonts."""
-    node: str | Span | None = None
-    for candidate in reversed(content):
-        if not (isinstance(candidate, str) and not candidate):
-            node = candidate
-            break
-    while isinstance(node, Span):
-        if node.data == STYLED_LEAF:
-            return True
-        if node.data == BOUNDARY:
-            return False
-        node = next((c for c in reversed(node.children) if c != ""), None)
+    """Whether ``content`` ends with an element's own fonts.
+
+    An element's formatting is the outermost span of what it renders, and what a group
+    or macro renders is wrapped by ``bounded``, so looking at the last node suffices.
+    """
+    for node in reversed(content):
+        if isinstance(node, str):
+            if node:
+                return False
+            continue
+        return bool(node.data == STYLED_LEAF)
     return False
 
 
@@ -298,10 +297,7 @@ def bounded(content: Content) -> Content:
     """``content`` as the output of a group or macro, whose end citeproc-js treats as
     plain: punctuation after it merges as usual even where its last element had fonts.
     Only wrapped when that matters, to keep the tree small."""
-    last = content[-1] if content else None
-    if (isinstance(last, Span) and last.data in (STYLED_LEAF, BOUNDARY)) or (
-        isinstance(last, Span) and last.kind == TAG and _ends_in_leaf_formatting([last])
-    ):
+    if content and _ends_in_leaf_formatting(content):
         return [Span(TAG, content, BOUNDARY)]
     return content
 
