@@ -108,6 +108,8 @@ class Evaluator:
         self._macro_depth = 0
         # Names as formatted, by name and name style (see _format_name).
         self._formatted_names: dict[tuple[object, ...], Content] = {}
+        # Choices' branches with compiled conditions, by the id of the (long-lived) node.
+        self._compiled_branches: dict[int, list[tuple[Callable[[Context], bool] | None, Any]]] = {}
         # Compiled conditions, by the id of their (frozen, long-lived) node.
         self._conditions: dict[int, Callable[[Context], bool]] = {}
         # The elements that write something, by node class.
@@ -438,17 +440,27 @@ class Evaluator:
             return content
         return apply_rendering(content, node.rendering, english=context.english)
 
+    def _branches(self, node: Choose) -> list[tuple[Callable[[Context], bool] | None, Any]]:
+        """A choice's branches with their conditions compiled, made once per node."""
+        found = self._compiled_branches.get(id(node))
+        if found is None:
+            found = self._compiled_branches[id(node)] = [
+                (None if condition is None else self._compile(condition), children)
+                for condition, children in node.branches
+            ]
+        return found
+
     def choose(self, node: Choose, context: Context) -> Content:
-        for condition, children in node.branches:
-            if condition is None or self.condition(condition, context):
+        for check, children in self._branches(node):
+            if check is None or check(context):
                 return self.elements(children, context)
         return []
 
     def choose_parts(self, node: Choose, context: Context) -> list[Content]:
         """The outputs of the chosen branch's elements, one by one (nested choices
         flattened), for a group to put its delimiter between."""
-        for condition, children in node.branches:
-            if condition is None or self.condition(condition, context):
+        for check, children in self._branches(node):
+            if check is None or check(context):
                 parts: list[Content] = []
                 for child in children:
                     if type(child) is Choose:
