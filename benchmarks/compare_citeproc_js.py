@@ -124,14 +124,20 @@ process.stdout.write(JSON.stringify(result));
 """
 
 _WHITESPACE = re.compile(r"\s+")
+_BETWEEN_BLOCKS = re.compile(r"</div> <div")
 _ENTRY_WRAPPER = re.compile(r'^<div class="csl-entry">(.*)</div>$', re.DOTALL)
 
 
 def normalise(html: str) -> str:
-    """Collapse whitespace and drop citeproc-js's ``csl-entry`` wrapper; nothing more."""
+    """Collapse whitespace and drop citeproc-js's ``csl-entry`` wrapper; nothing more.
+
+    Whitespace between two ``div`` blocks (citeproc-js indents them on lines of their
+    own) means nothing in HTML, so it goes too.
+    """
     text = _WHITESPACE.sub(" ", html).strip()
     match = _ENTRY_WRAPPER.match(text)
-    return match.group(1).strip() if match else text
+    text = match.group(1).strip() if match else text
+    return _BETWEEN_BLOCKS.sub("</div><div", text)
 
 
 @dataclass

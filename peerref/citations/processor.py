@@ -16,6 +16,7 @@ Everything comes out as rich text; :mod:`peerref.citations.output.writers` write
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -702,6 +703,12 @@ class Processor:
         rendering = layout.rendering
         if rendering.plain:
             return content
+        last = content[-1] if content else None
+        if rendering.suffix and isinstance(last, rich.Span) and last.kind == rich.DIV:
+            # As citeproc-js: the layout's suffix goes inside an entry's last block.
+            inside = rich.join([last.children, affix(rendering.suffix)])
+            content = [*content[:-1], rich.Span(rich.DIV, inside, last.data)]
+            rendering = dataclasses.replace(rendering, suffix="")
         content = apply_affixes(content, rendering)
         content = apply_formatting(content, rendering)
         if rendering.display:

@@ -61,6 +61,11 @@ from peerref.citations.style.nodes import (
 # Variables whose values are identifiers or addresses: no markup or quotes in them.
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number"})
 _MAX_MACRO_DEPTH = 64
+# A term citeproc-js sets off with spaces: one that starts in a script written with them.
+_ROMANESQUE_START = re.compile(
+    "[&a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f\u0590-\u05ff"
+    "\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff\u200c-\u200e\u202a-\u202e]"
+)
 # Variables not written straight from the item's field as its markup.
 _NOT_PLAIN = frozenset(
     {
@@ -831,8 +836,9 @@ class Evaluator:
                         term_content = apply_rendering(
                             term_content, et_al.rendering, english=context.english
                         )
+                    space: Content = [" "] if _ROMANESQUE_START.match(term) else []
                     content = rich.join(
-                        [*body, delimiter if use_delimiter else [" "], term_content]
+                        [*body, delimiter if use_delimiter else space, term_content]
                     )
                     if name_formatted and name_rendering is not None:
                         # ... and, with "et al.", on the whole list as well.
@@ -851,8 +857,10 @@ class Evaluator:
                 "after-inverted-name": inverted_flags[-2],
             }.get(rule, len(pieces) >= 3)
             head = _delimited(pieces[:-1], delimiter)
+            # As citeproc-js: an "and" in a script without spaces ("和") takes none.
+            gap: Content = [" "] if _ROMANESQUE_START.match(and_text) else []
             content = rich.join(
-                [*head, delimiter if use_delimiter else [" "], affix(and_text), [" "], pieces[-1]]
+                [*head, delimiter if use_delimiter else gap, affix(and_text), gap, pieces[-1]]
             )
         else:
             content = rich.join(_delimited(pieces, delimiter))

@@ -72,10 +72,20 @@ def apply_formatting(
     return content
 
 
+@lru_cache(maxsize=4096)
+def _literal_affix(text: str) -> Content:
+    # As citeproc-js: an affix is written as it stands, straight quotation marks and
+    # apostrophes included ("l'" before a publisher), while cs:text values are read
+    # as markup like data. Tags in an affix are still markup.
+    return rich.parse_markup(text) if "<" in text else [text]
+
+
 def apply_affixes(content: Content, rendering: Rendering) -> Content:
     if not rendering.prefix and not rendering.suffix:
         return content
-    return rich.join([affix(rendering.prefix), content, affix(rendering.suffix)])
+    prefix = _literal_affix(rendering.prefix) if rendering.prefix else []
+    suffix = _literal_affix(rendering.suffix) if rendering.suffix else []
+    return rich.join([prefix, content, suffix])
 
 
 def apply_rendering(

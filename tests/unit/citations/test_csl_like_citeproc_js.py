@@ -496,3 +496,31 @@ def test_character_references_escaped_twice_in_a_style_are_characters() -> None:
         "<text variable='volume'/></group></layout></citation>"
     )
     assert _citation(style, _one_book(title="Tea", volume="21"), ["a"]) == "Tea,\u00a021"
+
+
+def test_affixes_are_written_as_they_stand_and_values_as_markup() -> None:
+    style = _style(
+        "<citation><layout><text value=\"it's\" suffix=' '/>"
+        "<text variable='publisher' prefix=\"l'\"/></layout></citation>"
+    )
+    assert _citation(style, _one_book(publisher="University"), ["a"]) == "it’s l'University"
+
+
+def test_et_al_in_a_script_without_spaces_takes_none() -> None:
+    style = _style(
+        "<citation et-al-min='3' et-al-use-first='1'><layout><names variable='author'>"
+        "<name form='short'/></names></layout></citation>"
+        "<locale xml:lang='en'><terms><term name='et-al'>等</term></terms></locale>"
+    )
+    people = [{"family": name, "given": "A"} for name in ("Harrowby", "Quaye", "Obi")]
+    assert _citation(style, _one_book(author=people), ["a"]) == "Harrowby等"
+
+
+def test_the_layout_suffix_goes_inside_the_last_block() -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography><layout suffix='.'><group display='block'>"
+        "<text variable='title'/></group></layout></bibliography>"
+    )
+    assert _bibliography(style, _one_book(title="Peer support")) == [
+        '<div class="csl-block">Peer support.</div>'
+    ]
