@@ -497,6 +497,13 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
                 keywords.append(keyword)
     if len(urls) > 1:
         extra["ris:UR"] = "; ".join(urls[1:])
+    # The database the record came from, by the name people know it by ("aph" is Academic
+    # Search Premier), kept as every other reader keeps it: extra["database"].
+    # A short code that was given a name stays in extra as "ris:DB" too.
+    if databases := list(dict.fromkeys(name for name in database_names(record) if name)):
+        if databases == [value for value in record.peek("DB") if value]:
+            record.take("DB")
+        extra["database"] = "; ".join(databases)
 
     reference = Reference(
         type=ref_type,

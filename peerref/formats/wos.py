@@ -140,7 +140,13 @@ def _name_key(creator: Creator) -> tuple[str, str]:
     return _folded(creator.family_with_particle() or creator.literal), initials.casefold()
 
 
-def _record(record: TaggedRecord, file_name: str) -> tuple[Reference, list[str]]:
+def record_to_reference(record: TaggedRecord, file_name: str) -> tuple[Reference, list[str]]:
+    """One Web of Science record as a reference, with warnings for what it could not place.
+
+    Public because the tab-delimited export (``wos_tsv``) carries the same field tags in
+    columns and is read by the same rules.
+    """
+
     def one(tag: str) -> str:
         return collapse_spaces(" ".join(record.take(tag)))
 
@@ -282,7 +288,7 @@ class WosReader:
             block.pop()
         found = read_fields([line.rstrip() for line in block], start + 1, _SYNTAX)
         record = TaggedRecord(found.values, start + 1, start + len(block))
-        reference, warnings = _record(record, file_name)
+        reference, warnings = record_to_reference(record, file_name)
         return ParsedEntry(
             reference=reference,
             raw_text="\n".join(block),

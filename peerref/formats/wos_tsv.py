@@ -6,7 +6,7 @@ separated by tabs and never quoted. The Windows variants are UTF-16 with a byte-
 mark (or UTF-8 with one); the registry decodes them before this reader sees the text.
 
 A row means what the same tags mean in the tagged export, so it is read by the same
-code (``wos._record``): full names (``AF``) before short ones, keywords from ``DE`` then
+code (``wos.record_to_reference``): full names (``AF``) before short ones, keywords from ``DE`` then
 ``ID``, pages from ``BP``/``EP``, ``PS`` or ``AR``, and every cell no field takes kept in
 extra as "wos:XX". Only the shape differs: several names, keywords or addresses share one
 cell, separated by semicolons, where the tagged file gives them a line each.
@@ -20,7 +20,7 @@ import re
 from peerref.core.errors import FormatError
 from peerref.formats._tagged import TableRow, read_table, table_record
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
-from peerref.formats.wos import _record as wos_record
+from peerref.formats.wos import record_to_reference
 
 NAME = "wos-tsv"
 LABEL = "Web of Science tab-delimited export"
@@ -95,7 +95,7 @@ class WosTsvReader:
             warnings.append(
                 Diagnostic("the row has more cells than the header names (kept in extra)")
             )
-        reference, messages = wos_record(record, "")
+        reference, messages = record_to_reference(record, "")
         return ParsedEntry(
             reference=reference,
             raw_text=row.raw_text,
