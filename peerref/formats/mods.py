@@ -263,6 +263,28 @@ def _main_title(record: XmlRecord, element: etree._Element) -> str:
     return _title_of(record, chosen[0]) if chosen else ""
 
 
+# The long title an act or bill is enacted under ("An Act To amend title 38 …"); GovInfo's
+# MODS gives the short title it is known and cited by as the first alternative title.
+_LONG_TITLE_OF_AN_ACT = re.compile(
+    r"^(?:an act|a bill|a joint resolution|joint resolution|a resolution|a concurrent "
+    r"resolution)\b",
+    re.IGNORECASE,
+)
+
+
+def _title_an_act_is_cited_by(record: XmlRecord, element: etree._Element, title: str) -> str:
+    """The short title of an act or bill when its title is the long one it is enacted under
+    (the caller keeps that among the record's other titles); any other title as it is."""
+    if not _LONG_TITLE_OF_AN_ACT.match(title):
+        return title
+    for info in children(element, "titleInfo"):
+        if attribute(info, "type") == "alternative" and info.find("title") is not None:
+            short = _title_of(record, info)
+            if short and not _LONG_TITLE_OF_AN_ACT.match(short):
+                return short
+    return title
+
+
 def _short_title(record: XmlRecord, element: etree._Element) -> str:
     for info in children(element, "titleInfo"):
         if attribute(info, "type") == "abbreviated":
@@ -664,7 +686,10 @@ def _record(record: XmlRecord, line: int) -> tuple[Reference, list[Diagnostic]]:
         )
     }
     ref_type = _reference_type(element)
-    title = _main_title(record, element)
+    long_title = _main_title(record, element)
+    title = _title_an_act_is_cited_by(record, element, long_title)
+    if title != long_title:
+        lines["other-titles"].append(f"long title: {long_title}")
     if not title:
         warnings.append(Diagnostic("the record has no title", line))
     title_short = _short_title(record, element)

@@ -104,6 +104,27 @@ def test_a_prefixed_single_record() -> None:
     assert report.extra["mods:originInfo/dateIssued[end]"] == "2020"
 
 
+def test_an_act_is_titled_by_the_short_title_it_is_cited_by() -> None:
+    # GovInfo's bill records: the long title it is enacted under, then its short titles.
+    text = """<mods xmlns="http://www.loc.gov/mods/v3">
+      <titleInfo><title>A bill to extend peer support specialist training grants under the
+        Public Health Service Act, and for other purposes.</title></titleInfo>
+      <titleInfo type="alternative"><title>Peer Support Workforce Act of 2025</title></titleInfo>
+      <titleInfo type="alternative"><title>H.R. 9912 (IH)</title></titleInfo>
+      <genre authority="marcgt">legislation</genre>
+    </mods>"""
+    bill = READER.read(text).references[0]
+    assert bill.title == "Peer Support Workforce Act of 2025"
+    assert bill.extra["mods:other-titles"].splitlines() == [
+        "long title: A bill to extend peer support specialist training grants under the "
+        "Public Health Service Act, and for other purposes.",
+        "alternative: H.R. 9912 (IH)",
+    ]
+    # An ordinary title that happens to have alternatives keeps its own title.
+    plain = text.replace("A bill to extend", "Extending")
+    assert READER.read(plain).references[0].title.startswith("Extending peer support")
+
+
 def test_entities_are_not_expanded_and_nothing_is_fetched(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("do not read me", "utf-8")
