@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +32,18 @@ from peerref.citations.document import format_document, read_citations, read_ite
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
 from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
-from peerref.enrich import Completion, CompletionStatus, CrossrefClient
+from peerref.enrich import (
+    BatchResult,
+    Completion,
+    CompletionStatus,
+    CrossrefCancelledError,
+    CrossrefClient,
+    CrossrefUnavailableError,
+    Deadline,
+    complete_with_doi,
+)
+from peerref.enrich.complete import LOOKUP_DEADLINE_SECONDS
+from peerref.enrich.matching import describe_differences
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
 from peerref.library import (
@@ -494,12 +507,55 @@ before it is used. Fields that are empty in the library are filled automatically
 Crossref says something different from the library, the change is only printed as a
 proposal; --yes accepts every proposal of a verified match. When Crossref has several
 records that could be the reference, they are listed and nothing is changed, with or
-without --yes: choose in the app (Reference > Find Missing Details), or add the right DOI
-and run this again. Each completion is recorded in the reference's provenance.
+without --yes: choose in the app (Reference > Find Missing Details), or give the right
+DOI with --doi (or add it to the reference) and run this again. Each completion is
+recorded in the reference's provenance.
+
+Each lookup gives up after --timeout seconds however slowly Crossref answers, and the
+whole run has a deadline too. Ctrl+C (or SIGTERM) stops at once: references already
+looked up keep their changes, each written in its own transaction.
 
 Uses the Crossref address and e-mail (polite pool) from the app's preferences;
 $PEERREF_CROSSREF_URL overrides the address. Exit status: 0 when the lookups ran, even if
-nothing matched; 1 when Crossref could not be reached (what was found before is kept)."""
+nothing matched; 1 when Crossref could not be reached (what was found before is kept);
+130 when interrupted."""
+
+
+class _Interruption:
+    """Which signal (SIGINT, SIGTERM) asked ``complete`` to stop, if any."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + (self.signal or signal.SIGINT)
+
+
+@contextmanager
+def _stop_on_signals(client: CrossrefClient) -> Iterator[_Interruption]:
+    """While lookups run, SIGINT and SIGTERM cancel them (a second Ctrl+C stops at once).
+
+    Python delivers signals to the main thread only; elsewhere (an embedding program)
+    the handlers are left alone.
+    """
+    state = _Interruption()
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        if state.signal is not None:
+            raise KeyboardInterrupt
+        state.signal = signum
+        client.cancel()  # lookups in flight end now; finished ones are applied
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield state
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def cmd_complete(
@@ -509,26 +565,40 @@ def cmd_complete(
         raise UsageError("give reference ids or --all-incomplete, not both")
     if not args.all_incomplete and not args.ids:
         raise UsageError("say which references to complete: ID ... or --all-incomplete")
+    if args.doi is not None and (args.all_incomplete or len(args.ids) != 1):
+        raise UsageError("--doi names the record of one reference: give exactly one ID")
+    if args.timeout is not None and not args.timeout > 0:
+        raise UsageError("--timeout must be a number of seconds above 0")
     ids = library.incomplete_ids() if args.all_incomplete else _existing(library, args.ids)
     if not ids:
         err.write("nothing to complete: no reference lacks a title, DOI, journal or pages\n")
         return EXIT_OK
     settings = settings_io.load(AppPaths.from_platformdirs(args.library).settings_file)
-    with CrossrefClient(
-        settings.effective_crossref_url(), mailto=settings.crossref_mailto
-    ) as client:
-        result = library.find_completions(ids, client)
+    lookup_seconds = args.timeout or LOOKUP_DEADLINE_SECONDS
+    with (
+        CrossrefClient(
+            settings.effective_crossref_url(), mailto=settings.crossref_mailto
+        ) as client,
+        _stop_on_signals(client) as interruption,
+    ):
+        if args.doi is not None:
+            result = _complete_with_doi(library, ids[0], args.doi, client, lookup_seconds)
+        else:
+            result = library.find_completions(ids, client, lookup_seconds=lookup_seconds)
     to_apply: list[CompletionToApply] = []
     counts = dict.fromkeys(("completed", "proposals", "to choose", "not matched", "failed"), 0)
+    skipped = 0
     for completion in result.completions:
         reference = completion.reference
         if reference.id is None:
             continue
-        if result.stopped_by and completion.status in (
-            CompletionStatus.FAILED,
-            CompletionStatus.SKIPPED,
+        if completion.status is CompletionStatus.SKIPPED and (
+            result.stopped_by or interruption.signal is not None
         ):
+            skipped += 1
             continue  # said once below, not once per reference
+        if result.stopped_by and completion.status is CompletionStatus.FAILED:
+            continue
         out.write(_short_row(reference).strip() + "\n")
         _print_completion(completion, accept=args.yes, out=out)
         if completion.status is CompletionStatus.MATCHED:
@@ -542,8 +612,11 @@ def cmd_complete(
             counts["not matched"] += 1
         else:
             counts["failed"] += 1
+    # One transaction per reference: an interruption keeps every reference written before
+    # it, and the one being written is either whole or untouched.
+    for item in to_apply:
+        library.apply_completions([item])
     if to_apply:
-        library.apply_completions(to_apply)
         given_doi = [
             ref_id for ref_id, completion, _ in to_apply if writes_doi(completion, args.yes)
         ]
@@ -554,10 +627,42 @@ def cmd_complete(
                 "work; see peerref-cli duplicates\n"
             )
     err.write(", ".join(f"{count} {what}" for what, count in counts.items()) + "\n")
+    if interruption.signal is not None:
+        name = signal.Signals(interruption.signal).name
+        err.write(
+            f"peerref-cli: interrupted ({name}): the references looked up before it keep "
+            f"their changes; {skipped} not looked up\n"
+        )
+        return interruption.exit_code
     if result.stopped_by:
         err.write(f"peerref-cli: {result.stopped_by}\n")
         return EXIT_USER_ERROR
     return EXIT_OK
+
+
+def _complete_with_doi(
+    library: Library,
+    ref_id: ReferenceId,
+    doi: str,
+    client: CrossrefClient,
+    lookup_seconds: float,
+) -> BatchResult:
+    """``complete ID --doi DOI``: the named record, as if the user had chosen it."""
+    reference = library.get(ref_id)
+    try:
+        completion = complete_with_doi(
+            reference, doi, client, deadline=Deadline.after(lookup_seconds)
+        )
+    except CrossrefCancelledError:
+        completion = Completion(reference=reference, status=CompletionStatus.SKIPPED)
+    except CrossrefUnavailableError as error:
+        return BatchResult(
+            completions=(
+                Completion(reference=reference, status=CompletionStatus.FAILED, message=str(error)),
+            ),
+            stopped_by=str(error),
+        )
+    return BatchResult(completions=(completion,))
 
 
 def _print_completion(completion: Completion, *, accept: bool, out: TextIO) -> None:
@@ -585,10 +690,23 @@ def _print_completion(completion: Completion, *, accept: bool, out: TextIO) -> N
             title = completion_value_text(candidate.reference.title, limit=70)
             agree = ", ".join(candidate.agreeing)
             out.write(f"           {candidate.doi}  {title}  (agree: {agree})\n")
+        _print_refused(completion, out)
     elif status is CompletionStatus.NO_MATCH:
         out.write(f"  no match {completion.message}\n")
+        _print_refused(completion, out)
     else:
         out.write(f"  failed   {completion.message}\n")
+
+
+def _print_refused(completion: Completion, out: TextIO) -> None:
+    """The records PeerRef refused, with what disagreed, so ``--doi`` can still take one."""
+    if not completion.rejected:
+        return
+    for candidate in completion.rejected:
+        title = completion_value_text(candidate.reference.title, limit=70)
+        differs = describe_differences(candidate, limit=30)
+        out.write(f"  refused  {candidate.doi}  {title}  (disagrees: {differs})\n")
+    out.write("           (if one of them is right: complete ID --doi DOI)\n")
 
 
 def cmd_duplicates(
@@ -808,6 +926,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--yes",
         action="store_true",
         help="also accept the proposed changes of verified matches (never picks a candidate)",
+    )
+    p.add_argument(
+        "--doi",
+        metavar="DOI",
+        help="use the Crossref record with this DOI for the one ID given (checked, shown, "
+        "never refused)",
+    )
+    p.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        help=f"give up on a reference whose lookup takes longer (default "
+        f"{LOOKUP_DEADLINE_SECONDS:g})",
     )
 
     p = command("duplicates", "list groups of duplicate references", cmd_duplicates)

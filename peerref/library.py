@@ -468,6 +468,7 @@ class Library:
         *,
         progress: Callable[[int, int], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
+        lookup_seconds: float | None = None,
     ) -> BatchResult:
         """Look references up on Crossref and work out what each would gain; changes nothing.
 
@@ -475,7 +476,9 @@ class Library:
         the result with ``apply_completions`` (each reference is re-read then, so an edit
         made meanwhile is never overwritten). A Crossref that cannot be reached is
         reported in ``BatchResult.stopped_by`` rather than raised, so what was found
-        before it went away is not lost.
+        before it went away is not lost. Each lookup ends by ``lookup_seconds`` (default
+        ``peerref.enrich.complete.LOOKUP_DEADLINE_SECONDS``) and the run by its own
+        deadline; cancelling (``is_cancelled`` or ``client.cancel()``) ends it at once.
 
         Raises:
             NotFoundError: an id is not in the library.
@@ -486,7 +489,15 @@ class Library:
             present = {reference.id for reference in references}
             absent = next(ref_id for ref_id in unique if ref_id not in present)
             raise NotFoundError(f"no reference with id {absent} in this library")
-        return complete_many(references, client, progress=progress, is_cancelled=is_cancelled)
+        if lookup_seconds is None:
+            return complete_many(references, client, progress=progress, is_cancelled=is_cancelled)
+        return complete_many(
+            references,
+            client,
+            progress=progress,
+            is_cancelled=is_cancelled,
+            lookup_seconds=lookup_seconds,
+        )
 
     def apply_completion(
         self,

@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from peerref.core.errors import EnrichError
+from peerref.core.errors import EnrichError, UserInputError
 from peerref.core.ids import doi_key, normalise_doi, normalise_issn
 from peerref.core.model import (
     AbstractSection,
@@ -27,15 +27,22 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
-from peerref.enrich.crossref import CrossrefClient, CrossrefUnavailableError
+from peerref.enrich.crossref import (
+    CrossrefCancelledError,
+    CrossrefClient,
+    CrossrefUnavailableError,
+    Deadline,
+)
 from peerref.enrich.matching import (
     Candidate,
     MatchDecision,
     build_query,
     decide,
+    describe_differences,
     first_page,
     fold,
     fold_words,
+    verify,
 )
 
 # A value of one completable Reference field.
@@ -69,6 +76,15 @@ COMPLETABLE_FIELDS: tuple[str, ...] = (
 _FILL_ONLY_FIELDS = frozenset({"container_title_short", "publisher"})
 # The fields whose absence makes a reference worth completing (issue 7).
 MISSING_FIELDS_THAT_MATTER: tuple[str, ...] = ("title", "doi", "container_title", "page", "issn")
+# One reference's lookup (its DOI, then a search, retries and back-offs included) ends
+# by this many seconds, however slowly Crossref answers.
+LOOKUP_DEADLINE_SECONDS = 60.0
+# A whole run ends by RUN_DEADLINE_BASE_SECONDS plus this much per reference: enough for
+# a healthy Crossref many times over, but a slow one cannot hold the library for hours.
+RUN_DEADLINE_BASE_SECONDS = 120.0
+RUN_DEADLINE_PER_REFERENCE_SECONDS = 10.0
+# How often a batch waiting for its lookups looks at the cancel flag.
+_CANCEL_POLL_SECONDS = 0.05
 # Names a source may use in ``Reference.truncated`` for each field.
 _TRUNCATION_NAMES: dict[str, frozenset[str]] = {
     "creators": frozenset({"creators", "author", "authors"}),
@@ -172,20 +188,24 @@ def needs_completion(reference: Reference) -> bool:
     return bool(missing_fields(reference) or reference.truncated)
 
 
-def complete(reference: Reference, client: CrossrefClient) -> Completion:
+def complete(
+    reference: Reference, client: CrossrefClient, *, deadline: Deadline | None = None
+) -> Completion:
     """Find ``reference`` on Crossref and work out what it would add or change.
 
-    A DOI we already have is looked up directly; if Crossref does not know it, or its
-    record contradicts ours, the reference is searched for instead. Nothing is changed
-    here: apply the result with ``Completion.apply``.
+    A DOI we already have is looked up directly and is decisive: Crossref's record for it
+    is the match, and whatever it says differently is proposed. Only when Crossref does
+    not know the DOI is the reference searched for instead. Nothing is changed here:
+    apply the result with ``Completion.apply``. ``deadline`` bounds the whole lookup.
 
     Raises:
         EnrichError: Crossref was unreachable, too slow or answered garbage.
+        CrossrefCancelledError: the client was cancelled meanwhile.
     """
     rejected: tuple[Candidate, ...] = ()
     doi = normalise_doi(reference.doi)
     if doi:
-        work = client.work(doi)
+        work = client.work(doi, deadline=deadline)
         if work is not None:
             decision = decide(reference, [work])
             if decision.accepted is not None:
@@ -200,8 +220,34 @@ def complete(reference: Reference, client: CrossrefClient) -> Completion:
             rejected=rejected,
             message="Too little is known about this reference to search Crossref for it.",
         )
-    decision = decide(reference, client.search(query))
+    decision = decide(reference, client.search(query, deadline=deadline))
     return _from_decision(reference, decision, extra_rejected=rejected)
+
+
+def complete_with_doi(
+    reference: Reference, doi: str, client: CrossrefClient, *, deadline: Deadline | None = None
+) -> Completion:
+    """The completion from the record the user names by its DOI, checked but never refused.
+
+    The user knows which paper this is: Crossref's record is the match whatever it says,
+    but every field is still compared, so what agrees and what differs is shown beside the
+    proposals (which, as always, change nothing until accepted).
+
+    Raises:
+        UserInputError: ``doi`` is not a DOI.
+        EnrichError: Crossref could not be asked.
+    """
+    wanted = normalise_doi(doi)
+    if not wanted:
+        raise UserInputError(f"{doi.strip() or 'an empty text'!r} is not a DOI (10.xxxx/…)")
+    work = client.work(wanted, deadline=deadline)
+    if work is None:
+        return Completion(
+            reference=reference,
+            status=CompletionStatus.NO_MATCH,
+            message=f"Crossref has no record with the DOI {wanted}.",
+        )
+    return matched_completion(reference, verify(reference, work))
 
 
 def _from_decision(
@@ -226,13 +272,23 @@ def _from_decision(
         reference=reference,
         status=CompletionStatus.NO_MATCH,
         rejected=rejected,
-        message=(
-            f"Crossref's {len(rejected)} closest result{'s' if len(rejected) != 1 else ''} "
-            "contradict what is known about this reference."
-            if rejected
-            else "Crossref has nothing that matches this reference."
-        ),
+        message=_refusal_message(rejected),
     )
+
+
+def _refusal_message(rejected: Sequence[Candidate]) -> str:
+    """Why nothing matched, with the grammar right and the first disagreement named."""
+    if not rejected:
+        return "Crossref has nothing that matches this reference."
+    if len(rejected) == 1:
+        head = "Crossref's closest result contradicts what is known about this reference"
+    else:
+        head = (
+            f"Crossref's {len(rejected)} closest results contradict what is known about "
+            "this reference"
+        )
+    differences = describe_differences(rejected[0])
+    return f"{head} ({differences})." if differences else f"{head}."
 
 
 def matched_completion(
@@ -260,8 +316,16 @@ def matched_completion(
         rejected=rejected,
         filled=MappingProxyType(filled),
         proposed=MappingProxyType(proposed),
-        message=f"Matched {candidate.doi} ({', '.join(candidate.agreeing)} agree).",
+        message=_match_message(candidate),
     )
+
+
+def _match_message(candidate: Candidate) -> str:
+    agreeing = ", ".join(candidate.agreeing) or "nothing"
+    verb = "agrees" if len(candidate.agreeing) == 1 else "agree"
+    message = f"Matched {candidate.doi} ({agreeing} {verb}"
+    differences = describe_differences(candidate)
+    return f"{message}; differs: {differences})." if differences else f"{message})."
 
 
 def _is_empty(name: str, value: FieldValue) -> bool:
@@ -368,6 +432,16 @@ ProgressCallback = Callable[[int, int], None]
 CancelCheck = Callable[[], bool]
 
 
+def run_deadline_for(count: int) -> Deadline:
+    """The default deadline of a run over ``count`` references (see the constants)."""
+    seconds = RUN_DEADLINE_BASE_SECONDS + RUN_DEADLINE_PER_REFERENCE_SECONDS * count
+    return Deadline.after(
+        seconds,
+        f"Completion stopped after {seconds:g} seconds: Crossref is answering too slowly "
+        "to finish; what was found before is kept.",
+    )
+
+
 def complete_many(
     references: Sequence[Reference],
     client: CrossrefClient,
@@ -375,21 +449,28 @@ def complete_many(
     progress: ProgressCallback | None = None,
     is_cancelled: CancelCheck | None = None,
     workers: int | None = None,
+    lookup_seconds: float = LOOKUP_DEADLINE_SECONDS,
+    run_deadline: Deadline | None = None,
 ) -> BatchResult:
     """Complete many references with a few lookups in flight, for a background job.
 
-    ``progress(done, total)`` is called after each reference (from the calling thread);
-    ``is_cancelled()`` is polled before each new lookup starts, and lookups already
-    running are allowed to finish. Two references in the batch are never given the same
+    ``progress(done, total)`` is called after each reference (from the calling thread).
+    ``is_cancelled()`` is polled while lookups run; once it says yes the client is
+    cancelled, so lookups in flight end at once and the rest are SKIPPED (what finished
+    is returned). Each lookup ends by ``lookup_seconds`` and the whole run by
+    ``run_deadline`` (default ``run_deadline_for(len(references))``), however slowly
+    Crossref trickles its answers. Two references in the batch are never given the same
     DOI: if Crossref's best match for one is claimed by another (or is a DOI another
     already has), both are sent back to the user to choose.
 
     A reference whose lookup fails is reported FAILED and the batch goes on; if Crossref
-    is unreachable altogether the batch stops and the rest are SKIPPED.
+    is unreachable altogether (or the run's deadline passes) the batch stops and the rest
+    are SKIPPED.
     """
     total = len(references)
     results: list[Completion | None] = [None] * total
     worker_count = max(1, min(workers or client.max_in_flight, client.max_in_flight, total or 1))
+    run = run_deadline if run_deadline is not None else run_deadline_for(total)
     cancelled = False
     stop = threading.Event()
     stopped_by = ""
@@ -397,17 +478,29 @@ def complete_many(
     pending: dict[Future[Completion], int] = {}
     order: Iterator[int] = iter(range(total))
 
-    def submit_next(pool: ThreadPoolExecutor) -> bool:
+    def look_up(reference: Reference) -> Completion:
+        lookup = Deadline.after(lookup_seconds)
+        return complete(reference, client, deadline=Deadline.earliest(lookup, run))
+
+    def check_cancelled() -> bool:
         nonlocal cancelled
-        if stop.is_set():
-            return False
-        if is_cancelled is not None and is_cancelled():
+        if not cancelled and is_cancelled is not None and is_cancelled():
             cancelled = True
+            client.cancel()  # lookups in flight end now instead of when Crossref answers
+        return cancelled or client.cancelled
+
+    def submit_next(pool: ThreadPoolExecutor) -> bool:
+        nonlocal stopped_by
+        if stop.is_set() or check_cancelled():
+            return False
+        if run.expired:
+            stop.set()
+            stopped_by = stopped_by or run.message
             return False
         index = next(order, None)
         if index is None:
             return False
-        pending[pool.submit(complete, references[index], client)] = index
+        pending[pool.submit(look_up, references[index])] = index
         return True
 
     with ThreadPoolExecutor(max_workers=worker_count, thread_name_prefix="crossref") as pool:
@@ -415,28 +508,34 @@ def complete_many(
             if not submit_next(pool):
                 break
         while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            finished, _ = wait(pending, timeout=_CANCEL_POLL_SECONDS, return_when=FIRST_COMPLETED)
+            check_cancelled()
             for future in finished:
                 index = pending.pop(future)
                 try:
                     results[index] = future.result()
+                except CrossrefCancelledError:
+                    cancelled = True
+                    continue  # not looked up: reported SKIPPED below
                 except CrossrefUnavailableError as error:
                     stop.set()
-                    stopped_by = stopped_by or str(error)
-                    results[index] = _failed(references[index], str(error))
+                    message = run.message if run.expired else str(error)
+                    stopped_by = stopped_by or message
+                    results[index] = _failed(references[index], message)
                 except EnrichError as error:
                     results[index] = _failed(references[index], str(error))
                 done += 1
                 if progress is not None:
                     progress(done, total)
                 submit_next(pool)
+    not_looked_up = "Not looked up: " + (
+        stopped_by or "the completion was cancelled before this reference was finished."
+    )
     completions = [
         result
         if result is not None
         else Completion(
-            reference=references[i],
-            status=CompletionStatus.SKIPPED,
-            message="Not looked up: " + (stopped_by or "the batch was cancelled."),
+            reference=references[i], status=CompletionStatus.SKIPPED, message=not_looked_up
         )
         for i, result in enumerate(results)
     ]

@@ -8,16 +8,29 @@ of PeerRef never talks HTTP.
 
 Answers are parsed into frozen ``CrossrefWork`` objects at this boundary: JSON dictionaries
 never leave the module. Anything that goes wrong on the way (offline, too slow, an error
-status, a garbled body) becomes an ``EnrichError`` whose message can be shown as it is.
+status, a garbled body) becomes an ``EnrichError`` whose message can be shown as it is;
+the technical detail goes to the log.
+
+A per-read timeout does not bound a request: a server that trickles one byte at a time
+never trips it. So every request also runs against a ``Deadline`` (its own, and the
+lookup's and the run's when the caller gives them), and ``CrossrefClient.cancel`` ends
+every request at once. To make both prompt whatever the socket is doing, the HTTP
+exchange runs on a daemon thread the caller waits for; a request given up on is
+abandoned (it stops at its next chunk and its answer is dropped) and can never keep the
+process alive. Bodies are decoded as they stream in and refused past
+``MAX_RESPONSE_BYTES``, so a compressed bomb costs a few megabytes, not gigabytes.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import re
+import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,7 +44,17 @@ import peerref
 from peerref.core.errors import EnrichError
 from peerref.core.model import PartialDate
 
+log = logging.getLogger(__name__)
+
 DEFAULT_TIMEOUT_SECONDS = 15.0
+# The longest one request may take, from sending it to its last byte, however slowly the
+# server sends.
+DEFAULT_REQUEST_DEADLINE_SECONDS = 30.0
+# A Crossref work record or a page of five search results is a few kilobytes (reference
+# lists make some records a few hundred); anything past this decoded size is refused.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+# How often a waiting caller looks at the cancel flag and the clock.
+_POLL_SECONDS = 0.05
 DEFAULT_MAX_IN_FLIGHT = 3
 DEFAULT_MAX_RETRIES = 3
 # Never sleep longer than this for one back-off; a server asking for more is treated as down.
@@ -72,6 +95,56 @@ class CrossrefUnavailableError(EnrichError):
     A batch stops at this error instead of trying every remaining reference against a
     server that is not there.
     """
+
+
+class CrossrefCancelledError(EnrichError):
+    """The lookup was cancelled (the user pressed Cancel, quit, or interrupted the CLI).
+
+    Not a failure of Crossref: a batch reports the references not finished as skipped.
+    """
+
+    def __init__(self, message: str = "The lookup was cancelled; nothing was changed.") -> None:
+        super().__init__(message)
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A moment (``time.monotonic``) by which a request, a lookup or a whole run must end.
+
+    Attributes:
+        at: the monotonic time at which it expires.
+        message: what the user is told when it does, e.g. "Crossref did not answer
+            within 60 seconds …".
+    """
+
+    at: float
+    message: str
+
+    @classmethod
+    def after(cls, seconds: float, message: str = "") -> Deadline:
+        """A deadline ``seconds`` from now; the default message names the allowance."""
+        return cls(
+            at=time.monotonic() + seconds,
+            message=message
+            or (
+                f"Crossref did not finish answering within {seconds:g} "
+                f"second{'' if seconds == 1 else 's'}; it may be slow or unreachable right now."
+            ),
+        )
+
+    def remaining(self) -> float:
+        """Seconds left (negative once expired)."""
+        return self.at - time.monotonic()
+
+    @property
+    def expired(self) -> bool:
+        return self.remaining() <= 0
+
+    @staticmethod
+    def earliest(*deadlines: Deadline | None) -> Deadline | None:
+        """The first of these to expire (None when none is given)."""
+        given = [d for d in deadlines if d is not None]
+        return min(given, key=lambda d: d.at) if given else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +326,11 @@ class CrossrefClient:
         max_in_flight: requests allowed at the same time, whatever the number of threads.
         max_retries: retries after 429/503 before giving up.
         max_backoff: longest single wait; a server asking for more is reported as busy.
-        sleep: how to wait (tests inject a recorder so they never really sleep).
+        request_deadline: seconds one request may take in all, however slowly the server
+            sends (``timeout`` only bounds each read).
+        max_response_bytes: decoded size past which an answer is refused.
+        sleep: how to wait (tests inject a recorder so they never really sleep); the
+            default wakes at once when the client is cancelled.
         clock: monotonic clock matching ``sleep``.
         transport: an httpx transport, for tests that do not need a server.
     """
@@ -267,7 +344,9 @@ class CrossrefClient:
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_backoff: float = DEFAULT_MAX_BACKOFF_SECONDS,
-        sleep: Callable[[float], None] = time.sleep,
+        request_deadline: float = DEFAULT_REQUEST_DEADLINE_SECONDS,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
@@ -279,12 +358,20 @@ class CrossrefClient:
         self.max_in_flight = max_in_flight
         self.max_retries = max_retries
         self.max_backoff = max_backoff
-        self._sleep = sleep
+        self.request_deadline = request_deadline
+        self.max_response_bytes = max_response_bytes
+        self._cancelled = threading.Event()
+        self._sleep = sleep if sleep is not None else self._wait_unless_cancelled
         self._slots = threading.BoundedSemaphore(max_in_flight)
-        self._gate = _RateGate(clock, sleep)
+        self._gate = _RateGate(clock, self._sleep)
         self._http = httpx.Client(
             timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": user_agent(self.mailto), "Accept": "application/json"},
+            headers={
+                "User-Agent": user_agent(self.mailto),
+                "Accept": "application/json",
+                # Only encodings httpx decodes without optional packages, streamed.
+                "Accept-Encoding": "gzip, deflate",
+            },
             transport=transport,
             follow_redirects=True,
         )
@@ -301,22 +388,39 @@ class CrossrefClient:
         self.close()
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pool (requests given up on are abandoned, not awaited)."""
         self._http.close()
+
+    def cancel(self) -> None:
+        """End every request of this client now and refuse new ones, for good.
+
+        Safe from any thread and from a signal handler: requests waiting on the network
+        or on a back-off raise ``CrossrefCancelledError`` within a few hundredths of a
+        second.
+        """
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def _wait_unless_cancelled(self, seconds: float) -> None:
+        self._cancelled.wait(seconds)
 
     @property
     def request_spacing(self) -> float:
         """Seconds between request starts, as derived from Crossref's rate-limit headers."""
         return self._gate.spacing
 
-    def work(self, doi: str) -> CrossrefWork | None:
+    def work(self, doi: str, *, deadline: Deadline | None = None) -> CrossrefWork | None:
         """The work registered under ``doi``, or None when Crossref does not know it.
 
         A DOI from another registration agency (DataCite, mEDRA) is not an error: the
-        caller falls back to searching.
+        caller falls back to searching. ``deadline`` bounds the whole lookup, retries
+        and waits included.
         """
         url = f"{self.api_root}/works/{quote(doi.strip(), safe='/')}"
-        response = self._get(url, {})
+        response = self._get(url, {}, deadline)
         if response is None:
             return None
         message = _message(response, expected_type="work")
@@ -327,14 +431,16 @@ class CrossrefClient:
             raise EnrichError(f"Crossref's record for {doi} has no DOI in it.")
         return work
 
-    def search(self, query: WorkQuery) -> tuple[CrossrefWork, ...]:
+    def search(
+        self, query: WorkQuery, *, deadline: Deadline | None = None
+    ) -> tuple[CrossrefWork, ...]:
         """Candidates for ``query``, best first as Crossref ranks them.
 
         Items too damaged to use (no DOI) are skipped rather than failing the whole answer.
         """
         if query.is_empty:
             return ()
-        response = self._get(f"{self.api_root}/works", query.params())
+        response = self._get(f"{self.api_root}/works", query.params(), deadline)
         if response is None:
             return ()
         message = _message(response, expected_type="work-list")
@@ -344,59 +450,157 @@ class CrossrefClient:
         works = (parse_work(item) for item in items if isinstance(item, Mapping))
         return tuple(w for w in works if w is not None)
 
-    def _get(self, url: str, params: Mapping[str, str]) -> httpx.Response | None:
+    def _get(
+        self, url: str, params: Mapping[str, str], deadline: Deadline | None
+    ) -> _Answer | None:
         """GET with the polite pool, rate limit, in-flight limit and bounded back-off.
 
-        Returns None for 404, the response for 2xx, and raises ``EnrichError`` otherwise.
+        Returns None for 404, the answer for 2xx, and raises ``EnrichError`` otherwise.
         """
         full_params = dict(params)
         if self.mailto:
             full_params["mailto"] = self.mailto
         attempt = 0
         while True:
+            self._raise_if_cancelled()
             self._gate.wait_turn()
+            self._raise_if_cancelled()
             with self._slots:
-                response = self._send(url, full_params)
-            self._gate.update(response.headers)
-            if response.status_code == 404:
+                answer = self._send(url, full_params, deadline)
+            self._gate.update(answer.headers)
+            if answer.status_code == 404:
                 return None
-            if response.is_success:
-                return response
-            if response.status_code not in _RETRY_STATUSES:
-                raise EnrichError(
-                    f"Crossref refused the request (HTTP {response.status_code}): "
-                    f"{_short_body(response)}"
-                )
+            if 200 <= answer.status_code < 300:
+                return answer
+            if answer.status_code not in _RETRY_STATUSES:
+                raise EnrichError(_status_message(answer))
             if attempt >= self.max_retries:
                 raise CrossrefUnavailableError(
-                    f"Crossref is busy (HTTP {response.status_code}) and still was after "
+                    f"Crossref is busy (HTTP {answer.status_code}) and still was after "
                     f"{attempt + 1} tries; please try again later."
                 )
-            wait = self._backoff_seconds(response, attempt)
+            wait = self._backoff_seconds(answer, attempt)
             if wait > self.max_backoff:
                 raise CrossrefUnavailableError(
                     f"Crossref asked PeerRef to wait {wait:.0f} seconds before asking again; "
                     "please try again later."
                 )
+            if deadline is not None and wait >= deadline.remaining():
+                raise CrossrefUnavailableError(
+                    f"Crossref is busy (HTTP {answer.status_code}) and asked PeerRef to wait "
+                    f"{wait:.0f} seconds, longer than the time left; please try again later."
+                )
             self._gate.hold_off(wait)
             self._sleep(wait)
+            self._raise_if_cancelled()
             attempt += 1
 
-    def _send(self, url: str, params: Mapping[str, str]) -> httpx.Response:
+    def _raise_if_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise CrossrefCancelledError
+
+    def _send(self, url: str, params: Mapping[str, str], deadline: Deadline | None) -> _Answer:
+        """One exchange on a daemon thread, waited for until done, cancelled or too late."""
+        own = Deadline.after(self.request_deadline)
+        limit = Deadline.earliest(own, deadline) or own
+        exchange = _Exchange()
+        worker = threading.Thread(
+            target=self._exchange,
+            args=(url, params, exchange),
+            name="crossref-http",
+            daemon=True,  # an abandoned exchange never keeps the process alive
+        )
+        worker.start()
+        while not exchange.done.wait(max(0.0, min(_POLL_SECONDS, limit.remaining()))):
+            if self._cancelled.is_set():
+                exchange.abandon()
+                raise CrossrefCancelledError
+            if limit.expired:
+                exchange.abandon()
+                log.info("gave up on %s: %s", url, limit.message)
+                raise CrossrefUnavailableError(limit.message)
+        if exchange.error is not None:
+            raise self._translate(exchange.error, url) from exchange.error
+        if exchange.answer is None:  # pragma: no cover - done is set only with one of them
+            raise EnrichError("Crossref's answer was lost on the way; please try again.")
+        return exchange.answer
+
+    def _exchange(self, url: str, params: Mapping[str, str], exchange: _Exchange) -> None:
+        """Runs on the exchange's thread: the request, the body decoded chunk by chunk."""
         try:
-            return self._http.get(url, params=params)
-        except httpx.TimeoutException as error:
-            raise CrossrefUnavailableError(
-                f"Crossref did not answer within {self.timeout:g} seconds; "
+            with self._http.stream("GET", url, params=params) as response:
+                decoder = _BoundedDecoder(
+                    response.headers.get("content-encoding", ""), self.max_response_bytes
+                )
+                declared = _parse_float(response.headers.get("content-length", ""))
+                too_large = declared is not None and declared > self.max_response_bytes
+                if decoder.is_identity and too_large:
+                    raise _TooLargeError(int(declared or 0))
+                chunks: list[bytes] = []
+                if response.is_stream_consumed:  # a test transport handed the body whole
+                    chunks.append(decoder.take_decoded(response.content))
+                else:
+                    for raw in response.iter_raw():
+                        if exchange.abandoned:
+                            return
+                        chunks.append(decoder.feed(raw))
+                    chunks.append(decoder.flush())
+                exchange.finish(
+                    _Answer(
+                        status_code=response.status_code,
+                        reason=response.reason_phrase,
+                        headers=response.headers,
+                        content=b"".join(chunks),
+                    )
+                )
+        except BaseException as error:  # everything goes back to the waiting caller
+            exchange.fail(error)
+
+    def _translate(self, error: BaseException, url: str) -> EnrichError:
+        """A network failure in words a user understands; the detail goes to the log."""
+        host = httpx.URL(self.api_root).netloc.decode("ascii", "replace") or self.api_root
+        log.info("Crossref request %s failed: %r", url, error)
+        if isinstance(error, _TooLargeError):
+            return EnrichError(
+                f"Crossref's answer was larger than {self.max_response_bytes // (1024 * 1024)} "
+                "MB, far more than any record; PeerRef refused it and changed nothing."
+            )
+        if isinstance(error, httpx.TimeoutException):
+            return CrossrefUnavailableError(
+                f"Crossref ({host}) did not answer within {self.timeout:g} seconds; "
                 "it may be slow or unreachable right now."
-            ) from error
-        except httpx.TransportError as error:
-            raise CrossrefUnavailableError(
-                f"Could not reach Crossref at {self.api_root} ({error}); are you offline?"
-            ) from error
+            )
+        if isinstance(error, httpx.TooManyRedirects):
+            return CrossrefUnavailableError(
+                f"Crossref ({host}) kept redirecting PeerRef elsewhere (a redirect loop); "
+                "check the Crossref address in Preferences."
+            )
+        if isinstance(error, _UnreadableEncodingError):
+            return EnrichError(
+                f"Crossref answered in an encoding PeerRef cannot read ({error}); "
+                "nothing was changed."
+            )
+        if isinstance(error, httpx.DecodingError | zlib.error):
+            return EnrichError(
+                "Crossref's answer arrived damaged (its compressed body could not be "
+                "decoded); nothing was changed. Please try again later."
+            )
+        if isinstance(error, httpx.ConnectError):
+            return CrossrefUnavailableError(f"Could not reach Crossref ({host}): {_why(error)}")
+        if isinstance(error, httpx.HTTPError | OSError):
+            return CrossrefUnavailableError(
+                f"The connection to Crossref ({host}) failed while it answered; "
+                "please try again later."
+            )
+        if isinstance(error, EnrichError):
+            return error
+        return EnrichError(
+            f"Looking up Crossref failed unexpectedly ({type(error).__name__}); "
+            "nothing was changed. The details are in the log."
+        )
 
     @staticmethod
-    def _backoff_seconds(response: httpx.Response, attempt: int) -> float:
+    def _backoff_seconds(response: _Answer, attempt: int) -> float:
         """Retry-After when the server gives it, else 1, 2, 4 … seconds."""
         retry_after = _retry_after_seconds(
             response.headers.get("retry-after", ""), datetime.now(UTC)
@@ -404,12 +608,155 @@ class CrossrefClient:
         return retry_after if retry_after is not None else float(2**attempt)
 
 
-def _short_body(response: httpx.Response) -> str:
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A whole HTTP answer, read and decoded within the size cap."""
+
+    status_code: int
+    reason: str
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+class _TooLargeError(Exception):
+    """The answer grew past ``max_response_bytes`` (raised on the exchange thread)."""
+
+
+class _UnreadableEncodingError(Exception):
+    """The answer came in a content encoding PeerRef did not ask for (br, zstd …)."""
+
+
+class _BoundedDecoder:
+    """Decodes a body as it streams in, never holding more than ``limit`` decoded bytes.
+
+    httpx's own decoders inflate each network chunk in full, so 64 KiB of a gzip bomb
+    can become 64 MB before anyone can look; ``zlib``'s ``max_length`` stops at the cap.
+    """
+
+    def __init__(self, content_encoding: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        encoding = content_encoding.strip().lower()
+        self._raw_deflate_fallback = encoding == "deflate"
+        self._inflater: zlib._Decompress | None
+        if encoding in ("", "identity"):
+            self._inflater = None
+        elif encoding in ("gzip", "x-gzip"):
+            self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            self._inflater = zlib.decompressobj()
+        else:
+            raise _UnreadableEncodingError(encoding)
+
+    @property
+    def is_identity(self) -> bool:
+        return self._inflater is None
+
+    def _count(self, piece: bytes) -> bytes:
+        self.size += len(piece)
+        if self.size > self.limit:
+            raise _TooLargeError(self.size)
+        return piece
+
+    def take_decoded(self, data: bytes) -> bytes:
+        """A body some transport already decoded: only its size is checked."""
+        return self._count(data)
+
+    def feed(self, data: bytes) -> bytes:
+        inflater = self._inflater
+        if inflater is None:
+            return self._count(data)
+        try:
+            return self._inflate(inflater, data)
+        except zlib.error:
+            if not (self._raw_deflate_fallback and self.size == 0):
+                raise
+            # "deflate" servers often send raw deflate without the zlib header.
+            self._raw_deflate_fallback = False
+            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self._inflate(self._inflater, data)
+
+    def _inflate(self, inflater: zlib._Decompress, data: bytes) -> bytes:
+        pieces: list[bytes] = []
+        pending = data
+        while True:
+            piece = self._count(inflater.decompress(pending, self.limit - self.size + 1))
+            pieces.append(piece)
+            pending = inflater.unconsumed_tail
+            if not pending and not piece:
+                break
+        return b"".join(pieces)
+
+    def flush(self) -> bytes:
+        if self._inflater is None:
+            return b""
+        return self._count(self._inflater.flush())
+
+
+class _Exchange:
+    """One request's outcome, handed from its thread to the caller waiting for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.answer: _Answer | None = None
+        self.error: BaseException | None = None
+        self._abandoned = threading.Event()
+
+    @property
+    def abandoned(self) -> bool:
+        return self._abandoned.is_set()
+
+    def abandon(self) -> None:
+        self._abandoned.set()
+
+    def finish(self, answer: _Answer) -> None:
+        self.answer = answer
+        self.done.set()
+
+    def fail(self, error: BaseException) -> None:
+        self.error = error
+        self.done.set()
+
+
+def _why(error: httpx.ConnectError) -> str:
+    """Why a connection failed, in a user's words (not "[Errno -2] Name or service …")."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return "no network connection, or the name could not be found."
+        if isinstance(cause, ConnectionRefusedError):
+            return "the server refused the connection (is the Crossref address right?)."
+        cause = cause.__cause__ or cause.__context__
+    text = str(error).lower()
+    if "name" in text and ("known" in text or "resolution" in text or "resolve" in text):
+        return "no network connection, or the name could not be found."
+    if "refused" in text:
+        return "the server refused the connection (is the Crossref address right?)."
+    if "certificate" in text or "ssl" in text:
+        return "the secure connection could not be established (certificate problem)."
+    return "no network connection, or the server is not answering."
+
+
+def _status_message(answer: _Answer) -> str:
+    """An error status as a sentence: the server's fault (5xx) or a refused request."""
+    if answer.status_code >= 500:
+        return (
+            f"Crossref had a problem answering (HTTP {answer.status_code} "
+            f"{answer.reason}); nothing was changed. Please try again later."
+        )
+    return f"Crossref refused the request (HTTP {answer.status_code}): {_short_body(answer)}"
+
+
+def _short_body(response: _Answer) -> str:
     text = " ".join(response.text.split())
-    return text[:200] if text else response.reason_phrase
+    return text[:200] if text else response.reason
 
 
-def _message(response: httpx.Response, *, expected_type: str) -> object:
+def _message(response: _Answer, *, expected_type: str) -> object:
     """The ``message`` of a Crossref envelope, after checking status and type."""
     try:
         body = json.loads(response.content)

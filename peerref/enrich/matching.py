@@ -5,10 +5,14 @@ title is cited wrongly for ever. So no candidate is trusted because Crossref ran
 first. Each is checked locally against what we already know — authors' family names,
 year (±1), journal, volume, issue, first page, title, DOI and abstract — and accepted
 automatically only when at least three independent fields agree and none contradicts.
+The same DOI is decisive: it names the record, so it is accepted whatever else differs
+(the differences are still shown, and proposed rather than applied).
 
 The abstract matters for pages such as Emerald's, which give no title: two papers by the
 same authors in the same issue share everything else, and only the abstract tells them
-apart.
+apart. But Crossref often holds less of it than the page — the first section only, or
+the text without the structured headings ("Purpose", "Design/methodology/approach" …) —
+so an abstract contained in the other agrees; only different texts contradict.
 """
 
 from __future__ import annotations
@@ -36,11 +40,16 @@ from peerref.enrich.crossref import CrossrefPerson, CrossrefWork, WorkQuery
 
 # Fields that must agree before a candidate is accepted without asking.
 MIN_AGREEING_FIELDS = 3
-# Abstract similarity (0-100): at or above AGREE the abstracts are the same text give or
-# take typography; below CONTRADICT they are different papers. Two papers of one project
-# often share their opening sentences, so the gap between the two is left undecided.
+# Abstract similarity (0-100, the shorter abstract's best alignment within the longer):
+# at or above AGREE one is the other, or a part of it, give or take typography; below
+# CONTRADICT they are different texts. Two papers of one project often share their
+# opening sentences, which lands between the two: undecided on its own, and settled by
+# comparing the rivals (ABSTRACT_MARGIN).
 ABSTRACT_AGREE = 90.0
 ABSTRACT_CONTRADICT = 70.0
+# An abstract this short (in words) could be contained in another by chance: it is
+# compared whole, not as a part.
+ABSTRACT_MIN_PART_WORDS = 15
 # How much better one candidate's abstract must match than its rivals' to settle a tie.
 ABSTRACT_MARGIN = 10.0
 # Title similarity (0-100, word-order insensitive).
@@ -83,6 +92,23 @@ _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _TAG_RE = re.compile(r"<[^>]*>")
 _PAGE_RANGE_RE = re.compile(r"[-‐‑‒–—]")
 _ISSUE_SPLIT_RE = re.compile(r"[-‐‑‒–—/&,]|\band\b")
+# Headings of structured abstracts when they are run into the text ("Purpose – The …"):
+# Emerald's, which never occur in prose, anywhere; the common one-word ones only where a
+# heading stands (the text's start or a sentence's) and followed by a dash, a colon or a
+# capital letter, so "Results show that …" stays.
+_EMERALD_HEADINGS = (
+    r"Design/methodology/approach|Research limitations/implications|Practical implications"
+    r"|Social implications|Originality/value|Research implications|Methodology/approach"
+)
+_ONE_WORD_HEADINGS = (
+    r"Purpose|Findings|Background|Aims?|Objectives?|Methods?|Methodology|Results|"
+    r"Conclusions?|Introduction|Discussion|Abstract|Summary|Context|Value|Limitations"
+)
+_HEADING_TAIL = r"(?:\s*[:\u2013\u2014-]+\s*|\s+(?=[A-Z]))"
+_EMERALD_HEADING_RE = re.compile(rf"(?i:{_EMERALD_HEADINGS}){_HEADING_TAIL}")
+_ONE_WORD_HEADING_RE = re.compile(
+    rf"(?:^|(?<=[.!?])\s+)(?:{_ONE_WORD_HEADINGS}|{_ONE_WORD_HEADINGS.upper()}){_HEADING_TAIL}"
+)
 
 
 class Verdict(enum.Enum):
@@ -132,14 +158,36 @@ class Candidate:
         return tuple(c.field for c in self.checks if c.verdict is Verdict.CONTRADICTS)
 
     @property
+    def agreements(self) -> tuple[FieldCheck, ...]:
+        """The checks that agreed, with both values, for showing the user."""
+        return tuple(c for c in self.checks if c.verdict is Verdict.AGREES)
+
+    @property
+    def disagreements(self) -> tuple[FieldCheck, ...]:
+        """The checks that contradicted, with both values, for showing the user."""
+        return tuple(c for c in self.checks if c.verdict is Verdict.CONTRADICTS)
+
+    @property
+    def same_doi(self) -> bool:
+        """Our DOI is this record's: decisive, whatever else differs."""
+        return any(c.field == "DOI" and c.verdict is Verdict.AGREES for c in self.checks)
+
+    @property
+    def is_refused(self) -> bool:
+        """Something contradicts and the DOI does not settle it: never taken unasked."""
+        return bool(self.contradicting) and not self.same_doi
+
+    @property
     def is_acceptable(self) -> bool:
-        """Enough independent agreement and no contradiction: safe to take without asking."""
+        """Safe to take without asking: the same DOI, or enough agreement and no contradiction."""
+        if self.same_doi:
+            return True
         return len(self.agreeing) >= MIN_AGREEING_FIELDS and not self.contradicting
 
     @property
     def is_plausible(self) -> bool:
-        """Nothing contradicts, so the user may reasonably pick it."""
-        return not self.contradicting and bool(self.agreeing)
+        """Nothing contradicts (or the DOI is ours), so the user may reasonably pick it."""
+        return not self.is_refused and bool(self.agreeing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,12 +417,15 @@ def decide(reference: Reference, works: Sequence[CrossrefWork]) -> MatchDecision
             continue
         seen.add(key)
         candidates.append(verify(reference, work))
-    rejected = tuple(c for c in candidates if c.contradicting)
-    plausible = [c for c in candidates if not c.contradicting and c.agreeing]
+    rejected = tuple(c for c in candidates if c.is_refused)
+    plausible = [c for c in candidates if c.is_plausible]
     plausible.sort(key=_rank, reverse=True)
     acceptable = [c for c in plausible if c.is_acceptable]
     accepted: Candidate | None = None
-    if len(acceptable) == 1:
+    same_doi = [c for c in acceptable if c.same_doi]
+    if len(same_doi) == 1:
+        accepted = same_doi[0]
+    elif len(acceptable) == 1:
         accepted = acceptable[0]
     elif len(acceptable) > 1:
         accepted = _settled_by_abstract(acceptable)
@@ -383,8 +434,24 @@ def decide(reference: Reference, works: Sequence[CrossrefWork]) -> MatchDecision
     return MatchDecision(accepted=None, choices=tuple(plausible), rejected=rejected)
 
 
-def _rank(candidate: Candidate) -> tuple[int, float, float]:
+def describe_differences(candidate: Candidate, *, limit: int = 60) -> str:
+    """ "issue: 2 here, 3 on Crossref; year: 2012 here, 2015 on Crossref", or ""."""
+    parts = []
+    for check in candidate.disagreements:
+        ours = _shorten(check.ours, limit)
+        theirs = _shorten(check.theirs, limit)
+        parts.append(f"{check.field}: {ours} here, {theirs} on Crossref")
+    return "; ".join(parts)
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _rank(candidate: Candidate) -> tuple[bool, int, float, float]:
     return (
+        candidate.same_doi,
         len(candidate.agreeing),
         candidate.abstract_similarity or 0.0,
         candidate.work.score or 0.0,
@@ -551,26 +618,77 @@ def _check_title(ours: str, theirs: str) -> FieldCheck:
     return _check("title", verdict, ours, theirs)
 
 
-def _abstract_body(sections: tuple[AbstractSection, ...]) -> str:
-    """The abstract's words without headings, which differ in wording between sources."""
-    return fold_words(" ".join(s.text for s in sections))
+def strip_headings(text: str) -> str:
+    """An abstract's text without structured headings run into it ("Purpose – The …")."""
+    text = _EMERALD_HEADING_RE.sub(" ", text)
+    return _ONE_WORD_HEADING_RE.sub(" ", text)
+
+
+def _abstract_parts(sections: tuple[AbstractSection, ...]) -> tuple[str, tuple[str, ...]]:
+    """The abstract's folded words, whole and per section, without any headings.
+
+    Headings are dropped (they differ in wording between sources, and some sources run
+    them into the text); JATS tags and typography were already removed when the
+    sections were built, and folding drops case, accents, punctuation and spacing.
+    """
+    folded = tuple(fold_words(strip_headings(s.text)) for s in sections)
+    parts = tuple(p for p in folded if p)
+    return " ".join(parts), parts
 
 
 def abstract_similarity(ours: Reference, theirs: Reference) -> float | None:
-    """0-100 similarity of the two abstracts, or None when either side has none.
+    """0-100: how well the shorter abstract fits within the longer; None if either has none.
 
-    An abstract cut short on the page ("…") is compared with the start of theirs only.
+    An abstract contained in the other agrees — Crossref often holds only the first
+    section, or the text without its headings, and a page may cut it short ("…") — so
+    the shorter is aligned with its best place in the longer, and each of its sections
+    may sit anywhere in the longer (a missing middle section is still the same text).
+    Abstracts too short to be a telling part are compared whole.
     """
     if not ours.abstract or not theirs.abstract:
         return None
-    cut_short = "abstract" in ours.truncated or bool(_ELLIPSIS_RE.search(ours.abstract[-1].text))
-    our_text = _abstract_body(ours.abstract)
-    their_text = _abstract_body(theirs.abstract)
+    our_text, our_parts = _abstract_parts(ours.abstract)
+    their_text, their_parts = _abstract_parts(theirs.abstract)
     if not our_text or not their_text:
         return None
-    if cut_short:
-        return float(fuzz.ratio(our_text, their_text[: len(our_text)]))
-    return float(fuzz.ratio(our_text, their_text))
+    if our_text == their_text:
+        return 100.0
+    if len(our_text) <= len(their_text):
+        shorter, parts, longer = our_text, our_parts, their_text
+    else:
+        shorter, parts, longer = their_text, their_parts, our_text
+    if len(shorter.split()) < ABSTRACT_MIN_PART_WORDS:
+        return float(fuzz.ratio(shorter, longer))
+    whole = float(fuzz.partial_ratio(shorter, longer))
+    telling = [p for p in parts if len(p.split()) >= ABSTRACT_MIN_PART_WORDS]
+    if len(telling) > 1 and len(telling) == len(parts):
+        whole = max(whole, min(float(fuzz.partial_ratio(p, longer)) for p in telling))
+    if whole >= ABSTRACT_AGREE:
+        return whole
+    return min(whole, _beyond_shared_opening(shorter, longer))
+
+
+def _beyond_shared_opening(shorter: str, longer: str) -> float:
+    """Similarity of what follows the words two abstracts open (and close) with alike.
+
+    Two papers of one project often open with the same sentences; what they go on to say
+    is what tells them apart, so a shared opening must not make them look alike.
+    Without a telling shared opening this is 100 (no evidence either way).
+    """
+    a, b = shorter.split(), longer.split()
+    start = 0
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < len(a) - start and end < len(b) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    if start + end < ABSTRACT_MIN_PART_WORDS:
+        return 100.0
+    rest_a = " ".join(a[start : len(a) - end])
+    rest_b = " ".join(b[start : len(b) - end])
+    if not rest_a or not rest_b:
+        return 100.0
+    return float(fuzz.ratio(rest_a, rest_b))
 
 
 def _check_abstract(ours: Reference, theirs: Reference, similarity: float | None) -> FieldCheck:

@@ -7,7 +7,12 @@ something is left for a person — a value Crossref gives differently, several r
 could be the reference, no match — opens the
 :class:`~peerref.gui.dialogs.completion_dialog.CompletionDialog`. What the user accepts there
 is applied as a second undoable step. A cancelled run or an unreachable Crossref changes
-nothing.
+nothing. A DOI the user types in the dialog is looked up here too, off the UI thread.
+
+Quitting while a lookup runs must end the process and free the library's lock, so the
+window calls :meth:`CompletionController.abandon` when it closes: every Crossref client
+in use is cancelled, its requests end at once, and the background job returns instead
+of waiting (invisibly, holding the lock) for a slow Crossref to finish.
 
 The main window owns one :class:`CompletionController` and forwards the detail panel's
 "Find missing details", the Reference menu actions and the import preview's "Complete from
@@ -17,13 +22,23 @@ Crossref" to it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from peerref.core.model import ReferenceId
-from peerref.enrich import BatchResult, CompletionStatus, CrossrefClient
+from peerref.enrich import (
+    BatchResult,
+    Completion,
+    CompletionStatus,
+    CrossrefClient,
+    Deadline,
+    complete_with_doi,
+)
+from peerref.enrich.complete import LOOKUP_DEADLINE_SECONDS
 from peerref.gui.dialogs.completion_dialog import (
     CompletionDialog,
     needs_attention,
@@ -62,11 +77,14 @@ class CompletionController(QObject):
     Signals:
         completion_finished(BatchResult): a run ended and its fills were applied.
         dialog_opened(CompletionDialog): the results dialog is on screen.
+        doi_looked_up(Completion): a DOI typed in the dialog was looked up (the
+            completion is NO_MATCH when Crossref does not know it).
         message_posted(str): a one-line summary for the status bar.
     """
 
     completion_finished = Signal(object)
     dialog_opened = Signal(object)
+    doi_looked_up = Signal(object)
     message_posted = Signal(str)
 
     def __init__(
@@ -89,7 +107,11 @@ class CompletionController(QObject):
         self._show_message = show_message
         self._progress_delay_ms = progress_delay_ms
         self._op: BackgroundOp | None = None
+        self._doi_op: BackgroundOp | None = None
         self._dialog: CompletionDialog | None = None
+        self._clients: set[CrossrefClient] = set()
+        self._clients_lock = threading.Lock()
+        self._abandoned = False
 
     @property
     def running(self) -> BackgroundOp | None:
@@ -100,6 +122,40 @@ class CompletionController(QObject):
     def dialog(self) -> CompletionDialog | None:
         """The results dialog on screen, if any."""
         return self._dialog
+
+    # -- clients and quitting ----------------------------------------------------------
+
+    @contextmanager
+    def _client(self, api_root: str, mailto: str) -> Iterator[CrossrefClient]:
+        """A Crossref client known to :meth:`abandon` while the work uses it."""
+        with CrossrefClient(api_root, mailto=mailto) as client:
+            with self._clients_lock:
+                self._clients.add(client)
+                if self._abandoned:
+                    client.cancel()
+            try:
+                yield client
+            finally:
+                with self._clients_lock:
+                    self._clients.discard(client)
+
+    def abandon(self) -> None:
+        """Stop every lookup now, for good: the window is closing.
+
+        The background jobs end within a fraction of a second (their requests are
+        cancelled, not awaited), so the application can quit and free the library.
+        Nothing half-done is applied: a cancelled run changes nothing.
+        """
+        self._abandoned = True
+        for op in (self._op, self._doi_op):
+            if op is not None:
+                op.cancel()
+        with self._clients_lock:
+            clients = list(self._clients)
+        for client in clients:
+            client.cancel()
+        if self._dialog is not None:
+            self._dialog.close()
 
     # -- starting ----------------------------------------------------------------------
 
@@ -134,6 +190,8 @@ class CompletionController(QObject):
         return f"Looking up {noun} on Crossref…"
 
     def _start(self, which: Callable[[], list[ReferenceId]], label: str) -> BackgroundOp | None:
+        if self._abandoned:
+            return None
         if self._op is not None:
             self.message_posted.emit("A completion from Crossref is already running.")
             return None
@@ -153,7 +211,7 @@ class CompletionController(QObject):
             def progress(done: int, of: int) -> None:
                 context.report_progress(done, of, f"Looked up {done} of {of} on Crossref…")
 
-            with CrossrefClient(api_root, mailto=mailto) as client:
+            with self._client(api_root, mailto) as client:
                 result = library.find_completions(
                     ids, client, progress=progress, is_cancelled=lambda: context.cancelled
                 )
@@ -236,10 +294,64 @@ class CompletionController(QObject):
             self._dialog.close()
         dialog = CompletionDialog(result, self._parent_widget)
         dialog.apply_requested.connect(self.apply_choices)
+        dialog.doi_lookup_requested.connect(self.look_up_doi)
         dialog.finished.connect(self._on_dialog_closed)
         self._dialog = dialog
         dialog.open()
         self.dialog_opened.emit(dialog)
+
+    @Slot(int, str)
+    def look_up_doi(self, ref_id: int, doi: str) -> BackgroundOp | None:
+        """Look up the record a DOI names for one reference, for the dialog to offer."""
+        if self._abandoned or self._doi_op is not None:
+            return None
+        settings = self._settings()
+        api_root = settings.effective_crossref_url()
+        mailto = settings.crossref_mailto
+        library = self._library
+        reference_id = ReferenceId(ref_id)
+
+        def work(context: OpContext) -> Completion:
+            reference = library.get(reference_id)
+            with self._client(api_root, mailto) as client:
+                completion = complete_with_doi(
+                    reference, doi, client, deadline=Deadline.after(LOOKUP_DEADLINE_SECONDS)
+                )
+            context.raise_if_cancelled()
+            return completion
+
+        def found(completion: Completion) -> None:
+            if self._dialog is not None:
+                self._dialog.add_looked_up(reference_id, completion)
+            self.doi_looked_up.emit(completion)
+
+        def failed(error: BaseException) -> None:
+            if self._dialog is not None:
+                self._dialog.lookup_failed(str(error))
+            report_error(
+                self._dialog or self._parent_widget,
+                error,
+                title=TITLE_UNREACHABLE,
+                show_message=self._show_message,
+            )
+
+        op = BackgroundOp(
+            work,
+            parent=self._dialog or self._parent_widget,
+            title="Looking up a DOI",
+            label=f"Looking up {doi} on Crossref…",
+            on_success=found,
+            on_failure=failed,
+            show_message=self._show_message,
+            progress_delay_ms=self._progress_delay_ms,
+        )
+        op.finished.connect(self._on_doi_lookup_ended)  # also when the dialog was closed
+        self._doi_op = op
+        return op.start()
+
+    @Slot()
+    def _on_doi_lookup_ended(self) -> None:
+        self._doi_op = None
 
     @Slot(int)
     def _on_dialog_closed(self, _result: int) -> None:

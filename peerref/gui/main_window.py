@@ -640,6 +640,7 @@ class MainWindow(QMainWindow):
         self.detail_panel.show_selection(self.table_view.selected_ids())  # commit typing
         self.save_window_state()
         self.copier.close()
+        self.completer.abandon()  # a slow Crossref must not keep the process (and lock) alive
         super().closeEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMenu, QProgressDialog, QPushButton, QWidget
+from crossref_faults import trickling_crossref
+from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtWidgets import QMenu, QProgressDialog, QPushButton, QTreeWidgetItem, QWidget
 from pytest_httpserver import HTTPServer
 from pytestqt.qtbot import QtBot
 from werkzeug import Request, Response
@@ -413,3 +414,184 @@ def test_reference_menu_offers_both_actions_and_the_whole_library_run(
     # Only the incomplete reference was looked up; the whole one was left alone.
     assert [c.reference.id for c in finished.args[0].completions] == [ref_id]
     assert library.get(ref_id).title == LUNCH_TITLE
+
+
+# --- what agreed and what did not; choosing by hand; a DOI typed in (issue 14) -----------
+
+
+def child_texts(item: QTreeWidgetItem) -> list[tuple[str, str, str]]:
+    rows = (item.child(i) for i in range(item.childCount()))
+    return [(c.text(0), c.text(1), c.text(2)) for c in rows if c is not None]
+
+
+def open_dialog(qtbot: QtBot, window: MainWindow) -> CompletionDialog:
+    with qtbot.waitSignal(window.completer.dialog_opened, timeout=WAIT_MS) as opened:
+        window.find_missing_details_action.trigger()
+    dialog = opened.args[0]
+    assert isinstance(dialog, CompletionDialog)
+    return dialog
+
+
+def test_each_candidate_shows_what_agreed_and_what_disagreed(
+    qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
+) -> None:
+    crossref.expect_request("/works").respond_with_json(
+        work_list(
+            crossref_item(doi=LUNCH_DOI, title=LUNCH_TITLE, page="5-14"),
+            crossref_item(doi=VISIT_DOI, title=VISIT_TITLE, page="15-27"),
+        )
+    )
+    ref_id = add_untitled(window, library, page="")  # both fit: choose
+
+    dialog = open_dialog(qtbot, window)
+
+    lunch = child_texts(dialog.candidate_item(ref_id, LUNCH_DOI))
+    assert lunch[0][0] == "Agrees: authors, year, journal, volume, issue"
+    visit = child_texts(dialog.candidate_item(ref_id, VISIT_DOI))
+    assert visit[0][0] == "Agrees: authors, year, journal, volume, issue"
+    assert not any(text.startswith("Disagrees") for text, _y, _c in visit)
+
+
+def test_a_refused_candidate_shows_its_disagreement_and_can_be_chosen_by_hand(
+    qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
+) -> None:
+    # Crossref's only result has other pages: PeerRef refuses it, the user knows better.
+    crossref.expect_request("/works").respond_with_json(
+        work_list(crossref_item(doi=VISIT_DOI, title=VISIT_TITLE, page="15-27"))
+    )
+    ref_id = add_untitled(window, library, page="5-14")
+
+    dialog = open_dialog(qtbot, window)
+
+    item = dialog.candidate_item(ref_id, VISIT_DOI)
+    assert item.text(0).startswith(f"Refused: {VISIT_DOI} — {VISIT_TITLE}")
+    assert "(disagrees: first page)" in item.text(0)
+    rows = child_texts(item)
+    assert ("Disagrees: first page", "5", "15") in rows
+    assert rows[0][0] == "Agrees: authors, year, journal, volume, issue"
+    assert "could not be matched" in dialog.summary_label.text()
+    assert "you can still choose one" in dialog.summary_label.text()
+    top_notes = child_texts(item.parent())
+    assert top_notes[0][0] == (
+        "Crossref's closest result contradicts what is known about this reference "
+        "(first page: 5 here, 15 on Crossref)."
+    )
+    assert not dialog.apply_button.isEnabled()
+
+    dialog.choose(ref_id, VISIT_DOI)
+    dialog.set_accepted(ref_id, "page", candidate_doi=VISIT_DOI)
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+
+    chosen = library.get(ref_id)
+    assert chosen.doi == VISIT_DOI
+    assert chosen.title == VISIT_TITLE
+    assert chosen.page == "15-27"
+    window.undo_action.trigger()
+    assert library.get(ref_id).doi == ""
+
+
+def test_a_doi_typed_in_the_dialog_is_looked_up_and_applied(
+    qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
+) -> None:
+    crossref.expect_request("/works").respond_with_json(work_list())  # the search: nothing
+    crossref.expect_request(f"/works/{VISIT_DOI}").respond_with_json(
+        {
+            "status": "ok",
+            "message-type": "work",
+            "message": crossref_item(doi=VISIT_DOI, title=VISIT_TITLE, page="15-27"),
+        }
+    )
+    ref_id = add_untitled(window, library, page="5-14")
+    dialog = open_dialog(qtbot, window)
+    assert "Crossref has nothing that matches" in child_texts(dialog.tree.topLevelItem(0))[0][0]
+    assert not dialog.lookup_button.isEnabled()
+
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+    qtbot.keyClicks(dialog.doi_edit, f"https://doi.org/{VISIT_DOI}")
+    assert dialog.lookup_button.isEnabled()
+    with qtbot.waitSignal(window.completer.doi_looked_up, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.lookup_button, Qt.MouseButton.LeftButton)
+
+    item = dialog.candidate_item(ref_id, VISIT_DOI)
+    assert item.text(0) == f"Looked up: {VISIT_DOI} — {VISIT_TITLE}"
+    assert item.checkState(0) == Qt.CheckState.Checked  # the user named it: chosen
+    assert ("Disagrees: first page", "5", "15") in child_texts(item)
+    assert VISIT_DOI in dialog.lookup_status.text()
+    assert dialog.apply_button.isEnabled()
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+
+    applied = library.get(ref_id)
+    assert applied.doi == VISIT_DOI
+    assert applied.title == VISIT_TITLE
+    assert applied.page == "5-14"  # the differing page was proposed, not ticked
+
+
+def test_an_unknown_doi_typed_in_is_said_so(
+    qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
+) -> None:
+    crossref.expect_request("/works").respond_with_json(work_list())
+    crossref.expect_request("/works/10.5555/nothing").respond_with_data("", status=404)
+    add_untitled(window, library)
+    dialog = open_dialog(qtbot, window)
+
+    qtbot.keyClicks(dialog.doi_edit, "10.5555/nothing")
+    with qtbot.waitSignal(window.completer.doi_looked_up, timeout=WAIT_MS):
+        qtbot.keyClick(dialog.doi_edit, Qt.Key.Key_Return)
+
+    assert dialog.lookup_status.text() == "Crossref has no record with the DOI 10.5555/nothing."
+    assert not dialog.apply_button.isEnabled()
+
+
+def test_a_match_shows_what_agreed(
+    qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
+) -> None:
+    serve_lunch_paper(crossref)
+    ref_id = add_untitled(window, library)
+    dialog = open_dialog(qtbot, window)  # opens for the proposed first name
+    top = dialog.proposal_item(ref_id, "creators").parent()
+    assert child_texts(top)[1][0] == "Agrees: authors, year, journal, volume, issue, first page"
+
+
+def test_closing_the_window_while_crossref_trickles_ends_the_lookup(
+    qtbot: QtBot, window: MainWindow, library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ref_id = add_untitled(window, library)
+    before = library.get(ref_id)
+    with trickling_crossref() as server:
+        monkeypatch.setenv(CROSSREF_URL_ENV_VAR, server.url)
+        op = window.completer.complete_library()
+        assert op is not None
+        assert server.request_arrived.wait(WAIT_MS / 1000)
+
+        window.close()
+
+        # The app waits for the pool before it exits and frees the lock: it must empty.
+        assert QThreadPool.globalInstance().waitForDone(WAIT_MS)
+    qtbot.waitUntil(lambda: not op.is_running, timeout=WAIT_MS)
+    assert op.was_cancel_requested
+    assert library.get(ref_id) == before
+    assert window.undo_stack.count() == 0
+
+
+def test_no_network_is_said_in_a_users_words(
+    qtbot: QtBot,
+    window: MainWindow,
+    library: Library,
+    messages: Messages,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_dns(*_args: object, **_kwargs: object) -> list[object]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    monkeypatch.setenv(CROSSREF_URL_ENV_VAR, "https://api.crossref.org")
+    add_untitled(window, library)
+
+    find_missing_details(qtbot, window)
+
+    ((title, text),) = messages.shown
+    assert title == TITLE_UNREACHABLE
+    assert text == (
+        "Could not reach Crossref (api.crossref.org): no network connection, or the name "
+        "could not be found.\n\nNothing was changed."
+    )

@@ -4,8 +4,12 @@ Fields that were empty have already been filled (undoably) when this dialog open
 them so the user sees what happened. What needs a person is offered here: a value Crossref
 gives differently from the library is a proposal with a check box (unchecked: nothing is
 overwritten unless the user says so), and when several Crossref records could be the
-reference, they are listed to pick one from. "Apply Selected" hands the choices to the
-window as ``CompletionToApply`` items, which it applies as one undoable step.
+reference, they are listed to pick one from. Each record shows which fields agreed and
+which disagreed (with both values), and records PeerRef refused are listed too, so the
+user can still pick one by hand knowing what differs. A DOI typed below the list is
+looked up (by the window, off the UI thread) and offered for the selected reference.
+"Apply Selected" hands the choices to the window as ``CompletionToApply`` items, which it
+applies as one undoable step.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -25,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerref.core.ids import normalise_doi
 from peerref.core.model import Reference, ReferenceId
 from peerref.enrich import BatchResult, Candidate, Completion, CompletionStatus
 from peerref.library import COMPLETION_FIELD_LABELS, CompletionToApply, completion_value_text
@@ -52,10 +59,21 @@ def needs_attention(completion: Completion) -> bool:
     return True
 
 
+# Where a row comes from, kept on the reference's top-level row.
+_REFERENCE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
 @dataclass
 class _CandidateRow:
     item: QTreeWidgetItem
     chosen: Completion  # the completion as if this candidate had matched
+    refused: bool = False  # PeerRef found a contradiction; offered for picking by hand
+
+
+def checks_text(candidate: Candidate) -> str:
+    """ "Agrees: authors, year, journal" (or that nothing could be compared)."""
+    agreeing = ", ".join(candidate.agreeing)
+    return f"Agrees: {agreeing}" if agreeing else "Agrees: nothing that could be compared"
 
 
 class CompletionDialog(QDialog):
@@ -66,6 +84,7 @@ class CompletionDialog(QDialog):
     """
 
     apply_requested = Signal(list)
+    doi_lookup_requested = Signal(int, str)
 
     def __init__(self, result: BatchResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +96,7 @@ class CompletionDialog(QDialog):
         self._completions: dict[ReferenceId, Completion] = {}
         self._proposals: dict[tuple[ReferenceId, str, str], QTreeWidgetItem] = {}
         self._candidates: dict[tuple[ReferenceId, str], _CandidateRow] = {}
+        self._tops: dict[ReferenceId, QTreeWidgetItem] = {}
         self._build()
 
     # -- construction ------------------------------------------------------------------
@@ -103,7 +123,34 @@ class CompletionDialog(QDialog):
             self._add_completion(completion)
         self.tree.expandAll()
         self.tree.itemChanged.connect(self._on_item_changed)
+        self.tree.currentItemChanged.connect(self._update_lookup_button)
         layout.addWidget(self.tree, 1)
+
+        lookup_row = QHBoxLayout()
+        lookup_label = QLabel("Look up by &DOI for the selected reference:", self)
+        self.doi_edit = QLineEdit(self)
+        self.doi_edit.setObjectName("completionDoi")
+        self.doi_edit.setPlaceholderText("10.1108/…  or  https://doi.org/10.1108/…")
+        self.doi_edit.setClearButtonEnabled(True)
+        self.doi_edit.setAccessibleName("DOI to look up")
+        lookup_label.setBuddy(self.doi_edit)
+        self.lookup_button = QPushButton("&Look Up", self)
+        self.lookup_button.setObjectName("completionLookUp")
+        self.lookup_button.setToolTip(
+            "Ask Crossref for the record with this DOI and offer it for the selected reference"
+        )
+        self.lookup_button.setAutoDefault(False)
+        self.lookup_button.clicked.connect(self.request_doi_lookup)
+        self.doi_edit.textChanged.connect(self._update_lookup_button)
+        self.doi_edit.returnPressed.connect(self.request_doi_lookup)
+        lookup_row.addWidget(lookup_label)
+        lookup_row.addWidget(self.doi_edit, 1)
+        lookup_row.addWidget(self.lookup_button)
+        layout.addLayout(lookup_row)
+        self.lookup_status = QLabel("", self)
+        self.lookup_status.setObjectName("completionLookupStatus")
+        self.lookup_status.setWordWrap(True)
+        layout.addWidget(self.lookup_status)
 
         self.buttons = QDialogButtonBox(self)
         self.apply_button: QPushButton = self.buttons.addButton(
@@ -116,6 +163,10 @@ class CompletionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._update_apply_button()
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
+        self._update_lookup_button()
 
     def _summary_text(self) -> str:
         completions = self._result.completions
@@ -144,6 +195,11 @@ class CompletionDialog(QDialog):
             parts.append(f"Choose the right record for {_count(choose)}.")
         if unmatched:
             parts.append(f"{_count(unmatched).capitalize()} could not be matched.")
+            if any(c.rejected for c in unmatched):
+                parts.append(
+                    "The records PeerRef refused are listed with what disagreed: you can "
+                    "still choose one, or look the right one up by its DOI below."
+                )
         if failed:
             parts.append(f"{_count(failed).capitalize()} could not be looked up.")
         if self._result.stopped_by:
@@ -157,23 +213,49 @@ class CompletionDialog(QDialog):
         ref_id = reference.id
         self._completions[ref_id] = completion
         top = QTreeWidgetItem(self.tree, [reference_label(reference)])
+        top.setData(COLUMN_WHAT, _REFERENCE_ROLE, int(ref_id))
         top.setFirstColumnSpanned(True)
         font = top.font(COLUMN_WHAT)
         font.setBold(True)
         top.setFont(COLUMN_WHAT, font)
+        self._tops[ref_id] = top
         status = completion.status
         if status is CompletionStatus.MATCHED:
             doi = completion.match.doi if completion.match is not None else ""
             self._add_note(top, f"Matched {doi}")
+            if completion.match is not None:
+                self._add_checks(top, completion.match)
             self._add_fields(top, ref_id, completion, candidate_doi="", filled_verb="Filled")
             if not completion.changes_anything:
                 self._add_note(top, "Nothing to add: your library already agrees with Crossref.")
-        elif status is CompletionStatus.CHOOSE:
+        elif status in (CompletionStatus.CHOOSE, CompletionStatus.NO_MATCH):
             self._add_note(top, completion.message)
             for candidate in completion.candidates:
                 self._add_candidate(top, ref_id, completion, candidate)
+            for candidate in completion.rejected:
+                self._add_candidate(top, ref_id, completion, candidate, refused=True)
         else:
             self._add_note(top, completion.message or "Not looked up.")
+
+    def _add_checks(self, parent: QTreeWidgetItem, candidate: Candidate) -> None:
+        """What agreed (one row) and what disagreed (a row each, with both values)."""
+        agreed = self._add_note(parent, checks_text(candidate))
+        agreed.setToolTip(
+            COLUMN_WHAT,
+            "\n".join(f"{c.field}: {c.ours} = {c.theirs}" for c in candidate.agreements),
+        )
+        for check in candidate.disagreements:
+            item = QTreeWidgetItem(
+                parent,
+                [
+                    f"Disagrees: {check.field}",
+                    completion_value_text(check.ours),
+                    completion_value_text(check.theirs),
+                ],
+            )
+            item.setToolTip(COLUMN_YOURS, check.ours)
+            item.setToolTip(COLUMN_CROSSREF, check.theirs)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled)
 
     def _add_note(self, parent: QTreeWidgetItem, text: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])
@@ -220,19 +302,99 @@ class CompletionDialog(QDialog):
         ref_id: ReferenceId,
         completion: Completion,
         candidate: Candidate,
-    ) -> None:
+        *,
+        refused: bool = False,
+        looked_up: bool = False,
+    ) -> QTreeWidgetItem | None:
+        if (ref_id, candidate.doi) in self._candidates:
+            return None  # the same record found twice (by its DOI and by the search)
         title = completion_value_text(candidate.reference.title, limit=90) or "[untitled]"
-        item = QTreeWidgetItem(parent, [f"{candidate.doi} — {title}"])
+        text = f"{candidate.doi} — {title}"
+        if looked_up:
+            text = f"Looked up: {text}"
+        elif refused:
+            text = f"Refused: {text} (disagrees: {', '.join(candidate.contradicting)})"
+        item = QTreeWidgetItem(parent, [text])
         item.setFirstColumnSpanned(True)
-        agreeing = ", ".join(candidate.agreeing) or "nothing checked"
-        item.setToolTip(COLUMN_WHAT, f"Agrees on: {agreeing}")
+        item.setToolTip(
+            COLUMN_WHAT,
+            "Refused because it disagrees with your library; you can still choose it"
+            if refused
+            else checks_text(candidate),
+        )
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(COLUMN_WHAT, Qt.CheckState.Unchecked)
+        self._add_checks(item, candidate)
         chosen = completion.choose(candidate)
         self._add_fields(
             item, ref_id, chosen, candidate_doi=candidate.doi, filled_verb="Would fill"
         )
-        self._candidates[(ref_id, candidate.doi)] = _CandidateRow(item, chosen)
+        self._candidates[(ref_id, candidate.doi)] = _CandidateRow(item, chosen, refused)
+        return item
+
+    def add_looked_up(self, ref_id: ReferenceId, completion: Completion) -> None:
+        """Offer the record the user looked up by DOI, chosen, with its checks shown."""
+        top = self._tops.get(ref_id)
+        if top is None:
+            return
+        match = completion.match
+        if completion.status is not CompletionStatus.MATCHED or match is None:
+            self._add_note(top, completion.message)
+            self.lookup_status.setText(completion.message)
+            self._update_lookup_button()
+            return
+        row = self._candidates.get((ref_id, match.doi))
+        item = row.item if row is not None else None
+        if item is None:
+            with QSignalBlocker(self.tree):
+                item = self._add_candidate(top, ref_id, completion, match, looked_up=True)
+        if item is None:  # pragma: no cover - a row exists whenever the key does
+            return
+        top.setExpanded(True)
+        item.setExpanded(True)
+        self.tree.scrollToItem(item)
+        item.setCheckState(COLUMN_WHAT, Qt.CheckState.Checked)
+        self.lookup_status.setText(
+            f"Found {match.doi}; it is chosen for this reference — check what differs, "
+            "then Apply Selected."
+        )
+        self._update_lookup_button()
+
+    def lookup_failed(self, message: str) -> None:
+        """Say why the DOI could not be looked up; the user may correct it and retry."""
+        self.lookup_status.setText(message)
+        self._update_lookup_button()
+
+    def selected_reference_id(self) -> ReferenceId | None:
+        """The reference the current row belongs to (its top-level row), if any."""
+        item = self.tree.currentItem()
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        if item is None:
+            return None
+        value = item.data(COLUMN_WHAT, _REFERENCE_ROLE)
+        return ReferenceId(int(value)) if value is not None else None
+
+    @Slot()
+    def request_doi_lookup(self) -> None:
+        """Ask the window to look the typed DOI up for the selected reference."""
+        ref_id = self.selected_reference_id()
+        text = self.doi_edit.text().strip()
+        if ref_id is None or not text:
+            return
+        doi = normalise_doi(text)
+        if not doi:
+            self.lookup_status.setText(f"{text!r} is not a DOI; a DOI looks like 10.1108/…")
+            return
+        self.lookup_status.setText(f"Looking up {doi} on Crossref…")
+        self.lookup_button.setEnabled(False)
+        self.doi_lookup_requested.emit(int(ref_id), doi)
+
+    @Slot()
+    def _update_lookup_button(self, *_args: object) -> None:
+        self.lookup_button.setEnabled(
+            bool(self.doi_edit.text().strip()) and self.selected_reference_id() is not None
+        )
 
     # -- choices -----------------------------------------------------------------------
 
@@ -260,19 +422,28 @@ class CompletionDialog(QDialog):
         self.candidate_item(ref_id, doi).setCheckState(COLUMN_WHAT, Qt.CheckState.Checked)
 
     def selections(self) -> list[CompletionToApply]:
-        """The accepted proposals and chosen candidates, ready for ``apply_completions``."""
+        """The accepted proposals and chosen candidates, ready for ``apply_completions``.
+
+        A chosen record (listed, refused or looked up) wins over an automatic match.
+        """
         chosen: list[CompletionToApply] = []
         for ref_id, completion in self._completions.items():
-            if completion.status is CompletionStatus.MATCHED:
+            picked = next(
+                (
+                    (doi, row)
+                    for (row_id, doi), row in self._candidates.items()
+                    if row_id == ref_id
+                    and row.item.checkState(COLUMN_WHAT) == Qt.CheckState.Checked
+                ),
+                None,
+            )
+            if picked is not None:
+                doi, row = picked
+                chosen.append((ref_id, row.chosen, self._accepted(ref_id, row.chosen, doi)))
+            elif completion.status is CompletionStatus.MATCHED:
                 accepted = self._accepted(ref_id, completion, "")
                 if accepted:
                     chosen.append((ref_id, completion, accepted))
-            elif completion.status is CompletionStatus.CHOOSE:
-                for candidate in completion.candidates:
-                    row = self._candidates[(ref_id, candidate.doi)]
-                    if row.item.checkState(COLUMN_WHAT) == Qt.CheckState.Checked:
-                        accepted = self._accepted(ref_id, row.chosen, candidate.doi)
-                        chosen.append((ref_id, row.chosen, accepted))
         return chosen
 
     def _accepted(self, ref_id: ReferenceId, completion: Completion, doi: str) -> tuple[str, ...]:

@@ -236,10 +236,15 @@ def _closed_port() -> int:
     return port
 
 
-def test_offline_is_reported_as_unavailable() -> None:
-    client = CrossrefClient(f"http://127.0.0.1:{_closed_port()}", timeout=1.0)
-    with client, pytest.raises(CrossrefUnavailableError, match="are you offline"):
+def test_connection_refused_is_reported_as_unavailable_in_plain_words() -> None:
+    port = _closed_port()
+    client = CrossrefClient(f"http://127.0.0.1:{port}", timeout=1.0)
+    with client, pytest.raises(CrossrefUnavailableError) as raised:
         client.search(QUERY)
+    assert str(raised.value) == (
+        f"Could not reach Crossref (127.0.0.1:{port}): the server refused the connection "
+        "(is the Crossref address right?)."
+    )
 
 
 def test_no_more_than_max_in_flight_requests_at_once() -> None:

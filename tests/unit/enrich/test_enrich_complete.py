@@ -18,6 +18,7 @@ from crossref_samples import (
     SECOND_PAPER_PURPOSE,
     emerald_reference,
     first_paper_item,
+    jats_abstract,
     other_issue_item,
     second_paper_item,
     single_work,
@@ -26,13 +27,14 @@ from crossref_samples import (
 from enrich_fakes import ClientFactory
 from pytest_httpserver import HTTPServer
 
-from peerref.core.errors import EnrichError
+from peerref.core.errors import EnrichError, UserInputError
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
 from peerref.enrich import (
     CompletionStatus,
     CrossrefClient,
     complete,
     complete_many,
+    complete_with_doi,
     missing_fields,
     needs_completion,
 )
@@ -88,6 +90,66 @@ def test_near_miss_in_another_issue_is_rejected(
     assert completion.rejected[0].contradicting == ("issue",)
     assert dict(completion.filled) == {}
     assert completion.apply() == emerald_reference()
+    # One result "contradicts" (not "contradict"), and the user is told where.
+    assert completion.message == (
+        "Crossref's closest result contradicts what is known about this reference "
+        "(issue: 2 here, 3 on Crossref)."
+    )
+
+
+def test_several_refused_results_contradict(httpserver: HTTPServer, client: CrossrefClient) -> None:
+    far = other_issue_item() | {"DOI": "10.1108/17556221211240009", "volume": "9"}
+    serve_search(httpserver, other_issue_item(), far)
+
+    completion = complete(emerald_reference(), client)
+
+    assert completion.message.startswith(
+        "Crossref's 2 closest results contradict what is known about this reference (issue:"
+    )
+
+
+def test_a_doi_given_by_the_user_is_matched_with_its_checks(
+    httpserver: HTTPServer, client: CrossrefClient
+) -> None:
+    httpserver.expect_request(f"/works/{OTHER_ISSUE_DOI}").respond_with_json(
+        single_work(other_issue_item())
+    )
+
+    completion = complete_with_doi(emerald_reference(), f" doi:{OTHER_ISSUE_DOI} ", client)
+
+    assert completion.status is CompletionStatus.MATCHED
+    assert completion.match is not None and completion.match.doi == OTHER_ISSUE_DOI
+    assert completion.match.contradicting == ("issue",)  # shown, not refused
+    assert completion.filled["doi"] == OTHER_ISSUE_DOI
+    assert completion.proposed["issue"] == ("2", "3")
+    assert "differs: issue: 2 here, 3 on Crossref" in completion.message
+
+
+def test_a_doi_crossref_does_not_know_is_said_so(
+    httpserver: HTTPServer, client: CrossrefClient
+) -> None:
+    httpserver.expect_request("/works/10.5555/nothing").respond_with_data("", status=404)
+    completion = complete_with_doi(emerald_reference(), "10.5555/nothing", client)
+    assert completion.status is CompletionStatus.NO_MATCH
+    assert completion.message == "Crossref has no record with the DOI 10.5555/nothing."
+    with pytest.raises(UserInputError, match="not a DOI"):
+        complete_with_doi(emerald_reference(), "peer workers", client)
+
+
+def test_a_known_doi_is_decisive_though_the_abstract_is_shorter_on_crossref(
+    httpserver: HTTPServer, client: CrossrefClient
+) -> None:
+    # Issue 14: the page's long structured abstract, Crossref's first section only.
+    record = first_paper_item() | {"abstract": jats_abstract(("Purpose", FIRST_PAPER_PURPOSE))}
+    httpserver.expect_request(f"/works/{FIRST_DOI}").respond_with_json(single_work(record))
+    page = FIRST.with_changes(doi=FIRST_DOI, issue="3")
+
+    completion = complete(page, client)
+
+    assert completion.status is CompletionStatus.MATCHED
+    assert completion.match is not None and completion.match.contradicting == ("issue",)
+    assert completion.proposed["issue"] == ("3", "2")
+    assert [request.path for request, _ in httpserver.log] == [f"/works/{FIRST_DOI}"]
 
 
 def test_same_authors_same_issue_get_their_own_dois(

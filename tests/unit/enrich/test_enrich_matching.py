@@ -12,10 +12,12 @@ from crossref_samples import (
     JOURNAL,
     ONLINE_ISSN,
     PRINT_ISSN,
+    SECOND_DOI,
     SECOND_PAPER_FINDINGS,
     SECOND_PAPER_PURPOSE,
     emerald_reference,
     first_paper_item,
+    jats_abstract,
     other_issue_item,
     second_paper_item,
     work_item,
@@ -26,6 +28,7 @@ from peerref.enrich.crossref import CrossrefWork, parse_work
 from peerref.enrich.matching import (
     build_query,
     decide,
+    describe_differences,
     first_page,
     jats_to_sections,
     verify,
@@ -256,3 +259,168 @@ def test_two_agreeing_fields_are_not_enough() -> None:
 )
 def test_first_page(page: str, first: str) -> None:
     assert first_page(page) == first
+
+
+# --- abstracts that differ in length, not in text (issue 14) --------------------------
+
+FIRST_FULL = emerald_reference(purpose=FIRST_PAPER_PURPOSE, findings=FIRST_PAPER_FINDINGS)
+SECOND_FULL = emerald_reference(purpose=SECOND_PAPER_PURPOSE, findings=SECOND_PAPER_FINDINGS)
+
+
+def structured_page_abstract(purpose: str, findings: str) -> tuple[AbstractSection, ...]:
+    """An Emerald page's whole structured abstract: five headed sections."""
+    return (
+        AbstractSection("Purpose", purpose),
+        AbstractSection(
+            "Design/methodology/approach",
+            "Semi-structured interviews with the six peer workers, their supervisors and "
+            "twelve people they supported, at three and twelve months, analysed "
+            "thematically by a team that included two people with lived experience.",
+        ),
+        AbstractSection("Findings", findings),
+        AbstractSection(
+            "Research limitations/implications",
+            "One trust and a small number of workers; the people interviewed were chosen "
+            "by the teams, which may have favoured the relationships that went well.",
+        ),
+        AbstractSection(
+            "Originality/value",
+            "Among the first accounts from England of what peer workers do day to day, "
+            "told by the workers and by the people they support.",
+        ),
+    )
+
+
+# What Emerald's HTML page gives: the whole structured abstract of each paper.
+FIRST_PAGE = FIRST_FULL.with_changes(
+    abstract=structured_page_abstract(FIRST_PAPER_PURPOSE, FIRST_PAPER_FINDINGS)
+)
+SECOND_PAGE = SECOND_FULL.with_changes(
+    abstract=structured_page_abstract(SECOND_PAPER_PURPOSE, SECOND_PAPER_FINDINGS)
+)
+
+
+def first_sections_only(item: dict[str, Any], *sections: tuple[str, str]) -> dict[str, Any]:
+    """The Crossref record holding only some of the page's sections."""
+    return item | {"abstract": jats_abstract(*sections)}
+
+
+def test_an_abstract_holding_only_the_first_section_agrees() -> None:
+    shorter = first_sections_only(first_paper_item(), ("Purpose", FIRST_PAPER_PURPOSE))
+    candidate = verify(FIRST_FULL, work(shorter))
+
+    assert "abstract" in candidate.agreeing
+    assert candidate.contradicting == ()
+    assert candidate.is_acceptable
+
+
+def test_an_abstract_without_its_headings_agrees() -> None:
+    # The page runs the headings into one paragraph; Crossref has bare paragraphs.
+    page = emerald_reference().with_changes(
+        abstract=(
+            AbstractSection(
+                "",
+                f"Purpose – {FIRST_PAPER_PURPOSE}\n Design/methodology/approach: "
+                f"Findings –  {FIRST_PAPER_FINDINGS}",
+            ),
+        )
+    )
+    bare = first_paper_item() | {
+        "abstract": f"<jats:p>{FIRST_PAPER_PURPOSE}</jats:p>\n"
+        f"<jats:p>{FIRST_PAPER_FINDINGS.replace(' ', '  ')}</jats:p>"
+    }
+    candidate = verify(page, work(bare))
+
+    assert candidate.abstract_similarity == 100.0
+    assert "abstract" in candidate.agreeing
+
+
+def test_a_cut_short_abstract_agrees_with_the_whole() -> None:
+    cut = emerald_reference().with_changes(
+        abstract=(AbstractSection("Purpose", FIRST_PAPER_PURPOSE[:160] + " …"),)
+    )
+    assert "abstract" in verify(cut, work(first_paper_item())).agreeing
+
+
+def test_an_abstract_with_a_missing_middle_section_agrees() -> None:
+    middle = "Six peer workers and their supervisors were interviewed twice over a year."
+    page = emerald_reference().with_changes(
+        abstract=(
+            AbstractSection("Purpose", FIRST_PAPER_PURPOSE),
+            AbstractSection("Design/methodology/approach", middle),
+            AbstractSection("Findings", FIRST_PAPER_FINDINGS),
+        )
+    )
+    assert "abstract" in verify(page, work(first_paper_item())).agreeing
+
+
+def test_a_different_abstract_contradicts_even_with_a_shared_opening() -> None:
+    # The two papers open with the same two sentences; what follows differs.
+    candidate = verify(FIRST_FULL, work(second_paper_item()))
+    assert "abstract" in candidate.contradicting
+    sibling_first_section = first_sections_only(
+        second_paper_item(), ("Purpose", SECOND_PAPER_PURPOSE)
+    )
+    assert "abstract" in verify(FIRST_FULL, work(sibling_first_section)).contradicting
+
+
+def test_a_short_abstract_is_compared_whole_not_as_a_part() -> None:
+    tiny = emerald_reference().with_changes(
+        abstract=(AbstractSection("", "Peer workers built trust."),)
+    )
+    assert "abstract" not in verify(tiny, work(first_paper_item())).agreeing
+
+
+def test_the_same_doi_is_decisive_but_differences_are_still_shown() -> None:
+    ours = FIRST_FULL.with_changes(
+        doi=FIRST_DOI.upper(),
+        issue="3",
+        title="What peer workers do",
+        abstract=(AbstractSection("", "An entirely different summary " * 10),),
+    )
+    candidate = verify(ours, work(first_paper_item()))
+
+    assert candidate.same_doi
+    assert set(candidate.contradicting) == {"issue", "abstract"}
+    assert candidate.is_acceptable
+    assert not candidate.is_refused
+    assert describe_differences(candidate).startswith("issue: 3 here, 2 on Crossref; abstract:")
+    decision = decide(ours, [work(second_paper_item()), work(first_paper_item())])
+    assert decision.accepted is not None and decision.accepted.doi == FIRST_DOI
+
+
+def test_the_same_day_pair_is_settled_by_the_abstract_when_crossref_holds_less() -> None:
+    # Same authors, issue and date; the page has five sections, Crossref the first only.
+    first = first_sections_only(first_paper_item(), ("Purpose", FIRST_PAPER_PURPOSE))
+    second = first_sections_only(second_paper_item(), ("Purpose", SECOND_PAPER_PURPOSE))
+    for ours, right in ((FIRST_PAGE, FIRST_DOI), (SECOND_PAGE, SECOND_DOI)):
+        decision = decide(ours, [work(second), work(first)])
+        assert decision.accepted is not None
+        assert decision.accepted.doi == right
+        assert "abstract" in decision.accepted.agreeing
+        # The other paper is refused with the abstract named, not offered as a choice.
+        (refused,) = decision.rejected
+        assert refused.doi != right
+        assert refused.contradicting == ("abstract",)
+
+
+def test_the_sibling_paper_alone_is_refused_not_taken() -> None:
+    decision = decide(FIRST_FULL, [work(second_paper_item())])
+    assert decision.accepted is None
+    assert [c.doi for c in decision.rejected] == [SECOND_DOI]
+
+
+def test_the_page_with_doi_title_and_long_abstract_matches_a_shorter_record() -> None:
+    # Issue 14: a library made from Emerald's HTML page has the DOI and title too.
+    page = FIRST_PAGE.with_changes(
+        doi=FIRST_DOI,
+        title="What peer workers do: relationships, hope and recovery in community teams",
+        issn=(PRINT_ISSN,),
+    )
+    record = first_sections_only(first_paper_item(), ("Purpose", FIRST_PAPER_PURPOSE))
+    for ours in (page, page.with_changes(doi="", title="")):  # with and without the DOI
+        decision = decide(ours, [work(record)])
+        assert decision.accepted is not None
+        assert decision.rejected == ()
+        assert decision.accepted.contradicting == ()
+        assert "abstract" in decision.accepted.agreeing
