@@ -17,7 +17,6 @@ from types import TracebackType
 
 from peerref.core.changes import ChangeSet
 from peerref.core.dedupe import (
-    MERGEABLE_FIELDS,
     DismissedPair,
     DuplicateGroup,
     DuplicateIndex,
@@ -25,7 +24,6 @@ from peerref.core.dedupe import (
     all_pairs,
     doi_blocking_key,
     find_groups,
-    merge_references,
 )
 from peerref.core.errors import (
     FormatError,
@@ -33,6 +31,7 @@ from peerref.core.errors import (
     UserInputError,
 )
 from peerref.core.ids import doi_key
+from peerref.core.merging import MERGEABLE_FIELDS, field_changes, fill_in, merge_references
 from peerref.core.model import (
     AbstractSection,
     BatchId,
@@ -714,6 +713,7 @@ class Library:
         selected: Sequence[int] | None = None,
         collection: CollectionId | None = None,
         merge_into: Mapping[int, ReferenceId] | None = None,
+        replacing: Iterable[int] = (),
         skip_possible: bool = False,
     ) -> ImportOutcome:
         """Import the entries of a parse as one batch, never adding a paper twice.
@@ -723,7 +723,11 @@ class Library:
         fills that reference's empty fields (title, DOI, pages…), which its provenance
         records; possible duplicates are added unless ``skip_possible``. Otherwise a person
         has decided in the preview: the ``selected`` entries are added and each entry in
-        ``merge_into`` (entry index -> reference id) fills that reference instead.
+        ``merge_into`` (entry index -> reference id) fills that reference instead. Filling
+        never replaces what the reference holds (``peerref.core.merging.fill_in``), except
+        for the entries in ``replacing``, whose richer or different values replace the
+        stored ones (a poorer value never does): the person chose "Replace with the
+        incoming values" for them.
 
         Importing into a ``collection`` also puts there the stored references that the
         entries not added duplicate (or were merged into): whoever drops a page on a
@@ -742,6 +746,7 @@ class Library:
                 selected=selected,
                 collection=collection,
                 merge_into=merge_into,
+                replacing=replacing,
                 skip_possible=skip_possible,
             )
         return ImportOutcome(
@@ -767,15 +772,22 @@ class Library:
         selected: Sequence[int] | None,
         collection: CollectionId | None,
         merge_into: Mapping[int, ReferenceId] | None = None,
+        replacing: Iterable[int] = (),
         skip_possible: bool = False,
     ) -> _Imported:
         """Import one parse result as one batch, catching duplicates (see ``import_parsed``)."""
         entries = result.entries
         count = len(entries)
         merges = dict(merge_into or {})
-        bad = [i for i in [*(selected or ()), *merges] if not 0 <= i < count]
+        replacing = frozenset(replacing)
+        bad = [i for i in [*(selected or ()), *merges, *replacing] if not 0 <= i < count]
         if bad:
             raise UserInputError(f"no parsed entry number {bad[0]} to import")
+        stray = sorted(set(replacing) - set(merges))
+        if stray:
+            raise UserInputError(
+                f"entry {stray[0]} replaces values only when it is merged into a reference"
+            )
         into_entry: dict[int, int] = {}
         if selected is None:
             repo.fill_dedupe_keys(repo.unkeyed_ids())
@@ -827,7 +839,9 @@ class Library:
         current = dict(before)
         stored_events: list[tuple[ReferenceId, tuple[str, ...], int]] = []
         for i, ref_id in merges.items():
-            current[ref_id], fields = fill_from(current[ref_id], entries[i].reference)
+            current[ref_id], fields = fill_from(
+                current[ref_id], entries[i].reference, replace=i in replacing
+            )
             if fields:
                 stored_events.append((ref_id, fields, i))
         merged = len(entry_events) + len(stored_events)
@@ -1333,6 +1347,8 @@ class EntryStatus:
         entry_index: the earlier entry of the same input it duplicates, if that is the match.
         reasons: why (``peerref.core.dedupe.Reason`` codes).
         fills: the empty fields of ``existing_id`` this entry would fill in.
+        replaces: the fields where the entry's value is richer than, or different from,
+            the stored one (never poorer): replaced only if the person chooses to.
         identical: the entry reads exactly as the record it duplicates (the same page
             pasted again), which makes a duplicate even where the rules alone would only
             say "possible" (an untitled entry without its journal, for instance).
@@ -1345,6 +1361,7 @@ class EntryStatus:
     reasons: tuple[Reason, ...] = ()
     fills: tuple[str, ...] = ()
     identical: bool = False
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1397,21 +1414,24 @@ def _completeness(reference: Reference) -> int:
     )
 
 
-def fill_from(existing: Reference, incoming: Reference) -> tuple[Reference, tuple[str, ...]]:
+def fill_from(
+    existing: Reference, incoming: Reference, *, replace: bool = False
+) -> tuple[Reference, tuple[str, ...]]:
     """``existing`` with the empty or cut-short fields that ``incoming`` completes.
 
-    What an import does with a duplicate entry: nothing the library holds is replaced by
-    another source's wording, only gaps are filled (a longer abstract and a fuller date
-    count as filling). Returns the new record and the names of the fields that changed.
+    What an import does with a duplicate entry: only gaps are filled, nothing the library
+    holds is replaced by another source's wording — unless ``replace``, when richer and
+    different values are taken too; a poorer value never is (see
+    ``peerref.core.merging``). Returns the new record and the names of the changed fields.
     """
-    clean = incoming.with_changes(
+    return fill_in(existing, _incoming_values(incoming), replace=replace)
+
+
+def _incoming_values(incoming: Reference) -> Reference:
+    """An entry without library fields of its own, as it is weighed against a stored record."""
+    return incoming.with_changes(
         id=None, tags=(), collection_ids=(), added=None, reading_status=None, rating=None
     )
-    merged = merge_references(existing, [clean])
-    fields = tuple(
-        name for name in MERGEABLE_FIELDS if getattr(merged, name) != getattr(existing, name)
-    )
-    return (merged, fields) if fields else (existing, ())
 
 
 # What makes two records read the same: every bibliographic field, not the library's own.
@@ -1511,12 +1531,12 @@ def _entry_statuses(repo: Repository, references: Sequence[Reference]) -> list[E
                 entry_index=None,
                 identical=True,
             )
-    duplicates_of = sorted(
-        {s.existing_id for s in statuses if s.mark is EntryMark.DUPLICATE and s.existing_id}
-    )
-    stored = {ref.id: ref for ref in repo.get_references(duplicates_of)}
+    matched = sorted({s.existing_id for s in statuses if s.existing_id is not None})
+    stored = {ref.id: ref for ref in repo.get_references(matched)}
     for position, status in enumerate(statuses):
-        if status.mark is EntryMark.DUPLICATE and status.existing_id in stored:
-            _, fills = fill_from(stored[status.existing_id], references[position])
-            statuses[position] = replace(status, fills=fills)
+        if status.existing_id in stored:
+            held = stored[status.existing_id]
+            _, fills = fill_from(held, references[position])
+            offered = field_changes(held, _incoming_values(references[position]))
+            statuses[position] = replace(status, fills=fills, replaces=offered.replaces)
     return statuses

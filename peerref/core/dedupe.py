@@ -23,7 +23,7 @@ Precision comes first: a wrong merge loses a paper, a missed one costs a click.
 
 ``DuplicateIndex`` makes this fast on large libraries by comparing a new reference only
 with the few stored references sharing a *blocking key* (``blocking_keys``) with it.
-``merge_references`` builds the merged record once a person (or rule 1) has decided.
+``peerref.core.merging`` builds the merged record once a person (or rule 1) has decided.
 
 Layer note: core is standard library only, with one deliberate exception here —
 ``rapidfuzz`` (a declared dependency) measures title and abstract similarity, because a
@@ -42,7 +42,6 @@ from functools import cached_property
 
 from rapidfuzz import fuzz
 
-from peerref.core.errors import UserInputError
 from peerref.core.ids import doi_key, isbn_digits, normalise_doi, normalise_pmid
 from peerref.core.model import (
     KNOWN_ABSTRACT_HEADINGS,
@@ -1131,132 +1130,8 @@ class _UnionFind:
         return item in self._parent
 
 
-# --------------------------------------------------------------------------- merging
-
-# Fields the merge dialog offers a choice for: every bibliographic field of Reference.
-MERGEABLE_FIELDS: tuple[str, ...] = (
-    *("type", "title", "title_short", "creators", "container_title", "container_title_short"),
-    *("collection_title", "volume", "issue", "page", "issued", "status", "publisher"),
-    *("publisher_place", "edition", "issn", "isbn", "doi", "pmid", "pmcid", "url", "language"),
-    *("abstract", "keywords", "tags", "reading_status", "rating"),
-)
-# Fields whose values are combined from every record unless a choice names one record.
-_UNION_FIELDS = frozenset({"issn", "isbn", "keywords", "tags"})
-
-
-def _is_empty(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, PartialDate):
-        return value.is_empty
-    if isinstance(value, str | tuple | frozenset | dict):
-        return len(value) == 0
-    return False
-
-
-def _truncated_fields(reference: Reference) -> set[str]:
-    """The ``truncated`` names as Reference field names ("author" -> "creators")."""
-    names: set[str] = set()
-    for name in reference.truncated:
-        name = name.replace("-", "_")
-        names.add("creators" if name in _TRUNCATED_AUTHORS else name)
-    return names
-
-
-def _unique(values: Iterable[str], *, fold_case: bool) -> tuple[str, ...]:
-    seen: set[str] = set()
-    kept: list[str] = []
-    for value in values:
-        key = value.casefold() if fold_case else value
-        if key not in seen:
-            seen.add(key)
-            kept.append(value)
-    return tuple(kept)
-
-
-def merge_references(
-    primary: Reference,
-    others: Sequence[Reference],
-    choices: Mapping[str, ReferenceId] | None = None,
-) -> Reference:
-    """The one reference that replaces ``primary`` and ``others`` after a merge.
-
-    The merged record keeps ``primary``'s id and library fields, so links to it survive.
-    Each bibliographic field comes from ``primary`` unless it is empty or known to be cut
-    short there, in which case the first complete value among ``others`` fills it; a
-    year-only date gives way to a fuller date of the same year. Tags, keywords, ISSNs and
-    ISBNs are united, the longest abstract wins, and the earliest "added" time is kept.
-    ``choices`` (field name -> id of the record to take it from) are what a person picked
-    in the merge dialog and override all of that.
-
-    Notes, collections and provenance live in the store, which moves them; this only
-    builds the record (``collection_ids`` are united so nothing is lost either way).
-
-    Raises:
-        UserInputError: a choice names an unknown field or a record not being merged.
-    """
-    records = (primary, *others)
-    by_id = {r.id: r for r in records if r.id is not None}
-    truncated = {id(r): _truncated_fields(r) for r in records}
-    changes: dict[str, object] = {}
-
-    def complete(record: Reference, name: str) -> bool:
-        return not _is_empty(getattr(record, name)) and name not in truncated[id(record)]
-
-    source_of: dict[str, Reference] = {}
-    for name in MERGEABLE_FIELDS:
-        source = next((r for r in records if complete(r, name)), None)
-        if source is None:
-            source = next((r for r in records if not _is_empty(getattr(r, name))), primary)
-        source_of[name] = source
-    if primary.issued.year is not None:
-        fuller = max(
-            (r for r in records if _date_extends(primary.issued, r.issued)),
-            key=lambda r: len(r.issued.date_parts()),
-            default=primary,
-        )
-        source_of["issued"] = fuller
-    source_of["abstract"] = max(records, key=lambda r: len(r.abstract_text))
-
-    for name in MERGEABLE_FIELDS:
-        changes[name] = getattr(source_of[name], name)
-    changes["issn"] = _unique((i for r in records for i in r.issn), fold_case=True)
-    changes["isbn"] = _unique((i for r in records for i in r.isbn), fold_case=True)
-    changes["keywords"] = _unique((k for r in records for k in r.keywords), fold_case=True)
-    changes["tags"] = _unique((t for r in records for t in r.tags), fold_case=False)
-    changes["collection_ids"] = tuple(dict.fromkeys(c for r in records for c in r.collection_ids))
-    added = [r.added for r in records if r.added is not None]
-    changes["added"] = min(added) if added else None
-    extra: dict[str, str] = {}
-    for record in reversed(records):
-        extra.update(record.extra)
-    changes["extra"] = extra
-
-    for name, record_id in (choices or {}).items():
-        if name not in MERGEABLE_FIELDS:
-            raise UserInputError(f"cannot choose the field {name!r} when merging")
-        if record_id not in by_id:
-            raise UserInputError(f"reference {record_id} is not one of those being merged")
-        source_of[name] = by_id[record_id]
-        changes[name] = getattr(by_id[record_id], name)
-
-    changes["truncated"] = frozenset(
-        name
-        for name in MERGEABLE_FIELDS
-        if name in truncated[id(source_of[name])] and name not in _UNION_FIELDS
-    )
-    return primary.with_changes(**changes)
-
-
-def _date_extends(base: PartialDate, other: PartialDate) -> bool:
-    """``other`` says everything ``base`` says about the date, and more."""
-    base_parts, other_parts = base.date_parts(), other.date_parts()
-    return len(other_parts) > len(base_parts) and other_parts[: len(base_parts)] == base_parts
-
-
 __all__ = [
     "CLOSE_TITLE_SIMILARITY",
-    "MERGEABLE_FIELDS",
     "SAME_ABSTRACT_SIMILARITY",
     "Candidate",
     "CandidateScreen",
@@ -1273,5 +1148,4 @@ __all__ = [
     "find_groups",
     "fold",
     "lookup_keys",
-    "merge_references",
 ]

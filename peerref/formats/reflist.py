@@ -15,13 +15,14 @@ any reader that knows the text's real format wins.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
 from peerref.core.errors import FormatError
 from peerref.core.ids import find_dois
 from peerref.core.model import Creator, CreatorRole, PartialDate, Reference, ReferenceType
-from peerref.core.names import parse_names, strip_truncation
+from peerref.core.names import LOWER_PARTICLES, parse_names, strip_truncation
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
 from peerref.formats.medline import lines_with_numbers
 from peerref.formats.pubmed import looks_like_pubmed_authors, parse_citation, parse_pubmed_authors
@@ -146,6 +147,9 @@ def _author_date_guess(text: str) -> _Guess | None:
         source = pieces[1] if len(pieces) > 1 else ""
     title = title.strip().rstrip(".,")
     reference, confidence = _with_source(source.strip().rstrip("."), title)
+    if _reads_like_prose(creators, title):
+        confidence = PROSE_CONFIDENCE
+        warnings.append("reads like a sentence of prose rather than a reference")
     issued = PartialDate(year=int(match["year"]))
     doi, url = _identifiers(text)
     if truncated:
@@ -158,6 +162,26 @@ def _author_date_guess(text: str) -> _Guess | None:
         truncated=frozenset({"author"}) if truncated else frozenset(),
     )
     return _Guess(reference, style, confidence, warnings)
+
+
+# Words a name or an organisation's name may have in lower case ("van der Berg",
+# "Department of Health and Social Care"); other lower-case words are a sentence's.
+_NAME_LOWER_WORDS = frozenset(LOWER_PARTICLES) | {"of", "for", "and", "the", "on", "in", "&"}
+# The confidence of a guess whose "authors" or "title" read as running text: a paragraph
+# such as "Recent work by Smith (2019) argued that peer work changes services."
+PROSE_CONFIDENCE = 0.2
+
+
+def _reads_like_prose(creators: Sequence[Creator], title: str) -> bool:
+    """Authors that are clauses ("Recent work by Smith"), or a title starting mid-sentence."""
+    if title[:1].islower():
+        return True
+    for creator in creators:
+        words = " ".join((creator.literal, creator.given, creator.family)).split()
+        lower = [w for w in words if w[:1].islower() and w not in _NAME_LOWER_WORDS]
+        if lower or len(words) > 8:
+            return True
+    return False
 
 
 def _strip_ellipsis(text: str) -> tuple[str, bool]:

@@ -172,7 +172,9 @@ def test_preview_marks_entries_already_in_the_library(qtbot: QtBot, tmp_path: Pa
         def status(row: int) -> str:
             return str(model.data(model.index(row, PreviewColumn.STATUS)))
 
-        assert [status(r) for r in range(3)] == ["Already in your library"] * 3
+        assert [status(r) for r in range(3)] == [
+            "Already in your library; ticking adds it again"
+        ] * 3
         assert model.checked_indices() == []  # duplicates are not imported again
         assert not dialog.import_button.isEnabled()
         shown: list[int] = []
@@ -190,7 +192,7 @@ def test_preview_marks_entries_already_in_the_library(qtbot: QtBot, tmp_path: Pa
         tip = dialog.model.data(
             dialog.model.index(0, PreviewColumn.STATUS), Qt.ItemDataRole.ToolTipRole
         )
-        assert "title" in tip and "doi" in tip
+        assert "title" in tip and "DOI" in tip
         assert dialog.model.merge_into() == {0: 1}
         with qtbot.waitSignal(dialog.import_finished, timeout=10_000) as finished:
             qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
@@ -224,4 +226,6 @@ def test_entries_model_with_statuses_passes_qtmodeltester(qtmodeltester, library
     result = registry.parse_text(registry_text(FIRST))
     model = ParsedEntriesModel(result.entries, None, library.check_duplicates(result))
     qtmodeltester.check(model)
-    assert model.data(model.index(0, PreviewColumn.STATUS)) == "Already in your library"
+    assert model.data(model.index(0, PreviewColumn.STATUS)) == (
+        "Already in your library; ticking adds it again"
+    )

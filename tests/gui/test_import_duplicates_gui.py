@@ -15,7 +15,7 @@ from PySide6.QtCore import QSettings, Qt, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from peerref.core.model import CollectionId, ImportMethod, ReferenceId
-from peerref.gui.dialogs.import_preview import ImportPreviewDialog
+from peerref.gui.dialogs.import_preview import ImportPreviewDialog, PreviewColumn
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.sidebar_model import NodeKind
 from peerref.library import Library
@@ -220,3 +220,24 @@ def test_status_bar_tells_already_held_from_left_out(
     assert messages == [
         "Imported 1 reference (RIS file (EndNote, Zotero, databases)); 1 not imported"
     ]
+
+
+def test_the_ris_export_of_a_held_page_keeps_its_structured_abstract(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    target = _allotments(library)
+    structured = library.get(target).abstract
+    # The export runs the headings into one paragraph, longer than the page's abstract.
+    flat = RICHER_RIS.replace(
+        "asked about their diagnosis.", "asked about their diagnosis. © Emerald 2016"
+    )
+    dialog = _preview(qtbot, window, flat)
+    dialog.table.selectRow(0)
+    assert dialog.model.merge_into() == {0: target}
+    status = str(dialog.model.data(dialog.model.index(0, PreviewColumn.STATUS)))
+    assert status.startswith("Will fill title") and "abstract" not in status
+    assert "abstract" not in dialog.model.status(0).fills  # type: ignore[union-attr]
+    assert "Would replace abstract" not in dialog.details.text()
+    _import(qtbot, window, dialog)
+    filled = library.get(target)
+    assert filled.abstract == structured and filled.doi == RICHER_DOI

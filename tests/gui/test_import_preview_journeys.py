@@ -102,7 +102,7 @@ def test_statuses_say_what_happens_and_name_the_stored_reference(
     dialog = open_preview(qtbot, window, csl_text(STORED, richer, OTHERS[0]))
     model = dialog.model
     texts = [str(model.data(model.index(r, PreviewColumn.STATUS))) for r in range(3)]
-    assert texts[0] == "Already in your library"
+    assert texts[0] == "Already in your library; ticking adds it again"
     assert texts[1].startswith("Will fill ") and "DOI" in texts[1]
     assert texts[1].endswith("in an existing reference")
     assert all("#" not in text for text in texts)

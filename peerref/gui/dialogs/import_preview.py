@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFont, QFontDatabase, QPalette
+from PySide6.QtGui import QFont, QFontDatabase, QKeyEvent, QPalette, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -46,8 +46,10 @@ from PySide6.QtWidgets import (
 
 from peerref.citations import Problem, reference_warnings
 from peerref.core.errors import PeerRefError
+from peerref.core.merging import short_value
 from peerref.core.model import Collection, CollectionId, ImportMethod, Reference, ReferenceId
-from peerref.formats.base import ParsedEntry, ParseResult
+from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
+from peerref.gui.dialogs.import_entry_details import EntryDetails
 from peerref.gui.ops import (
     PROGRESS_DELAY_MS,
     BackgroundOp,
@@ -62,8 +64,14 @@ from peerref.library import EntryMark, EntryStatus, ImportOutcome, Library, desc
 AUTHORS_SHOWN = 3
 # How much of the abstract an untitled row shows in place of its title.
 ABSTRACT_PREVIEW_CHARS = 90
-# How many skipped lines the header's tooltip lists.
+# How many skipped lines the header's tooltip lists, and how many its text quotes.
 SKIPPED_LISTED = 20
+SKIPPED_QUOTED = 3
+# How much of a skipped line is quoted.
+SKIPPED_QUOTE_CHARS = 60
+# Entries read with less confidence than this (a paragraph of prose taken for an APA
+# reference) start unticked: importing them is a decision, not a default.
+LOW_CONFIDENCE = 0.35
 
 UNTITLED = "[untitled]"
 
@@ -98,50 +106,190 @@ class PreviewColumn(enum.IntEnum):
         return self.name.capitalize()
 
 
+# The narrowest each column may become (pixels), and the most of the table's width it may
+# take (a share); the title stretches over what is left and keeps at least its share.
+COLUMN_MINIMUMS = {
+    PreviewColumn.AUTHORS: 110,
+    PreviewColumn.YEAR: 48,
+    PreviewColumn.TITLE: 160,
+    PreviewColumn.SOURCE: 110,
+    PreviewColumn.WARNINGS: 90,
+    PreviewColumn.STATUS: 130,
+}
+COLUMN_SHARES = {
+    PreviewColumn.AUTHORS: 0.2,
+    PreviewColumn.YEAR: 0.08,
+    PreviewColumn.SOURCE: 0.2,
+    PreviewColumn.WARNINGS: 0.16,
+    PreviewColumn.STATUS: 0.24,
+}
+TITLE_SHARE = 0.3
+
+
+class EntriesTable(QTableView):
+    """The preview's entry list, where Space ticks or unticks every selected entry at once.
+
+    A plain view toggles only the current row's box, and only with the focus on its
+    first column; a person who selected ten rows expects Space to act on all ten.
+    """
+
+    toggle_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Select) and event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        ):
+            self.toggle_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+def quote_line(raw_input: str, line: int | None, chars: int = SKIPPED_QUOTE_CHARS) -> str:
+    """Line ``line`` (1-based) of the input, whitespace tidied and shortened; "" if blank."""
+    if line is None or line < 1:
+        return ""
+    lines = raw_input.splitlines()
+    if line > len(lines):
+        return ""
+    text = " ".join(lines[line - 1].split())
+    return text if len(text) <= chars else text[: chars - 1].rstrip() + "…"
+
+
+def skipped_quote(diagnostic: Diagnostic, raw_input: str) -> str:
+    """ "line 12: “Cookie settings”" — where a skipped line was and what it said."""
+    quoted = quote_line(raw_input, diagnostic.line)
+    if not quoted:
+        return str(diagnostic)
+    return f"line {diagnostic.line}: “{quoted}”"
+
+
+def notes_text(result: ParseResult, raw_input: str) -> str:
+    """The reader's remarks on the whole input, with the first skipped lines quoted."""
+    parts = [diagnostic.message for diagnostic in result.warnings]
+    if result.skipped:
+        count = len(result.skipped)
+        quoted = [skipped_quote(d, raw_input) for d in result.skipped[:SKIPPED_QUOTED]]
+        if count > SKIPPED_QUOTED:
+            quoted.append(f"{count - SKIPPED_QUOTED} more")
+        noun = "line was" if count == 1 else "lines were"
+        parts.append(f"{count} {noun} not recognised and skipped: {', '.join(quoted)}")
+    return "; ".join(parts)
+
+
+def notes_tooltip(result: ParseResult, raw_input: str) -> str:
+    """Each skipped line quoted with the reader's reason (the first ``SKIPPED_LISTED``)."""
+    listed = []
+    for diagnostic in result.skipped[:SKIPPED_LISTED]:
+        quoted = skipped_quote(diagnostic, raw_input)
+        listed.append(quoted if quoted == str(diagnostic) else f"{quoted} — {diagnostic.message}")
+    if len(result.skipped) > SKIPPED_LISTED:
+        listed.append(f"… and {len(result.skipped) - SKIPPED_LISTED} more")
+    return "\n".join(listed)
+
+
 def _field_names(fields: Sequence[str]) -> str:
-    names = [FIELD_NAMES.get(field, field.replace("_", " ")) for field in fields]
+    names = [field_name(field) for field in fields]
     if len(names) > 3:
         names = [*names[:3], f"{len(names) - 3} more"]
     return ", ".join(names)
 
 
-FIELD_NAMES = {"doi": "DOI", "issn": "ISSN", "isbn": "ISBN", "pmid": "PMID", "pmcid": "PMCID"}
+FIELD_NAMES = {
+    "doi": "DOI",
+    "issn": "ISSN",
+    "isbn": "ISBN",
+    "pmid": "PMID",
+    "pmcid": "PMCID",
+    "url": "URL",
+    "issued": "date",
+    "creators": "authors",
+    "page": "pages",
+    "container_title": "journal or book",
+}
 
 
-def status_display(status: EntryStatus | None, merging: bool) -> str:
+def field_name(field: str) -> str:
+    """A field as a person names it: "DOI", "container title", "issued" as "date"."""
+    return FIELD_NAMES.get(field, field.replace("_", " "))
+
+
+def status_display(
+    status: EntryStatus | None, *, merging: bool, checked: bool, replacing: bool = False
+) -> str:
     """What the import will do with an entry, in words (the stored record is in the tooltip).
 
-    "New", "Already in your library", "Will fill title, DOI in an existing reference",
+    An entry the library already holds says what ticking it does: fill the stored
+    reference in (merge) or add the paper a second time. "New", "Will fill title, DOI
+    in an existing reference", "Already in your library; ticking adds it again",
     "Possibly already in your library", "Same as entry 3"…
     """
     if status is None or status.mark is EntryMark.NEW:
         return "New"
-    if merging and status.existing_id is not None:
+    duplicate = status.mark is EntryMark.DUPLICATE
+    if status.existing_id is None:
+        if duplicate:
+            text = f"Same as entry {(status.entry_index or 0) + 1}"
+        else:
+            text = f"Possibly the same as entry {(status.entry_index or 0) + 1}"
+        return f"{text}; will be added again" if checked and duplicate else text
+    held = "Already in your library" if duplicate else "Possibly already in your library"
+    if checked and merging:
+        parts = []
         if status.fills:
-            return f"Will fill {_field_names(status.fills)} in an existing reference"
+            parts.append(f"fill {_field_names(status.fills)}")
+        if replacing and status.replaces:
+            parts.append(f"replace {_field_names(status.replaces)}")
+        if parts:
+            return f"Will {' and '.join(parts)} in an existing reference"
         return "Will merge into an existing reference"
-    if status.mark is EntryMark.DUPLICATE:
-        if status.existing_id is not None:
-            return "Already in your library"
-        return f"Same as entry {(status.entry_index or 0) + 1}"
-    if status.existing_id is not None:
-        return "Possibly already in your library"
-    return f"Possibly the same as entry {(status.entry_index or 0) + 1}"
+    if checked:
+        return f"{held}; will be added again" if duplicate else f"{held}; will be added as new"
+    if merging and status.fills:
+        return f"{held}; ticking fills in {_field_names(status.fills)}"
+    if merging:
+        return f"{held}; ticking merges it into the existing reference"
+    return f"{held}; ticking adds it again"
 
 
-def status_tooltip(status: EntryStatus | None, existing: str = "") -> str:
-    """Why an entry is marked, and (``existing``) a short citation of the stored record."""
+def status_tooltip(
+    status: EntryStatus | None,
+    existing: str = "",
+    replacements: Sequence[str] = (),
+) -> str:
+    """Why an entry is marked, a short citation of the stored record (``existing``), and
+    what merging would do: the fields it fills and each "would replace X with Y"."""
     if status is None or status.mark is EntryMark.NEW:
         return "Not in your library yet"
     lines = [f"In your library: {existing}"] if existing else []
     lines.append("Why: " + ", ".join(reason.value for reason in status.reasons))
     if status.fills:
-        lines.append("Would fill in: " + ", ".join(f.replace("_", " ") for f in status.fills))
-    if status.mark is EntryMark.DUPLICATE:
-        lines.append("Already in your library: not imported again unless you check it")
+        lines.append("Would fill in: " + ", ".join(field_name(f) for f in status.fills))
+    lines.extend(replacements)
+    if status.existing_id is None:
+        lines.append("Not imported again unless you tick it")
+    elif status.mark is EntryMark.DUPLICATE:
+        lines.append(
+            "Ticked, it fills in the reference in your library (Merge Into Existing) or, "
+            "with merging off, is added again; unticked, it is not imported"
+        )
     else:
         lines.append("Imported as a new reference unless you merge it into the existing one")
     return "\n".join(lines)
+
+
+def replacement_lines(
+    status: EntryStatus | None, existing: Reference | None, incoming: Reference
+) -> list[str]:
+    """ "Would replace title “Peer support” with “Peer support: a review”", one per field."""
+    if status is None or existing is None:
+        return []
+    return [
+        f"Would replace {field_name(name)} “{short_value(getattr(existing, name))}” "
+        f"with “{short_value(getattr(incoming, name))}”"
+        for name in status.replaces
+    ]
 
 
 def entry_warnings(entry: ParsedEntry) -> list[str]:
@@ -223,26 +371,38 @@ class ParsedEntriesModel(QAbstractTableModel):
         parent: Any = None,
         statuses: Sequence[EntryStatus] | None = None,
         existing_labels: Mapping[ReferenceId, str] | None = None,
+        existing: Mapping[ReferenceId, Reference] | None = None,
     ) -> None:
         super().__init__(parent)
         self._entries = tuple(entries)
-        # Short citations of the stored records entries duplicate, for the status tooltip.
-        self._existing_labels = dict(existing_labels or {})
+        # The stored records entries duplicate, for "would replace X with Y".
+        self._existing = dict(existing or {})
+        # Short citations of them, for the status tooltip.
+        self._existing_labels = {ref_id: describe(ref) for ref_id, ref in self._existing.items()}
+        self._existing_labels.update(existing_labels or {})
         self._statuses: list[EntryStatus | None] = (
             list(statuses) if statuses is not None else [None] * len(self._entries)
         )
-        # Duplicates are not imported again by default; one that completes the stored
-        # reference fills it in instead (merge), which the person can turn off.
-        self._checked = [
-            status is None or status.mark is not EntryMark.DUPLICATE for status in self._statuses
-        ]
+        # A ticked row is imported. For a row the library already holds, "merging" says
+        # what ticking does: fill the stored reference in (on by default when the entry
+        # has something to add) or add the paper again. Duplicates that add nothing, and
+        # readings too doubtful to trust (a paragraph of prose read as a reference), start
+        # unticked.
         self._merging = [
             status is not None
             and status.mark is EntryMark.DUPLICATE
             and status.existing_id is not None
-            and bool(status.fills)
+            and bool(status.fills or status.replaces)
             for status in self._statuses
         ]
+        self._checked = [
+            (status.existing_id is not None and bool(status.fills))
+            if status is not None and status.mark is EntryMark.DUPLICATE
+            else entry.confidence >= LOW_CONFIDENCE
+            for entry, status in zip(self._entries, self._statuses, strict=True)
+        ]
+        # Rows whose richer or different values replace the stored ones when merged.
+        self._replacing = [False] * len(self._entries)
         self._warnings = [entry_warnings(entry) for entry in self._entries]
         self._titles = [title_display(entry.reference) for entry in self._entries]
 
@@ -292,7 +452,7 @@ class ParsedEntriesModel(QAbstractTableModel):
                     if status is not None and status.existing_id is not None
                     else ""
                 )
-                return status_tooltip(status, existing)
+                return status_tooltip(status, existing, self.replacement_lines(row))
             if column is PreviewColumn.WARNINGS and self._warnings[row]:
                 return "\n".join(self._warnings[row])
             if column is PreviewColumn.TITLE and self._titles[row][1]:
@@ -347,6 +507,7 @@ class ParsedEntriesModel(QAbstractTableModel):
         return list(self._warnings[row])
 
     def is_checked(self, row: int) -> bool:
+        """Whether the row is ticked (imported as new, or merged when ``is_merging``)."""
         return self._checked[row]
 
     def set_checked(self, row: int, checked: bool) -> None:
@@ -360,21 +521,32 @@ class ParsedEntriesModel(QAbstractTableModel):
         self._checked = [checked] * len(self._entries)
         self.dataChanged.emit(
             self.index(0, PreviewColumn.AUTHORS),
-            self.index(len(self._entries) - 1, PreviewColumn.AUTHORS),
-            [Qt.ItemDataRole.CheckStateRole],
+            self.index(len(self._entries) - 1, PreviewColumn.STATUS),
+            [Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DisplayRole],
         )
         self.checks_changed.emit()
 
     def checked_indices(self) -> list[int]:
-        """Indices into the parse result's entries of the rows to import."""
-        return [row for row, checked in enumerate(self._checked) if checked]
+        """Indices into the parse result's entries of the rows to add as new references."""
+        return [
+            row
+            for row, checked in enumerate(self._checked)
+            if checked and not (self._merging[row] and self._linked(row))
+        ]
+
+    def ticked_count(self) -> int:
+        """How many rows are ticked: added as new or merged into the library."""
+        return sum(self._checked)
 
     def _set_checked(self, row: int, checked: bool) -> None:
         if not 0 <= row < len(self._entries) or self._checked[row] == checked:
             return
         self._checked[row] = checked
-        index = self.index(row, PreviewColumn.AUTHORS)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+        self.dataChanged.emit(
+            self.index(row, PreviewColumn.AUTHORS),
+            self.index(row, PreviewColumn.STATUS),
+            [Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DisplayRole],
+        )
         self.checks_changed.emit()
 
     def _display(self, row: int, column: PreviewColumn, reference: Reference) -> str:
@@ -387,31 +559,93 @@ class ParsedEntriesModel(QAbstractTableModel):
         if column is PreviewColumn.SOURCE:
             return source_display(reference)
         if column is PreviewColumn.STATUS:
-            return status_display(self._statuses[row], self._merging[row])
-        return "; ".join(self._warnings[row])
+            return status_display(
+                self._statuses[row],
+                merging=self._merging[row],
+                checked=self._checked[row],
+                replacing=self._replacing[row],
+            )
+        warnings = self._warnings[row]
+        if len(warnings) > 1:
+            return f"{warnings[0]} (+{len(warnings) - 1} more)"
+        return warnings[0] if warnings else ""
 
     # -- duplicates --------------------------------------------------------------------
 
     def status(self, row: int) -> EntryStatus | None:
         return self._statuses[row]
 
+    def existing_reference(self, row: int) -> Reference | None:
+        """The stored record the row's entry duplicates (or may), when it was read."""
+        status = self._statuses[row]
+        if status is None or status.existing_id is None:
+            return None
+        return self._existing.get(status.existing_id)
+
+    def existing_label(self, row: int) -> str:
+        status = self._statuses[row]
+        if status is None or status.existing_id is None:
+            return ""
+        return self._existing_labels.get(status.existing_id, "")
+
+    def replacement_lines(self, row: int) -> list[str]:
+        """ "Would replace title “…” with “…”" for each field merging could replace."""
+        return replacement_lines(
+            self._statuses[row], self.existing_reference(row), self._entries[row].reference
+        )
+
+    def _linked(self, row: int) -> bool:
+        status = self._statuses[row]
+        return status is not None and status.existing_id is not None
+
     def is_merging(self, row: int) -> bool:
-        return self._merging[row]
+        """Whether ticking the row merges it into the stored reference (not adds it again)."""
+        return self._merging[row] and self._linked(row)
 
     def set_merging(self, row: int, merging: bool) -> None:
-        """Merge an entry into the stored reference it duplicates (instead of importing it)."""
+        """Merge an entry into the stored reference it duplicates, or stop merging it.
+
+        Merging ticks the row. Turning merging off unticks a duplicate (it is not added
+        again unless the person ticks it) and leaves a possible duplicate to be added.
+        """
         status = self._statuses[row]
         if status is None or status.existing_id is None or self._merging[row] == merging:
             return
         self._merging[row] = merging
         if merging:
-            self._set_checked(row, False)
-        index = self.index(row, PreviewColumn.STATUS)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+            self._checked[row] = True
+        elif status.mark is EntryMark.DUPLICATE:
+            self._checked[row] = False
+            self._replacing[row] = False
+        self._row_changed(row)
+
+    def is_replacing(self, row: int) -> bool:
+        """Whether merging the row replaces stored values with its richer or different ones."""
+        return self._replacing[row]
+
+    def set_replacing(self, row: int, replacing: bool) -> None:
+        """ "Replace with the incoming values" (True) or "Keep mine, only fill in empty fields".
+
+        Choosing to replace merges the row; a poorer value is never taken either way.
+        """
+        if not self._linked(row) or self._replacing[row] == replacing:
+            return
+        self._replacing[row] = replacing
+        if replacing and not (self._merging[row] and self._checked[row]):
+            self._merging[row] = True
+            self._checked[row] = True
+        self._row_changed(row)
+
+    def _row_changed(self, row: int) -> None:
+        self.dataChanged.emit(
+            self.index(row, PreviewColumn.AUTHORS),
+            self.index(row, PreviewColumn.STATUS),
+            [Qt.ItemDataRole.CheckStateRole, Qt.ItemDataRole.DisplayRole],
+        )
         self.checks_changed.emit()
 
     def in_library_rows(self) -> list[int]:
-        """Rows left out because the library already holds them (unchecked, not merging).
+        """Rows left out because the library already holds them (unticked duplicates).
 
         Importing into a collection still puts those stored references there.
         """
@@ -422,7 +656,6 @@ class ParsedEntriesModel(QAbstractTableModel):
             and status.mark is EntryMark.DUPLICATE
             and status.existing_id is not None
             and not self._checked[row]
-            and not self._merging[row]
         ]
 
     def merge_into(self) -> dict[int, ReferenceId]:
@@ -431,12 +664,17 @@ class ParsedEntriesModel(QAbstractTableModel):
         for row, status in enumerate(self._statuses):
             if (
                 self._merging[row]
-                and not self._checked[row]
+                and self._checked[row]
                 and status is not None
                 and status.existing_id is not None
             ):
                 found[row] = status.existing_id
         return found
+
+    def replacing(self) -> list[int]:
+        """Merged entries whose richer or different values replace the stored ones."""
+        merging = self.merge_into()
+        return [row for row in merging if self._replacing[row]]
 
 
 def collection_choices(collections: Sequence[Collection]) -> list[tuple[str, CollectionId]]:
@@ -508,14 +746,14 @@ class ImportPreviewDialog(QDialog):
         self.setObjectName("importPreview")
         self.setWindowTitle(f"Import from {pending.source_name}")
         self.setSizeGripEnabled(True)
-        self.resize(900, 560)
+        self.resize(1000, 640)
 
         try:
             statuses: list[EntryStatus] | None = library.check_duplicates(pending.result)
         except PeerRefError:
             statuses = None  # the marks are a help; an import without them still works
         self.model = ParsedEntriesModel(
-            pending.result.entries, self, statuses, self._existing_labels(statuses or [])
+            pending.result.entries, self, statuses, existing=self._existing_references(statuses)
         )
         self._build(collection)
         self.model.checks_changed.connect(self._update_counts)
@@ -546,26 +784,30 @@ class ImportPreviewDialog(QDialog):
         self.notes_label = QLabel(self._notes_text(result))
         self.notes_label.setObjectName("importNotes")
         self.notes_label.setWordWrap(True)
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)  # quotes the input
         self.notes_label.setToolTip(self._notes_tooltip(result))
         self.notes_label.setVisible(bool(self.notes_label.text()))
         layout.addWidget(self.notes_label)
 
-        self.table = QTableView()
+        self.table = EntriesTable()
         self.table.setObjectName("importEntries")
         self.table.setAccessibleName("Entries found")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(PreviewColumn.TITLE, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(PreviewColumn.AUTHORS, 200)
-        header.resizeSection(PreviewColumn.YEAR, 60)
-        header.resizeSection(PreviewColumn.SOURCE, 200)
-        header.resizeSection(PreviewColumn.WARNINGS, 180)
+        header.setMinimumSectionSize(COLUMN_MINIMUMS[PreviewColumn.YEAR])
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.table.toggle_requested.connect(self._toggle_selected)
+        self.model.dataChanged.connect(self._on_rows_changed)
+
+        self.details = EntryDetails()
+        self.details.replacing_chosen.connect(self._on_replacing_chosen)
 
         self.original_text = QPlainTextEdit()
         self.original_text.setObjectName("originalText")
@@ -574,11 +816,16 @@ class ImportPreviewDialog(QDialog):
         self.original_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.original_text.setVisible(False)
 
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.details)
+        lower.addWidget(self.original_text)
+        lower.setStretchFactor(0, 3)
+        lower.setStretchFactor(1, 2)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(self.original_text)
+        splitter.addWidget(lower)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
 
         row = QHBoxLayout()
@@ -600,8 +847,8 @@ class ImportPreviewDialog(QDialog):
         self.merge_button.setObjectName("mergeIntoExisting")
         self.merge_button.setCheckable(True)
         self.merge_button.setToolTip(
-            "Fill the empty fields of the reference already in your library from this entry "
-            "instead of importing it again"
+            "Ticked, this entry fills in the empty fields of the reference already in your "
+            "library instead of being added again"
         )
         self.merge_button.toggled.connect(self._on_merge_toggled)
         self.show_existing_button = QPushButton("Show &Existing")
@@ -658,29 +905,22 @@ class ImportPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-    def _existing_labels(self, statuses: Sequence[EntryStatus]) -> dict[ReferenceId, str]:
-        ids = sorted({s.existing_id for s in statuses if s.existing_id is not None})
-        try:
-            return {r.id: describe(r) for r in self._library.get_many(ids) if r.id is not None}
-        except PeerRefError:
+    def _existing_references(
+        self, statuses: Sequence[EntryStatus] | None
+    ) -> dict[ReferenceId, Reference]:
+        ids = sorted({s.existing_id for s in statuses or () if s.existing_id is not None})
+        if not ids:
             return {}
+        try:
+            return {r.id: r for r in self._library.get_many(ids) if r.id is not None}
+        except PeerRefError:
+            return {}  # the statuses still say what happens; only the details are missing
 
-    @staticmethod
-    def _notes_text(result: ParseResult) -> str:
-        parts = [diagnostic.message for diagnostic in result.warnings]
-        if result.skipped:
-            count = len(result.skipped)
-            parts.append(
-                f"{count} {'line was' if count == 1 else 'lines were'} not recognised and skipped"
-            )
-        return "; ".join(parts)
+    def _notes_text(self, result: ParseResult) -> str:
+        return notes_text(result, self._pending.raw_input)
 
-    @staticmethod
-    def _notes_tooltip(result: ParseResult) -> str:
-        listed = [str(diagnostic) for diagnostic in result.skipped[:SKIPPED_LISTED]]
-        if len(result.skipped) > SKIPPED_LISTED:
-            listed.append(f"… and {len(result.skipped) - SKIPPED_LISTED} more")
-        return "\n".join(listed)
+    def _notes_tooltip(self, result: ParseResult) -> str:
+        return notes_tooltip(result, self._pending.raw_input)
 
     # -- state -------------------------------------------------------------------------
 
@@ -706,7 +946,7 @@ class ImportPreviewDialog(QDialog):
         total = self.model.rowCount()
         merging = len(self.model.merge_into())
         known = len(self.model.in_library_rows())
-        text = f"{checked} of {total} selected"
+        text = f"{self.model.ticked_count()} of {total} selected"
         if merging:
             text += f", {merging} to merge into your library"
         if known:
@@ -728,6 +968,104 @@ class ImportPreviewDialog(QDialog):
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_original_for(current.row() if current.isValid() else -1)
         self._update_duplicate_buttons()
+        self._show_details()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_rows_changed(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        row, _status = self._current_status()
+        if top_left.row() <= row <= bottom_right.row():
+            self._update_duplicate_buttons()
+            self._show_details()
+
+    def _show_details(self) -> None:
+        row, status = self._current_status()
+        if row < 0:
+            self.details.show_entry(None)
+            return
+        model = self.model
+        self.details.show_entry(
+            model.entry(row).reference,
+            self._row_warnings(row),
+            existing_label=model.existing_label(row) if status is not None else "",
+            verdict=str(model.data(model.index(row, PreviewColumn.STATUS))),
+            fills=[field_name(f) for f in status.fills] if status is not None else [],
+            replacements=model.replacement_lines(row),
+            replacing=model.is_replacing(row),
+        )
+
+    def _row_warnings(self, row: int) -> list[str]:
+        warnings = self.model.warnings_for(row)
+        if self.model.entry(row).confidence < LOW_CONFIDENCE:
+            warnings.append("a doubtful reading: not ticked, tick it to import it")
+        return warnings
+
+    @Slot(bool)
+    def _on_replacing_chosen(self, replacing: bool) -> None:
+        row, _status = self._current_status()
+        if row >= 0:
+            self.model.set_replacing(row, replacing)
+
+    @Slot()
+    def _toggle_selected(self) -> None:
+        """Space: tick or untick the current entry and every selected one, together."""
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        current = self.table.currentIndex()
+        if current.isValid():
+            rows.add(current.row())
+        if not rows:
+            return
+        lead = current.row() if current.isValid() else min(rows)
+        ticking = not self.model.is_checked(lead)
+        for row in sorted(rows):
+            self.model.set_checked(row, ticking)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Size the columns to their contents within limits; the title takes the rest.
+
+        Each column but the title gets what its contents and heading need (at least its
+        minimum) while that leaves the title its floor — its share of the width, or what
+        it needs up to half the width. When space is short, the columns are held to their
+        shares first, then give way evenly down to their minimums, so a long journal name
+        or status never squeezes the title out.
+        """
+        header = self.table.horizontalHeader()
+        available = self.table.viewport().width()
+        if available <= 0:
+            return
+
+        def needed(column: PreviewColumn) -> int:
+            return max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+        wanted = {
+            column: max(COLUMN_MINIMUMS[column], needed(column))
+            for column in PreviewColumn
+            if column is not PreviewColumn.TITLE
+        }
+        title_floor = max(
+            int(available * TITLE_SHARE), min(needed(PreviewColumn.TITLE), available // 2)
+        )
+        room = available - title_floor
+        if sum(wanted.values()) > room:
+            for column in wanted:
+                cap = max(COLUMN_MINIMUMS[column], int(available * COLUMN_SHARES[column]))
+                wanted[column] = min(wanted[column], cap)
+        excess = sum(wanted.values()) - room
+        if excess > 0:
+            spare = {c: w - COLUMN_MINIMUMS[c] for c, w in wanted.items()}
+            total_spare = sum(spare.values())
+            if total_spare:
+                for column in wanted:
+                    wanted[column] -= min(spare[column], -(-excess * spare[column] // total_spare))
+        for column, width in wanted.items():
+            header.resizeSection(column, width)
 
     def _current_status(self) -> tuple[int, EntryStatus | None]:
         index = self.table.currentIndex()
@@ -777,6 +1115,7 @@ class ImportPreviewDialog(QDialog):
             self.select_all_button,
             self.select_none_button,
             self.collection_combo,
+            self.details.merge_choice,
         ):
             widget.setEnabled(not busy)
         self._update_counts()
@@ -788,6 +1127,7 @@ class ImportPreviewDialog(QDialog):
         """Commit the checked entries off the UI thread; the dialog closes when done."""
         selected = self.model.checked_indices()
         merge_into = self.model.merge_into()
+        replacing = self.model.replacing()
         collection = self.selected_collection()
         collecting = collection is not None and bool(self.model.in_library_rows())
         if not (selected or merge_into or collecting) or self._op is not None:
@@ -805,6 +1145,7 @@ class ImportPreviewDialog(QDialog):
                 selected=selected,
                 collection=collection,
                 merge_into=merge_into,
+                replacing=replacing,
             )
 
         count = len(selected) + len(merge_into) or len(self.model.in_library_rows())

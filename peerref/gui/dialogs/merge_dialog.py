@@ -2,9 +2,10 @@
 
 The person picks which record to keep (its id, notes and place in the library stay) and,
 for every field where the records disagree, which record's value to take. The defaults
-are what ``peerref.core.dedupe.merge_references`` would choose. Notes, tags, collections,
-keywords, ISSNs, ISBNs and provenance of all records are always kept; the merge itself is
-performed by the window as an undoable command.
+are what ``peerref.core.merging.merge_references`` would choose: never a poorer value
+(a flat abstract over a structured one, a year over a full date, initials over names).
+Notes, tags, collections, keywords, ISSNs, ISBNs and provenance of all records are always
+kept; the merge itself is performed by the window as an undoable command.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerref.core.dedupe import MERGEABLE_FIELDS, merge_references
-from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
+from peerref.core.merging import MERGEABLE_FIELDS, merge_references
+from peerref.core.model import AbstractSection, Creator, PartialDate, Reference, ReferenceId
 from peerref.gui.models.reference_table import format_added
 
 # Fields united from every record rather than chosen from one.
@@ -51,8 +52,9 @@ def value_text(value: object) -> str:
         for item in value:
             if isinstance(item, Creator):
                 parts.append(item.literal or " ".join(p for p in (item.given, item.family) if p))
-            elif hasattr(item, "text"):
-                parts.append(f"{getattr(item, 'heading', '')} {item.text}".strip())
+            elif isinstance(item, AbstractSection):
+                # "Purpose: …" tells a structured abstract from the same text run flat.
+                parts.append(f"{item.heading}: {item.text}" if item.heading else item.text)
             else:
                 parts.append(str(item))
         text = "; ".join(parts)

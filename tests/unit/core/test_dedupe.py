@@ -1,4 +1,4 @@
-"""Duplicate detection (issue 6): the rules, the index, grouping, merging, the labelled set."""
+"""Duplicate detection (issue 6): the rules, the index, grouping, the labelled set."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import re
 import sys
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -26,13 +25,10 @@ from peerref.core.dedupe import (
     find_groups,
     fold,
     lookup_keys,
-    merge_references,
 )
-from peerref.core.errors import UserInputError
 from peerref.core.model import (
     KNOWN_ABSTRACT_HEADINGS,
     AbstractSection,
-    CollectionId,
     Creator,
     CreatorRole,
     PartialDate,
@@ -444,67 +440,6 @@ def test_find_groups_does_not_trust_a_chain_that_contradicts_itself() -> None:
 def test_find_groups_needs_stored_references() -> None:
     with pytest.raises(ValueError, match="ids"):
         find_groups([article()])
-
-
-# ---------------------------------------------------------------------- merging
-
-
-def test_merge_fills_empty_fields_and_unites_lists() -> None:
-    primary = stored(
-        untitled(
-            tags=("to read",),
-            keywords=("Peer support",),
-            collection_ids=(CollectionId(1),),
-            added=datetime(2024, 3, 1),
-        ),
-        1,
-    )
-    other = stored(
-        article(
-            abstract=ABSTRACT[:1],
-            tags=("to read", "thesis"),
-            keywords=("peer support", "Recovery"),
-            issn=("1755-6228", "2042-8707"),
-            collection_ids=(CollectionId(2),),
-            added=datetime(2023, 1, 1),
-        ),
-        2,
-    )
-    merged = merge_references(primary, [other])
-    assert merged.id == 1
-    assert (merged.title, merged.doi, merged.page) == (TITLE, other.doi, "58-70")
-    assert merged.creators == primary.creators
-    assert merged.issued == PartialDate(2012, 6, 15)  # the fuller date of the same year
-    assert merged.abstract == ABSTRACT  # the longer abstract
-    assert merged.tags == ("to read", "thesis")
-    assert merged.keywords == ("Peer support", "Recovery")
-    assert merged.issn == ("1755-6228", "2042-8707")
-    assert merged.collection_ids == (1, 2)
-    assert merged.added == datetime(2023, 1, 1)
-
-
-def test_merge_prefers_complete_values_and_follows_choices() -> None:
-    cut = stored(
-        article(creators=people("Repper, J."), truncated=frozenset({"author"}), issue=""), 1
-    )
-    full = stored(article(title=TITLE.upper(), abstract=(), issue="2"), 2)
-    merged = merge_references(cut, [full])
-    assert merged.creators == full.creators
-    assert merged.truncated == frozenset()
-    assert merged.title == TITLE
-    assert merged.issue == "2"
-    chosen = merge_references(cut, [full], {"title": ReferenceId(2), "creators": ReferenceId(1)})
-    assert chosen.title == TITLE.upper()
-    assert chosen.creators == cut.creators
-    assert chosen.truncated == frozenset({"creators"})
-
-
-def test_merge_rejects_unknown_fields_and_records() -> None:
-    primary, other = stored(article(), 1), stored(untitled(), 2)
-    with pytest.raises(UserInputError, match="field"):
-        merge_references(primary, [other], {"id": ReferenceId(2)})
-    with pytest.raises(UserInputError, match="not one of"):
-        merge_references(primary, [other], {"title": ReferenceId(3)})
 
 
 # ---------------------------------------------------------------------- the labelled set

@@ -123,3 +123,14 @@ def test_reader_is_registered() -> None:
 def test_prose_is_a_format_error() -> None:
     with pytest.raises(FormatError):
         ReferenceListReader().read("We talked about peer support.\n\nNothing else here.\n")
+
+
+def test_a_paragraph_of_prose_is_a_doubtful_reading_and_references_are_not() -> None:
+    prose = (
+        "Recent work by Okafor (2019) argued that peer work changes services. It does so in "
+        "three ways, which the next section takes one at a time."
+    )
+    (entry,) = parse_text(prose).entries
+    assert entry.confidence < 0.35
+    assert any("prose" in warning.message for warning in entry.warnings)
+    assert all(e.confidence >= 0.35 for e in _apa().entries)
