@@ -78,7 +78,10 @@ def test_bundle_opens_a_ris_file_in_the_import_preview_and_exits_cleanly(
     (tmp_path / "bundle_size.txt").write_text(report, encoding="utf-8")
     SIZE_REPORT.parent.mkdir(parents=True, exist_ok=True)
     SIZE_REPORT.write_text(report, encoding="utf-8")
-    assert size < 400e6, report  # a jump means PyInstaller started collecting something new
+    # A jump means PyInstaller started collecting something new. 305 MB before screening and
+    # team libraries; scikit-learn with scipy (relevance ranking), matplotlib (the PRISMA
+    # diagram) and psycopg's libpq add about 120 MB.
+    assert size < 480e6, report
 
 
 def test_archive_holds_the_bundle_and_the_desktop_integration(build_seconds: float) -> None:
