@@ -22,9 +22,7 @@ from typing import Any, NoReturn, TextIO
 from peerref import __version__
 from peerref import settings as settings_io
 from peerref.citations import (
-    BibliographyFormat,
     StyleCatalogue,
-    bibliography_document,
     render_bibliography,
     render_citation,
 )
@@ -44,6 +42,7 @@ from peerref.enrich import (
 )
 from peerref.enrich.complete import LOOKUP_DEADLINE_SECONDS
 from peerref.enrich.matching import describe_differences
+from peerref.exporting import ExportFormat, export_notes, export_text
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
 from peerref.library import (
@@ -275,18 +274,16 @@ def cmd_export(
 
 
 def _export_text(refs: Sequence[Reference], args: argparse.Namespace, library: Library) -> str:
-    if args.format == "csl-json":
-        return json.dumps([reference_to_csl(r) for r in refs], ensure_ascii=False, indent=2) + "\n"
-    if args.format == "bibliography":
-        return _bibliography_text(refs, args.style, args.bibliography_format)
-    # The notes travel with the export (RIS N1, BibTeX note), as Zotero's exports do.
-    notes = {r.id: [n.text for n in library.notes(r.id)] for r in refs if r.id is not None}
-    return registry.writer_named(args.format).write(refs, notes=notes)
-
-
-def _bibliography_text(refs: Sequence[Reference], style: str | None, output: str) -> str:
-    loaded = StyleCatalogue().load(_style_name(style))
-    return bibliography_document(render_bibliography(refs, loaded), BibliographyFormat(output))
+    chosen = ExportFormat(args.format)
+    return export_text(
+        refs,
+        chosen,
+        notes=export_notes(library, refs) if chosen.carries_notes else None,
+        style=StyleCatalogue().load(_style_name(args.style))
+        if chosen is ExportFormat.BIBLIOGRAPHY
+        else None,
+        bibliography_format=args.bibliography_format,
+    )
 
 
 def _style_name(style: str | None) -> str | Path:
@@ -827,7 +824,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format",
         default="csl-json",
-        choices=["csl-json", "ris", "bibtex", "bibliography"],
+        choices=[f.value for f in ExportFormat],
     )
     p.add_argument("--style", metavar="NAME|PATH", help="citation style for --format bibliography")
     p.add_argument(

@@ -90,6 +90,8 @@ def date_to_csl(date: PartialDate) -> dict[str, Any]:
     parts = date.date_parts()
     if parts:
         out["date-parts"] = [parts]
+        if date.end is not None:
+            out["date-parts"].append(date.end.date_parts())
     if date.season:
         out["season"] = date.season
     if date.literal:
@@ -116,13 +118,31 @@ def date_from_csl(value: Any) -> PartialDate:
         if parsed is not None:
             return parsed
         literal = str(value["raw"])
+    year, month, day = _checked_parts(numbers)
+    end = None
+    if year is not None and isinstance(parts, list) and len(parts) > 1:
+        end_numbers: list[int] = []
+        if isinstance(parts[1], list):
+            for item in parts[1][:3]:
+                try:
+                    end_numbers.append(int(item))
+                except (TypeError, ValueError):
+                    break
+        end_year, end_month, end_day = _checked_parts(end_numbers)
+        if end_year is not None:
+            end = PartialDate(end_year, end_month, end_day)
+    return PartialDate(year=year, month=month, day=day, season=season, literal=literal, end=end)
+
+
+def _checked_parts(numbers: list[int]) -> tuple[int | None, int | None, int | None]:
+    """Year, month and day of one CSL ``date-parts`` entry; a month 13 drops month and day."""
     padded: list[int | None] = [*numbers, None, None, None]
     year, month, day = padded[:3]
     if month is not None and not 1 <= month <= 12:
         month = day = None
     if day is not None and not 1 <= day <= 31:
         day = None
-    return PartialDate(year=year, month=month, day=day, season=season, literal=literal)
+    return year, month, day
 
 
 def reference_to_csl(ref: Reference, *, with_id: bool = True) -> CslItem:

@@ -572,6 +572,7 @@ def _title_relation(a: _Title, b: _Title, similarity: float) -> Reason | None:
 
 
 def _types_compatible(a: ReferenceType, b: ReferenceType) -> bool:
+    a, b = a.folded, b.folded
     return a is b or ReferenceType.OTHER in (a, b)
 
 

@@ -20,7 +20,13 @@ BatchId = NewType("BatchId", int)
 
 
 class ReferenceType(enum.StrEnum):
-    """The reference types PeerRef distinguishes; values are CSL type names."""
+    """Every CSL 1.0.2 item type; values are CSL type names.
+
+    The first ten are the types PeerRef's importers and writers tell apart; each other
+    type :attr:`folded` into one of them where a format (RIS, BibTeX) or a rule (duplicate
+    detection) only knows those ten, so a magazine article still writes as a journal
+    article where no closer type exists.
+    """
 
     ARTICLE_JOURNAL = "article-journal"
     CHAPTER = "chapter"
@@ -32,6 +38,41 @@ class ReferenceType(enum.StrEnum):
     WEBPAGE = "webpage"
     DATASET = "dataset"
     OTHER = "document"
+    ARTICLE_MAGAZINE = "article-magazine"
+    ARTICLE_NEWSPAPER = "article-newspaper"
+    BILL = "bill"
+    BROADCAST = "broadcast"
+    CLASSIC = "classic"
+    COLLECTION = "collection"
+    ENTRY = "entry"
+    ENTRY_DICTIONARY = "entry-dictionary"
+    ENTRY_ENCYCLOPEDIA = "entry-encyclopedia"
+    EVENT = "event"
+    FIGURE = "figure"
+    GRAPHIC = "graphic"
+    HEARING = "hearing"
+    INTERVIEW = "interview"
+    LEGAL_CASE = "legal_case"
+    LEGISLATION = "legislation"
+    MANUSCRIPT = "manuscript"
+    MAP = "map"
+    MOTION_PICTURE = "motion_picture"
+    MUSICAL_SCORE = "musical_score"
+    PAMPHLET = "pamphlet"
+    PATENT = "patent"
+    PERFORMANCE = "performance"
+    PERIODICAL = "periodical"
+    PERSONAL_COMMUNICATION = "personal_communication"
+    POST = "post"
+    POST_WEBLOG = "post-weblog"
+    REGULATION = "regulation"
+    REVIEW = "review"
+    REVIEW_BOOK = "review-book"
+    SOFTWARE = "software"
+    SONG = "song"
+    SPEECH = "speech"
+    STANDARD = "standard"
+    TREATY = "treaty"
 
     @classmethod
     def from_csl(cls, value: str) -> ReferenceType:
@@ -39,21 +80,34 @@ class ReferenceType(enum.StrEnum):
         try:
             return cls(value)
         except ValueError:
-            return _CSL_ALIASES.get(value, cls.OTHER)
+            return cls.OTHER
+
+    @property
+    def folded(self) -> ReferenceType:
+        """The one of the ten core types this type is written and compared as."""
+        return _FOLDED.get(self, self)
 
 
-_CSL_ALIASES = {
-    "other": ReferenceType.OTHER,
-    "article-magazine": ReferenceType.ARTICLE_JOURNAL,
-    "article-newspaper": ReferenceType.ARTICLE_JOURNAL,
-    "review": ReferenceType.ARTICLE_JOURNAL,
-    "review-book": ReferenceType.ARTICLE_JOURNAL,
-    "entry-encyclopedia": ReferenceType.CHAPTER,
-    "entry-dictionary": ReferenceType.CHAPTER,
-    "post-weblog": ReferenceType.WEBPAGE,
-    "post": ReferenceType.WEBPAGE,
-    "manuscript": ReferenceType.OTHER,
-    "speech": ReferenceType.PAPER_CONFERENCE,
+_FOLDED_NOT_OTHER = {
+    ReferenceType.ARTICLE_MAGAZINE: ReferenceType.ARTICLE_JOURNAL,
+    ReferenceType.ARTICLE_NEWSPAPER: ReferenceType.ARTICLE_JOURNAL,
+    ReferenceType.REVIEW: ReferenceType.ARTICLE_JOURNAL,
+    ReferenceType.REVIEW_BOOK: ReferenceType.ARTICLE_JOURNAL,
+    ReferenceType.PERIODICAL: ReferenceType.ARTICLE_JOURNAL,
+    ReferenceType.ENTRY: ReferenceType.CHAPTER,
+    ReferenceType.ENTRY_ENCYCLOPEDIA: ReferenceType.CHAPTER,
+    ReferenceType.ENTRY_DICTIONARY: ReferenceType.CHAPTER,
+    ReferenceType.CLASSIC: ReferenceType.BOOK,
+    ReferenceType.COLLECTION: ReferenceType.BOOK,
+    ReferenceType.PAMPHLET: ReferenceType.BOOK,
+    ReferenceType.POST_WEBLOG: ReferenceType.WEBPAGE,
+    ReferenceType.POST: ReferenceType.WEBPAGE,
+    ReferenceType.SPEECH: ReferenceType.PAPER_CONFERENCE,
+    ReferenceType.STANDARD: ReferenceType.REPORT,
+}
+# Every type after the first ten folds into OTHER unless it is listed above.
+_FOLDED: dict[ReferenceType, ReferenceType] = {
+    kind: _FOLDED_NOT_OTHER.get(kind, ReferenceType.OTHER) for kind in list(ReferenceType)[10:]
 }
 
 
@@ -121,6 +175,8 @@ class PartialDate:
 
     ``season`` keeps ranges such as "Sep-Oct" that do not fit a single month;
     ``literal`` keeps dates that could not be parsed at all, so nothing is dropped.
+    ``end`` is the last day of a range ("2012-05/2012-07", a conference's days), as CSL's
+    second ``date-parts``; it has a year and no end of its own.
     """
 
     year: int | None = None
@@ -128,6 +184,7 @@ class PartialDate:
     day: int | None = None
     season: str = ""
     literal: str = ""
+    end: PartialDate | None = None
 
     def __post_init__(self) -> None:
         if self.month is not None and not 1 <= self.month <= 12:
@@ -136,6 +193,8 @@ class PartialDate:
             raise ValueError(f"day out of range: {self.day}")
         if self.day is not None and self.month is None:
             raise ValueError("a day needs a month")
+        if self.end is not None and (self.end.year is None or self.end.end is not None):
+            raise ValueError("a range's end needs a year and has no end of its own")
 
     @property
     def is_empty(self) -> bool:

@@ -39,7 +39,7 @@ class RisType:
 
     Attributes:
         csl: the CSL type the RIS type is ("patent", "article-magazine"); PeerRef's own
-            type is the one ``ReferenceType.from_csl`` folds it into (``type``).
+            type (``type``) is the same.
         authors: the role of ``AU`` and ``A1`` (an edited book's are its editors).
         a2, a3, a4: the PeerRef role of the secondary, tertiary and subsidiary authors;
             None where the type gives them a role PeerRef has not (kept in extra).
@@ -61,7 +61,7 @@ class RisType:
 
     @property
     def type(self) -> ReferenceType:
-        """PeerRef's type: CSL's, folded into the ten PeerRef distinguishes."""
+        """PeerRef's type: the CSL type itself (every CSL type is one of PeerRef's)."""
         return ReferenceType.from_csl(self.csl)
 
     def role_of(self, tag: str) -> CreatorRole | None:

@@ -860,11 +860,11 @@ def _entry_for(ref: Reference, key: str, notes: ExportNotes | None = None) -> En
         ReferenceType.ARTICLE_JOURNAL: "journal",
         ReferenceType.CHAPTER: "booktitle",
         ReferenceType.PAPER_CONFERENCE: "booktitle",
-    }.get(ref.type, "journal")
+    }.get(ref.type.folded, "journal")
     publisher_field = {
         ReferenceType.THESIS: "school",
         ReferenceType.REPORT: "institution",
-    }.get(ref.type, "publisher")
+    }.get(ref.type.folded, "publisher")
     text_fields = [
         ("title", ref.title),
         ("shorttitle", ref.title_short),
@@ -904,7 +904,7 @@ def _entry_for(ref: Reference, key: str, notes: ExportNotes | None = None) -> En
     ):
         if value:
             fields.append(Field(name, value.replace("{", "%7B").replace("}", "%7D")))
-    entry_type = _TYPE_TO_BIBTEX.get(ref.type, "misc")
+    entry_type = _TYPE_TO_BIBTEX.get(ref.type.folded, "misc")
     return Entry(entry_type, key, fields)
 
 

@@ -9,8 +9,8 @@ export then import gives back every field of a reference except library bookkeep
 
 An OpenAlex work looks like an item (it has a "title" and a "type") but keeps its
 authors, date and DOI under other names: it is refused here rather than read half, and
-the OpenAlex reader (``openalex_json``) reads it whole. A CSL
-type PeerRef folds into one of its own ("patent" into "document") is kept as "csl:type".
+the OpenAlex reader (``openalex_json``) reads it whole. A type that is not CSL's
+(misspelt, or newer than CSL 1.0.2) is read as "document" and kept as "csl:type".
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class CslJsonReader:
             reference = reference_from_csl(_numbers_as_text(item)).with_changes(id=None)
             csl_type = str(item.get("type", "") or "")
             if csl_type and reference.type.value != csl_type:
-                # A CSL type PeerRef folds into one of its own ("patent" into "document"):
+                # A type PeerRef does not know (read as "document"):
                 # the name the file gave is kept.
                 reference = reference.with_changes(extra={**reference.extra, "csl:type": csl_type})
             warnings: list[Diagnostic] = []

@@ -234,7 +234,7 @@ def _reference_type(record: JsonRecord) -> ReferenceType:
     citeproc = scalar_text(types.get("citeproc"))
     general = scalar_text(types.get("resourceTypeGeneral"))
     ref_type = (
-        ReferenceType.from_csl(citeproc)
+        ReferenceType.from_csl(citeproc).folded
         if citeproc
         else RESOURCE_TYPES.get(general.casefold(), ReferenceType.ARTICLE_JOURNAL)
     )

@@ -121,6 +121,10 @@ _TYPE_TO_RIS: dict[ReferenceType, str] = {
     ReferenceType.DATASET: "DATA",
     ReferenceType.OTHER: "GEN",
 }
+# A type beyond the ten (a magazine article, a patent): the first RIS type that is it.
+_CSL_TO_RIS: dict[str, str] = {
+    meaning.csl: code for code, meaning in reversed(list(RIS_TYPE_TABLE.items()))
+}
 
 # Tags whose continuation lines and blank lines are paragraphs, not wrapping.
 _PARAGRAPH_TAGS = frozenset({"AB", "N2", "N1"})
@@ -415,7 +419,7 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
         meaning = _UNKNOWN_TYPE
         warnings.append(f"RIS type {ris_type!r} is not one PeerRef knows; read as a document")
     ref_type = meaning.type
-    if ris_type != _TYPE_TO_RIS[ref_type]:
+    if ris_type != (_TYPE_TO_RIS.get(ref_type) or _CSL_TO_RIS.get(ref_type.value)):
         extra["ris:TY"] = ris_type  # MGZN, PAT: more than PeerRef's type says
 
     dialect = dialect_of(record)
@@ -633,7 +637,11 @@ def _date_for_ris(date: PartialDate) -> str:
 
 def reference_to_ris_record(ref: Reference, notes: ExportNotes | None = None) -> dict[str, Any]:
     """The rispy record (field name -> value) for one reference and its library notes."""
-    ris_type = _TYPE_TO_RIS.get(ref.type, "GEN")
+    ris_type = (
+        _TYPE_TO_RIS.get(ref.type)
+        or _CSL_TO_RIS.get(ref.type.value)
+        or _TYPE_TO_RIS.get(ref.type.folded, "GEN")
+    )
     meaning = RIS_TYPE_TABLE[ris_type]
     record: dict[str, Any] = {"type_of_reference": ris_type}
     for role in CreatorRole:

@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeyEvent,
     QKeySequence,
+    QResizeEvent,
     QShowEvent,
     QUndoStack,
 )
@@ -67,8 +68,10 @@ from peerref.core.model import (
 from peerref.gui import icons
 from peerref.gui.clipboard import COPY_FORMAT_WRITERS, CitationCopier
 from peerref.gui.completion import CompletionController
+from peerref.gui.dialogs.export_dialog import BibliographyDialog, ExportDialog
 from peerref.gui.dialogs.merge_dialog import MergeDialog
 from peerref.gui.dialogs.preferences import PreferencesDialog
+from peerref.gui.exporting import ExportController
 from peerref.gui.importing import ImportController
 from peerref.gui.models.reference_table import ReferenceTableModel
 from peerref.gui.models.sidebar_model import (
@@ -98,7 +101,7 @@ from peerref.gui.views.detail_panel import DetailPanel, provenance_text
 from peerref.gui.views.duplicates_view import DuplicatesPanel
 from peerref.gui.views.reference_table_view import ReferenceTableView
 from peerref.gui.views.sidebar_view import SidebarView
-from peerref.library import ImportOutcome, Library, describe
+from peerref.library import ImportOutcome, Library, SortKey, describe
 from peerref.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -156,6 +159,8 @@ class MainWindow(QMainWindow):
         self._qsettings = qsettings if qsettings is not None else QSettings("PeerRef", "PeerRef")
         self._show_message = show_message
         self._themed_actions: list[tuple[QAction, str]] = []
+        self.last_context_menu: QMenu | None = None
+        """The context menu shown last (the table's or the sidebar's), for tests."""
         self.setObjectName("mainWindow")
         self.setWindowTitle(f"PeerRef — {library.path.name}")
         self.setAccessibleName("PeerRef")
@@ -189,7 +194,11 @@ class MainWindow(QMainWindow):
         self.table_view.setMinimumWidth(TABLE_MIN_WIDTH)
         self.splitter.setSizes([220, 760, 400])
         self._default_sizes_applied = False
+        self._details_width_before = DETAIL_DEFAULT_WIDTH
+        self.splitter.splitterMoved.connect(self._remember_details_width)
         self.setCentralWidget(self.splitter)
+        # Tab goes search field → sidebar → table → details, the order they are seen in.
+        QWidget.setTabOrder(self.sidebar_view, self.table_view)
         # Shown in place of the table when "Duplicates" is chosen in the sidebar.
         self.duplicates_panel = DuplicatesPanel(
             library, self, show_message=show_message, progress_delay_ms=progress_delay_ms
@@ -212,6 +221,16 @@ class MainWindow(QMainWindow):
             show_message=show_message,
             progress_delay_ms=progress_delay_ms,
             notes_for=self._notes_for_export,
+        )
+        self.exporter = ExportController(
+            library,
+            self,
+            catalogue=self._style_catalogue,
+            default_style=lambda: self.settings.citation_style,
+            qsettings=self._qsettings,
+            copy_bibliography=self.copier.copy_bibliography,
+            show_message=show_message,
+            progress_delay_ms=progress_delay_ms,
         )
         self.table_model.set_drag_mime(self._drag_mime)
         self.completer = CompletionController(
@@ -289,7 +308,7 @@ class MainWindow(QMainWindow):
             tip="Create a collection (inside the selected one)",
         )
         self.import_clipboard_action = self._action(
-            "Import from &Clipboard",
+            "Import from C&lipboard",
             self.import_from_clipboard,
             shortcut="Ctrl+Shift+V",
             icon_name="import",
@@ -300,6 +319,27 @@ class MainWindow(QMainWindow):
             self.import_files_dialog,
             shortcut=QKeySequence.StandardKey.Open,
             tip="Import RIS, BibTeX, MEDLINE, CSL-JSON, HTML or text files",
+        )
+        self.export_library_action = self._action(
+            "&Export Library…",
+            self.export_library,
+            shortcut="Ctrl+Shift+E",
+            tip="Write the whole library to a RIS, BibTeX, CSL-JSON or bibliography file",
+        )
+        self.export_collection_action = self._action(
+            "Export C&ollection…",
+            self.export_collection,
+            tip="Write the selected collection to a file",
+        )
+        self.export_selected_action = self._action(
+            "Export &Selected…",
+            self.export_selected,
+            tip="Write the selected references to a file",
+        )
+        self.create_bibliography_action = self._action(
+            "Create &Bibliography from Collection…",
+            self.create_bibliography,
+            tip="A bibliography of the selected collection in a style: copy it or save it",
         )
         self.preferences_action = self._action(
             "&Preferences…",
@@ -344,7 +384,7 @@ class MainWindow(QMainWindow):
             "&Find", self.focus_search, shortcut=QKeySequence.StandardKey.Find, icon_name="search"
         )
         self.select_all_action = self._action(
-            "Select &All",
+            "&Select All",
             self.table_view.selectAll,
             shortcut=QKeySequence.StandardKey.SelectAll,
             context=Qt.ShortcutContext.WidgetShortcut,
@@ -355,7 +395,7 @@ class MainWindow(QMainWindow):
             "&Edit Details", self.edit_details, tip="Move to the detail panel to edit"
         )
         self.trash_action = self._action(
-            "Move to &Trash",
+            "Move to Tr&ash",
             self.trash_selected,
             shortcut=QKeySequence.StandardKey.Delete,
             icon_name="trash",
@@ -369,12 +409,12 @@ class MainWindow(QMainWindow):
             shortcut="Ctrl+Shift+R",
             icon_name="restore",
         )
-        self.empty_trash_action = self._action("E&mpty Trash…", self.empty_trash)
+        self.empty_trash_action = self._action("Em&pty Trash…", self.empty_trash)
         self.add_tag_action = self._action(
             "Add &Tag…", self.focus_tag_field, shortcut="Ctrl+T", icon_name="tag"
         )
         self.remove_from_collection_action = self._action(
-            "Remove from C&ollection", self.remove_selected_from_collection
+            "Remo&ve from Collection", self.remove_selected_from_collection
         )
         self.find_missing_details_action = self._action(
             "Find &Missing Details",
@@ -428,6 +468,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_files_action)
         file_menu.addAction(self.import_clipboard_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_library_action)
+        file_menu.addAction(self.export_collection_action)
+        file_menu.addAction(self.export_selected_action)
+        file_menu.addAction(self.create_bibliography_action)
         file_menu.addSeparator()
         file_menu.addAction(self.preferences_action)
         file_menu.addSeparator()
@@ -555,6 +600,7 @@ class MainWindow(QMainWindow):
         )
         self.importer.preview_opened.connect(self.completer.watch_preview)
         self.completer.message_posted.connect(self.show_status)
+        self.exporter.message_posted.connect(self.show_status)
         self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
 
     # --- state and geometry -------------------------------------------------------------
@@ -588,6 +634,39 @@ class MainWindow(QMainWindow):
         elif not self._default_sizes_applied:
             self._apply_default_splitter_sizes()
         self._default_sizes_applied = True
+        self._details_width_before = self.splitter.sizes()[self.splitter.indexOf(self.detail_panel)]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.isVisible() and event.size().width() < event.oldSize().width():
+            self._keep_details_readable()
+
+    def _keep_details_readable(self) -> None:
+        """A narrowing window takes room from the table before the details go below 400.
+
+        The splitter shares a change by stretch factor, so narrowing a wide window to
+        1000 pixels left the details about 270 wide, where the authors' names and headers
+        are cut; the table has more to give (it keeps :data:`TABLE_MIN_WIDTH`). Details
+        the user made narrower by hand stay as narrow.
+        """
+        sizes = self.splitter.sizes()
+        table = self.splitter.indexOf(
+            self.duplicates_panel if self.table_view.isHidden() else self.table_view
+        )
+        detail = self.splitter.indexOf(self.detail_panel)
+        wanted = min(DETAIL_DEFAULT_WIDTH, self._details_width_before)
+        if self.detail_panel.isHidden() or sizes[detail] >= wanted:
+            self._details_width_before = sizes[detail]
+            return
+        spare = max(0, sizes[table] - TABLE_MIN_WIDTH)
+        moved = min(spare, wanted - sizes[detail])
+        if moved > 0:
+            sizes[table] -= moved
+            sizes[detail] += moved
+            self.splitter.setSizes(sizes)
+
+    def _remember_details_width(self, *_args: object) -> None:
+        self._details_width_before = self.detail_panel.width()
 
     def _apply_default_splitter_sizes(self) -> None:
         """First start: the sidebar its natural width, the details about a third of the rest.
@@ -801,6 +880,9 @@ class MainWindow(QMainWindow):
         self.rename_collection_action.setEnabled(on_collection)
         self.empty_trash_action.setEnabled(self.library.count(trash=True) > 0)
         self.delete_collection_action.setEnabled(on_collection)
+        self.export_collection_action.setEnabled(on_collection)
+        self.create_bibliography_action.setEnabled(on_collection)
+        self.export_selected_action.setEnabled(has_selection)
 
     # --- changes ------------------------------------------------------------------------
 
@@ -1136,21 +1218,32 @@ class MainWindow(QMainWindow):
         menu.addAction(self.add_tag_action)
         menu.addMenu(self.add_to_collection_menu)
         menu.addAction(self.remove_from_collection_action)
+        menu.addAction(self.export_selected_action)
         menu.addSeparator()
         menu.addAction(self.restore_action if self._in_trash() else self.trash_action)
+        self.last_context_menu = menu
         menu.popup(self.table_view.viewport().mapToGlobal(position))
 
     def _show_sidebar_menu(self, node: SidebarNode | None, position: QPoint) -> None:
         menu = QMenu(self)
         if node is not None and node.kind is NodeKind.COLLECTION and node.collection_id:
             cid = node.collection_id
-            menu.addAction("New Subcollection", lambda: self.new_collection(cid))
+            menu.addAction("New &Subcollection", lambda: self.new_collection(cid))
             menu.addAction(self.rename_collection_action)
+            menu.addSeparator()
+            menu.addAction("Export C&ollection…", lambda: self.export_collection(cid))
+            menu.addAction(
+                "Create &Bibliography from Collection…", lambda: self.create_bibliography(cid)
+            )
+            menu.addSeparator()
             menu.addAction(self.delete_collection_action)
         elif node is not None and node.kind is NodeKind.TRASH:
             menu.addAction(self.empty_trash_action)
         else:
             menu.addAction(self.new_collection_action)
+            if node is not None and node.kind is NodeKind.LIBRARY:
+                menu.addAction(self.export_library_action)
+        self.last_context_menu = menu
         menu.popup(position)
 
     def _fill_add_to_collection_menu(self) -> None:
@@ -1283,6 +1376,48 @@ class MainWindow(QMainWindow):
 
     def copy_as_format(self, format_name: str) -> None:
         self.copier.copy_as_format(self._selected_references(), format_name)
+
+    # --- exporting ----------------------------------------------------------------------
+
+    def _collection_for_export(self, cid: CollectionId | None) -> Collection | None:
+        if cid is None:
+            node = self._current_node()
+            if node is None or node.kind is not NodeKind.COLLECTION or not node.collection_id:
+                return None
+            cid = node.collection_id
+        return self._collections().get(cid)
+
+    def export_library(self) -> ExportDialog:
+        """File › Export Library…: every reference not in the Trash, by author."""
+        ids = self.library.search_ids("", sort=SortKey.AUTHOR)
+        return self.exporter.open_export_dialog("My Library", ids, "My Library")
+
+    def export_collection(self, cid: CollectionId | None = None) -> ExportDialog | None:
+        """File › Export Collection… (or the collection's context menu)."""
+        collection = self._collection_for_export(cid)
+        if collection is None:
+            return None
+        ids = self.library.search_ids("", collection=collection.id, sort=SortKey.AUTHOR)
+        return self.exporter.open_export_dialog(f"“{collection.name}”", ids, collection.name)
+
+    def export_selected(self) -> ExportDialog | None:
+        """File › Export Selected… (and the table's context menu), in the table's order."""
+        self.detail_panel.show_selection(self.selected_ids())  # commit typing first
+        ids = self.selected_ids()
+        if not ids:
+            return None
+        order = {ref_id: self.table_model.row_of(ref_id) or 0 for ref_id in ids}
+        ids.sort(key=order.__getitem__)
+        what = "1 reference" if len(ids) == 1 else f"{len(ids):,} references"
+        return self.exporter.open_export_dialog(f"the selected {what}", ids, "Exported references")
+
+    def create_bibliography(self, cid: CollectionId | None = None) -> BibliographyDialog | None:
+        """File › Create Bibliography from Collection…: copy it or save it in a style."""
+        collection = self._collection_for_export(cid)
+        if collection is None:
+            return None
+        ids = self.library.search_ids("", collection=collection.id, sort=SortKey.AUTHOR)
+        return self.exporter.open_bibliography_dialog(f"“{collection.name}”", ids, collection.name)
 
     # --- preferences and help -----------------------------------------------------------
 

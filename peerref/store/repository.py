@@ -150,6 +150,9 @@ def _bibliographic_values(ref: Reference) -> dict[str, Any]:
         "issued_day": ref.issued.day,
         "issued_season": ref.issued.season,
         "issued_literal": ref.issued.literal,
+        "issued_end_year": ref.issued.end.year if ref.issued.end else None,
+        "issued_end_month": ref.issued.end.month if ref.issued.end else None,
+        "issued_end_day": ref.issued.end.day if ref.issued.end else None,
         "status": ref.status,
         "publisher": ref.publisher,
         "publisher_place": ref.publisher_place,
@@ -201,6 +204,11 @@ def dedupe_key_rows(ref_id: int, ref: Reference) -> list[dict[str, Any]]:
 # which counts when thousands of candidates are read for a duplicate check.
 _ROLES = {role.value: role for role in CreatorRole}
 _TYPES = {kind.value: kind for kind in ReferenceType}
+
+
+def _range_end(year: int | None, month: int | None, day: int | None) -> PartialDate | None:
+    """The end of a date range as stored; None when the date is not a range."""
+    return PartialDate(year, month, day if month is not None else None) if year else None
 
 
 def _json_tuple(text: str) -> tuple[Any, ...]:
@@ -418,6 +426,7 @@ class Repository:
                 day=row.issued_day,
                 season=row.issued_season,
                 literal=row.issued_literal,
+                end=_range_end(row.issued_end_year, row.issued_end_month, row.issued_end_day),
             ),
             status=row.status,
             publisher=row.publisher,
@@ -1115,6 +1124,9 @@ class Repository:
                     table.c.issued_day,
                     table.c.issued_season,
                     table.c.issued_literal,
+                    table.c.issued_end_year,
+                    table.c.issued_end_month,
+                    table.c.issued_end_day,
                     table.c.issn,
                     table.c.isbn,
                     table.c.doi,
@@ -1145,6 +1157,9 @@ class Repository:
                             row.issued_day,
                             row.issued_season,
                             row.issued_literal,
+                            _range_end(
+                                row.issued_end_year, row.issued_end_month, row.issued_end_day
+                            ),
                         ),
                         issn=_json_tuple(row.issn),
                         isbn=_json_tuple(row.isbn),

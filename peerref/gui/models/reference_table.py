@@ -31,6 +31,7 @@ from peerref.core.errors import PeerRefError
 from peerref.core.model import BatchId, CollectionId, ReferenceId, ReferenceType
 from peerref.gui import icons
 from peerref.gui.clipboard import REFERENCE_IDS_MIME, set_reference_ids
+from peerref.gui.long_text import TABLE_DISPLAY_LIMIT, bounded_text
 from peerref.gui.models.roles import Role
 from peerref.library import Library, ReferenceSummary, SortKey
 
@@ -52,7 +53,57 @@ TYPE_LABELS: dict[ReferenceType, str] = {
     ReferenceType.WEBPAGE: "Web page",
     ReferenceType.DATASET: "Dataset",
     ReferenceType.OTHER: "Document",
+    ReferenceType.ARTICLE_MAGAZINE: "Magazine article",
+    ReferenceType.ARTICLE_NEWSPAPER: "Newspaper article",
+    ReferenceType.BILL: "Bill",
+    ReferenceType.BROADCAST: "Broadcast",
+    ReferenceType.CLASSIC: "Classic work",
+    ReferenceType.COLLECTION: "Collection",
+    ReferenceType.ENTRY: "Entry",
+    ReferenceType.ENTRY_DICTIONARY: "Dictionary entry",
+    ReferenceType.ENTRY_ENCYCLOPEDIA: "Encyclopedia entry",
+    ReferenceType.EVENT: "Event",
+    ReferenceType.FIGURE: "Figure",
+    ReferenceType.GRAPHIC: "Image",
+    ReferenceType.HEARING: "Hearing",
+    ReferenceType.INTERVIEW: "Interview",
+    ReferenceType.LEGAL_CASE: "Legal case",
+    ReferenceType.LEGISLATION: "Legislation",
+    ReferenceType.MANUSCRIPT: "Manuscript",
+    ReferenceType.MAP: "Map",
+    ReferenceType.MOTION_PICTURE: "Film",
+    ReferenceType.MUSICAL_SCORE: "Musical score",
+    ReferenceType.PAMPHLET: "Pamphlet",
+    ReferenceType.PATENT: "Patent",
+    ReferenceType.PERFORMANCE: "Performance",
+    ReferenceType.PERIODICAL: "Periodical",
+    ReferenceType.PERSONAL_COMMUNICATION: "Personal communication",
+    ReferenceType.POST: "Forum post",
+    ReferenceType.POST_WEBLOG: "Blog post",
+    ReferenceType.REGULATION: "Regulation",
+    ReferenceType.REVIEW: "Review",
+    ReferenceType.REVIEW_BOOK: "Book review",
+    ReferenceType.SOFTWARE: "Software",
+    ReferenceType.SONG: "Song or recording",
+    ReferenceType.SPEECH: "Speech or presentation",
+    ReferenceType.STANDARD: "Standard",
+    ReferenceType.TREATY: "Treaty",
 }
+"""A readable name for every CSL item type (the table's Type column, the type picker)."""
+
+COMMON_TYPES: tuple[ReferenceType, ...] = (
+    ReferenceType.ARTICLE_JOURNAL,
+    ReferenceType.BOOK,
+    ReferenceType.CHAPTER,
+    ReferenceType.PAPER_CONFERENCE,
+    ReferenceType.REPORT,
+    ReferenceType.THESIS,
+    ReferenceType.PREPRINT,
+    ReferenceType.WEBPAGE,
+    ReferenceType.DATASET,
+    ReferenceType.OTHER,
+)
+"""The types most references are: the picker lists them first, then the rest A to Z."""
 
 
 class Column(enum.IntEnum):
@@ -470,14 +521,17 @@ _CHANGED_ROLES = [
 
 
 def _display_text(summary: ReferenceSummary, column: Column) -> str:
+    # Cells hold a bounded text: eliding a megabyte-long title on every paint froze the view.
     if column is Column.AUTHORS:
-        return summary.authors
+        return bounded_text(summary.authors, TABLE_DISPLAY_LIMIT)
     if column is Column.YEAR:
         return str(summary.year) if summary.year is not None else ""
     if column is Column.TITLE:
-        return summary.title or untitled_label(summary.abstract_start)
+        return bounded_text(
+            summary.title or untitled_label(summary.abstract_start), TABLE_DISPLAY_LIMIT
+        )
     if column is Column.SOURCE:
-        return summary.source
+        return bounded_text(summary.source, TABLE_DISPLAY_LIMIT)
     if column is Column.TYPE:
         return TYPE_LABELS.get(summary.type, str(summary.type))
     return format_added(summary.added)
@@ -485,7 +539,9 @@ def _display_text(summary: ReferenceSummary, column: Column) -> str:
 
 def _tooltip(summary: ReferenceSummary, column: Column) -> str | None:
     if column is Column.TITLE:
-        text = summary.title or untitled_label(summary.abstract_start)
+        text = bounded_text(
+            summary.title or untitled_label(summary.abstract_start), 3 * TABLE_DISPLAY_LIMIT
+        )
         if summary.incomplete:
             text += "\nIncomplete: missing title or year, or the source cut a field short."
         return text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
@@ -36,7 +36,6 @@ from PySide6.QtGui import (
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QCompleter,
     QDialog,
@@ -44,7 +43,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -54,8 +52,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QTabBar,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QToolButton,
@@ -69,7 +65,6 @@ from peerref.core.model import (
     AbstractSection,
     CollectionId,
     Creator,
-    CreatorRole,
     ImportBatch,
     Note,
     PartialDate,
@@ -79,26 +74,28 @@ from peerref.core.model import (
     abstract_from_text,
     abstract_to_text,
 )
-from peerref.core.names import parse_name
 from peerref.gui import icons
-from peerref.gui.models.reference_table import TYPE_LABELS, format_added
+from peerref.gui.long_text import (
+    ABSTRACT_DISPLAY_LIMIT,
+    FIELD_DISPLAY_LIMIT,
+    LongTextDialog,
+    bounded_text,
+    shortened_note,
+)
+from peerref.gui.models.reference_table import COMMON_TYPES, TYPE_LABELS, format_added
 from peerref.gui.models.sidebar_model import (
     batch_source,
     collection_paths,
     format_label,
     looks_like_file_name,
 )
+from peerref.gui.views.authors_editor import AuthorsEditor
+from peerref.gui.views.date_editor import DateEditor, DateError, apply_date_year
 from peerref.library import Library, MergeEvent, completion_history
 
 DETAIL_MIN_WIDTH = 240
 """The panel's narrowest width: every part of the form wraps or shrinks to fit it."""
 _FIELD_MIN_WIDTH = 80
-
-_ROLE_LABELS = {
-    CreatorRole.AUTHOR: "Author",
-    CreatorRole.EDITOR: "Editor",
-    CreatorRole.TRANSLATOR: "Translator",
-}
 
 
 class FieldError(ValueError):
@@ -120,16 +117,16 @@ def _split_list(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
 
 
-def apply_year(reference: Reference, text: str) -> Checked:
-    """Year 1–9999 or empty; month and day are kept when the year stays."""
-    text = text.strip()
-    if not text:
-        return Checked(reference.with_changes(issued=PartialDate()))
-    if not text.isdigit() or not 1 <= int(text) <= 9999:
-        raise FieldError("The year must be a number from 1 to 9999.")
-    issued = reference.issued
-    new = PartialDate(int(text), issued.month, issued.day, issued.season)
-    return Checked(reference.with_changes(issued=new))
+def apply_year(reference: Reference, text: str, typed: Collection[str] = ()) -> Checked:
+    """Year 1–9999 or empty; month, day and season outlive a new year only when typed.
+
+    See :mod:`peerref.gui.views.date_editor` for the rule.
+    """
+    try:
+        issued = apply_date_year(reference.issued, text, typed=typed)
+    except DateError as error:
+        raise FieldError(str(error)) from None
+    return Checked(reference.with_changes(issued=issued))
 
 
 def apply_doi(reference: Reference, text: str) -> Checked:
@@ -223,7 +220,7 @@ class FieldSpec:
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "year",
-        "Year",
+        "Date",
         lambda r: str(r.issued.year) if r.issued.year else "",
         apply_year,
         "2012",
@@ -243,7 +240,8 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("publisher", "Publisher", lambda r: r.publisher, _plain("publisher")),
     FieldSpec("publisher_place", "Place", lambda r: r.publisher_place, _plain("publisher_place")),
     FieldSpec("edition", "Edition", lambda r: r.edition, _plain("edition")),
-    FieldSpec("issn", "ISSN", lambda r: ", ".join(r.issn), apply_issn, "1755-6228"),
+    # Not a real ISSN (its check digit is wrong), so nobody takes it for one to copy.
+    FieldSpec("issn", "ISSN", lambda r: ", ".join(r.issn), apply_issn, "e.g. 1234-5678"),
     FieldSpec("isbn", "ISBN", lambda r: ", ".join(r.isbn), apply_isbn),
     FieldSpec("pmid", "PMID", lambda r: r.pmid, apply_pmid),
     FieldSpec("pmcid", "PMCID", lambda r: r.pmcid, apply_pmcid),
@@ -263,6 +261,21 @@ def abstract_html(sections: Sequence[AbstractSection]) -> str:
         else:
             parts.append(f"<p>{text}</p>")
     return "".join(parts)
+
+
+def bounded_abstract_html(sections: Sequence[AbstractSection]) -> str:
+    """:func:`abstract_html` of at most :data:`ABSTRACT_DISPLAY_LIMIT` characters of text."""
+    total = sum(len(section.text) for section in sections)
+    if total <= ABSTRACT_DISPLAY_LIMIT:
+        return abstract_html(sections)
+    shown, room = [], ABSTRACT_DISPLAY_LIMIT
+    for section in sections:
+        if room <= 0:
+            break
+        shown.append(AbstractSection(section.heading, bounded_text(section.text, room)))
+        room -= len(section.text)
+    note = html.escape(shortened_note("abstract", total, ABSTRACT_DISPLAY_LIMIT))
+    return f"{abstract_html(shown)}<p><i>{note} Edit shows all of it.</i></p>"
 
 
 def completion_provenance_text(reference: Reference) -> str:
@@ -391,228 +404,6 @@ class _MessageLabel(QLabel):
     def show_message(self, text: str) -> None:
         self.setText(text)
         self.setVisible(bool(text))
-
-
-class AuthorsEditor(QWidget):
-    """Edit a reference's creators: add, remove, reorder, and toggle person/organisation."""
-
-    creators_edited = Signal(tuple)
-    """The new creators tuple, after any change the user made."""
-
-    _FAMILY, _GIVEN, _ROLE, _ORGANISATION = range(4)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._originals: list[Creator | None] = []
-        self._table = QTableWidget(0, 4, self)
-        self._table.setObjectName("authorsTable")
-        self._table.setAccessibleName("Authors")
-        self._table.setHorizontalHeaderLabels(["Family name", "Given names", "Role", "Org."])
-        family_header = self._table.horizontalHeaderItem(self._FAMILY)
-        if family_header is not None:
-            family_header.setToolTip("Family name, or the organisation's name")
-        self._table.verticalHeader().hide()
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setAlternatingRowColors(True)
-        self._table.setWordWrap(False)
-        header = self._table.horizontalHeader()
-        header.setSectionResizeMode(self._FAMILY, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(self._GIVEN, QHeaderView.ResizeMode.Stretch)
-        # A fixed Role column: sized to its contents it took the width of the combo box's
-        # popup and pushed the table past the panel's edge.
-        header.setMinimumSectionSize(24)
-        header.setSectionResizeMode(self._ROLE, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(self._ROLE, self.fontMetrics().horizontalAdvance("Translator") + 36)
-        header.setSectionResizeMode(self._ORGANISATION, QHeaderView.ResizeMode.ResizeToContents)
-        self._table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self._table.itemChanged.connect(self._on_item_changed)
-
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        self.add_button = self._button("add", "Add author", self.add_row)
-        self.remove_button = self._button("remove", "Remove author", self.remove_current)
-        self.up_button = self._button("up", "Move author up", lambda: self.move_current(-1))
-        self.down_button = self._button("down", "Move author down", lambda: self.move_current(1))
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self._table)
-        layout.addLayout(buttons)
-
-    def _button(self, icon_name: str, text: str, slot: Callable[[], None]) -> QToolButton:
-        button = QToolButton(self)
-        button.setIcon(icons.icon(icon_name))
-        button.setToolTip(text)
-        button.setAccessibleName(text)
-        button.setAutoRaise(True)
-        button.clicked.connect(slot)
-        return button
-
-    def table(self) -> QTableWidget:
-        return self._table
-
-    def set_creators(self, creators: Sequence[Creator]) -> None:
-        """Show creators; keeps the table (and an open editor) when nothing differs."""
-        if self._table.state() == QAbstractItemView.State.EditingState or (
-            self._table.rowCount() == len(creators) and tuple(self.creators()) == tuple(creators)
-        ):
-            return
-        self._replace_rows(creators)
-
-    def _replace_rows(self, creators: Sequence[Creator]) -> None:
-        blocker = QSignalBlocker(self._table)
-        self._table.setRowCount(0)
-        self._originals = []
-        for creator in creators:
-            self._append(creator)
-        del blocker
-        self._fit_height()
-
-    def _append(self, creator: Creator | None) -> int:
-        row = self._table.rowCount()
-        self._table.insertRow(row)
-        creator = creator or Creator()
-        organisation = creator.is_organisation
-        family = creator.literal if organisation else creator.family_with_particle()
-        self._table.setItem(row, self._FAMILY, QTableWidgetItem(family))
-        given = QTableWidgetItem("" if organisation else creator.given)
-        self._table.setItem(row, self._GIVEN, given)
-        org_item = QTableWidgetItem()
-        org_item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-        org_item.setCheckState(Qt.CheckState.Checked if organisation else Qt.CheckState.Unchecked)
-        org_item.setToolTip("An organisation rather than a person")
-        self._table.setItem(row, self._ORGANISATION, org_item)
-        self._set_given_enabled(row, not organisation)
-        role_box = QComboBox(self._table)
-        role_box.setAccessibleName("Role")
-        for role, label in _ROLE_LABELS.items():
-            role_box.addItem(label, role.value)
-        role_box.setCurrentIndex(max(0, role_box.findData(creator.role.value)))
-        role_box.currentIndexChanged.connect(self._emit)
-        self._table.setCellWidget(row, self._ROLE, role_box)
-        self._originals.append(creator if (creator.family or creator.literal) else None)
-        return row
-
-    def _set_given_enabled(self, row: int, enabled: bool) -> None:
-        item = self._table.item(row, self._GIVEN)
-        if item is None:
-            return
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if enabled:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        item.setFlags(flags)
-
-    def _fit_height(self) -> None:
-        rows = max(2, min(8, self._table.rowCount()))
-        row_height = self._table.verticalHeader().defaultSectionSize()
-        header = self._table.horizontalHeader().sizeHint().height()
-        self._table.setFixedHeight(header + rows * row_height + 2 * self._table.frameWidth())
-
-    def add_row(self) -> None:
-        with QSignalBlocker(self._table):
-            row = self._append(None)
-        self._fit_height()
-        self._table.setCurrentCell(row, self._FAMILY)
-        item = self._table.item(row, self._FAMILY)
-        if item is not None:
-            self._table.editItem(item)
-
-    def remove_current(self) -> None:
-        row = self._table.currentRow()
-        if row < 0:
-            return
-        self._table.removeRow(row)
-        del self._originals[row]
-        self._fit_height()
-        self._emit()
-
-    def move_current(self, step: int) -> None:
-        row = self._table.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self._table.rowCount():
-            return
-        creators = self.creators(keep_empty=True)
-        creators[row], creators[target] = creators[target], creators[row]
-        self._replace_rows(creators)
-        self._table.setCurrentCell(target, self._FAMILY)
-        self._emit()
-
-    def creators(self, *, keep_empty: bool = False) -> list[Creator]:
-        """The creators as the table shows them, rows without a name left out."""
-        result = []
-        for row in range(self._table.rowCount()):
-            creator = self._row_creator(row)
-            if creator is not None or keep_empty:
-                result.append(creator or Creator())
-        return result
-
-    def _row_creator(self, row: int) -> Creator | None:
-        family_item = self._table.item(row, self._FAMILY)
-        given_item = self._table.item(row, self._GIVEN)
-        org_item = self._table.item(row, self._ORGANISATION)
-        role_box = self._table.cellWidget(row, self._ROLE)
-        family = " ".join((family_item.text() if family_item else "").split())
-        given = " ".join((given_item.text() if given_item else "").split())
-        role = (
-            CreatorRole(role_box.currentData())
-            if isinstance(role_box, QComboBox)
-            else CreatorRole.AUTHOR
-        )
-        organisation = org_item is not None and org_item.checkState() == Qt.CheckState.Checked
-        if not family and not given:
-            return None
-        original = self._originals[row] if row < len(self._originals) else None
-        if organisation:
-            literal = " ".join(p for p in (given, family) if p)
-            return Creator(literal=literal, role=role)
-        if original is not None and not original.is_organisation:
-            shown = (original.family_with_particle(), original.given)
-            if shown == (family, given):
-                return Creator(
-                    family=original.family,
-                    given=original.given,
-                    particle=original.particle,
-                    dropping_particle=original.dropping_particle,
-                    suffix=original.suffix,
-                    role=role,
-                )
-        if not given:
-            return Creator(family=family, role=role)
-        parsed = parse_name(f"{family}, {given}", role)
-        return Creator(
-            family=parsed.family or family,
-            given=parsed.given or given,
-            particle=parsed.particle,
-            dropping_particle=parsed.dropping_particle,
-            suffix=parsed.suffix,
-            role=role,
-        )
-
-    def _on_item_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() == self._ORGANISATION:
-            row = item.row()
-            organisation = item.checkState() == Qt.CheckState.Checked
-            with QSignalBlocker(self._table):
-                family_item = self._table.item(row, self._FAMILY)
-                given_item = self._table.item(row, self._GIVEN)
-                if organisation and family_item and given_item:
-                    joined = " ".join(p for p in (given_item.text(), family_item.text()) if p)
-                    family_item.setText(joined)
-                    given_item.setText("")
-                elif family_item and given_item and family_item.text():
-                    person = parse_name(family_item.text())
-                    family_item.setText(person.family_with_particle() or family_item.text())
-                    given_item.setText(person.given)
-                self._originals[row] = None
-                self._set_given_enabled(row, not organisation)
-        self._emit()
-
-    def _emit(self, *_args: object) -> None:
-        self.creators_edited.emit(tuple(self.creators()))
 
 
 def _text_button(icon: QIcon, text: str, parent: QWidget) -> QToolButton:
@@ -889,8 +680,12 @@ class SourceTextDialog(QDialog):
         view.setObjectName("sourceText")
         view.setAccessibleName("Original text")
         view.setReadOnly(True)
+        view.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.NoWrap
+            if len(text) > ABSTRACT_DISPLAY_LIMIT  # a huge page is not laid out to wrap
+            else QPlainTextEdit.LineWrapMode.WidgetWidth
+        )
         view.setPlainText(text)
-        view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -981,11 +776,13 @@ class DetailPanel(QWidget):
         if field is self.tags.field:
             self.tags.field.clear()
         elif reference is not None and field is self.title_edit:
-            self.title_edit.setText(reference.title)
+            self.title_edit.setText(bounded_text(reference.title, FIELD_DISPLAY_LIMIT))
         elif reference is not None:
             for spec in FIELDS:
                 if self._line_edits[spec.name] is field:
-                    self._line_edits[spec.name].setText(spec.show(reference))
+                    self._line_edits[spec.name].setText(
+                        bounded_text(spec.show(reference), FIELD_DISPLAY_LIMIT)
+                    )
 
     # --- building -----------------------------------------------------------------------
 
@@ -1015,8 +812,13 @@ class DetailPanel(QWidget):
         self.type_box = QComboBox(form_page)
         self.type_box.setObjectName("typeBox")
         self.type_box.setAccessibleName("Reference type")
-        for ref_type, label in TYPE_LABELS.items():
-            self.type_box.addItem(label, ref_type.value)
+        for ref_type in COMMON_TYPES:
+            self.type_box.addItem(TYPE_LABELS[ref_type], ref_type.value)
+        self.type_box.insertSeparator(self.type_box.count())
+        others = sorted(set(ReferenceType) - set(COMMON_TYPES), key=lambda t: TYPE_LABELS[t])
+        for ref_type in others:
+            self.type_box.addItem(TYPE_LABELS[ref_type], ref_type.value)
+        self.type_box.setMaxVisibleItems(20)
         self.type_box.activated.connect(self._on_type_chosen)
         # The panel may be narrow: the box shrinks rather than widening the whole form.
         self.type_box.setSizeAdjustPolicy(
@@ -1060,6 +862,23 @@ class DetailPanel(QWidget):
         self.title_edit.setFont(title_font)
         self.title_edit.editing_finished.connect(self._commit_title)
         outer.addWidget(self.title_edit)
+        # A title too long to lay out (a pasted page with no spaces) is shown in part,
+        # read only; the whole of it opens in an editor that does not wrap.
+        self.long_title_row = QWidget(form_page)
+        long_title_layout = QHBoxLayout(self.long_title_row)
+        long_title_layout.setContentsMargins(0, 0, 0, 0)
+        self.long_title_note = QLabel(self.long_title_row)
+        self.long_title_note.setObjectName("longTitleNote")
+        self.long_title_note.setWordWrap(True)
+        self.long_title_button = QToolButton(self.long_title_row)
+        self.long_title_button.setText("Edit whole title…")
+        self.long_title_button.setAccessibleName("Edit the whole title")
+        self.long_title_button.setAutoRaise(True)
+        self.long_title_button.clicked.connect(self.edit_whole_title)
+        long_title_layout.addWidget(self.long_title_note, 1)
+        long_title_layout.addWidget(self.long_title_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.long_title_row.hide()
+        outer.addWidget(self.long_title_row)
         self.provenance = QLabel(form_page)
         self.provenance.setObjectName("provenance")
         self.provenance.setAccessibleName("Where this reference came from")
@@ -1186,7 +1005,13 @@ class DetailPanel(QWidget):
             column = QVBoxLayout(container)
             column.setContentsMargins(0, 0, 0, 0)
             column.setSpacing(2)
-            column.addWidget(edit)
+            if spec.name == "year":
+                edit.setAccessibleName("Year")
+                self.date_editor = DateEditor(edit, container)
+                self.date_editor.date_edited.connect(self._commit_date)
+                column.addWidget(self.date_editor)
+            else:
+                column.addWidget(edit)
             column.addWidget(message)
             field_label = QLabel(f"{spec.label}:", parent)
             field_label.setBuddy(edit)
@@ -1252,13 +1077,21 @@ class DetailPanel(QWidget):
         self._stack.setCurrentWidget(self._scroll)
         with QSignalBlocker(self.type_box):
             self.type_box.setCurrentIndex(max(0, self.type_box.findData(reference.type.value)))
-        self.title_edit.setText(reference.title)
+        self._show_title(reference)
         self.authors.set_creators(reference.creators)
+        self.date_editor.set_date(reference.issued, same_reference=same)
         for spec in FIELDS:
             edit = self._line_edits[spec.name]
-            edit.setText(spec.show(reference))
+            value = spec.show(reference)
+            long_value = len(value) > FIELD_DISPLAY_LIMIT
+            was_long = edit.isReadOnly()
+            edit.setReadOnly(long_value)
+            edit.setText(bounded_text(value, FIELD_DISPLAY_LIMIT))
             edit.setCursorPosition(0)
-            if not same:
+            if long_value:
+                note = shortened_note(spec.label.lower(), len(value), FIELD_DISPLAY_LIMIT)
+                self._messages[spec.name].show_message(note)
+            elif not same or was_long:
                 self._messages[spec.name].show_message("")
         self._show_incomplete(reference)
         self._show_abstract(reference, editing=same and self.abstract_stack.currentIndex() == 1)
@@ -1285,9 +1118,37 @@ class DetailPanel(QWidget):
             )
         self.incomplete_label.setVisible(bool(missing))
 
+    def _show_title(self, reference: Reference) -> None:
+        long_title = len(reference.title) > FIELD_DISPLAY_LIMIT
+        self.title_edit.setReadOnly(long_title)
+        self.title_edit.setText(bounded_text(reference.title, FIELD_DISPLAY_LIMIT))
+        if long_title:
+            self.long_title_note.setText(
+                shortened_note("title", len(reference.title), FIELD_DISPLAY_LIMIT)
+            )
+        self.long_title_row.setVisible(long_title)
+
+    def edit_whole_title(self) -> LongTextDialog | None:
+        """The whole of a title too long for the form, in an editor that does not wrap."""
+        reference = self._reference
+        if reference is None:
+            return None
+        dialog = LongTextDialog("Title", reference.title, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def save() -> None:
+            current = self._reference
+            if current is not None and current.id == reference.id:
+                title = " ".join(dialog.text().split())
+                self._edit(current.with_changes(title=title), "Edit title")
+
+        dialog.accepted.connect(save)
+        dialog.open()
+        return dialog
+
     def _show_abstract(self, reference: Reference, *, editing: bool) -> None:
         if reference.abstract:
-            self.abstract_view.setHtml(abstract_html(reference.abstract))
+            self.abstract_view.setHtml(bounded_abstract_html(reference.abstract))
         else:
             self.abstract_view.setHtml("<p><i>No abstract.</i></p>")
         if not editing:
@@ -1381,6 +1242,10 @@ class DetailPanel(QWidget):
             return
         self._edit(self._reference.with_changes(creators=creators), "Edit authors")
 
+    def _commit_date(self, issued: PartialDate) -> None:
+        if self._reference is not None:
+            self._edit(self._reference.with_changes(issued=issued), "Edit date")
+
     def _on_type_chosen(self, _row: int) -> None:
         if self._reference is None:
             return
@@ -1393,11 +1258,16 @@ class DetailPanel(QWidget):
         if reference is None:
             return
         edit = self._line_edits[spec.name]
+        if edit.isReadOnly():  # a value too long to show whole is not saved from its start
+            return
         message = self._messages[spec.name]
         if edit.text() == spec.show(reference):
             return
         try:
-            checked = spec.apply(reference, edit.text())
+            if spec.name == "year":
+                checked = apply_year(reference, edit.text(), self.date_editor.typed_parts())
+            else:
+                checked = spec.apply(reference, edit.text())
         except FieldError as error:
             message.show_message(str(error))
             edit.setAccessibleDescription(str(error))
@@ -1412,8 +1282,9 @@ class DetailPanel(QWidget):
     def _reshow_field(self, spec: FieldSpec) -> None:
         if self._reference is not None:
             edit = self._line_edits[spec.name]
-            if not edit.hasFocus() or edit.text() != spec.show(self._reference):
-                edit.setText(spec.show(self._reference))
+            shown = bounded_text(spec.show(self._reference), FIELD_DISPLAY_LIMIT)
+            if not edit.hasFocus() or edit.text() != shown:
+                edit.setText(shown)
 
     def field_edit(self, name: str) -> QLineEdit:
         """The line edit of a field in :data:`FIELDS` (for keyboard focus and tests)."""
@@ -1427,7 +1298,14 @@ class DetailPanel(QWidget):
     def edit_abstract(self) -> None:
         if self._reference is None:
             return
-        self.abstract_editor.setPlainText(abstract_to_text(self._reference.abstract))
+        text = abstract_to_text(self._reference.abstract)
+        # Wrapping a huge paragraph means laying all of it out: a long one is not wrapped.
+        self.abstract_editor.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.NoWrap
+            if len(text) > ABSTRACT_DISPLAY_LIMIT
+            else QPlainTextEdit.LineWrapMode.WidgetWidth
+        )
+        self.abstract_editor.setPlainText(text)
         self.abstract_stack.setCurrentIndex(1)
         self.abstract_edit_button.setEnabled(False)
         self.abstract_editor.setFocus()

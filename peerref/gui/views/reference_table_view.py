@@ -82,6 +82,9 @@ class ReferenceTableView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table (for the details) rather than walking from cell to cell
+        # into the next rows; the arrow keys move within it.
+        self.setTabKeyNavigation(False)
         self.setSortingEnabled(True)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from peerref.core.csl import reference_from_csl, reference_to_csl
+from peerref.core.csl import date_from_csl, reference_from_csl, reference_to_csl
 from peerref.core.model import (
     AbstractSection,
     Creator,
@@ -63,8 +63,16 @@ def test_csl_round_trip_keeps_every_field() -> None:
     assert reference_from_csl(reference_to_csl(ref)) == ref
 
 
+def test_every_csl_type_is_kept_and_folds_into_a_core_type() -> None:
+    assert len(ReferenceType) == 45  # CSL 1.0.2's item types
+    assert reference_from_csl({"type": "legislation"}).type is ReferenceType.LEGISLATION
+    assert ReferenceType.LEGISLATION.folded is ReferenceType.OTHER
+    assert ReferenceType.ARTICLE_MAGAZINE.folded is ReferenceType.ARTICLE_JOURNAL
+    assert all(kind.folded.folded is kind.folded for kind in ReferenceType)
+
+
 def test_unknown_csl_type_becomes_other_and_unknown_keys_are_kept() -> None:
-    ref = reference_from_csl({"type": "legislation", "note": "kept", "issued": {"raw": "spring"}})
+    ref = reference_from_csl({"type": "hologram", "note": "kept", "issued": {"raw": "spring"}})
     assert ref.type is ReferenceType.OTHER
     assert ref.extra["csl:note"] == "kept"
     assert ref.issued.literal == "spring"
@@ -81,3 +89,14 @@ def test_csl_raw_dates_are_parsed_and_unmapped_variables_kept() -> None:
     assert ref.issued == PartialDate(2019, season="Spring")
     assert ref.extra["csl:id"] == "http://zotero.org/users/1/items/ABC"
     assert ref.extra["csl:accessed"] == '{"date-parts": [[2024, 1, 2]]}'
+
+
+def test_a_date_range_goes_to_csl_and_back() -> None:
+    ranged = PartialDate(2012, 5, 3, end=PartialDate(2012, 5, 5))
+    item = reference_to_csl(Reference(title="A conference paper", issued=ranged))
+    assert item["issued"] == {"date-parts": [[2012, 5, 3], [2012, 5, 5]]}
+    assert reference_from_csl(item).issued == ranged
+    # An end without a year is no range; a range's end has no end of its own.
+    assert date_from_csl({"date-parts": [[2012], ["x"]]}).end is None
+    with pytest.raises(ValueError):
+        PartialDate(2012, end=PartialDate())

@@ -221,7 +221,8 @@ def test_source_bookkeeping_in_extra_is_not_exported() -> None:
 def test_every_type_survives_the_round_trip(ref_type: ReferenceType) -> None:
     ref = Reference(type=ref_type, title="A title", publisher="A publisher")
     back = BibtexReader().read(BibtexWriter().write([ref])).references[0]
-    assert back.type is ref_type
+    # BibTeX knows the ten core types; the others come back as the type they fold to.
+    assert back.type is ref_type.folded
     assert back.publisher == "A publisher"
 
 

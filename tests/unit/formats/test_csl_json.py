@@ -132,8 +132,15 @@ def test_openalex_work_json_is_refused_not_read_as_csl(document: object) -> None
         CslJsonReader().read(json.dumps(document))
 
 
-def test_a_csl_type_peerref_folds_into_its_own_is_kept() -> None:
+def test_every_csl_type_is_read_as_itself() -> None:
     item = {"type": "patent", "title": "A device", "issued": {"date-parts": [[2020]]}}
     ref = CslJsonReader().read(json.dumps([item])).references[0]
+    assert ref.type is ReferenceType.PATENT
+    assert "csl:type" not in ref.extra
+
+
+def test_an_unknown_type_becomes_a_document_and_its_name_is_kept() -> None:
+    item = {"type": "hologram", "title": "A device", "issued": {"date-parts": [[2020]]}}
+    ref = CslJsonReader().read(json.dumps([item])).references[0]
     assert ref.type is ReferenceType.OTHER
-    assert ref.extra["csl:type"] == "patent"
+    assert ref.extra["csl:type"] == "hologram"

@@ -585,7 +585,7 @@ def compare_item(
         results.append(FieldResult(case, index, name, expected, got))
 
     csl_type = ZOTERO_TYPE_TO_CSL.get(str(item.get("itemType", "")), "document")
-    add("itemType", ReferenceType.from_csl(csl_type).value, lambda r: r.type.value)
+    add("itemType", ReferenceType.from_csl(csl_type).folded.value, lambda r: r.type.folded.value)
     # DELIBERATE_DIFFERENCES: "organisations"
     whole = {c.literal for c in ref.creators if c.literal} if ref is not None else set()
     creators = [
