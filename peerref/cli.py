@@ -30,6 +30,7 @@ from peerref.citations.document import format_document, read_citations, read_ite
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
 from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
+from peerref.core.prisma import ScreeningOrder, Stage, Verdict
 from peerref.enrich import (
     BatchResult,
     Completion,
@@ -55,6 +56,10 @@ from peerref.library import (
 )
 from peerref.lockfile import LibraryLock
 from peerref.paths import AppPaths
+from peerref.review import tables as review_tables
+from peerref.review import terminal as review_terminal
+from peerref.review import text as review_text
+from peerref.review.screening import Screening
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -777,6 +782,187 @@ LibraryCommand = Callable[[Library, argparse.Namespace, TextIO, TextIO, TextIO],
 # --- argument parsing -----------------------------------------------------------------------
 
 
+def _review_output(
+    args: argparse.Namespace, text: str, out: TextIO, err: TextIO, what: str
+) -> None:
+    if getattr(args, "output", None):
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise UserInputError(f"cannot write {args.output}: {error.strerror or error}") from None
+        err.write(f"{what} written to {args.output}\n")
+    else:
+        out.write(text)
+
+
+def cmd_review(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    """``review new|list|decide|undo|status|prisma|log|export|screen|reasons|terms``."""
+    reviews = library.reviews
+    reviewer = (
+        getattr(args, "reviewer", None)
+        or settings_io.load(AppPaths.from_platformdirs(args.library).settings_file).reviewer_name
+    )
+    if reviewer:
+        reviews.reviewer = reviewer
+    action = args.review_action
+    if action == "new":
+        collection = _collection_id(library, args.collection)
+        review = reviews.create(args.name, collection, seed=args.seed)
+        scope = f"the collection {args.collection!r}" if args.collection else "the whole library"
+        out.write(f"created review {review.name!r} over {scope}\n")
+        return EXIT_OK
+    if action == "list":
+        for review in reviews.all():
+            counts = reviews.counts(review)
+            out.write(
+                f"{review.name}: {counts.screened} screened, {counts.included} included, "
+                f"{counts.undecided} undecided\n"
+            )
+        return EXIT_OK
+    review = reviews.get(args.name)
+    if action == "decide":
+        (ref_id,) = _reference_ids([args.ref_id])
+        decision = reviews.decide(
+            review, ref_id, Verdict(args.verdict), stage=Stage(args.stage), reason=args.reason or ""
+        )
+        reason = f" ({decision.reason})" if decision.reason else ""
+        verdict = decision.verdict.value
+        out.write(f"#{decision.reference_id}: {verdict} at {decision.stage.value}{reason}\n")
+    elif action == "undo":
+        undone = reviews.undo(review)
+        if undone is None:
+            err.write(f"peerref-cli: the review {review.name!r} has no decision to undo\n")
+            return EXIT_USER_ERROR
+        out.write(f"undid #{undone.reference_id}: {undone.verdict.value} at {undone.stage.value}\n")
+    elif action == "status":
+        state = reviews.state(review)
+        counts = state.counts
+        if args.json:
+            _print_json(counts.as_json(), out)
+        else:
+            for line in review_text.status_lines(counts):
+                out.write(line + "\n")
+            if args.duplicates:
+                out.write("\n" + review_tables.duplicates_table(state.duplicates, "md"))
+    elif action == "prisma":
+        from peerref.review import diagram as review_diagram  # matplotlib: only when drawing
+
+        counts = reviews.counts(review)
+        review_diagram.export(counts, Path(args.output), args.format, title=review.name)
+        err.write(f"PRISMA flow diagram written to {args.output}\n")
+    elif action == "log":
+        state = reviews.state(review)
+        text = review_tables.search_log(state.records, args.format)
+        if args.duplicates:
+            text += "\n" + review_tables.duplicates_table(state.duplicates, args.format)
+        _review_output(args, text, out, err, "search log")
+    elif action == "export":
+        if args.decisions:
+            decisions = reviews.decisions(review)
+            refs = reviews.references(sorted({d.reference_id for d in decisions}))
+            text = review_tables.decisions_csv(decisions, {r.id: r for r in refs if r.id})
+            _review_output(args, text, out, err, f"{len(decisions)} decision(s)")
+        else:
+            refs = library.get_many(reviews.included_ids(review))
+            text = _export_text(refs, args, library)
+            _review_output(args, text, out, err, f"{len(refs)} included reference(s)")
+    elif action == "screen":
+        screening = Screening(
+            reviews, review, stage=Stage(args.stage), order=ScreeningOrder(args.order)
+        )
+        colour = out.isatty() and not args.no_colour
+        made = review_terminal.screen(screening, stdin, out, colour=colour)
+        counts = screening.counts
+        err.write(
+            f"{made} decision(s) saved; {counts.screened} screened, {counts.included} included, "
+            f"{counts.undecided} undecided\n"
+        )
+    elif action == "reasons":
+        reasons = [
+            r
+            for r in review.reasons
+            if r.casefold() not in {x.casefold() for x in args.remove or ()}
+        ]
+        reasons.extend(args.add or ())
+        if args.add or args.remove:
+            review = reviews.set_reasons(review, reasons)
+        for reason in review.reasons:
+            out.write(reason + "\n")
+    elif action == "terms":
+        include = [*review.include_terms, *(args.include or ())]
+        exclude = [*review.exclude_terms, *(args.exclude or ())]
+        if args.clear:
+            include, exclude = list(args.include or ()), list(args.exclude or ())
+        review = reviews.set_terms(review, include=include, exclude=exclude)
+        out.write("include: " + "; ".join(review.include_terms) + "\n")
+        out.write("exclude: " + "; ".join(review.exclude_terms) + "\n")
+    return EXIT_OK
+
+
+def _add_review_parser(command: Callable[[str, str, object], argparse.ArgumentParser]) -> None:
+    p = command("review", "literature reviews: screening, PRISMA counts and diagram", cmd_review)
+    actions = p.add_subparsers(dest="review_action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    a = actions.add_parser("new", help="create a review over a collection or the whole library")
+    a.add_argument("name")
+    a.add_argument("--collection", metavar="PATH", help="the collection (default: the library)")
+    a.add_argument("--seed", type=int, help="seed of the random screening order")
+    actions.add_parser("list", help="the reviews with their progress")
+    a = actions.add_parser("decide", help="record a screening decision")
+    a.add_argument("name")
+    a.add_argument("ref_id", metavar="REF_ID")
+    a.add_argument("verdict", choices=[v.value for v in Verdict])
+    a.add_argument("--stage", choices=[s.value for s in Stage], default=Stage.TITLE_ABSTRACT.value)
+    a.add_argument("--reason", metavar="TEXT", help="required for a full-text exclusion")
+    a.add_argument("--reviewer", metavar="NAME", help="who decided (default: settings, OS user)")
+    a = actions.add_parser("undo", help="take back the review's latest decision")
+    a.add_argument("name")
+    a = actions.add_parser("status", help="the PRISMA counts, computed from the decisions")
+    a.add_argument("name")
+    a.add_argument("--json", action="store_true", help="one JSON object")
+    a.add_argument("--duplicates", action="store_true", help="also list the duplicates removed")
+    a = actions.add_parser("prisma", help="write the PRISMA 2020 flow diagram")
+    a.add_argument("name")
+    a.add_argument("--format", choices=["svg", "png", "pdf"], default=None)
+    a.add_argument("-o", "--output", metavar="FILE", required=True)
+    a = actions.add_parser("log", help="the search log (PRISMA-S) as a table")
+    a.add_argument("name")
+    a.add_argument("--format", choices=["csv", "md"], default="md")
+    a.add_argument("--duplicates", action="store_true", help="also the duplicates removed")
+    a.add_argument("-o", "--output", metavar="FILE")
+    a = actions.add_parser("export", help="the included references, or every decision as CSV")
+    a.add_argument("name")
+    a.add_argument("--decisions", action="store_true", help="every decision with reasons (CSV)")
+    a.add_argument(
+        "--format",
+        default="ris",
+        help="format of the included references: a writer name (ris, bibtex, csl-json …) "
+        "or bibliography",
+    )
+    a.add_argument("--style", metavar="NAME|PATH", help="citation style for bibliography")
+    a.add_argument("--bibliography-format", choices=["text", "html", "rtf"], default="text")
+    a.add_argument("-o", "--output", metavar="FILE")
+    a = actions.add_parser("screen", help="screen by keyboard: i, e, m, u (undo), q (quit)")
+    a.add_argument("name")
+    a.add_argument("--stage", choices=[s.value for s in Stage], default=Stage.TITLE_ABSTRACT.value)
+    a.add_argument(
+        "--order", choices=[o.value for o in ScreeningOrder], default=ScreeningOrder.IMPORT.value
+    )
+    a.add_argument("--reviewer", metavar="NAME", help="who decides (default: settings, OS user)")
+    a.add_argument("--no-colour", action="store_true", help="mark terms with [+ +] and [- -]")
+    a = actions.add_parser("reasons", help="list or edit the full-text exclusion reasons")
+    a.add_argument("name")
+    a.add_argument("--add", action="append", metavar="REASON")
+    a.add_argument("--remove", action="append", metavar="REASON")
+    a = actions.add_parser("terms", help="highlight terms for screening")
+    a.add_argument("name")
+    a.add_argument("--include", action="append", metavar="TERM", help="inclusion term (green)")
+    a.add_argument("--exclude", action="append", metavar="TERM", help="exclusion term (red)")
+    a.add_argument("--clear", action="store_true", help="replace the terms instead of adding")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="peerref-cli",
@@ -948,6 +1134,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("stats", "counts and file size", cmd_stats)
     p.add_argument("--json", action="store_true")
+
+    _add_review_parser(command)
     return parser
 
 
@@ -956,9 +1144,14 @@ def build_parser() -> argparse.ArgumentParser:
 READ_ONLY_COMMANDS = frozenset({"list", "show", "export", "cite", "duplicates", "stats", "backup"})
 
 
+REVIEW_WRITES = frozenset({"new", "decide", "undo", "screen", "reasons", "terms"})
+
+
 def _writes(args: argparse.Namespace) -> bool:
     if args.command == "collection":
         return bool(args.collection_action != "list")
+    if args.command == "review":
+        return bool(args.review_action in REVIEW_WRITES)
     return args.command not in READ_ONLY_COMMANDS
 
 

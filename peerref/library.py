@@ -60,6 +60,8 @@ from peerref.enrich import (
 )
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
+from peerref.review import ReviewManager
+from peerref.store import reviews as review_store
 from peerref.store.database import Database
 from peerref.store.listing import ListFilter, ReferenceSummary, SortKey
 from peerref.store.repository import MergeEvent, NewReference, Repository
@@ -266,6 +268,8 @@ class Library:
         self.database = database
         self.path = database.path
         self.backup_dir = database.backup_dir
+        # Literature reviews (screening, PRISMA counts): a room of their own.
+        self.reviews = ReviewManager(database)
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -857,6 +861,14 @@ class Library:
             skipped=count - len(adding) - merged,
             merged=merged,
         )
+        if not result.page.is_empty:
+            review_store.set_search_page(
+                repo.session,
+                batch_id,
+                query=result.page.query,
+                hit_count=result.page.hit_count,
+                hit_text=result.page.hit_text,
+            )
         ids = repo.add_references(
             [
                 NewReference(new_refs[i], batch_id=batch_id, source_text=entries[i].raw_text)

@@ -34,6 +34,7 @@ class Settings:
         clipboard_formats: MIME types put on the clipboard when copying citations.
         crossref_mailto: address sent to Crossref's polite pool; empty sends none.
         crossref_url: API root, for institutions running a mirror and for tests.
+        reviewer_name: who screening decisions are recorded as; empty uses the OS user.
         unknown: keys from a newer PeerRef, kept untouched.
     """
 
@@ -42,6 +43,7 @@ class Settings:
     clipboard_formats: tuple[str, ...] = CLIPBOARD_FORMATS
     crossref_mailto: str = ""
     crossref_url: str = DEFAULT_CROSSREF_URL
+    reviewer_name: str = ""
     unknown: Mapping[str, Any] = field(default_factory=dict)
 
     def effective_crossref_url(self) -> str:

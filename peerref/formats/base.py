@@ -54,8 +54,29 @@ class ParsedEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What a search results page says about the search itself, when it says it.
+
+    A literature review's search log (PRISMA-S) names each search's query and hit count;
+    a copied page often shows them ("1 – 10 of over 67000", "Search results for …").
+    ``hit_count`` is the number read (67000), ``hit_text`` the words as shown.
+    """
+
+    query: str = ""
+    hit_count: int | None = None
+    hit_text: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.query and self.hit_count is None
+
+
+@dataclass(frozen=True, slots=True)
 class ParseResult:
-    """Everything a reader found: entries, the lines it skipped, and global warnings."""
+    """Everything a reader found: entries, the lines it skipped, and global warnings.
+
+    ``page`` holds what a results page said about its search (query, hit count).
+    """
 
     format_name: str
     format_label: str
@@ -63,6 +84,7 @@ class ParseResult:
     skipped: tuple[Diagnostic, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
     tried: tuple[str, ...] = field(default=())
+    page: PageInfo = field(default=PageInfo())
 
     @property
     def references(self) -> tuple[Reference, ...]:

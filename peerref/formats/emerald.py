@@ -50,6 +50,7 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
+from peerref.formats._pageinfo import page_info
 from peerref.formats._pagetext import (
     ODD_SPACE,
     SkippedLines,
@@ -433,6 +434,7 @@ class EmeraldReader:
             format_label=self.label,
             entries=tuple(entries),
             skipped=skipped.diagnostics(),
+            page=page_info(lines, entries[0].first_line, entries[-1].last_line),
         )
 
     @staticmethod

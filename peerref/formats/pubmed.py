@@ -28,6 +28,7 @@ from peerref.core.errors import FormatError
 from peerref.core.ids import normalise_doi, normalise_pmcid
 from peerref.core.model import AbstractSection, Creator, PartialDate, Reference, ReferenceType
 from peerref.core.names import looks_like_organisation, parse_name, strip_truncation
+from peerref.formats._pageinfo import page_info
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
 from peerref.formats.medline import (
     AHEAD_OF_PRINT,
@@ -341,6 +342,7 @@ class PubMedPageReader:
             format_label=self.label,
             entries=tuple(entries),
             skipped=tuple(skipped),
+            page=page_info(original, entries[0].first_line, entries[-1].last_line),
         )
 
 

@@ -281,6 +281,7 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
                 skipped=result.skipped,
                 warnings=result.warnings,
                 tried=tuple(tried),
+                page=result.page,
             )
     if not tried:
         known = ", ".join(r.label for r in readers())

@@ -42,6 +42,7 @@ from peerref.core.model import (
     Reference,
     ReferenceType,
 )
+from peerref.formats._pageinfo import page_info
 from peerref.formats._pagetext import SkippedLines, clean_line, split_page_lines
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
 
@@ -262,6 +263,7 @@ class ScienceGateReader:
             format_label=self.label,
             entries=entries,
             skipped=skipped.diagnostics(),
+            page=page_info(raw_lines, entries[0].first_line, entries[-1].last_line),
         )
 
     @staticmethod

@@ -65,6 +65,7 @@ from peerref.core.model import (
     Reference,
     ReferenceId,
 )
+from peerref.core.prisma import Review, ReviewId
 from peerref.gui import icons
 from peerref.gui.clipboard import COPY_FORMAT_WRITERS, CitationCopier
 from peerref.gui.completion import CompletionController
@@ -100,8 +101,10 @@ from peerref.gui.undo import (
 from peerref.gui.views.detail_panel import DetailPanel, provenance_text
 from peerref.gui.views.duplicates_view import DuplicatesPanel
 from peerref.gui.views.reference_table_view import ReferenceTableView
+from peerref.gui.views.review_view import ReviewWindow
 from peerref.gui.views.sidebar_view import SidebarView
 from peerref.library import ImportOutcome, Library, SortKey, describe
+from peerref.review import default_reviewer
 from peerref.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -171,6 +174,7 @@ class MainWindow(QMainWindow):
         self._pending_splitter_state: QByteArray | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(200)
+        self.review_windows: dict[ReviewId, ReviewWindow] = {}
 
         self.table_model = ReferenceTableModel(library, self)
         self.table_view = ReferenceTableView(self)
@@ -306,6 +310,16 @@ class MainWindow(QMainWindow):
             shortcut="Ctrl+Shift+N",
             icon_name="collection-new",
             tip="Create a collection (inside the selected one)",
+        )
+        self.new_review_action = self._action(
+            "New &Review of Collection",
+            lambda: self.new_review(whole_library=False),
+            tip="Screen the selected collection as a literature review (PRISMA 2020)",
+        )
+        self.new_library_review_action = self._action(
+            "New Review of the Whole &Library",
+            lambda: self.new_review(whole_library=True),
+            tip="Screen every reference of the library as a literature review",
         )
         self.import_clipboard_action = self._action(
             "Import from C&lipboard",
@@ -514,6 +528,13 @@ class MainWindow(QMainWindow):
         reference_menu.addSeparator()
         reference_menu.addAction(self.rename_collection_action)
         reference_menu.addAction(self.delete_collection_action)
+
+        review_menu = bar.addMenu("Re&view")
+        review_menu.addAction(self.new_review_action)
+        review_menu.addAction(self.new_library_review_action)
+        self.open_review_menu = review_menu.addMenu("&Open Review")
+        self.open_review_menu.aboutToShow.connect(self._fill_open_review_menu)
+        file_menu.insertAction(self.import_files_action, self.new_review_action)
 
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.search_help_action)
@@ -1135,6 +1156,59 @@ class MainWindow(QMainWindow):
             self.add_to_collection(CollectionId(cid), ids)
         else:
             self.remove_from_collection(CollectionId(cid), ids)
+
+    # -- literature reviews ---------------------------------------------------------------
+
+    def new_review(self, *, whole_library: bool, name: str | None = None) -> ReviewWindow | None:
+        """Create a review of the selected collection (or the library) and open it.
+
+        Named after its collection, with a number when that name is taken; it is renamed
+        in the review window's "Reasons and Highlight Terms" dialog.
+        """
+        node = self._current_node()
+        collection = None
+        if not whole_library:
+            if node is None or node.kind is not NodeKind.COLLECTION or not node.collection_id:
+                self._show_message(self, "New review", "Select a collection to review first.")
+                return None
+            collection = CollectionId(node.collection_id)
+        if name is None:
+            taken = {r.name.casefold() for r in self.library.reviews.all()}
+            base = "Whole library" if collection is None else node.name  # type: ignore[union-attr]
+            name, number = base, 2
+            while name.casefold() in taken:
+                name, number = f"{base} {number}", number + 1
+        try:
+            review = self.library.reviews.create(name, collection)
+        except PeerRefError as error:
+            self._show_message(self, "New review", str(error))
+            return None
+        return self.open_review(review)
+
+    def open_review(self, review: Review) -> ReviewWindow:
+        """Show the review's window (one per review)."""
+        # Decisions are recorded as the reviewer named in the preferences, or the OS user.
+        self.library.reviews.reviewer = self.settings.reviewer_name or default_reviewer()
+        window = self.review_windows.get(review.id)
+        if window is not None:  # already open: bring it to the front
+            window.raise_()
+            window.activateWindow()
+            return window
+        window = ReviewWindow(self.library, review, self, show_message=self._show_message)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.closed.connect(lambda rid=review.id: self.review_windows.pop(rid, None))
+        self.review_windows[review.id] = window
+        window.show()
+        return window
+
+    def _fill_open_review_menu(self) -> None:
+        self.open_review_menu.clear()
+        reviews = self.library.reviews.all()
+        for review in reviews:
+            action = self.open_review_menu.addAction(review.name)
+            action.triggered.connect(lambda _=False, r=review: self.open_review(r))
+        if not reviews:
+            self.open_review_menu.addAction("No reviews yet").setEnabled(False)
 
     def new_collection(
         self, parent: CollectionId | None = None, name: str | None = None, *, edit: bool = True

@@ -293,6 +293,74 @@ class MergeEventRow(Base):
     source_text: Mapped[str] = mapped_column(Text, default="")
 
 
+class SearchPageRow(Base):
+    """What a results page said about its search: the query and the hit count.
+
+    A row only for imports whose page showed either (most files show neither), kept
+    beside ``import_batch`` so the search log of a review (PRISMA-S) can name them.
+    """
+
+    __tablename__ = "search_page"
+
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batch.id", ondelete="CASCADE"), primary_key=True
+    )
+    query: Mapped[str] = mapped_column(Text, default="")
+    hit_count: Mapped[int | None] = mapped_column(Integer)
+    hit_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReviewRow(Base):
+    """A literature review: a named screening project over a collection or the library.
+
+    ``collection_id`` is set to NULL when the collection is deleted, and ``scope`` still
+    says "collection": the review and its decisions stay, with nothing left to screen.
+    Lists (reasons, highlight terms) are JSON text.
+    """
+
+    __tablename__ = "review"
+    __table_args__ = (
+        CheckConstraint("scope IN ('library', 'collection')", name="scope_kind"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    collection_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collection.id", ondelete="SET NULL"), index=True
+    )
+    created: Mapped[datetime] = mapped_column(UtcDateTime())
+    seed: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[str] = mapped_column(Text, default="[]")
+    include_terms: Mapped[str] = mapped_column(Text, default="[]")
+    exclude_terms: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class ReviewDecisionRow(Base):
+    """One screening decision. The latest row per reference and stage is in force;
+    undoing deletes the review's latest row, so each decision and each undo is one
+    small transaction and a killed app loses nothing already decided.
+    """
+
+    __tablename__ = "review_decision"
+    __table_args__ = (
+        Index("ix_review_decision_review_reference", "review_id", "reference_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"))
+    reference_id: Mapped[int] = mapped_column(
+        ForeignKey("reference.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(16))
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of an ORM class, for bulk statements (``__table__`` is typed loosely)."""
     table = model.__table__

@@ -138,6 +138,12 @@ class PreferencesDialog(QDialog):
             "Crossref answers faster when lookups say who is asking; nothing else is sent."
         )
 
+        self.reviewer_field = QLineEdit(settings.reviewer_name, self)
+        self.reviewer_field.setObjectName("reviewerField")
+        self.reviewer_field.setAccessibleName("Reviewer name for screening decisions")
+        self.reviewer_field.setPlaceholderText("your login name when empty")
+        self.reviewer_field.setToolTip("Recorded with each screening decision of a review.")
+
         self.problem_label = QLabel(self)
         self.problem_label.setWordWrap(True)
         self.problem_label.hide()
@@ -155,6 +161,7 @@ class PreferencesDialog(QDialog):
         form.addRow("", self.style_results)
         form.addRow("Citation &language:", self.locale_box)
         form.addRow("Crossref &e-mail:", self.mailto_field)
+        form.addRow("&Reviewer name:", self.reviewer_field)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -255,6 +262,7 @@ class PreferencesDialog(QDialog):
             locale=self.chosen_locale(),
             clipboard_formats=self.chosen_formats(),
             crossref_mailto=self.mailto_field.text().strip(),
+            reviewer_name=self.reviewer_field.text().strip(),
         )
 
     def accept(self) -> None:

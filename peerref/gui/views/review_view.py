@@ -1,0 +1,606 @@
+"""The Review window: screen one record at a time, watch the PRISMA flow diagram grow.
+
+Three tabs, each a widget of its own, wired by :class:`ReviewWindow`:
+
+- :class:`ScreeningWidget`: the record in large type, its structured abstract with the
+  review's highlight terms (inclusion terms green, exclusion terms red), and one key per
+  decision: I include, E exclude, M maybe, U undo. The next record shows at once; at the
+  full-text stage E takes the reason chosen in the reasons box.
+- :class:`DiagramWidget`: the PRISMA 2020 diagram drawn by ``peerref.review.diagram``
+  (the same figure the CLI writes), shown as SVG and exported as SVG, PNG or PDF.
+- :class:`SearchLogWidget`: the search log (PRISMA-S) and the duplicates removed.
+
+The session (``peerref.review.screening.Screening``) keeps the decisions in memory and
+writes each one as its own transaction; the counts and the diagram are refreshed just
+after the next record is on screen, so a key press never waits for them.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtSvgWidgets import QSvgWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerref.core.errors import PeerRefError
+from peerref.core.model import Reference
+from peerref.core.prisma import PrismaCounts, Review, ScreeningOrder, Stage, Verdict
+from peerref.gui.ops import MessagePresenter, show_message_box
+from peerref.library import Library
+from peerref.review import diagram, tables
+from peerref.review.screening import Screening, highlight_spans
+from peerref.review.text import status_lines
+
+INCLUDE_COLOUR = "#c6efce"
+EXCLUDE_COLOUR = "#ffc7ce"
+STAGE_LABELS = {Stage.TITLE_ABSTRACT: "Title and abstract", Stage.FULL_TEXT: "Full text"}
+ORDER_LABELS = {
+    ScreeningOrder.IMPORT: "Import order",
+    ScreeningOrder.RANDOM: "Random order",
+    ScreeningOrder.RELEVANCE: "Most relevant first",
+}
+
+
+def marked_html(text: str, review: Review) -> str:
+    """``text`` as HTML with the review's highlight terms on coloured backgrounds."""
+    pieces: list[str] = []
+    position = 0
+    for start, end, inclusion in highlight_spans(text, review):
+        pieces.append(html.escape(text[position:start]))
+        colour = INCLUDE_COLOUR if inclusion else EXCLUDE_COLOUR
+        pieces.append(
+            f'<span style="background-color:{colour}">{html.escape(text[start:end])}</span>'
+        )
+        position = end
+    pieces.append(html.escape(text[position:]))
+    return "".join(pieces)
+
+
+def abstract_html(reference: Reference, review: Review) -> str:
+    """The structured abstract: each heading in bold on its own line, then its text."""
+    if not reference.abstract:
+        return "<p><i>No abstract.</i></p>"
+    parts = []
+    for section in reference.abstract:
+        heading = f"<b>{html.escape(section.heading)}</b><br>" if section.heading else ""
+        parts.append(f"<p>{heading}{marked_html(section.text, review)}</p>")
+    return "".join(parts)
+
+
+class ScreeningWidget(QWidget):
+    """One record at a time with a key per decision (see the module docstring)."""
+
+    decided = Signal()
+    """A decision was recorded or undone; counts and diagram are out of date."""
+
+    def __init__(
+        self, screening: Screening, parent: QWidget | None = None, *, show_message: MessagePresenter
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("screeningWidget")
+        self.screening = screening
+        self._show_message = show_message
+
+        self.stage_box = QComboBox(self)
+        self.stage_box.setObjectName("stageBox")
+        for stage, label in STAGE_LABELS.items():
+            self.stage_box.addItem(label, stage.value)
+        self.order_box = QComboBox(self)
+        self.order_box.setObjectName("orderBox")
+        for order, label in ORDER_LABELS.items():
+            self.order_box.addItem(label, order.value)
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("progressLabel")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Stage:", self))
+        top.addWidget(self.stage_box)
+        top.addWidget(QLabel("Order:", self))
+        top.addWidget(self.order_box)
+        top.addStretch(1)
+        top.addWidget(self.progress_label)
+
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("screeningTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.title_label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.details_label = QLabel(self)
+        self.details_label.setObjectName("screeningDetails")
+        self.details_label.setWordWrap(True)
+        self.abstract_view = QTextBrowser(self)
+        self.abstract_view.setObjectName("screeningAbstract")
+        abstract_font = QFont(self.abstract_view.font())
+        abstract_font.setPointSizeF(abstract_font.pointSizeF() * 1.2)
+        self.abstract_view.setFont(abstract_font)
+        self.abstract_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self.reason_box = QComboBox(self)
+        self.reason_box.setObjectName("reasonBox")
+        self.reason_box.setPlaceholderText("Reason for exclusion…")
+        self.reason_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.include_button = QPushButton("&Include (I)", self)
+        self.exclude_button = QPushButton("&Exclude (E)", self)
+        self.maybe_button = QPushButton("&Maybe (M)", self)
+        self.undo_button = QPushButton("&Undo (U)", self)
+        for button, name in (
+            (self.include_button, "includeButton"),
+            (self.exclude_button, "excludeButton"),
+            (self.maybe_button, "maybeButton"),
+            (self.undo_button, "undoButton"),
+        ):
+            button.setObjectName(name)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.include_button)
+        buttons.addWidget(self.exclude_button)
+        buttons.addWidget(self.reason_box)
+        buttons.addWidget(self.maybe_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("screeningMessage")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.details_label)
+        layout.addWidget(self.abstract_view, 1)
+        layout.addWidget(self.message_label)
+        layout.addLayout(buttons)
+
+        self.include_button.clicked.connect(lambda: self.decide(Verdict.INCLUDE))
+        self.exclude_button.clicked.connect(lambda: self.decide(Verdict.EXCLUDE))
+        self.maybe_button.clicked.connect(lambda: self.decide(Verdict.MAYBE))
+        self.undo_button.clicked.connect(self.undo)
+        # Plain letters, as in ASReview and Rayyan: one key per decision, no modifier.
+        # Pressed on the widget itself they arrive in keyPressEvent; the shortcuts catch
+        # them while a box of the widget (stage, order, reason) has the focus.
+        self._keys = {
+            Qt.Key.Key_I: lambda: self.decide(Verdict.INCLUDE),
+            Qt.Key.Key_E: lambda: self.decide(Verdict.EXCLUDE),
+            Qt.Key.Key_M: lambda: self.decide(Verdict.MAYBE),
+            Qt.Key.Key_U: self.undo,
+        }
+        for key, slot in self._keys.items():
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stage_box.currentIndexChanged.connect(self._on_stage_chosen)
+        self.order_box.currentIndexChanged.connect(self._on_order_chosen)
+        self.fill_reasons()
+        self.show_current()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self._keys.get(Qt.Key(event.key()))
+        if action is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            action()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # -- showing --------------------------------------------------------------------------
+
+    def fill_reasons(self) -> None:
+        chosen = self.reason_box.currentText()
+        self.reason_box.clear()
+        self.reason_box.addItems(list(self.screening.review.reasons))
+        self.reason_box.setCurrentIndex(self.reason_box.findText(chosen))
+        self.reason_box.setVisible(self.screening.stage is Stage.FULL_TEXT)
+
+    def show_current(self) -> None:
+        """Show the record to decide now (or that nothing is left)."""
+        reference = self.screening.current()
+        progress = self.screening.progress()
+        review = self.screening.review
+        total = progress.decided + progress.remaining + progress.maybe
+        self.progress_label.setText(
+            f"{progress.decided} of {total} decided · {progress.relevant_found} included"
+            + (f" · {progress.maybe} maybe" if progress.maybe else "")
+        )
+        has_record = reference is not None and (progress.remaining > 0 or progress.maybe > 0)
+        for button in (self.include_button, self.exclude_button, self.maybe_button):
+            button.setEnabled(has_record)
+        if reference is None:
+            self.title_label.setText("Nothing left to screen at this stage")
+            self.details_label.setText(
+                "Choose the full-text stage to assess the included records."
+                if self.screening.stage is Stage.TITLE_ABSTRACT
+                else ""
+            )
+            self.abstract_view.setHtml("")
+            return
+        self.title_label.setText(marked_html(reference.title or "[untitled]", review))
+        names = ", ".join(c.display_name() for c in reference.authors[:8])
+        if len(reference.authors) > 8:
+            names += " et al."
+        held = self.screening.decision_of(reference.id) if reference.id is not None else None
+        details = [
+            names,
+            str(reference.issued.year or ""),
+            reference.container_title,
+            "marked maybe" if held is not None else "",
+        ]
+        self.details_label.setText(" · ".join(d for d in details if d))
+        self.abstract_view.setHtml(abstract_html(reference, review))
+
+    # -- deciding -------------------------------------------------------------------------
+
+    def decide(self, verdict: Verdict) -> None:
+        if self.screening.current_id() is None:
+            return
+        reason = ""
+        if verdict is Verdict.EXCLUDE and self.screening.stage is Stage.FULL_TEXT:
+            reason = self.reason_box.currentText()
+            if not reason:
+                self.message_label.setText("Choose a reason for the exclusion first.")
+                self.reason_box.setFocus()
+                return
+        try:
+            self.screening.decide(verdict, reason)
+        except PeerRefError as error:
+            self._show_message(self, "Screening", str(error))
+            return
+        self.message_label.setText("")
+        self.show_current()
+        self.decided.emit()
+
+    def undo(self) -> None:
+        try:
+            undone = self.screening.undo()
+        except PeerRefError as error:
+            self._show_message(self, "Screening", str(error))
+            return
+        self.message_label.setText(
+            "Nothing to undo."
+            if undone is None
+            else f"Took back “{undone.verdict.value}” on #{undone.reference_id}."
+        )
+        self.show_current()
+        if undone is not None:
+            self.decided.emit()
+
+    def _on_stage_chosen(self, index: int) -> None:
+        stage = Stage(self.stage_box.itemData(index))
+        if stage is not self.screening.stage:
+            self.screening.set_stage(stage)
+            self.fill_reasons()
+            self.show_current()
+
+    def _on_order_chosen(self, index: int) -> None:
+        order = ScreeningOrder(self.order_box.itemData(index))
+        if order is not self.screening.order:
+            self.screening.set_order(order)
+            self.show_current()
+
+
+class DiagramWidget(QWidget):
+    """The PRISMA 2020 flow diagram of the current counts, with exports."""
+
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, show_message: MessagePresenter
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("diagramWidget")
+        self.title = title
+        self.counts: PrismaCounts | None = None
+        self.svg: bytes = b""
+        self._show_message = show_message
+        self.svg_widget = QSvgWidget(self)
+        self.svg_widget.setObjectName("diagramSvg")
+        self.svg_widget.setMinimumSize(480, 420)
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("countsLabel")
+        self.counts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        self.export_buttons: dict[str, QPushButton] = {}
+        for fmt in diagram.FORMATS:
+            button = QPushButton(f"Export {fmt.upper()}…", self)
+            button.setObjectName(f"export{fmt.upper()}Button")
+            button.clicked.connect(lambda _=False, f=fmt: self.export_dialog(f))
+            row.addWidget(button)
+            self.export_buttons[fmt] = button
+        row.addStretch(1)
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        left.addWidget(self.svg_widget, 1)
+        left.addLayout(row)
+        layout.addLayout(left, 3)
+        layout.addWidget(self.counts_label, 1, Qt.AlignmentFlag.AlignTop)
+
+    def show_counts(self, counts: PrismaCounts) -> None:
+        if counts == self.counts:
+            return
+        self.counts = counts
+        self.svg = diagram.render(counts, "svg", title=self.title)
+        self.svg_widget.load(QByteArray(self.svg))
+        renderer = self.svg_widget.renderer()
+        size = renderer.defaultSize()
+        self.svg_widget.setMinimumSize(size.width() // 2, size.height() // 2)
+        self.counts_label.setText("\n".join(status_lines(counts)))
+
+    def export_to(self, path: Path, fmt: diagram.DiagramFormat) -> None:
+        if self.counts is None:
+            return
+        try:
+            diagram.export(self.counts, path, fmt, title=self.title)
+        except PeerRefError as error:
+            self._show_message(self, "Export diagram", str(error))
+
+    def export_dialog(self, fmt: diagram.DiagramFormat) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export PRISMA diagram", f"{self.title} PRISMA.{fmt}", f"{fmt.upper()} (*.{fmt})"
+        )
+        if name:
+            self.export_to(Path(name), fmt)
+
+
+class SearchLogWidget(QWidget):
+    """The searches that fed the review (PRISMA-S) and the duplicates removed."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchLogWidget")
+        self.log_table = QTableWidget(self)
+        self.log_table.setObjectName("searchLogTable")
+        self.duplicates_table = QTableWidget(self)
+        self.duplicates_table.setObjectName("duplicatesTable")
+        for table in (self.log_table, self.duplicates_table):
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.horizontalHeader().setStretchLastSection(True)
+            table.verticalHeader().hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Searches", self))
+        layout.addWidget(self.log_table, 2)
+        layout.addWidget(QLabel("Duplicates removed before screening", self))
+        layout.addWidget(self.duplicates_table, 1)
+
+    @staticmethod
+    def _fill(table: QTableWidget, header: tuple[str, ...], rows: list[list[str]]) -> None:
+        table.setColumnCount(len(header))
+        table.setHorizontalHeaderLabels(list(header))
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+
+    def show_state(self, screening: Screening, library: Library) -> None:
+        state = library.reviews.state(screening.review)
+        self._fill(self.log_table, tables.SEARCH_LOG_COLUMNS, tables.search_log_rows(state.records))
+        self._fill(
+            self.duplicates_table,
+            tables.DUPLICATE_COLUMNS,
+            [
+                [
+                    d.database,
+                    "" if d.kept_id is None else str(d.kept_id),
+                    d.description,
+                    d.how,
+                    str(d.count),
+                ]
+                for d in state.duplicates
+            ],
+        )
+
+
+class ReasonsDialog(QDialog):
+    """Edit the review's exclusion reasons (one a line) and highlight terms."""
+
+    def __init__(self, review: Review, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewSettingsDialog")
+        self.setWindowTitle(f"{review.name}: reasons and highlight terms")
+        self.name_edit = QLineEdit(review.name, self)
+        self.reasons_edit = QPlainTextEdit("\n".join(review.reasons), self)
+        self.include_edit = QLineEdit("; ".join(review.include_terms), self)
+        self.include_edit.setPlaceholderText("terms separated by ;")
+        self.exclude_edit = QLineEdit("; ".join(review.exclude_terms), self)
+        self.exclude_edit.setPlaceholderText("terms separated by ;")
+        form = QFormLayout()
+        form.addRow("Name:", self.name_edit)
+        form.addRow("Reasons for exclusion\n(one a line):", self.reasons_edit)
+        form.addRow("Inclusion terms (green):", self.include_edit)
+        form.addRow("Exclusion terms (red):", self.exclude_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, list[str], list[str], list[str]]:
+        def split(text: str) -> list[str]:
+            return [t.strip() for t in text.split(";") if t.strip()]
+
+        reasons = [r.strip() for r in self.reasons_edit.toPlainText().splitlines() if r.strip()]
+        return (
+            self.name_edit.text(),
+            reasons,
+            split(self.include_edit.text()),
+            split(self.exclude_edit.text()),
+        )
+
+
+class ReviewWindow(QMainWindow):
+    """A review's own window: screening, the flow diagram, the search log."""
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        library: Library,
+        review: Review,
+        parent: QWidget | None = None,
+        *,
+        show_message: MessagePresenter = show_message_box,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewWindow")
+        self.library = library
+        self._show_message = show_message
+        self.screening = Screening(library.reviews, review)
+        self.screening_widget = ScreeningWidget(self.screening, self, show_message=show_message)
+        self.diagram_widget = DiagramWidget(review.name, self, show_message=show_message)
+        self.log_widget = SearchLogWidget(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("reviewTabs")
+        self.tabs.addTab(self.screening_widget, "&Screening")
+        self.tabs.addTab(self.diagram_widget, "PRISMA &Diagram")
+        self.tabs.addTab(self.log_widget, "Search &Log")
+        self.setCentralWidget(self.tabs)
+        self.setWindowTitle(f"Review — {review.name}")
+        self.resize(1000, 760)
+
+        menu = self.menuBar().addMenu("&Review")
+        self.settings_action = menu.addAction("Reasons and &Highlight Terms…")
+        self.settings_action.triggered.connect(self.edit_settings)
+        menu.addSeparator()
+        self.export_log_action = menu.addAction("Export Search &Log…")
+        self.export_log_action.triggered.connect(self.export_log_dialog)
+        self.export_decisions_action = menu.addAction("Export &Decisions as CSV…")
+        self.export_decisions_action.triggered.connect(self.export_decisions_dialog)
+        self.export_included_action = menu.addAction("Export &Included References…")
+        self.export_included_action.triggered.connect(self.export_included_dialog)
+        menu.addSeparator()
+        close = menu.addAction("&Close")
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+
+        # Counts and diagram follow the decisions just after the next record is shown.
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(150)
+        self._refresh_timer.timeout.connect(self.refresh_counts)
+        self.screening_widget.decided.connect(self._refresh_timer.start)
+        self.tabs.currentChanged.connect(lambda _: self.refresh_counts())
+        self.refresh_counts()
+        self.log_widget.show_state(self.screening, library)
+        self.screening_widget.setFocus()
+
+    @property
+    def counts(self) -> PrismaCounts:
+        return self.screening.counts
+
+    def refresh_counts(self) -> None:
+        self._refresh_timer.stop()
+        self.diagram_widget.show_counts(self.screening.counts)
+
+    def edit_settings(self) -> None:
+        dialog = ReasonsDialog(self.screening.review, self)
+        dialog.finished.connect(lambda result: self._apply_settings(dialog, result))
+        dialog.open()
+
+    def _apply_settings(self, dialog: ReasonsDialog, result: int) -> None:
+        if result != QDialog.DialogCode.Accepted:
+            return
+        name, reasons, include, exclude = dialog.values()
+        reviews = self.library.reviews
+        try:
+            review = self.screening.review
+            if name.strip() and name.strip() != review.name:
+                review = reviews.rename(review, name)
+            review = reviews.set_reasons(review, reasons)
+            review = reviews.set_terms(review, include=include, exclude=exclude)
+        except PeerRefError as error:
+            self._show_message(self, "Review", str(error))
+            return
+        self.screening.set_review(review)
+        self.setWindowTitle(f"Review — {review.name}")
+        self.diagram_widget.title = review.name
+        self.diagram_widget.counts = None
+        self.screening_widget.fill_reasons()
+        self.screening_widget.show_current()
+        self.refresh_counts()
+
+    def _save(self, caption: str, suggested: str, filters: str) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, caption, suggested, filters)
+        return Path(name) if name else None
+
+    def _write(self, path: Path, text: str) -> None:
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as error:
+            self._show_message(self, "Export", f"Cannot write {path}: {error.strerror or error}")
+
+    def export_log(self, path: Path) -> None:
+        state = self.library.reviews.state(self.screening.review)
+        fmt: tables.TableFormat = "md" if path.suffix.lower() in {".md", ".markdown"} else "csv"
+        self._write(path, tables.search_log(state.records, fmt))
+
+    def export_log_dialog(self) -> None:
+        path = self._save(
+            "Export search log",
+            f"{self.screening.review.name} search log.csv",
+            "CSV (*.csv);;Markdown (*.md)",
+        )
+        if path is not None:
+            self.export_log(path)
+
+    def export_decisions(self, path: Path) -> None:
+        decisions = list(self.screening.decisions)
+        refs = self.library.get_many(sorted({d.reference_id for d in decisions}))
+        self._write(path, tables.decisions_csv(decisions, {r.id: r for r in refs if r.id}))
+
+    def export_decisions_dialog(self) -> None:
+        path = self._save(
+            "Export decisions", f"{self.screening.review.name} decisions.csv", "CSV (*.csv)"
+        )
+        if path is not None:
+            self.export_decisions(path)
+
+    def export_included(self, path: Path, format_name: str) -> None:
+        from peerref.formats import registry
+
+        refs = self.library.get_many(self.library.reviews.included_ids(self.screening.review))
+        try:
+            writer = registry.writer_named(format_name)
+        except PeerRefError as error:
+            self._show_message(self, "Export", str(error))
+            return
+        self._write(path, writer.write(refs))
+
+    def export_included_dialog(self) -> None:
+        from peerref.formats import registry
+
+        writers = list(registry.writers())
+        filters = ";;".join(f"{w.label} (*.{w.extension})" for w in writers)
+        name, chosen = QFileDialog.getSaveFileName(
+            self, "Export included references", f"{self.screening.review.name} included", filters
+        )
+        if not name:
+            return
+        writer = next((w for w in writers if chosen.startswith(w.label)), writers[0])
+        self.export_included(Path(name), writer.name)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed.emit()
+        super().closeEvent(event)

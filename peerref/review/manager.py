@@ -1,0 +1,284 @@
+"""``library.reviews``: literature reviews over the library's store.
+
+A small manager beside the ``Library`` façade (STYLE.md "Growing the house"): it owns
+reviews, their decisions and their counts, and reaches the tables only through
+``peerref.store.reviews``. Every decision and every undo is its own transaction, so a
+killed app loses nothing decided before.
+"""
+
+from __future__ import annotations
+
+import getpass
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from peerref.core.errors import NotFoundError, UserInputError
+from peerref.core.model import CollectionId, Reference, ReferenceId
+from peerref.core.prisma import (
+    DEFAULT_REASONS,
+    Decision,
+    DuplicateRecord,
+    PrismaCounts,
+    Review,
+    SearchRecord,
+    Stage,
+    Verdict,
+    current_decisions,
+    prisma_counts,
+)
+from peerref.store import reviews as review_store
+from peerref.store.database import Database
+
+
+def default_reviewer() -> str:
+    """The OS user's name, the reviewer recorded when no name is set."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name (some containers)
+        return ""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def identified_by_database(records: Sequence[SearchRecord]) -> dict[str, int]:
+    """Records identified per database, several searches of one database added up."""
+    totals: dict[str, int] = {}
+    for record in records:
+        totals[record.database] = totals.get(record.database, 0) + record.records
+    return totals
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewState:
+    """One consistent reading of a review: its pool, sources and every decision."""
+
+    review: Review
+    pool: tuple[ReferenceId, ...]
+    records: tuple[SearchRecord, ...]
+    duplicates: tuple[DuplicateRecord, ...]
+    decisions: tuple[Decision, ...]
+
+    @property
+    def counts(self) -> PrismaCounts:
+        return prisma_counts(identified_by_database(self.records), self.pool, self.decisions)
+
+    def current(self) -> dict[tuple[ReferenceId, Stage], Decision]:
+        return current_decisions(self.decisions)
+
+
+def _clean_terms(terms: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(" ".join(t.split()) for t in terms if t.strip()))
+
+
+class ReviewManager:
+    """The reviews of one library. ``reviewer`` is recorded with each decision."""
+
+    def __init__(self, database: Database, reviewer: str = "") -> None:
+        self.database = database
+        self.reviewer = reviewer or default_reviewer()
+
+    # -- reviews ----------------------------------------------------------------------------
+
+    def create(
+        self, name: str, collection: CollectionId | None = None, *, seed: int | None = None
+    ) -> Review:
+        """A new review over a collection, or the whole library without one.
+
+        Raises:
+            UserInputError: the name is empty or taken.
+            NotFoundError: the collection does not exist.
+        """
+        name = " ".join(name.split())
+        if not name:
+            raise UserInputError("a review needs a name")
+        chosen_seed = random.SystemRandom().randrange(1, 2**31) if seed is None else seed
+        with self.database.writing() as repo:
+            if collection is not None:
+                repo.require_collection(collection)
+            return review_store.add_review(
+                repo.session,
+                name=name,
+                collection_id=collection,
+                created=_now(),
+                seed=chosen_seed,
+                reasons=DEFAULT_REASONS,
+            )
+
+    def all(self) -> list[Review]:
+        with self.database.reading() as repo:
+            return review_store.reviews(repo.session)
+
+    def get(self, name: str) -> Review:
+        """The review of that name. NotFoundError when there is none."""
+        with self.database.reading() as repo:
+            return review_store.review_by_name(repo.session, name)
+
+    def refresh(self, review: Review) -> Review:
+        with self.database.reading() as repo:
+            return next(r for r in review_store.reviews(repo.session) if r.id == review.id)
+
+    def rename(self, review: Review, name: str) -> Review:
+        name = " ".join(name.split())
+        if not name:
+            raise UserInputError("a review needs a name")
+        return self._save(replace(review, name=name))
+
+    def set_reasons(self, review: Review, reasons: Sequence[str]) -> Review:
+        """Replace the review's list of full-text exclusion reasons.
+
+        Decisions already made keep their reason's text even when it leaves the list.
+        """
+        cleaned = _clean_terms(reasons)
+        if not cleaned:
+            raise UserInputError("a review needs at least one reason for exclusion")
+        return self._save(replace(review, reasons=cleaned))
+
+    def set_terms(
+        self, review: Review, *, include: Sequence[str], exclude: Sequence[str]
+    ) -> Review:
+        """Highlight terms: inclusion terms shown in one colour, exclusion in another."""
+        return self._save(
+            replace(
+                review, include_terms=_clean_terms(include), exclude_terms=_clean_terms(exclude)
+            )
+        )
+
+    def _save(self, review: Review) -> Review:
+        with self.database.writing() as repo:
+            return review_store.update_review(repo.session, review)
+
+    def delete(self, review: Review) -> None:
+        with self.database.writing() as repo:
+            review_store.delete_review(repo.session, review.id)
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def decide(
+        self,
+        review: Review,
+        ref_id: ReferenceId,
+        verdict: Verdict,
+        *,
+        stage: Stage = Stage.TITLE_ABSTRACT,
+        reason: str = "",
+    ) -> Decision:
+        """Record one decision, checked against the review in the same transaction.
+
+        The full-text stage is reached by including at title/abstract; excluding there
+        needs a reason from the review's list (its spelling is kept).
+
+        Raises:
+            NotFoundError: the reference is not in the review.
+            UserInputError: full text before inclusion, or a missing or unknown reason.
+        """
+        reason = " ".join(reason.split())
+        if stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE:
+            if not reason:
+                listed = "; ".join(review.reasons)
+                raise UserInputError(f"excluding at full text needs a reason, one of: {listed}")
+            reason = self._known_reason(review, reason)
+        with self.database.writing() as repo:
+            pool = review_store.pool_ids(repo.session, review)
+            if ref_id not in set(pool):
+                raise NotFoundError(f"reference {ref_id} is not in the review {review.name!r}")
+            if stage is Stage.FULL_TEXT:
+                latest = current_decisions(review_store.decisions(repo.session, review.id))
+                first = latest.get((ref_id, Stage.TITLE_ABSTRACT))
+                if first is None or first.verdict is not Verdict.INCLUDE:
+                    raise UserInputError(
+                        f"reference {ref_id} has not been included at title/abstract "
+                        "screening, so it has no full-text decision yet"
+                    )
+            return review_store.add_decision(
+                repo.session,
+                review.id,
+                ref_id,
+                stage=stage,
+                verdict=verdict,
+                reason=reason,
+                reviewer=self.reviewer,
+                created=_now(),
+            )
+
+    def decide_fast(
+        self,
+        review: Review,
+        ref_id: ReferenceId,
+        verdict: Verdict,
+        *,
+        stage: Stage,
+        reason: str = "",
+    ) -> Decision:
+        """Record a decision the caller has already checked against a ``ReviewState``.
+
+        For the screening views, which hold the state and offer only records of the pool
+        at the stage they are at: one insert, no re-reading of the pool per key press.
+        """
+        if stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE:
+            reason = self._known_reason(review, reason)
+        with self.database.writing() as repo:
+            return review_store.add_decision(
+                repo.session,
+                review.id,
+                ref_id,
+                stage=stage,
+                verdict=verdict,
+                reason=reason,
+                reviewer=self.reviewer,
+                created=_now(),
+            )
+
+    @staticmethod
+    def _known_reason(review: Review, reason: str) -> str:
+        wanted = " ".join(reason.split()).casefold()
+        for known in review.reasons:
+            if known.casefold() == wanted:
+                return known
+        listed = "; ".join(review.reasons)
+        raise UserInputError(
+            f"{reason!r} is not one of the review's reasons ({listed}); "
+            "add it to the review's reasons first"
+        )
+
+    def undo(self, review: Review) -> Decision | None:
+        """Take back the review's latest decision; None when there is none left."""
+        with self.database.writing() as repo:
+            return review_store.delete_latest_decision(repo.session, review.id)
+
+    def decisions(self, review: Review) -> list[Decision]:
+        with self.database.reading() as repo:
+            return review_store.decisions(repo.session, review.id)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def state(self, review: Review) -> ReviewState:
+        """Pool, sources and decisions read in one transaction, so they agree."""
+        with self.database.reading() as repo:
+            pool = review_store.pool_ids(repo.session, review)
+            records, duplicates = review_store.search_sources(repo.session, review)
+            decisions = review_store.decisions(repo.session, review.id)
+        return ReviewState(review, tuple(pool), tuple(records), tuple(duplicates), tuple(decisions))
+
+    def counts(self, review: Review) -> PrismaCounts:
+        return self.state(review).counts
+
+    def references(self, ids: Sequence[ReferenceId]) -> list[Reference]:
+        with self.database.reading() as repo:
+            return repo.get_references(ids)
+
+    def included_ids(self, review: Review) -> list[ReferenceId]:
+        """The references included at full text, in import order."""
+        state = self.state(review)
+        latest = state.current()
+        return [
+            ref_id
+            for ref_id in state.pool
+            if (first := latest.get((ref_id, Stage.TITLE_ABSTRACT))) is not None
+            and first.verdict is Verdict.INCLUDE
+            and (second := latest.get((ref_id, Stage.FULL_TEXT))) is not None
+            and second.verdict is Verdict.INCLUDE
+        ]

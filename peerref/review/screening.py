@@ -1,0 +1,277 @@
+"""A screening session: one record at a time, a key per decision, the next one at once.
+
+The session reads the review once (pool, sources, decisions) and then keeps its own
+copy of the decisions up to date as it records them, so a key press costs one small
+write transaction and a dictionary update, never a re-read of 20,000 records. The
+window and ``peerref-cli review screen`` both drive one.
+
+Records still to decide come first in the chosen order (import, seeded random, or
+relevance); records marked "maybe" come after them, so nothing is lost from view.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from peerref.core.errors import UserInputError
+from peerref.core.model import Reference, ReferenceId
+from peerref.core.prisma import (
+    Decision,
+    PrismaCounts,
+    Review,
+    ScreeningOrder,
+    Stage,
+    Verdict,
+    prisma_counts,
+)
+from peerref.review.manager import ReviewManager, ReviewState, identified_by_database
+from peerref.review.ranking import RETRAIN_EVERY, Ranked, RelevanceRanker
+from peerref.store import reviews as review_store
+
+# Records read ahead of the current one, and how few may remain before reading again.
+_READ_AHEAD = 48
+_LOW_WATER = 8
+_CACHE = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far screening is at this stage, and how many relevant records were found."""
+
+    decided: int
+    remaining: int
+    maybe: int
+    relevant_found: int
+    # (records screened, relevant found) after each title/abstract decision, in order.
+    curve: tuple[tuple[int, int], ...] = ()
+
+
+class Screening:
+    """Screening one review at one stage. Not thread-safe: one per view."""
+
+    def __init__(
+        self,
+        manager: ReviewManager,
+        review: Review,
+        *,
+        stage: Stage = Stage.TITLE_ABSTRACT,
+        order: ScreeningOrder = ScreeningOrder.IMPORT,
+        retrain_every: int = RETRAIN_EVERY,
+        state: ReviewState | None = None,
+    ) -> None:
+        self.manager = manager
+        self.review = review
+        self.stage = stage
+        self.order = order
+        self.retrain_every = max(1, retrain_every)
+        self._state = state or manager.state(review)
+        self._identified = identified_by_database(self._state.records)
+        self._decisions: list[Decision] = list(self._state.decisions)
+        self._latest: dict[tuple[ReferenceId, Stage], Decision] = self._state.current()
+        self._cache: OrderedDict[ReferenceId, Reference] = OrderedDict()
+        self._ranker: RelevanceRanker | None = None
+        self._since_training = 0
+        self.last_ranking: Ranked | None = None
+        self._pending: list[ReferenceId] = []
+        self._rebuild()
+
+    # -- the queue ------------------------------------------------------------------------
+
+    def _eligible(self, ref_id: ReferenceId) -> bool:
+        if self.stage is Stage.TITLE_ABSTRACT:
+            return True
+        first = self._latest.get((ref_id, Stage.TITLE_ABSTRACT))
+        return first is not None and first.verdict is Verdict.INCLUDE
+
+    def _open(self, ref_id: ReferenceId) -> bool:
+        held = self._latest.get((ref_id, self.stage))
+        return held is None or held.verdict is Verdict.MAYBE
+
+    def _rebuild(self) -> None:
+        pool = [i for i in self._state.pool if self._eligible(i) and self._open(i)]
+        if self.order is ScreeningOrder.RANDOM:
+            random.Random(self.review.seed).shuffle(pool)
+        undecided = [i for i in pool if (i, self.stage) not in self._latest]
+        maybe = [i for i in pool if (i, self.stage) in self._latest]
+        if self.order is ScreeningOrder.RELEVANCE:
+            undecided = list(self._ranked(undecided).order)
+        self._pending = undecided + maybe
+
+    def _labels(self) -> dict[ReferenceId, bool]:
+        labels: dict[ReferenceId, bool] = {}
+        for (ref_id, stage), decision in self._latest.items():
+            if stage is Stage.TITLE_ABSTRACT and decision.verdict is not Verdict.MAYBE:
+                labels[ref_id] = decision.verdict is Verdict.INCLUDE
+        return labels
+
+    def _ranked(self, candidates: list[ReferenceId]) -> Ranked:
+        if self._ranker is None:
+            with self.manager.database.reading() as repo:
+                texts = review_store.screening_texts(repo.session, self._state.pool)
+            self._ranker = RelevanceRanker(texts, seed=self.review.seed)
+        self.last_ranking = self._ranker.rank(self._labels(), candidates)
+        self._since_training = 0
+        return self.last_ranking
+
+    def rerank(self) -> Ranked | None:
+        """Re-rank the undecided records now (relevance order only)."""
+        if self.order is not ScreeningOrder.RELEVANCE:
+            return None
+        self._rebuild()
+        return self.last_ranking
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> tuple[ReferenceId, ...]:
+        return tuple(self._pending)
+
+    def current_id(self) -> ReferenceId | None:
+        return self._pending[0] if self._pending else None
+
+    def current(self) -> Reference | None:
+        """The record to decide now; the few after it are read ahead."""
+        ref_id = self.current_id()
+        if ref_id is None:
+            return None
+        ahead = self._pending[:_LOW_WATER]
+        if any(i not in self._cache for i in ahead):
+            # Read a good stretch ahead at once: one read per few dozen key presses
+            # instead of one per key press (each read costs a few queries).
+            missing = [i for i in self._pending[:_READ_AHEAD] if i not in self._cache]
+            for ref in self.manager.references(missing):
+                if ref.id is not None:
+                    self._cache[ref.id] = ref
+            while len(self._cache) > _CACHE:
+                self._cache.popitem(last=False)
+        return self._cache.get(ref_id)
+
+    def decision_of(self, ref_id: ReferenceId, stage: Stage | None = None) -> Decision | None:
+        return self._latest.get((ref_id, stage or self.stage))
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        return tuple(self._decisions)
+
+    @property
+    def counts(self) -> PrismaCounts:
+        return prisma_counts(self._identified, self._state.pool, self._decisions)
+
+    def progress(self) -> Progress:
+        open_ids = set(self._pending)
+        maybe = sum(1 for i in self._pending if (i, self.stage) in self._latest)
+        eligible = sum(1 for i in self._state.pool if self._eligible(i))
+        curve: list[tuple[int, int]] = []
+        screened = found = 0
+        seen: dict[ReferenceId, Verdict] = {}
+        for decision in self._decisions:
+            if decision.stage is not Stage.TITLE_ABSTRACT:
+                continue
+            before = seen.get(decision.reference_id)
+            seen[decision.reference_id] = decision.verdict
+            was = before is not None and before is not Verdict.MAYBE
+            now = decision.verdict is not Verdict.MAYBE
+            screened += int(now) - int(was)
+            found += int(decision.verdict is Verdict.INCLUDE) - int(before is Verdict.INCLUDE)
+            curve.append((screened, found))
+        relevant = sum(
+            1
+            for (ref_id, stage), d in self._latest.items()
+            if stage is self.stage and d.verdict is Verdict.INCLUDE and self._eligible(ref_id)
+        )
+        return Progress(
+            decided=eligible - len(open_ids),
+            remaining=len(open_ids) - maybe,
+            maybe=maybe,
+            relevant_found=relevant,
+            curve=tuple(curve),
+        )
+
+    # -- deciding ---------------------------------------------------------------------------
+
+    def decide(self, verdict: Verdict, reason: str = "") -> Decision:
+        """Decide the current record; the next one becomes current at once.
+
+        Raises:
+            UserInputError: nothing left to decide, or a full-text exclusion without a
+                reason from the review's list.
+        """
+        ref_id = self.current_id()
+        if ref_id is None:
+            raise UserInputError("every record at this stage has been decided")
+        if self.stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE and not reason.strip():
+            raise UserInputError(
+                "excluding at full text needs a reason, one of: " + "; ".join(self.review.reasons)
+            )
+        decision = self.manager.decide_fast(
+            self.review, ref_id, verdict, stage=self.stage, reason=reason
+        )
+        self._decisions.append(decision)
+        self._latest[(ref_id, self.stage)] = decision
+        self._pending.pop(0)
+        if verdict is Verdict.MAYBE:
+            self._pending.append(ref_id)
+        self._since_training += 1
+        if self.order is ScreeningOrder.RELEVANCE and self._since_training >= self.retrain_every:
+            self._rebuild()
+        return decision
+
+    def undo(self) -> Decision | None:
+        """Take back the review's latest decision and show its record again."""
+        undone = self.manager.undo(self.review)
+        if undone is None:
+            return None
+        self._decisions = [d for d in self._decisions if d.id != undone.id]
+        key = (undone.reference_id, undone.stage)
+        previous = [d for d in self._decisions if (d.reference_id, d.stage) == key]
+        if previous:
+            self._latest[key] = previous[-1]
+        else:
+            self._latest.pop(key, None)
+        if undone.stage is self.stage:
+            if undone.reference_id in self._pending:
+                self._pending.remove(undone.reference_id)
+            if self._eligible(undone.reference_id):
+                self._pending.insert(0, undone.reference_id)
+        else:
+            # Undoing the other stage changes which records this one holds.
+            self._rebuild()
+        return undone
+
+    def set_stage(self, stage: Stage) -> None:
+        self.stage = stage
+        self._rebuild()
+
+    def set_order(self, order: ScreeningOrder) -> None:
+        self.order = order
+        self._rebuild()
+
+    def set_review(self, review: Review) -> None:
+        """The same review with new reasons or highlight terms."""
+        self.review = review
+
+
+def highlight_spans(text: str, review: Review) -> list[tuple[int, int, bool]]:
+    """Where the review's highlight terms occur in ``text``: (start, end, is_inclusion).
+
+    Case-insensitive, whole words at their start (``peer`` marks "peers" too); where an
+    inclusion and an exclusion term overlap, the longer one wins.
+    """
+    spans: list[tuple[int, int, bool]] = []
+    for terms, inclusion in ((review.include_terms, True), (review.exclude_terms, False)):
+        for term in terms:
+            if not term:
+                continue
+            pattern = re.compile(r"(?<!\w)" + re.escape(term), re.IGNORECASE)
+            spans.extend((m.start(), m.end(), inclusion) for m in pattern.finditer(text))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    chosen: list[tuple[int, int, bool]] = []
+    end = -1
+    for span in spans:
+        if span[0] >= end:
+            chosen.append(span)
+            end = span[1]
+    return chosen
