@@ -529,7 +529,7 @@ class MainWindow(QMainWindow):
         reference_menu.addAction(self.rename_collection_action)
         reference_menu.addAction(self.delete_collection_action)
 
-        review_menu = bar.addMenu("Re&view")
+        review_menu = bar.addMenu("Rev&iew")
         review_menu.addAction(self.new_review_action)
         review_menu.addAction(self.new_library_review_action)
         self.open_review_menu = review_menu.addMenu("&Open Review")

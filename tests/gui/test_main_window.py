@@ -148,7 +148,7 @@ def test_window_opens_on_the_library_with_counts(window: MainWindow) -> None:
     assert node is not None and node.kind is NodeKind.LIBRARY
     assert window.sidebar_view.model().data(window.sidebar_view.currentIndex(), Role.COUNT) == 5
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Reference", "Re&view", "&Help"]
+    assert menus == ["&File", "&Edit", "&View", "&Reference", "Rev&iew", "&Help"]
     assert window.search_field.accessibleName() == "Search references"
 
 
