@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from peerref import __version__
 from peerref import settings as settings_store
+from peerref.core.atomic import is_disk_full
 from peerref.core.errors import LibraryFileError, PeerRefError
 from peerref.lockfile import LibraryInUseError, LibraryLock
 from peerref.paths import AppPaths
@@ -107,8 +108,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         files = [Path(f).expanduser().absolute() for f in args.files]
         return _run(app, paths, settings, files)
+    except OSError as error:
+        # A full disk or a vanished folder at start-up: say so, never exit in silence.
+        log.debug("start-up failed", exc_info=True)
+        return _fail(f"PeerRef cannot start.\n\n{describe_os_error(error)}")
     finally:
         reporter.uninstall()
+
+
+def describe_os_error(error: OSError) -> str:
+    """What an operating-system error means for the user, in a sentence."""
+    where = f" ({error.filename})" if error.filename else ""
+    if is_disk_full(error):
+        return f"The disk is full{where}. Free some space and start PeerRef again."
+    return f"{error.strerror or error}{where}."
 
 
 def _run(app: QApplication, paths: AppPaths, settings: Settings, files: list[Path]) -> int:
@@ -120,15 +133,19 @@ def _run(app: QApplication, paths: AppPaths, settings: Settings, files: list[Pat
         log.info("handed %d file(s) to the PeerRef already running on this library", len(files))
         return 0
 
+    from peerref.library import Library
+
     lock = LibraryLock(paths.library_file, program="PeerRef")
     try:
+        # Another application's database is refused before a lock file is put beside it.
+        Library.check_file(paths.library_file)
         lock.acquire()
     except LibraryInUseError as error:
         if _hand_over_while_starting(name, files):
             return 0
         return _fail(str(error))
     except LibraryFileError as error:
-        return _fail(str(error))
+        return _fail(f"PeerRef cannot open its library.\n\n{error}")
     try:
         return _run_window(app, paths, settings, files, name)
     finally:
@@ -187,6 +204,9 @@ def _run_window(
             )
             server.quit_requested.connect(lambda: _quit(app, window))
             window.show()
+            for warning in library.open_warnings:  # e.g. today's backup failed: disk full
+                log.warning("%s", warning)
+                window.statusBar().showMessage(warning)
             incoming.attach(window, window.importer.import_files)
             incoming.add(files, bring_forward=False)
             QTimer.singleShot(0, lambda: log.info("window ready on %s", library.path))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -27,6 +28,7 @@ from peerref.citations import (
     render_citation,
 )
 from peerref.citations.document import format_document, read_citations, read_items
+from peerref.core.atomic import describe_write_error, is_disk_full, write_atomically
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
 from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
@@ -271,7 +273,11 @@ def cmd_export(
     refs = library.get_many(ids)
     text = _export_text(refs, args, library)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        # All or nothing: a full disk leaves the previous export whole, not cut mid-record.
+        try:
+            write_atomically(Path(args.output), text)
+        except OSError as error:
+            raise UserInputError(describe_write_error(args.output, error)) from error
         err.write(f"{len(refs)} reference(s) written to {args.output}\n")
     else:
         out.write(text)
@@ -1167,14 +1173,26 @@ def _write_lock(library_file: Path, needed: bool) -> Iterator[None]:
 
 
 @contextmanager
-def _open_library(args: argparse.Namespace) -> Iterator[Library]:
+def _open_library(args: argparse.Namespace, err: TextIO) -> Iterator[Library]:
     paths = AppPaths.from_platformdirs(args.library)
+    # Another application's database is refused before a lock file is put beside it.
+    Library.check_file(paths.library_file)
     with _write_lock(paths.library_file, _writes(args)):
         library = Library.open(paths.library_file)
         try:
+            for warning in library.open_warnings:
+                err.write(f"peerref-cli: warning: {warning}\n")
             yield library
         finally:
             library.close()
+
+
+def _os_error_line(error: OSError) -> str:
+    """An operating-system error as the one line after "peerref-cli: error: "."""
+    where = f"{error.filename}: " if error.filename else ""
+    if is_disk_full(error):
+        return f"{where}the disk is full; free some space and try again"
+    return f"{where}{error.strerror or error}"
 
 
 def main(
@@ -1209,7 +1227,7 @@ def main(
                 Library.restore_backup(Path(args.file), target)
             err.write(f"restored {args.file} into {target}\n")
             return EXIT_OK
-        with _open_library(args) as library:
+        with _open_library(args, err) as library:
             handler: LibraryCommand = args.handler
             return handler(library, args, out, err, inp)
     except UsageError as error:
@@ -1220,13 +1238,37 @@ def main(
         return EXIT_USER_ERROR
     except BrokenPipeError:  # `peerref-cli list | head`
         return EXIT_OK
+    except OSError as error:  # a full disk, a vanished folder: one line, never a traceback
+        log.debug("%s failed", args.command, exc_info=True)
+        err.write(f"peerref-cli: error: {_os_error_line(error)}\n")
+        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         err.write("peerref-cli: interrupted\n")
         return 130
 
 
 def run() -> NoReturn:
-    sys.exit(main())
+    code = main()
+    # Output still buffered is written now, not by the interpreter on its way out, which
+    # would print its own traceback-like complaint and exit 120 (`list > /full/disk/file`).
+    try:
+        sys.stdout.flush()
+    except OSError as error:
+        _silence_stdout()
+        if code == EXIT_OK and not isinstance(error, BrokenPipeError):
+            sys.stderr.write(f"peerref-cli: error: <stdout>: {_os_error_line(error)}\n")
+            code = EXIT_USER_ERROR
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the final flush at exit succeeds."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # no real file descriptor: nothing left to flush
+        pass
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ from peerref.formats import registry
 from peerref.formats.base import ParseResult
 from peerref.review import ReviewManager
 from peerref.store import reviews as review_store
-from peerref.store.database import Database
+from peerref.store.database import Database, check_identity
 from peerref.store.listing import ListFilter, ReferenceSummary, SortKey
 from peerref.store.repository import MergeEvent, NewReference, Repository
 
@@ -270,6 +270,9 @@ class Library:
         self.backup_dir = database.backup_dir
         # Literature reviews (screening, PRISMA counts): a room of their own.
         self.reviews = ReviewManager(database)
+        # Problems met while opening that did not stop it (today's backup failed), for
+        # the window or the command line to show.
+        self.open_warnings: tuple[str, ...] = database.open_warnings
 
     # -- lifetime -------------------------------------------------------------------------
 
@@ -290,6 +293,21 @@ class Library:
         path = Path(path).expanduser().absolute()
         folder = backup_dir if backup_dir is not None else path.parent / BACKUP_DIR_NAME
         return cls(Database.open(path, backup_dir=folder, daily_backup=daily_backup))
+
+    @staticmethod
+    def check_file(path: Path, *, backup_dir: Path | None = None) -> None:
+        """Refuse a file that is not a PeerRef library, reading it only.
+
+        Call it before taking the library's lock, so that pointing PeerRef at another
+        application's database leaves no lock file beside it; ``open`` checks again.
+
+        Raises:
+            LibraryFileError: a folder, not an SQLite database, another application's
+                database, or unreadable. A missing or empty file passes (it is set up).
+        """
+        path = Path(path).expanduser().absolute()
+        folder = backup_dir if backup_dir is not None else path.parent / BACKUP_DIR_NAME
+        check_identity(path, folder)
 
     def close(self) -> None:
         self.database.close()

@@ -16,6 +16,9 @@ Stdlib only: used by the GUI and the CLI alike.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import logging
 import os
 import socket
 import sys
@@ -25,6 +28,8 @@ from types import TracebackType
 from typing import BinaryIO
 
 from peerref.core.errors import LibraryFileError
+
+log = logging.getLogger(__name__)
 
 LOCK_SUFFIX = ".lock"
 
@@ -93,7 +98,9 @@ class LibraryLock:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Append mode creates the file without truncating what the current holder wrote.
-            handle = self.path.open("a+b")
+            # Unbuffered, so a write that fails (a full disk) leaves nothing pending that a
+            # later seek or close would try, and fail, to write again.
+            handle = self.path.open("a+b", buffering=0)
         except OSError as error:
             raise LibraryFileError(
                 f"PeerRef cannot create the lock file {self.path}: {error.strerror or error}"
@@ -110,11 +117,33 @@ class LibraryLock:
                 "(or wait for it to finish) and try again.",
                 holder,
             ) from error
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n{socket.gethostname()}\n{self.program}\n".encode())
-        handle.flush()
         self._handle = handle
+        self._describe_holder(handle)
+
+    def _describe_holder(self, handle: BinaryIO) -> None:
+        """Write who holds the lock, for a second program's message.
+
+        The lock is the kernel's, not these bytes: when they cannot be written (a full
+        disk), the lock still holds and the program goes on; a second program then only
+        says "another PeerRef program" instead of naming this one.
+        """
+        record = f"{os.getpid()}\n{socket.gethostname()}\n{self.program}\n".encode()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            while record:  # an unbuffered write may write less than asked
+                written = handle.write(record)
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                record = record[written:]
+        except OSError as error:
+            log.warning(
+                "cannot record the holder in the lock file %s (%s); the lock is held",
+                self.path,
+                error.strerror or error,
+            )
+            with contextlib.suppress(OSError):  # a half-written record would only mislead
+                handle.truncate(0)
 
     def release(self) -> None:
         """Let the next program in; the file stays (see the module docstring)."""
@@ -122,9 +151,9 @@ class LibraryLock:
         if handle is None:
             return
         try:
-            handle.seek(0)
-            handle.truncate()
-            handle.flush()
+            with contextlib.suppress(OSError):  # emptying it is a courtesy; unlocking is not
+                handle.seek(0)
+                handle.truncate()
             _unlock(handle)
         finally:
             handle.close()

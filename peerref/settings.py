@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from peerref.core.atomic import write_atomically
+
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 2
@@ -125,16 +127,19 @@ def load(path: Path) -> Settings:
     except ValueError as error:
         aside = path.with_suffix(".damaged.json")
         log.warning("settings file %s is damaged (%s); kept as %s", path, error, aside)
-        path.replace(aside)
+        try:
+            path.replace(aside)
+        except OSError as rename_error:  # a read-only folder: defaults all the same
+            log.warning("cannot move %s aside (%s)", path, rename_error.strerror)
         return Settings()
     return from_mapping(raw)
 
 
 def save(settings: Settings, path: Path) -> None:
-    """Write settings atomically (temporary file then rename)."""
+    """Write settings atomically: a full disk leaves the previous file whole.
+
+    Raises:
+        OSError: the file could not be written; the previous settings are unchanged.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(
-        json.dumps(to_mapping(settings), indent=2, ensure_ascii=False), encoding="utf-8"
-    )
-    temporary.replace(path)
+    write_atomically(path, json.dumps(to_mapping(settings), indent=2, ensure_ascii=False))

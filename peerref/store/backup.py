@@ -10,11 +10,13 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from peerref.core.atomic import durable_replace
 from peerref.core.errors import LibraryFileError, NewerLibraryError, NotFoundError
 from peerref.store.engine import APPLICATION_ID, SQLITE_HEADER
 
@@ -24,6 +26,11 @@ AUTO_BACKUPS_KEPT = 7
 AUTO = "auto"
 MANUAL = "manual"
 BEFORE_RESTORE = "before-restore"
+
+PARTIAL_SUFFIX = ".partial"
+# A ``.partial`` file older than this is left from a backup that was killed; younger
+# ones may belong to a backup another PeerRef program is taking right now.
+STALE_PARTIAL_SECONDS = 3600
 
 
 def backup_name(library_file: Path, kind: str, when: datetime) -> str:
@@ -40,17 +47,28 @@ def _free_path(path: Path) -> Path:
 
 
 def _copy_into(source: sqlite3.Connection, destination: Path) -> None:
-    """Write a snapshot of ``source`` to ``destination`` atomically (temp file, rename)."""
+    """Write a snapshot of ``source`` to ``destination`` atomically (temp file, rename).
+
+    When anything fails (typically a full disk) the half-written ``.partial`` file is
+    removed again: each failed attempt would otherwise leave one behind, taking the very
+    space the user is short of.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
-    target = sqlite3.connect(partial)
+    partial = destination.with_name(destination.name + PARTIAL_SUFFIX)
     try:
-        source.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        target.close()
-    partial.replace(destination)
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(partial)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        durable_replace(partial, destination)
+    except BaseException:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise
 
 
 def backup_engine(engine: Engine, destination: Path) -> Path:
@@ -90,10 +108,19 @@ def daily_backup(engine: Engine, library_file: Path, backup_dir: Path) -> Path |
 
 
 def prune(library_file: Path, backup_dir: Path, keep: int = AUTO_BACKUPS_KEPT) -> None:
-    """Delete all but the newest ``keep`` automatic backups (others are left alone)."""
+    """Delete all but the newest ``keep`` automatic backups (others are left alone).
+
+    Also removes this library's ``.partial`` files left by backups that were killed
+    half-way (kill -9, power cut), once they are old enough not to be in progress.
+    """
     existing = automatic_backups(library_file, backup_dir)
     for old in existing[: max(0, len(existing) - keep)]:
         old.unlink(missing_ok=True)
+    now = time.time()
+    for partial in backup_dir.glob(f"{library_file.stem}-*.sqlite{PARTIAL_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if now - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                partial.unlink()
 
 
 def check_backup(backup_file: Path, known_revisions: frozenset[str]) -> None:
@@ -143,11 +170,23 @@ def _save_current(library_file: Path, backup_dir: Path) -> Path | None:
     except sqlite3.Error:
         # Damaged beyond the backup API: keep its files as they are.
         backup_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(library_file, destination)
+        _copy_file(library_file, destination)
         for side in _side_files(library_file):
             if side.exists():
-                shutil.copy2(side, destination.with_name(destination.name + side.name[-4:]))
+                _copy_file(side, destination.with_name(destination.name + side.name[-4:]))
     return destination
+
+
+def _copy_file(source: Path, destination: Path) -> None:
+    """``shutil.copy2`` through a temporary file, so a full disk leaves no half copy."""
+    partial = destination.with_name(destination.name + PARTIAL_SUFFIX)
+    try:
+        shutil.copy2(source, partial)
+        durable_replace(partial, destination)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
 
 
 def restore(
@@ -170,5 +209,5 @@ def restore(
     for side in _side_files(library_file):
         with contextlib.suppress(FileNotFoundError):
             side.unlink()
-    incoming.replace(library_file)
+    durable_replace(incoming, library_file)
     return saved

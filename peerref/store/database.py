@@ -17,16 +17,20 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from peerref.core.atomic import error_reason, is_disk_full
 from peerref.core.errors import LibraryFileError, NewerLibraryError, PeerRefError, StorageError
 from peerref.core.model import ReferenceId
 from peerref.store import backup, listing, migrations
 from peerref.store.engine import (
     APPLICATION_ID,
+    SQLITE_HEADER,
+    SQLITE_HEADER_BYTES,
     WRITE_OPTION,
     application_id,
-    has_sqlite_header,
+    header_application_id,
     make_engine,
     quick_check,
+    read_identity,
     user_table_names,
 )
 from peerref.store.listing import ListFilter, ReferenceSummary, SortKey
@@ -41,8 +45,11 @@ def _restore_hint(backup_dir: Path) -> str:
 
 def describe_error(error: BaseException, path: Path, backup_dir: Path) -> str:
     """A one-line explanation of a database error met while opening ``path``."""
-    detail = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    detail = _detail(error)
     lowered = detail.lower()
+    if is_disk_full(getattr(error, "orig", None) or error):
+        # Nothing is wrong with the library: restoring a backup would be the wrong advice.
+        return f"the disk holding {path} is full; free some space and try again"
     if "locked" in lowered or "busy" in lowered:
         return f"{path} is in use by another program (is PeerRef already open?); close it and retry"
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
@@ -52,26 +59,73 @@ def describe_error(error: BaseException, path: Path, backup_dir: Path) -> str:
     return f"cannot open the library {path} ({detail}); {_restore_hint(backup_dir)}"
 
 
-def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> Engine:
-    """An engine on a checked, up-to-date library file, created when missing.
+def _not_a_library(path: Path, why: str) -> LibraryFileError:
+    return LibraryFileError(f"{path} is {why}; choose another file with --library PATH")
 
-    Order matters: the file's identity and integrity are checked before anything is
-    written to it, a backup is taken before a migration changes it, and the daily
-    backup happens only once the file is known to be sound.
+
+def check_identity(path: Path, backup_dir: Path) -> None:
+    """Refuse a file that is not a PeerRef library, without changing anything about it.
+
+    Opening a database the usual way already writes to it (WAL mode is switched on by
+    the first connection), and the caller may be about to put a lock file beside it,
+    so another application's database must be recognised before that: from the file's
+    header, and if need be from its schema read with SQLite's ``immutable`` mode, which
+    creates no ``-wal`` or ``-shm`` file. A missing or empty file, or an SQLite file with
+    no tables at all, is a library still to be set up.
 
     Raises:
-        LibraryFileError: missing folder rights, damaged file, not a PeerRef library,
-            locked by another program.
-        NewerLibraryError: written by a newer PeerRef with a schema this one lacks.
+        LibraryFileError: a folder, an unreadable file, not an SQLite database, another
+            application's database, or damaged beyond telling.
     """
     if path.is_dir():
         raise LibraryFileError(f"{path} is a folder; give the path of a library file instead")
-    exists = path.exists()
-    if exists and not has_sqlite_header(path):
+    try:
+        with path.open("rb") as file:
+            header = file.read(SQLITE_HEADER_BYTES)
+    except FileNotFoundError:
+        return
+    except OSError as error:
         raise LibraryFileError(
-            f"{path} is not a PeerRef library (not an SQLite database); "
-            "choose another file with --library PATH"
-        )
+            f"cannot read {path} ({error.strerror or error}); check that the file is readable"
+        ) from error
+    if not header:
+        return
+    if not header.startswith(SQLITE_HEADER):
+        raise _not_a_library(path, "not a PeerRef library (not an SQLite database)")
+    if len(header) < SQLITE_HEADER_BYTES:
+        raise LibraryFileError(f"{path} is damaged (cut short); {_restore_hint(backup_dir)}")
+    if header_application_id(header) == APPLICATION_ID:
+        return
+    try:
+        app_id, tables = read_identity(path)
+    except sqlite3.Error as error:
+        raise LibraryFileError(
+            f"{path} cannot be read as a PeerRef library ({_detail(error)}); "
+            f"choose another file with --library PATH, or {_restore_hint(backup_dir)}"
+        ) from error
+    if app_id == APPLICATION_ID or (app_id == 0 and not tables):
+        return
+    raise _not_a_library(path, "an SQLite database but not a PeerRef library")
+
+
+def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> tuple[Engine, list[str]]:
+    """An engine on a checked, up-to-date library file, created when missing.
+
+    Order matters: the file's identity is checked before anything is written to it (see
+    ``check_identity``), its integrity before it is migrated, a backup is taken before a
+    migration changes it, and the daily backup happens only once the file is known to
+    be sound. A daily backup that fails (a full disk) does not stop the opening: it is
+    returned as a warning, as the library itself is fine.
+
+    Returns:
+        The engine, and warnings to show the user.
+
+    Raises:
+        LibraryFileError: missing folder rights, damaged file, not a PeerRef library,
+            locked by another program, a full disk.
+        NewerLibraryError: written by a newer PeerRef with a schema this one lacks.
+    """
+    check_identity(path, backup_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -80,8 +134,6 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> Engine:
     try:
         with engine.connect() as connection:
             created = _prepare(connection, path, backup_dir, engine)
-        if daily_backup and not created:
-            backup.daily_backup(engine, path, backup_dir)
     except PeerRefError:
         engine.dispose()
         raise
@@ -89,7 +141,28 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> Engine:
         engine.dispose()
         log.debug("opening %s failed", path, exc_info=True)
         raise LibraryFileError(describe_error(error, path, backup_dir)) from error
-    return engine
+    warnings: list[str] = []
+    if daily_backup and not created:
+        warning = _daily_backup(engine, path, backup_dir)
+        if warning:
+            warnings.append(warning)
+    return engine, warnings
+
+
+def _daily_backup(engine: Engine, path: Path, backup_dir: Path) -> str | None:
+    """Take the daily backup; a failure is a warning to show, never a reason not to open."""
+    try:
+        backup.daily_backup(engine, path, backup_dir)
+    except (DBAPIError, sqlite3.Error, OSError) as error:
+        log.debug("the daily backup of %s failed", path, exc_info=True)
+        why = error_reason(getattr(error, "orig", None) or error)
+        warning = (
+            f"today's automatic backup of {path} could not be made ({why}); "
+            f"the library opened as usual, and older backups in {backup_dir} are kept"
+        )
+        log.info("%s", warning)  # the caller shows it (and logs it as a warning)
+        return warning
+    return None
 
 
 def _prepare(connection: Connection, path: Path, backup_dir: Path, engine: Engine) -> bool:
@@ -129,17 +202,20 @@ class Database:
     here, so the layers above never see SQLAlchemy or sqlite3 exceptions.
     """
 
-    def __init__(self, engine: Engine, path: Path, backup_dir: Path) -> None:
+    def __init__(
+        self, engine: Engine, path: Path, backup_dir: Path, warnings: Sequence[str] = ()
+    ) -> None:
         self.path = path
         self.backup_dir = backup_dir
+        # What went wrong on the way without stopping the opening (a failed daily backup).
+        self.open_warnings: tuple[str, ...] = tuple(warnings)
         self._engine: Engine | None = engine
 
     @classmethod
     def open(cls, path: Path, *, backup_dir: Path, daily_backup: bool) -> Database:
         """Open (or create) the library file; see ``open_engine`` for the checks made."""
-        return cls(
-            open_engine(path, backup_dir=backup_dir, daily_backup=daily_backup), path, backup_dir
-        )
+        engine, warnings = open_engine(path, backup_dir=backup_dir, daily_backup=daily_backup)
+        return cls(engine, path, backup_dir, warnings)
 
     @property
     def engine(self) -> Engine:

@@ -7,6 +7,7 @@ rather than code spread through the store.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 APPLICATION_ID = 0x50526566
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The database header's length: the application id and the page count are in it.
+SQLITE_HEADER_BYTES = 100
 
 # How long a connection waits for another writer (the app and the CLI at once) before
 # giving up with "database is locked".
@@ -103,6 +106,36 @@ def has_sqlite_header(path: Path) -> bool:
     with path.open("rb") as file:
         head = file.read(len(SQLITE_HEADER))
     return head == SQLITE_HEADER or head == b""
+
+
+def header_application_id(header: bytes) -> int:
+    """The application id stamped in a database header's 100 bytes (offset 68, big-endian)."""
+    return int.from_bytes(header[68:72], "big")
+
+
+def read_identity(path: Path) -> tuple[int, list[str]]:
+    """The application id and table names of a database file, read without changing it.
+
+    Why not simply ``mode=ro``: SQLite then still creates ``-wal`` and ``-shm`` files
+    beside a WAL database, and cannot remove them afterwards. While the file has no
+    ``-wal`` beside it, its main file is the whole database, and ``immutable=1`` reads it
+    with no locks and no side files at all; with a ``-wal`` (its program is running, or
+    crashed) the ``-wal`` holds recent commits, which only a normal read-only open sees.
+
+    Raises:
+        sqlite3.Error: the file cannot be read as a database.
+    """
+    wal = path.with_name(path.name + "-wal")
+    mode = "mode=ro" if wal.exists() else "immutable=1"
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)
+    try:
+        (app_id,) = connection.execute("PRAGMA application_id").fetchone()
+        rows = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    finally:
+        connection.close()
+    return int(app_id), [str(name) for (name,) in rows]
 
 
 def application_id(connection: Connection) -> int:

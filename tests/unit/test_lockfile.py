@@ -108,3 +108,25 @@ def test_unreadable_holder_is_none(tmp_path: Path, content: str) -> None:
     path = tmp_path / "library.sqlite.lock"
     path.write_text(content, encoding="utf-8")
     assert read_holder(path) is None
+
+
+def test_a_full_disk_keeps_the_lock_without_the_holders_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writing who holds the lock can fail on a full disk; the lock itself must not."""
+    from full_disk import FullDisk
+
+    library = tmp_path / "library.sqlite"
+    disk = FullDisk(monkeypatch, tmp_path, free=5)  # room for part of the record only
+    lock = LibraryLock(library, program="peerref-cli")
+    lock.acquire()
+    try:
+        assert disk.refused
+        assert lock.held
+        assert read_holder(lock.path) is None  # no half-written record left
+        with pytest.raises(LibraryInUseError, match="another PeerRef program"):
+            LibraryLock(library).acquire()
+    finally:
+        lock.release()
+    with LibraryLock(library) as again:
+        assert again.held

@@ -44,3 +44,32 @@ def test_wrongly_typed_values_fall_back_to_defaults() -> None:
 def test_environment_overrides_crossref_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PEERREF_CROSSREF_URL", "http://127.0.0.1:8080")
     assert Settings().effective_crossref_url() == "http://127.0.0.1:8080"
+
+
+def test_saving_on_a_full_disk_keeps_the_previous_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from full_disk import FullDisk
+
+    path = tmp_path / "settings.json"
+    save(Settings(locale="en-GB"), path)
+    previous = path.read_bytes()
+    FullDisk(monkeypatch, tmp_path, free=10)
+    with pytest.raises(OSError, match="No space left"):
+        save(Settings(locale="de-DE", crossref_mailto="someone@example.org"), path)
+    assert path.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]
+    assert load(path).locale == "en-GB"
+
+
+def test_a_damaged_file_in_a_read_only_folder_still_gives_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("{not json", encoding="utf-8")
+
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "replace", refuse)
+    assert load(path) == Settings()
