@@ -36,6 +36,9 @@ _WIDTH_IN = 8.5
 _LEFT = (14.0, 50.0)  # x range of the main column, in percent of the width
 _RIGHT = (57.0, 97.0)
 _WRAP = 44
+# Characters of the bold header across the full width: a review's name can be long, and
+# the header wraps rather than running past the box and the page's edge.
+_HEADER_WRAP = 84
 # Heights (percent units, 0.085 in each) that the rotated words "Identification" and
 # "Included" need in the phase boxes.
 _IDENTIFICATION_LABEL = 14.0
@@ -147,6 +150,13 @@ def draw(counts: PrismaCounts, *, title: str = "") -> Figure:
     reasons = [f"{reason} {_n(n)}" for reason, n in counts.excluded_full_text] or ["none"]
     excluded_reports = _lines("Reports excluded:", reasons)
     included = f"Studies included in review\n{_n(counts.included)}"
+    heading = "\n".join(
+        textwrap.wrap(
+            (title and f"{title}: identification of studies via databases and registers")
+            or "Identification of studies via databases and registers",
+            _HEADER_WRAP,
+        )
+    )
 
     gap = 4.5
     # The first and last rows are at least as tall as their rotated phase labels.
@@ -157,15 +167,14 @@ def draw(counts: PrismaCounts, *, title: str = "") -> Figure:
         max(_height_of(assessed), _height_of(excluded_reports)),
         max(_height_of(included), _INCLUDED_LABEL),
     ]
-    header = 6.0
+    header = max(6.0, _height_of(heading) + 1.4)
     height = header + 3 + sum(rows) + gap * (len(rows) - 1) + gap + 2
     canvas = _Canvas(height)
     top = height - 1.5
     canvas.box(
         (_LEFT[0], _RIGHT[1]),
         (top - header, top),
-        (title and f"{title}: identification of studies via databases and registers")
-        or "Identification of studies via databases and registers",
+        heading,
         fill=_HEADER,
         bold=True,
         gid="prisma-header",

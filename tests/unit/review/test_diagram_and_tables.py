@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from peerref.core.errors import UserInputError
 from peerref.core.model import BatchId, Reference, ReferenceId
@@ -66,6 +67,23 @@ def test_the_svg_shows_every_box_of_the_template_with_its_number() -> None:
         "Included",
     ):
         assert expected in text, expected
+
+
+@pytest.mark.parametrize(
+    "title", ["", "Peer work", "Peer support workers in adult mental health services " * 3]
+)
+def test_the_header_stays_inside_its_box_however_long_the_review_name(title: str) -> None:
+    figure = diagram.draw(COUNTS, title=title)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    (header,) = [p for p in figure.axes[0].patches if p.get_gid() == "prisma-header"]
+    (heading,) = [
+        t for t in figure.axes[0].texts if "identification of studies" in t.get_text().lower()
+    ]
+    box = header.get_window_extent(renderer)
+    text = heading.get_window_extent(renderer)
+    assert box.x0 < text.x0 and text.x1 < box.x1, (text, box)
+    assert box.y0 < text.y0 and text.y1 < box.y1, (text, box)
+    assert " ".join(heading.get_text().split()).startswith(" ".join(title.split()))
 
 
 def test_the_same_counts_give_the_same_file() -> None:
