@@ -60,7 +60,33 @@ def platform_tag() -> str:
 
 
 def folder_size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    """Bytes on disk: a symbolic link (PyInstaller links Qt's libraries) is not counted twice."""
+    return sum(
+        path.stat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    )
+
+
+def strip_binaries(bundle: Path) -> None:
+    """Drop symbols from the bundle's shared libraries, on Linux, where they are most of the size.
+
+    PyInstaller's own ``strip`` option strips every binary, and that breaks the libraries
+    auditwheel vendored into wheels' ``*.libs`` folders (patchelf leaves their ELF segments in
+    a layout strip(1) rewrites wrongly: numpy's OpenBLAS then fails to load with "ELF load
+    command address/offset not page-aligned"). Those come stripped already, so they are left
+    alone, as is the launcher, whose appended archive strip would cut off.
+    """
+    strip = shutil.which("strip")
+    if not sys.platform.startswith("linux") or strip is None:
+        return
+    launcher = bundle / "PeerRef"
+    for path in sorted(bundle.rglob("*.so*")):
+        if path.is_symlink() or not path.is_file() or path == launcher:
+            continue
+        if any(part.endswith(".libs") for part in path.relative_to(bundle).parts):
+            continue
+        subprocess.run([strip, "--strip-unneeded", str(path)], check=False, capture_output=True)
 
 
 def megabytes(size: int) -> str:
@@ -90,6 +116,7 @@ def build_bundle() -> None:
     executable = BUNDLE / ("PeerRef.exe" if sys.platform == "win32" else "PeerRef")
     if not executable.is_file():
         raise SystemExit(f"PyInstaller finished but {executable} is missing")
+    strip_binaries(BUNDLE)
 
 
 def make_archive(package_version: str) -> Path:
