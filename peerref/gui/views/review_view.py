@@ -5,7 +5,9 @@ Three tabs, each a widget of its own, wired by :class:`ReviewWindow`:
 - :class:`ScreeningWidget`: the record in large type, its structured abstract with the
   review's highlight terms (inclusion terms green, exclusion terms red), and one key per
   decision: I include, E exclude, M maybe, U undo. The next record shows at once; at the
-  full-text stage E takes the reason chosen in the reasons box.
+  full-text stage E takes the reason chosen in the reasons box. Ordered by relevance, the
+  model is retrained off the UI thread every few decisions (``gui.ops.BackgroundOp``) while
+  screening goes on; its answer reorders the records after the one on screen.
 - :class:`DiagramWidget`: the PRISMA 2020 diagram drawn by ``peerref.review.diagram``
   (the same figure the CLI writes), shown as SVG and exported as SVG, PNG or PDF.
 - :class:`SearchLogWidget`: the search log (PRISMA-S) and the duplicates removed.
@@ -18,10 +20,11 @@ after the next record is on screen, so a key press never waits for them.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,10 +50,11 @@ from PySide6.QtWidgets import (
 from peerref.core.errors import PeerRefError
 from peerref.core.model import Reference
 from peerref.core.prisma import PrismaCounts, Review, ScreeningOrder, Stage, Verdict
-from peerref.gui.ops import MessagePresenter, show_message_box
+from peerref.gui.ops import BackgroundOp, MessagePresenter, report_error, show_message_box
 from peerref.library import Library
 from peerref.review import diagram, tables
-from peerref.review.screening import Screening, highlight_spans
+from peerref.review.ranking import Ranked
+from peerref.review.screening import RankingRequest, Screening, highlight_spans
 from peerref.review.text import status_lines
 
 INCLUDE_COLOUR = "#c6efce"
@@ -61,6 +65,14 @@ ORDER_LABELS = {
     ScreeningOrder.RANDOM: "Random order",
     ScreeningOrder.RELEVANCE: "Most relevant first",
 }
+# The ranking reports in the screening tab itself: a window-modal progress dialog would
+# take the keyboard from the person screening, which is what must never happen.
+_NO_PROGRESS_DIALOG_MS = 2**31 - 1
+RANKING_TEXT = "Ranking by relevance…"
+RANKING_STOPPED_TEXT = "Ranking stopped; the order stays as it was."
+UNTRAINED_TEXT = (
+    "Import order until one record is included and one excluded; then most relevant first."
+)
 
 
 def marked_html(text: str, review: Review) -> str:
@@ -94,6 +106,8 @@ class ScreeningWidget(QWidget):
 
     decided = Signal()
     """A decision was recorded or undone; counts and diagram are out of date."""
+    ranking_finished = Signal()
+    """A relevance ranking ended (applied, dropped as stale, stopped, or failed)."""
 
     def __init__(
         self, screening: Screening, parent: QWidget | None = None, *, show_message: MessagePresenter
@@ -120,6 +134,18 @@ class ScreeningWidget(QWidget):
         top.addWidget(self.order_box)
         top.addStretch(1)
         top.addWidget(self.progress_label)
+
+        self.ranking_label = QLabel(self)
+        self.ranking_label.setObjectName("rankingLabel")
+        self.ranking_label.setWordWrap(True)
+        self.stop_ranking_button = QPushButton("Stop Ranking", self)
+        self.stop_ranking_button.setObjectName("stopRankingButton")
+        self.stop_ranking_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stop_ranking_button.clicked.connect(self.stop_ranking)
+        ranking_row = QHBoxLayout()
+        ranking_row.addWidget(self.ranking_label, 1)
+        ranking_row.addWidget(self.stop_ranking_button)
+        self._ranking_op: BackgroundOp | None = None
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("screeningTitle")
@@ -168,6 +194,7 @@ class ScreeningWidget(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(ranking_row)
         layout.addWidget(self.title_label)
         layout.addWidget(self.details_label)
         layout.addWidget(self.abstract_view, 1)
@@ -179,31 +206,44 @@ class ScreeningWidget(QWidget):
         self.maybe_button.clicked.connect(lambda: self.decide(Verdict.MAYBE))
         self.undo_button.clicked.connect(self.undo)
         # Plain letters, as in ASReview and Rayyan: one key per decision, no modifier.
-        # Pressed on the widget itself they arrive in keyPressEvent; the shortcuts catch
-        # them while a box of the widget (stage, order, reason) has the focus.
-        self._keys = {
+        # Handled as key events, not QShortcuts: a shortcut fires only while its window
+        # is the active one, and when it does not, the letter falls through to whichever
+        # box has the focus (a combo box takes "E" as "choose the item starting with E").
+        # Key events on the widget and on its boxes always arrive, active window or not.
+        self._keys: dict[Qt.Key, Callable[[], None]] = {
             Qt.Key.Key_I: lambda: self.decide(Verdict.INCLUDE),
             Qt.Key.Key_E: lambda: self.decide(Verdict.EXCLUDE),
             Qt.Key.Key_M: lambda: self.decide(Verdict.MAYBE),
             Qt.Key.Key_U: self.undo,
         }
-        for key, slot in self._keys.items():
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        for box in (self.stage_box, self.order_box, self.reason_box):
+            box.installEventFilter(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stage_box.currentIndexChanged.connect(self._on_stage_chosen)
         self.order_box.currentIndexChanged.connect(self._on_order_chosen)
         self.fill_reasons()
         self.show_current()
+        self._show_ranking_state()
+
+    def _decision_key(self, event: QKeyEvent) -> bool:
+        """Act on a decision key; whether ``event`` was one (and so is used up)."""
+        action = self._keys.get(Qt.Key(event.key()))
+        if action is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if not event.isAutoRepeat():  # a held key decides one record, not twenty
+            action()
+        return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = self._keys.get(Qt.Key(event.key()))
-        if action is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            action()
+        if self._decision_key(event):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._decision_key(event)
+        return super().eventFilter(watched, event)
 
     # -- showing --------------------------------------------------------------------------
 
@@ -220,10 +260,15 @@ class ScreeningWidget(QWidget):
         progress = self.screening.progress()
         review = self.screening.review
         total = progress.decided + progress.remaining + progress.maybe
-        self.progress_label.setText(
-            f"{progress.decided} of {total} decided · {progress.relevant_found} included"
-            + (f" · {progress.maybe} maybe" if progress.maybe else "")
-        )
+        parts = [
+            f"{progress.decided} of {total} decided",
+            f"relevant found: {progress.relevant_found} of {progress.decided} screened",
+        ]
+        if progress.maybe:
+            parts.append(f"{progress.maybe} maybe")
+        if self.screening.stage is Stage.TITLE_ABSTRACT and progress.relevant_screened:
+            parts.append(f"{progress.since_last_relevant} since the last relevant")
+        self.progress_label.setText(" · ".join(parts))
         has_record = reference is not None and (progress.remaining > 0 or progress.maybe > 0)
         for button in (self.include_button, self.exclude_button, self.maybe_button):
             button.setEnabled(has_record)
@@ -270,6 +315,7 @@ class ScreeningWidget(QWidget):
         self.message_label.setText("")
         self.show_current()
         self.decided.emit()
+        self.rank_if_due()
 
     def undo(self) -> None:
         try:
@@ -285,6 +331,7 @@ class ScreeningWidget(QWidget):
         self.show_current()
         if undone is not None:
             self.decided.emit()
+            self.rank_if_due()
 
     def _on_stage_chosen(self, index: int) -> None:
         stage = Stage(self.stage_box.itemData(index))
@@ -292,12 +339,102 @@ class ScreeningWidget(QWidget):
             self.screening.set_stage(stage)
             self.fill_reasons()
             self.show_current()
+            self.rank_if_due()
 
     def _on_order_chosen(self, index: int) -> None:
         order = ScreeningOrder(self.order_box.itemData(index))
         if order is not self.screening.order:
             self.screening.set_order(order)
             self.show_current()
+            self.rank_if_due()
+            self._show_ranking_state()
+
+    # -- ranking by relevance, off the UI thread ---------------------------------------------
+
+    @property
+    def is_ranking(self) -> bool:
+        return self._ranking_op is not None
+
+    def rank_if_due(self) -> BackgroundOp | None:
+        """Start retraining when the session asks for it and no ranking is running.
+
+        One ranking at a time: decisions made meanwhile are taken up by the next one,
+        started as soon as this one has landed.
+        """
+        if self._ranking_op is not None or not self.screening.ranking_due:
+            return None
+        request = self.screening.ranking_request()
+        screening = self.screening
+        op = BackgroundOp(
+            lambda context: screening.run_ranking(request, context.raise_if_cancelled),
+            parent=self,
+            title="Screening",
+            label=RANKING_TEXT,
+            on_success=lambda ranked: self._ranked(op, request, ranked),
+            on_failure=lambda error: self._ranking_failed(op, error),
+            on_cancelled=lambda: self._ranking_ended(op),
+            show_message=self._show_message,
+            progress_delay_ms=_NO_PROGRESS_DIALOG_MS,
+        )
+        self._ranking_op = op
+        self._show_ranking_state()
+        return op.start()
+
+    def stop_ranking(self) -> None:
+        """Stop the running ranking: the order stays as it was until the next one."""
+        op, self._ranking_op = self._ranking_op, None
+        if op is None:
+            return
+        # The worker stops at its next step; whatever it answers is ignored.
+        op.cancel()
+        self._show_ranking_state(RANKING_STOPPED_TEXT)
+        self.ranking_finished.emit()
+
+    def _ranked(self, op: BackgroundOp, request: RankingRequest, ranked: Ranked) -> None:
+        if op is not self._ranking_op:
+            return  # stopped meanwhile
+        self._ranking_op = None
+        if self.screening.apply_ranking(request, ranked):
+            self.show_current()
+        self._show_ranking_state()
+        self.ranking_finished.emit()
+        self.rank_if_due()
+
+    def _ranking_failed(self, op: BackgroundOp, error: BaseException) -> None:
+        if op is not self._ranking_op:
+            return
+        self._ranking_op = None
+        report_error(self, error, title="Screening", show_message=self._show_message)
+        self._show_ranking_state("Could not rank by relevance; the order stays as it was.")
+        self.ranking_finished.emit()
+
+    def _ranking_ended(self, op: BackgroundOp) -> None:
+        if op is self._ranking_op:
+            self._ranking_op = None
+            self._show_ranking_state(RANKING_STOPPED_TEXT)
+            self.ranking_finished.emit()
+
+    def _show_ranking_state(self, note: str = "") -> None:
+        """What the ranking is doing, and why the order is what it is (explainable)."""
+        relevance = self.screening.order is ScreeningOrder.RELEVANCE
+        self.ranking_label.setVisible(relevance)
+        self.stop_ranking_button.setVisible(relevance and self.is_ranking)
+        if not relevance:
+            return
+        ranking = self.screening.last_ranking
+        if self.is_ranking:
+            text = RANKING_TEXT
+        elif note:
+            text = note
+        elif ranking is None or not ranking.trained:
+            text = UNTRAINED_TEXT
+        else:
+            text = "Most relevant first, learnt from the decisions so far"
+            if ranking.relevant_terms:
+                text += " · for: " + ", ".join(ranking.relevant_terms[:5])
+            if ranking.irrelevant_terms:
+                text += " · against: " + ", ".join(ranking.irrelevant_terms[:5])
+        self.ranking_label.setText(text)
 
 
 class DiagramWidget(QWidget):
@@ -467,7 +604,7 @@ class ReviewWindow(QMainWindow):
         self.setObjectName("reviewWindow")
         self.library = library
         self._show_message = show_message
-        self.screening = Screening(library.reviews, review)
+        self.screening = Screening(library.reviews, review, defer_ranking=True)
         self.screening_widget = ScreeningWidget(self.screening, self, show_message=show_message)
         self.diagram_widget = DiagramWidget(review.name, self, show_message=show_message)
         self.log_widget = SearchLogWidget(self)
@@ -602,5 +739,6 @@ class ReviewWindow(QMainWindow):
         self.export_included(Path(name), writer.name)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.screening_widget.stop_ranking()
         self.closed.emit()
         super().closeEvent(event)
