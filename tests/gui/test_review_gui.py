@@ -15,6 +15,7 @@ from peerref.core.model import CollectionId, ImportMethod, Reference
 from peerref.core.prisma import Stage, Verdict
 from peerref.gui.dialogs.import_preview import ImportPreviewDialog
 from peerref.gui.main_window import MainWindow
+from peerref.gui.models.review_models import DecisionColumn
 from peerref.gui.views.review_view import EXCLUDE_COLOUR, INCLUDE_COLOUR, ReviewWindow
 from peerref.library import Library
 from peerref.settings import Settings
@@ -142,6 +143,16 @@ def check_journey(qtbot: QtBot, library: Library, review_window: ReviewWindow) -
     assert "Wrong population (n = 1)" in text and "Wrong outcome (n = 1)" in text
     assert f"Studies included in review (n = {sought - 2})" in text
     assert {d.reviewer for d in library.reviews.decisions(review)} == {"Ayesha"}
+    # The Decisions tab lists every decision, newest first, with its reviewer and reason.
+    made = library.reviews.decisions(review)
+    table = review_window.decisions_widget.model
+    assert table.rowCount() == len(made)
+    assert table.decision(0) == made[-1] and table.decision(len(made) - 1) == made[0]
+    reasons = {table.index(r, DecisionColumn.REASON).data() for r in range(len(made))}
+    assert {"Wrong population", "Wrong outcome"} <= reasons
+    reviewers = {table.index(r, DecisionColumn.REVIEWER).data() for r in range(len(made))}
+    assert reviewers == {"Ayesha"}
+    assert "by Ayesha" in review_window.decisions_widget.summary_label.text()
 
     # Undo takes back the last decision: the counts and the diagram follow.
     last = library.reviews.decisions(review)[-1]
@@ -170,6 +181,7 @@ def check_journey(qtbot: QtBot, library: Library, review_window: ReviewWindow) -
     assert "awaiting retrieval or assessment (n = 1)" in text
     assert review_window.screening.current_id() == last.reference_id
     assert review_window.screening_widget.include_button.isEnabled()
+    assert review_window.decisions_widget.model.rowCount() == len(made) - 1
 
 
 @pytest.mark.seeds
@@ -179,16 +191,17 @@ def test_review_of_the_emerald_and_sciencegate_seed_pages(
     review_window = review_from_pages(qtbot, window, seed_page("000"), seed_page("001"))
     identified = dict(review_window.counts.identified)
     assert set(identified) == {"Emerald Insight", "ScienceGate"}
-    log = review_window.log_widget.log_table
+    log = review_window.log_widget.log_table.model()
     assert log.rowCount() == 2
-    assert log.item(0, 3).text() == "1 – 10 of over 67000"
+    assert log.index(0, 3).data() == "1 – 10 of over 67000"
     check_journey(qtbot, library, review_window)
 
 
 def test_review_of_two_pasted_pages(qtbot: QtBot, window: MainWindow, library: Library) -> None:
     review_window = review_from_pages(qtbot, window, emerald_page(), sciencegate_page())
     assert dict(review_window.counts.identified) == {"Emerald Insight": 3, "ScienceGate": 3}
-    assert review_window.log_widget.log_table.item(0, 2).text() == "peer support workers"
+    log = review_window.log_widget.log_table.model()
+    assert log.index(0, 2).data() == "peer support workers"
     check_journey(qtbot, library, review_window)
 
 
@@ -262,3 +275,20 @@ def test_the_reviewer_named_in_the_preferences_is_recorded(
     key(qtbot, review_window, "I")
     (decision,) = library.reviews.decisions(review_window.screening.review)
     assert decision.reviewer == "Bea Okoro"
+
+
+def test_the_diagram_is_drawn_only_when_its_tab_is_shown(qtbot: QtBot, library: Library) -> None:
+    library.import_text(sciencegate_page(), method=ImportMethod.PASTE)
+    review_window = ReviewWindow(library, library.reviews.create("Lazy"), show_message=print)
+    qtbot.addWidget(review_window)
+    review_window.show()
+    qtbot.waitExposed(review_window)
+    diagram = review_window.diagram_widget
+    qtbot.mouseClick(review_window.screening_widget.include_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    assert diagram.counts is not None and diagram.counts.sought == 1
+    assert "Reports sought for retrieval: 1" in diagram.counts_label.text()
+    assert diagram.svg_widget.renderer().defaultSize().isEmpty()  # nothing drawn yet
+    review_window.tabs.setCurrentWidget(diagram)
+    assert not diagram.svg_widget.renderer().defaultSize().isEmpty()
+    assert "Reports sought for retrieval (n = 1)" in svg_text(review_window)

@@ -1,6 +1,6 @@
 """The Review window: screen one record at a time, watch the PRISMA flow diagram grow.
 
-Three tabs, each a widget of its own, wired by :class:`ReviewWindow`:
+Four tabs, each a widget of its own, wired by :class:`ReviewWindow`:
 
 - :class:`ScreeningWidget`: the record in large type, its structured abstract with the
   review's highlight terms (inclusion terms green, exclusion terms red), and one key per
@@ -11,36 +11,40 @@ Three tabs, each a widget of its own, wired by :class:`ReviewWindow`:
 - :class:`DiagramWidget`: the PRISMA 2020 diagram drawn by ``peerref.review.diagram``
   (the same figure the CLI writes), shown as SVG and exported as SVG, PNG or PDF.
 - :class:`SearchLogWidget`: the search log (PRISMA-S) and the duplicates removed.
+- :class:`DecisionsWidget`: every decision, newest first, with its reviewer, time and
+  reason. The tables are Qt models over the store (``gui.models.review_models``).
 
 The session (``peerref.review.screening.Screening``) keeps the decisions in memory and
-writes each one as its own transaction; the counts and the diagram are refreshed just
-after the next record is on screen, so a key press never waits for them.
+writes each one as its own transaction; the counts, the decisions table and the diagram
+are refreshed just after the next record is on screen (the diagram only while its tab is
+in front), so a key press never waits for them.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -49,7 +53,13 @@ from PySide6.QtWidgets import (
 
 from peerref.core.errors import PeerRefError
 from peerref.core.model import Reference
-from peerref.core.prisma import PrismaCounts, Review, ScreeningOrder, Stage, Verdict
+from peerref.core.prisma import Decision, PrismaCounts, Review, ScreeningOrder, Stage, Verdict
+from peerref.gui.models.review_models import (
+    DecisionColumn,
+    DecisionsModel,
+    RemovedDuplicatesModel,
+    SearchLogModel,
+)
 from peerref.gui.ops import BackgroundOp, MessagePresenter, report_error, show_message_box
 from peerref.library import Library
 from peerref.review import diagram, tables
@@ -447,7 +457,8 @@ class DiagramWidget(QWidget):
         self.setObjectName("diagramWidget")
         self.title = title
         self.counts: PrismaCounts | None = None
-        self.svg: bytes = b""
+        self._svg = b""
+        self._drawn: tuple[PrismaCounts, str] | None = None
         self._show_message = show_message
         self.svg_widget = QSvgWidget(self)
         self.svg_widget.setObjectName("diagramSvg")
@@ -471,16 +482,36 @@ class DiagramWidget(QWidget):
         layout.addLayout(left, 3)
         layout.addWidget(self.counts_label, 1, Qt.AlignmentFlag.AlignTop)
 
+    @property
+    def svg(self) -> bytes:
+        """The diagram of the latest counts as SVG, drawn now if it is out of date."""
+        self._draw_if_stale()
+        return self._svg
+
     def show_counts(self, counts: PrismaCounts) -> None:
-        if counts == self.counts:
-            return
+        """Take the latest counts; the diagram is redrawn only while it can be seen.
+
+        Drawing takes a tenth of a second or more (and the first one imports
+        matplotlib): done after every few decisions while the Screening tab is in front,
+        it would make key presses wait for a picture nobody is looking at.
+        """
         self.counts = counts
-        self.svg = diagram.render(counts, "svg", title=self.title)
-        self.svg_widget.load(QByteArray(self.svg))
-        renderer = self.svg_widget.renderer()
-        size = renderer.defaultSize()
-        self.svg_widget.setMinimumSize(size.width() // 2, size.height() // 2)
         self.counts_label.setText("\n".join(status_lines(counts)))
+        if self.isVisible():
+            self._draw_if_stale()
+
+    def _draw_if_stale(self) -> None:
+        if self.counts is None or self._drawn == (self.counts, self.title):
+            return
+        self._svg = diagram.render(self.counts, "svg", title=self.title)
+        self._drawn = (self.counts, self.title)
+        self.svg_widget.load(QByteArray(self._svg))
+        size = self.svg_widget.renderer().defaultSize()
+        self.svg_widget.setMinimumSize(size.width() // 2, size.height() // 2)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._draw_if_stale()
 
     def export_to(self, path: Path, fmt: diagram.DiagramFormat) -> None:
         if self.counts is None:
@@ -498,53 +529,78 @@ class DiagramWidget(QWidget):
             self.export_to(Path(name), fmt)
 
 
+def _read_only_table(name: str, model: QAbstractItemModel, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setWordWrap(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    return view
+
+
 class SearchLogWidget(QWidget):
     """The searches that fed the review (PRISMA-S) and the duplicates removed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchLogWidget")
-        self.log_table = QTableWidget(self)
-        self.log_table.setObjectName("searchLogTable")
-        self.duplicates_table = QTableWidget(self)
-        self.duplicates_table.setObjectName("duplicatesTable")
-        for table in (self.log_table, self.duplicates_table):
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            table.horizontalHeader().setStretchLastSection(True)
-            table.verticalHeader().hide()
+        self.log_model = SearchLogModel(self)
+        self.duplicates_model = RemovedDuplicatesModel(self)
+        self.log_table = _read_only_table("searchLogTable", self.log_model, self)
+        self.duplicates_table = _read_only_table("duplicatesTable", self.duplicates_model, self)
+        self.log_table.setAccessibleName("Searches")
+        self.duplicates_table.setAccessibleName("Duplicates removed before screening")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Searches", self))
         layout.addWidget(self.log_table, 2)
         layout.addWidget(QLabel("Duplicates removed before screening", self))
         layout.addWidget(self.duplicates_table, 1)
 
-    @staticmethod
-    def _fill(table: QTableWidget, header: tuple[str, ...], rows: list[list[str]]) -> None:
-        table.setColumnCount(len(header))
-        table.setHorizontalHeaderLabels(list(header))
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                table.setItem(r, c, QTableWidgetItem(value))
-        table.resizeColumnsToContents()
-
     def show_state(self, screening: Screening, library: Library) -> None:
         state = library.reviews.state(screening.review)
-        self._fill(self.log_table, tables.SEARCH_LOG_COLUMNS, tables.search_log_rows(state.records))
-        self._fill(
-            self.duplicates_table,
-            tables.DUPLICATE_COLUMNS,
-            [
-                [
-                    d.database,
-                    "" if d.kept_id is None else str(d.kept_id),
-                    d.description,
-                    d.how,
-                    str(d.count),
-                ]
-                for d in state.duplicates
-            ],
-        )
+        self.log_model.set_records(state.records)
+        self.duplicates_model.set_duplicates(state.duplicates)
+        for table in (self.log_table, self.duplicates_table):
+            table.resizeColumnsToContents()
+
+
+class DecisionsWidget(QWidget):
+    """Every decision, newest first: who made it, when, at which stage, and why."""
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decisionsWidget")
+        self.model = DecisionsModel(library.reviews.titles, self)
+        self.table = _read_only_table("decisionsTable", self.model, self)
+        self.table.setAccessibleName("Decisions")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in (
+            (DecisionColumn.TIME, 150),
+            (DecisionColumn.REVIEWER, 110),
+            (DecisionColumn.STAGE, 110),
+            (DecisionColumn.VERDICT, 80),
+            (DecisionColumn.REASON, 160),
+            (DecisionColumn.REFERENCE, 80),
+            (DecisionColumn.TITLE, 360),
+        ):
+            self.table.setColumnWidth(column, width)
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("decisionsSummary")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.table, 1)
+
+    def show_decisions(self, decisions: Sequence[Decision]) -> None:
+        self.model.set_decisions(decisions)
+        reviewers = sorted({d.reviewer for d in decisions if d.reviewer})
+        text = f"{len(decisions)} decision(s)"
+        if reviewers:
+            text += " by " + ", ".join(reviewers)
+        self.summary_label.setText(text)
 
 
 class ReasonsDialog(QDialog):
@@ -608,11 +664,13 @@ class ReviewWindow(QMainWindow):
         self.screening_widget = ScreeningWidget(self.screening, self, show_message=show_message)
         self.diagram_widget = DiagramWidget(review.name, self, show_message=show_message)
         self.log_widget = SearchLogWidget(self)
+        self.decisions_widget = DecisionsWidget(library, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("reviewTabs")
         self.tabs.addTab(self.screening_widget, "&Screening")
         self.tabs.addTab(self.diagram_widget, "PRISMA &Diagram")
         self.tabs.addTab(self.log_widget, "Search &Log")
+        self.tabs.addTab(self.decisions_widget, "De&cisions")
         self.setCentralWidget(self.tabs)
         self.setWindowTitle(f"Review — {review.name}")
         self.resize(1000, 760)
@@ -650,6 +708,7 @@ class ReviewWindow(QMainWindow):
     def refresh_counts(self) -> None:
         self._refresh_timer.stop()
         self.diagram_widget.show_counts(self.screening.counts)
+        self.decisions_widget.show_decisions(self.screening.decisions)
 
     def edit_settings(self) -> None:
         dialog = ReasonsDialog(self.screening.review, self)
@@ -673,7 +732,6 @@ class ReviewWindow(QMainWindow):
         self.screening.set_review(review)
         self.setWindowTitle(f"Review — {review.name}")
         self.diagram_widget.title = review.name
-        self.diagram_widget.counts = None
         self.screening_widget.fill_reasons()
         self.screening_widget.show_current()
         self.refresh_counts()
