@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 from review_samples import emerald_page, sciencegate_page
 
@@ -16,7 +17,12 @@ from peerref.core.prisma import Stage, Verdict
 from peerref.gui.dialogs.import_preview import ImportPreviewDialog
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.review_models import DecisionColumn
-from peerref.gui.views.review_view import EXCLUDE_COLOUR, INCLUDE_COLOUR, ReviewWindow
+from peerref.gui.views.review_view import (
+    EXCLUDE_COLOUR,
+    INCLUDE_COLOUR,
+    ReasonsDialog,
+    ReviewWindow,
+)
 from peerref.library import Library
 from peerref.settings import Settings
 
@@ -56,6 +62,10 @@ def window(qtbot: QtBot, library: Library, tmp_path: Path) -> MainWindow:
     main.show()
     qtbot.waitExposed(main)
     return main
+
+
+def _no_message(_parent: object, title: str, text: str) -> None:
+    raise AssertionError(f"unexpected message {title!r}: {text}")
 
 
 def paste_into(qtbot: QtBot, window: MainWindow, text: str, collection: CollectionId) -> None:
@@ -279,7 +289,7 @@ def test_the_reviewer_named_in_the_preferences_is_recorded(
 
 def test_the_diagram_is_drawn_only_when_its_tab_is_shown(qtbot: QtBot, library: Library) -> None:
     library.import_text(sciencegate_page(), method=ImportMethod.PASTE)
-    review_window = ReviewWindow(library, library.reviews.create("Lazy"), show_message=print)
+    review_window = ReviewWindow(library, library.reviews.create("Lazy"), show_message=_no_message)
     qtbot.addWidget(review_window)
     review_window.show()
     qtbot.waitExposed(review_window)
@@ -292,3 +302,44 @@ def test_the_diagram_is_drawn_only_when_its_tab_is_shown(qtbot: QtBot, library: 
     review_window.tabs.setCurrentWidget(diagram)
     assert not diagram.svg_widget.renderer().defaultSize().isEmpty()
     assert "Reports sought for retrieval (n = 1)" in svg_text(review_window)
+
+
+def test_the_reasons_list_is_edited_in_place(qtbot: QtBot, library: Library) -> None:
+    library.import_text(sciencegate_page(), method=ImportMethod.PASTE)
+    review_window = ReviewWindow(
+        library, library.reviews.create("Reasons"), show_message=_no_message
+    )
+    qtbot.addWidget(review_window)
+    review_window.show()
+    qtbot.waitExposed(review_window)
+    review_window.settings_action.trigger()
+    dialog = review_window.findChild(ReasonsDialog)
+    assert isinstance(dialog, ReasonsDialog)
+    qtbot.waitExposed(dialog)
+    model, view = dialog.reasons_model, dialog.reasons_view
+    before = model.reasons
+    assert before == list(review_window.screening.review.reasons)
+
+    view.setCurrentIndex(model.index(before.index("Wrong outcome")))
+    qtbot.mouseClick(dialog.remove_reason_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.add_reason_button, Qt.MouseButton.LeftButton)
+    editor = view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.text() == "New reason"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Wrong setting")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Wrong setting" in model.reasons)
+    qtbot.mouseClick(dialog.up_reason_button, Qt.MouseButton.LeftButton)
+    expected = [r for r in before if r != "Wrong outcome"]
+    expected.insert(len(expected) - 1, "Wrong setting")
+    assert model.reasons == expected
+    dialog.include_edit.setText("peer; mentoring")
+    with qtbot.waitSignal(dialog.finished):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    review = review_window.screening.review
+    assert list(review.reasons) == expected
+    assert list(library.reviews.get("Reasons").reasons) == expected  # saved
+    assert review.include_terms == ("peer", "mentoring")
+    box = review_window.screening_widget.reason_box
+    assert [box.itemText(i) for i in range(box.count())] == expected

@@ -25,6 +25,7 @@ from peerref.gui.models.review_models import (
     DecisionColumn,
     DecisionsModel,
     DuplicateColumn,
+    ReasonsModel,
     RemovedDuplicatesModel,
     SearchLogColumn,
     SearchLogModel,
@@ -246,3 +247,40 @@ def test_decisions_model_over_the_store(qtmodeltester, library: Library) -> None
     assert titles == ["[untitled]", "Peer work"]
     assert {cell(model, r, DecisionColumn.REVIEWER) for r in range(2)} == {"Ayesha"}
     assert model.index(0, 0).parent() == QModelIndex()
+
+
+def test_reasons_model_passes_qtmodeltester_while_edited(qtmodeltester, qtbot: QtBot) -> None:
+    model = ReasonsModel(
+        ["Wrong population", "Wrong outcome", "Not in English"], {"wrong outcome": 2}
+    )
+    qtmodeltester.check(model)
+    assert model.uses_of(1) == 2 and model.uses_of(0) == 0
+    assert "2 full-text exclusion(s)" in model.index(1).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.flags(model.index(0)) & Qt.ItemFlag.ItemIsEditable
+
+    # Renamed in place; empty names and repeats (ignoring case) are refused.
+    assert model.setData(model.index(0), "  Wrong   setting ")
+    assert model.reasons[0] == "Wrong setting"
+    assert not model.setData(model.index(0), "   ")
+    assert not model.setData(model.index(0), "WRONG OUTCOME")
+    assert not model.setData(model.index(0), 3)
+    assert model.setData(model.index(0), "wrong setting")  # its own name in another case
+    assert model.reasons[0] == "wrong setting"
+
+    assert model.add() == 3 and model.add() == 4
+    assert model.reasons[3:] == ["New reason", "New reason 2"]
+    with qtbot.waitSignal(model.rowsMoved):
+        assert model.move(4, -2) == 2
+    assert model.reasons == [
+        "wrong setting",
+        "Wrong outcome",
+        "New reason 2",
+        "Not in English",
+        "New reason",
+    ]
+    assert model.move(2, 1) == 3
+    assert model.reasons[2:4] == ["Not in English", "New reason 2"]
+    assert model.move(0, -1) == 0 and model.move(4, 5) == 4  # at the ends: nothing moves
+    assert model.remove(4) and not model.remove(9)
+    qtmodeltester.check(model)
+    assert model.reasons == ["wrong setting", "Wrong outcome", "Not in English", "New reason 2"]

@@ -18,7 +18,14 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from peerref.core.model import ReferenceId
 from peerref.core.prisma import (
@@ -345,3 +352,117 @@ def _extends(longer: list[Decision], shorter: list[Decision]) -> bool:
         return True
     end = len(shorter) - 1
     return longer[end].id == shorter[end].id and longer[0].id == shorter[0].id
+
+
+class ReasonsModel(QAbstractListModel):
+    """A review's list of full-text exclusion reasons, edited in place, in the order shown.
+
+    Each reason knows how many full-text exclusions in force cite it (its tooltip says
+    so): taking a reason off the list keeps those decisions' text, as the store does,
+    but the person editing should see what they are about to orphan. A reason may not
+    be empty or repeat another (ignoring case), so the list always means one thing.
+    """
+
+    def __init__(
+        self,
+        reasons: Sequence[str],
+        uses: Mapping[str, int] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._reasons = list(reasons)
+        self._uses = {reason.casefold(): n for reason, n in (uses or {}).items()}
+
+    @property
+    def reasons(self) -> list[str]:
+        return list(self._reasons)
+
+    def uses_of(self, row: int) -> int:
+        return self._uses.get(self._reasons[row].casefold(), 0)
+
+    def _taken(self, text: str, row: int) -> bool:
+        folded = text.casefold()
+        return any(r.casefold() == folded for i, r in enumerate(self._reasons) if i != row)
+
+    # -- editing --------------------------------------------------------------------------
+
+    def add(self, text: str = "New reason") -> int:
+        """Append a reason (numbered if the text is taken); returns its row."""
+        candidate, n = " ".join(text.split()) or "New reason", 1
+        while self._taken(candidate, -1):
+            n += 1
+            candidate = f"{' '.join(text.split()) or 'New reason'} {n}"
+        row = len(self._reasons)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._reasons.append(candidate)
+        self.endInsertRows()
+        return row
+
+    def remove(self, row: int) -> bool:
+        if not 0 <= row < len(self._reasons):
+            return False
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._reasons[row]
+        self.endRemoveRows()
+        return True
+
+    def move(self, row: int, delta: int) -> int:
+        """Move a reason up (delta < 0) or down; returns its new row."""
+        target = max(0, min(len(self._reasons) - 1, row + delta))
+        if not 0 <= row < len(self._reasons) or target == row:
+            return row
+        # Qt's destination is the row the item lands before, in the list as it was.
+        destination = target + 1 if target > row else target
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
+        self._reasons.insert(target, self._reasons.pop(row))
+        self.endMoveRows()
+        return target
+
+    # -- Qt model interface ---------------------------------------------------------------
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._reasons)
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._reasons):
+            return None
+        reason = self._reasons[index.row()]
+        if role in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.EditRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+        ):
+            return reason
+        if role == Qt.ItemDataRole.ToolTipRole:
+            used = self.uses_of(index.row())
+            if not used:
+                return "No full-text exclusion gives this reason yet"
+            return (
+                f"{used} full-text exclusion(s) give this reason; they keep it if it "
+                "is taken off the list"
+            )
+        if role == Role.SORT:
+            return reason.casefold()
+        return None
+
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        if not 0 <= index.row() < len(self._reasons) or not isinstance(value, str):
+            return False
+        text = " ".join(value.split())
+        if not text or self._taken(text, index.row()):
+            return False
+        if text != self._reasons[index.row()]:
+            self._reasons[index.row()] = text
+            self.dataChanged.emit(
+                index,
+                index,
+                [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Role.SORT],
+            )
+        return True
