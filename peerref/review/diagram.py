@@ -6,23 +6,27 @@ left, the main flow in the left column and what left it in the right column. Dra
 ``matplotlib.figure.Figure`` directly (no pyplot and its global figures), so the CLI, the
 window and a background thread can each draw their own. SVG keeps its text as text, so
 the numbers stay searchable and the file small.
+
+matplotlib (and numpy under it) is imported only when a diagram is drawn: importing it
+costs a second or more, which opening the window or running any ``peerref-cli``
+command would otherwise pay whether or not a diagram is ever wanted.
 """
 
 from __future__ import annotations
 
 import io
 import textwrap
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch
+from typing import TYPE_CHECKING, Literal
 
 from peerref.core.errors import UserInputError
 from peerref.core.prisma import PrismaCounts
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DiagramFormat = Literal["svg", "png", "pdf"]
 FORMATS: tuple[DiagramFormat, ...] = ("svg", "png", "pdf")
@@ -45,12 +49,20 @@ _IDENTIFICATION_LABEL = 14.0
 _INCLUDED_LABEL = 9.0
 
 
+# rc_context changes matplotlib's process-wide settings for as long as it lasts; one
+# drawing at a time, so a diagram drawn off the UI thread and one exported from the
+# window never see each other's settings half-applied.
+_DRAWING = threading.Lock()
+
+
 @contextmanager
 def _text_as_text() -> Iterator[None]:
     """SVG text as <text> elements (not glyph paths) and stable SVG ids, for this drawing only."""
+    import matplotlib
+
     # PDF keeps matplotlib's Type 3 fonts: embedding TrueType (fonttype 42) subsets the
     # font with fontTools, twenty times slower for no visible difference in a diagram.
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "peerref"}):
+    with _DRAWING, matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "peerref"}):
         yield
 
 
@@ -69,6 +81,8 @@ class _Canvas:
     """Boxes and arrows in percent coordinates, y growing upwards, on one figure."""
 
     def __init__(self, height: float) -> None:
+        from matplotlib.figure import Figure
+
         self.height = height
         self.figure = Figure(figsize=(_WIDTH_IN, _WIDTH_IN * height / 100), dpi=100)
         self.axes = self.figure.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -88,6 +102,8 @@ class _Canvas:
         align: Literal["left", "center"] = "center",
         gid: str = "",
     ) -> None:
+        from matplotlib.patches import FancyBboxPatch
+
         patch = FancyBboxPatch(
             (x[0], y[0]),
             x[1] - x[0],

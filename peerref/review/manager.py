@@ -270,6 +270,11 @@ class ReviewManager:
         with self.database.reading() as repo:
             return repo.get_references(ids)
 
+    def titles(self, ids: Sequence[ReferenceId]) -> dict[ReferenceId, str]:
+        """Titles only (no creators, tags or collections), for decision tables."""
+        with self.database.reading() as repo:
+            return review_store.reference_titles(repo.session, ids)
+
     def included_ids(self, review: Review) -> list[ReferenceId]:
         """The references included at full text, in import order."""
         state = self.state(review)

@@ -7,13 +7,22 @@ window and ``peerref-cli review screen`` both drive one.
 
 Records still to decide come first in the chosen order (import, seeded random, or
 relevance); records marked "maybe" come after them, so nothing is lost from view.
+
+Ranking by relevance takes seconds on a large review (reading 20,000 abstracts, fitting
+TF-IDF, training). The terminal waits for it; a window must not, so it opens the session
+with ``defer_ranking=True``: the session then never ranks by itself, says when a ranking
+is due, hands out a :class:`RankingRequest` (a snapshot of what was decided) that can be
+run on another thread, and applies the answer later, keeping the record on screen where
+it is so nothing moves under the reader's eyes.
 """
 
 from __future__ import annotations
 
 import random
 import re
+import threading
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from peerref.core.errors import UserInputError
@@ -48,6 +57,44 @@ class Progress:
     # (records screened, relevant found) after each title/abstract decision, in order.
     curve: tuple[tuple[int, int], ...] = ()
 
+    @property
+    def screened(self) -> int:
+        """Records decided (include or exclude) at title/abstract so far."""
+        return self.curve[-1][0] if self.curve else 0
+
+    @property
+    def relevant_screened(self) -> int:
+        """Records included at title/abstract so far: the "relevant found" of ASReview."""
+        return self.curve[-1][1] if self.curve else 0
+
+    @property
+    def since_last_relevant(self) -> int:
+        """Records screened since the last relevant one: a long run hints that few are left.
+
+        ASReview shows the same figure to help decide when to stop screening.
+        """
+        found_at = 0  # records screened when the latest relevant one was found
+        previous = 0
+        for screened, found in self.curve:
+            if found > previous:
+                found_at = screened
+            previous = found
+        return self.screened - found_at
+
+
+@dataclass(frozen=True, slots=True)
+class RankingRequest:
+    """What the session knew when a ranking was asked for, to rank on another thread.
+
+    Plain values only: the worker never reads the session's own (changing) state.
+    """
+
+    generation: int
+    labels: Mapping[ReferenceId, bool]
+    candidates: tuple[ReferenceId, ...]
+    decided: int
+    replace_current: bool
+
 
 class Screening:
     """Screening one review at one stage. Not thread-safe: one per view."""
@@ -61,6 +108,7 @@ class Screening:
         order: ScreeningOrder = ScreeningOrder.IMPORT,
         retrain_every: int = RETRAIN_EVERY,
         state: ReviewState | None = None,
+        defer_ranking: bool = False,
     ) -> None:
         self.manager = manager
         self.review = review
@@ -73,8 +121,15 @@ class Screening:
         self._latest: dict[tuple[ReferenceId, Stage], Decision] = self._state.current()
         self._cache: OrderedDict[ReferenceId, Reference] = OrderedDict()
         self._ranker: RelevanceRanker | None = None
+        # Only ever used by one ranking at a time: the thread that builds or asks it.
+        self._ranker_lock = threading.Lock()
         self._since_training = 0
         self.last_ranking: Ranked | None = None
+        self.defer_ranking = defer_ranking
+        # Deferred: the latest relevance order applied, reused until the next one lands.
+        self._relevance_order: tuple[ReferenceId, ...] = ()
+        self._generation = 0
+        self._ranking_wanted = False
         self._pending: list[ReferenceId] = []
         self._rebuild()
 
@@ -91,13 +146,19 @@ class Screening:
         return held is None or held.verdict is Verdict.MAYBE
 
     def _rebuild(self) -> None:
+        self._generation += 1
         pool = [i for i in self._state.pool if self._eligible(i) and self._open(i)]
         if self.order is ScreeningOrder.RANDOM:
             random.Random(self.review.seed).shuffle(pool)
         undecided = [i for i in pool if (i, self.stage) not in self._latest]
         maybe = [i for i in pool if (i, self.stage) in self._latest]
         if self.order is ScreeningOrder.RELEVANCE:
-            undecided = list(self._ranked(undecided).order)
+            if self.defer_ranking:
+                # The last order applied, until a fresh one arrives from the worker.
+                undecided = _reordered(undecided, self._relevance_order)
+                self._ranking_wanted = True
+            else:
+                undecided = list(self._ranked(undecided).order)
         self._pending = undecided + maybe
 
     def _labels(self) -> dict[ReferenceId, bool]:
@@ -108,13 +169,86 @@ class Screening:
         return labels
 
     def _ranked(self, candidates: list[ReferenceId]) -> Ranked:
-        if self._ranker is None:
-            with self.manager.database.reading() as repo:
-                texts = review_store.screening_texts(repo.session, self._state.pool)
-            self._ranker = RelevanceRanker(texts, seed=self.review.seed)
-        self.last_ranking = self._ranker.rank(self._labels(), candidates)
+        self.last_ranking = self._rank(self._labels(), candidates)
         self._since_training = 0
         return self.last_ranking
+
+    def _rank(
+        self,
+        labels: Mapping[ReferenceId, bool],
+        candidates: list[ReferenceId],
+        check: Callable[[], None] = lambda: None,
+    ) -> Ranked:
+        with self._ranker_lock:
+            if self._ranker is None:
+                with self.manager.database.reading() as repo:
+                    texts = review_store.screening_texts(repo.session, self._state.pool)
+                check()
+                self._ranker = RelevanceRanker(texts, seed=self.review.seed)
+            check()
+            return self._ranker.rank(labels, candidates)
+
+    # -- ranking on another thread (defer_ranking) --------------------------------------------
+
+    @property
+    def ranking_due(self) -> bool:
+        """Whether a deferred session wants a fresh relevance order now."""
+        return (
+            self.defer_ranking
+            and self.order is ScreeningOrder.RELEVANCE
+            and (self._ranking_wanted or self._since_training >= self.retrain_every)
+        )
+
+    def ranking_request(self) -> RankingRequest:
+        """A snapshot of the decisions so far, for :meth:`run_ranking` on any thread.
+
+        Asking counts as retraining: the next request falls due after ``retrain_every``
+        further decisions (or a change of stage or order).
+        """
+        replace_current = self._ranking_wanted
+        self._ranking_wanted = False
+        self._since_training = 0
+        undecided = tuple(i for i in self._pending if (i, self.stage) not in self._latest)
+        return RankingRequest(
+            generation=self._generation,
+            labels=self._labels(),
+            candidates=undecided,
+            decided=len(self._decisions),
+            replace_current=replace_current,
+        )
+
+    def run_ranking(
+        self, request: RankingRequest, check: Callable[[], None] = lambda: None
+    ) -> Ranked:
+        """Rank ``request``'s candidates; safe off the UI thread (reads only the store).
+
+        ``check`` is called between the long steps (reading the texts, fitting TF-IDF,
+        training) and may raise to stop the work, as a cancelled operation does.
+        """
+        return self._rank(request.labels, list(request.candidates), check)
+
+    def apply_ranking(self, request: RankingRequest, ranked: Ranked) -> bool:
+        """Put the undecided records in ``ranked``'s order; False when it came too late.
+
+        The record on screen stays where it is, unless the ranking was asked for by
+        choosing the order (or a stage) and nothing has been decided since, when the
+        most relevant record takes its place. A ranking made before a change of stage
+        or order is dropped.
+        """
+        if request.generation != self._generation or self.order is not ScreeningOrder.RELEVANCE:
+            return False
+        self.last_ranking = ranked
+        self._relevance_order = ranked.order
+        current = self.current_id()
+        undecided = [i for i in self._pending if (i, self.stage) not in self._latest]
+        maybe = [i for i in self._pending if (i, self.stage) in self._latest]
+        ordered = _reordered(undecided, ranked.order)
+        keep = not (request.replace_current and request.decided == len(self._decisions))
+        if keep and current is not None and current in ordered:
+            ordered.remove(current)
+            ordered.insert(0, current)
+        self._pending = ordered + maybe
+        return True
 
     def rerank(self) -> Ranked | None:
         """Re-rank the undecided records now (relevance order only)."""
@@ -215,7 +349,11 @@ class Screening:
         if verdict is Verdict.MAYBE:
             self._pending.append(ref_id)
         self._since_training += 1
-        if self.order is ScreeningOrder.RELEVANCE and self._since_training >= self.retrain_every:
+        if (
+            self.order is ScreeningOrder.RELEVANCE
+            and not self.defer_ranking
+            and self._since_training >= self.retrain_every
+        ):
             self._rebuild()
         return decision
 
@@ -252,6 +390,14 @@ class Screening:
     def set_review(self, review: Review) -> None:
         """The same review with new reasons or highlight terms."""
         self.review = review
+
+
+def _reordered(ids: list[ReferenceId], order: tuple[ReferenceId, ...]) -> list[ReferenceId]:
+    """``ids`` in ``order``'s order; those ``order`` does not name keep theirs, after it."""
+    wanted = set(ids)
+    first = [i for i in order if i in wanted]
+    placed = set(first)
+    return first + [i for i in ids if i not in placed]
 
 
 def highlight_spans(text: str, review: Review) -> list[tuple[int, int, bool]]:

@@ -74,40 +74,47 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], fmt: TableFormat
     raise UserInputError(f"no table format {fmt!r}; choose csv or md")
 
 
+def ordered_search_records(records: Sequence[SearchRecord]) -> list[SearchRecord]:
+    """The searches oldest first (undated ones last), as the log lists them."""
+    return sorted(records, key=lambda r: (r.created is None, r.created or 0, r.batch_id or 0))
+
+
+def search_log_row(record: SearchRecord) -> list[str]:
+    """One search's cells, in ``SEARCH_LOG_COLUMNS`` order; unknown items left blank."""
+    return [
+        record.database,
+        record.created.date().isoformat() if record.created else "",
+        record.query,
+        record.hit_text or ("" if record.hit_count is None else str(record.hit_count)),
+        str(record.records),
+        str(record.duplicates),
+        record.source_name,
+        "" if record.batch_id is None else f"#{record.batch_id} ({record.method})",
+    ]
+
+
 def search_log_rows(records: Sequence[SearchRecord]) -> list[list[str]]:
     """One row per search (import batch), oldest first; unknown items left blank."""
-    ordered = sorted(records, key=lambda r: (r.created is None, r.created or 0, r.batch_id or 0))
-    return [
-        [
-            record.database,
-            record.created.date().isoformat() if record.created else "",
-            record.query,
-            record.hit_text or ("" if record.hit_count is None else str(record.hit_count)),
-            str(record.records),
-            str(record.duplicates),
-            record.source_name,
-            "" if record.batch_id is None else f"#{record.batch_id} ({record.method})",
-        ]
-        for record in ordered
-    ]
+    return [search_log_row(record) for record in ordered_search_records(records)]
 
 
 def search_log(records: Sequence[SearchRecord], fmt: TableFormat) -> str:
     return table(SEARCH_LOG_COLUMNS, search_log_rows(records), fmt)
 
 
-def duplicates_table(duplicates: Sequence[DuplicateRecord], fmt: TableFormat) -> str:
-    rows = [
-        [
-            d.database,
-            "" if d.kept_id is None else str(d.kept_id),
-            d.description,
-            d.how,
-            str(d.count),
-        ]
-        for d in duplicates
+def duplicate_row(duplicate: DuplicateRecord) -> list[str]:
+    """One removed record's cells, in ``DUPLICATE_COLUMNS`` order."""
+    return [
+        duplicate.database,
+        "" if duplicate.kept_id is None else str(duplicate.kept_id),
+        duplicate.description,
+        duplicate.how,
+        str(duplicate.count),
     ]
-    return table(DUPLICATE_COLUMNS, rows, fmt)
+
+
+def duplicates_table(duplicates: Sequence[DuplicateRecord], fmt: TableFormat) -> str:
+    return table(DUPLICATE_COLUMNS, [duplicate_row(d) for d in duplicates], fmt)
 
 
 def decisions_csv(
@@ -138,10 +145,14 @@ def decisions_csv(
 
 __all__ = [
     "DECISION_COLUMNS",
+    "DUPLICATE_COLUMNS",
     "SEARCH_LOG_COLUMNS",
     "Stage",
     "TableFormat",
     "decisions_csv",
+    "duplicate_row",
     "duplicates_table",
+    "ordered_search_records",
     "search_log",
+    "search_log_row",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 from review_samples import emerald_page, sciencegate_page
 
@@ -15,7 +16,13 @@ from peerref.core.model import CollectionId, ImportMethod, Reference
 from peerref.core.prisma import Stage, Verdict
 from peerref.gui.dialogs.import_preview import ImportPreviewDialog
 from peerref.gui.main_window import MainWindow
-from peerref.gui.views.review_view import EXCLUDE_COLOUR, INCLUDE_COLOUR, ReviewWindow
+from peerref.gui.models.review_models import DecisionColumn
+from peerref.gui.views.review_view import (
+    EXCLUDE_COLOUR,
+    INCLUDE_COLOUR,
+    ReasonsDialog,
+    ReviewWindow,
+)
 from peerref.library import Library
 from peerref.settings import Settings
 
@@ -55,6 +62,10 @@ def window(qtbot: QtBot, library: Library, tmp_path: Path) -> MainWindow:
     main.show()
     qtbot.waitExposed(main)
     return main
+
+
+def _no_message(_parent: object, title: str, text: str) -> None:
+    raise AssertionError(f"unexpected message {title!r}: {text}")
 
 
 def paste_into(qtbot: QtBot, window: MainWindow, text: str, collection: CollectionId) -> None:
@@ -142,6 +153,16 @@ def check_journey(qtbot: QtBot, library: Library, review_window: ReviewWindow) -
     assert "Wrong population (n = 1)" in text and "Wrong outcome (n = 1)" in text
     assert f"Studies included in review (n = {sought - 2})" in text
     assert {d.reviewer for d in library.reviews.decisions(review)} == {"Ayesha"}
+    # The Decisions tab lists every decision, newest first, with its reviewer and reason.
+    made = library.reviews.decisions(review)
+    table = review_window.decisions_widget.model
+    assert table.rowCount() == len(made)
+    assert table.decision(0) == made[-1] and table.decision(len(made) - 1) == made[0]
+    reasons = {table.index(r, DecisionColumn.REASON).data() for r in range(len(made))}
+    assert {"Wrong population", "Wrong outcome"} <= reasons
+    reviewers = {table.index(r, DecisionColumn.REVIEWER).data() for r in range(len(made))}
+    assert reviewers == {"Ayesha"}
+    assert "by Ayesha" in review_window.decisions_widget.summary_label.text()
 
     # Undo takes back the last decision: the counts and the diagram follow.
     last = library.reviews.decisions(review)[-1]
@@ -170,6 +191,7 @@ def check_journey(qtbot: QtBot, library: Library, review_window: ReviewWindow) -
     assert "awaiting retrieval or assessment (n = 1)" in text
     assert review_window.screening.current_id() == last.reference_id
     assert review_window.screening_widget.include_button.isEnabled()
+    assert review_window.decisions_widget.model.rowCount() == len(made) - 1
 
 
 @pytest.mark.seeds
@@ -179,16 +201,17 @@ def test_review_of_the_emerald_and_sciencegate_seed_pages(
     review_window = review_from_pages(qtbot, window, seed_page("000"), seed_page("001"))
     identified = dict(review_window.counts.identified)
     assert set(identified) == {"Emerald Insight", "ScienceGate"}
-    log = review_window.log_widget.log_table
+    log = review_window.log_widget.log_table.model()
     assert log.rowCount() == 2
-    assert log.item(0, 3).text() == "1 – 10 of over 67000"
+    assert log.index(0, 3).data() == "1 – 10 of over 67000"
     check_journey(qtbot, library, review_window)
 
 
 def test_review_of_two_pasted_pages(qtbot: QtBot, window: MainWindow, library: Library) -> None:
     review_window = review_from_pages(qtbot, window, emerald_page(), sciencegate_page())
     assert dict(review_window.counts.identified) == {"Emerald Insight": 3, "ScienceGate": 3}
-    assert review_window.log_widget.log_table.item(0, 2).text() == "peer support workers"
+    log = review_window.log_widget.log_table.model()
+    assert log.index(0, 2).data() == "peer support workers"
     check_journey(qtbot, library, review_window)
 
 
@@ -262,3 +285,61 @@ def test_the_reviewer_named_in_the_preferences_is_recorded(
     key(qtbot, review_window, "I")
     (decision,) = library.reviews.decisions(review_window.screening.review)
     assert decision.reviewer == "Bea Okoro"
+
+
+def test_the_diagram_is_drawn_only_when_its_tab_is_shown(qtbot: QtBot, library: Library) -> None:
+    library.import_text(sciencegate_page(), method=ImportMethod.PASTE)
+    review_window = ReviewWindow(library, library.reviews.create("Lazy"), show_message=_no_message)
+    qtbot.addWidget(review_window)
+    review_window.show()
+    qtbot.waitExposed(review_window)
+    diagram = review_window.diagram_widget
+    qtbot.mouseClick(review_window.screening_widget.include_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    assert diagram.counts is not None and diagram.counts.sought == 1
+    assert "Reports sought for retrieval: 1" in diagram.counts_label.text()
+    assert diagram.svg_widget.renderer().defaultSize().isEmpty()  # nothing drawn yet
+    review_window.tabs.setCurrentWidget(diagram)
+    assert not diagram.svg_widget.renderer().defaultSize().isEmpty()
+    assert "Reports sought for retrieval (n = 1)" in svg_text(review_window)
+
+
+def test_the_reasons_list_is_edited_in_place(qtbot: QtBot, library: Library) -> None:
+    library.import_text(sciencegate_page(), method=ImportMethod.PASTE)
+    review_window = ReviewWindow(
+        library, library.reviews.create("Reasons"), show_message=_no_message
+    )
+    qtbot.addWidget(review_window)
+    review_window.show()
+    qtbot.waitExposed(review_window)
+    review_window.settings_action.trigger()
+    dialog = review_window.findChild(ReasonsDialog)
+    assert isinstance(dialog, ReasonsDialog)
+    qtbot.waitExposed(dialog)
+    model, view = dialog.reasons_model, dialog.reasons_view
+    before = model.reasons
+    assert before == list(review_window.screening.review.reasons)
+
+    view.setCurrentIndex(model.index(before.index("Wrong outcome")))
+    qtbot.mouseClick(dialog.remove_reason_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.add_reason_button, Qt.MouseButton.LeftButton)
+    editor = view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.text() == "New reason"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Wrong setting")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Wrong setting" in model.reasons)
+    qtbot.mouseClick(dialog.up_reason_button, Qt.MouseButton.LeftButton)
+    expected = [r for r in before if r != "Wrong outcome"]
+    expected.insert(len(expected) - 1, "Wrong setting")
+    assert model.reasons == expected
+    dialog.include_edit.setText("peer; mentoring")
+    with qtbot.waitSignal(dialog.finished):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    review = review_window.screening.review
+    assert list(review.reasons) == expected
+    assert list(library.reviews.get("Reasons").reasons) == expected  # saved
+    assert review.include_terms == ("peer", "mentoring")
+    box = review_window.screening_widget.reason_box
+    assert [box.itemText(i) for i in range(box.count())] == expected

@@ -1,43 +1,50 @@
 """The Review window: screen one record at a time, watch the PRISMA flow diagram grow.
 
-Three tabs, each a widget of its own, wired by :class:`ReviewWindow`:
+Four tabs, each a widget of its own, wired by :class:`ReviewWindow`:
 
 - :class:`ScreeningWidget`: the record in large type, its structured abstract with the
   review's highlight terms (inclusion terms green, exclusion terms red), and one key per
   decision: I include, E exclude, M maybe, U undo. The next record shows at once; at the
-  full-text stage E takes the reason chosen in the reasons box.
+  full-text stage E takes the reason chosen in the reasons box. Ordered by relevance, the
+  model is retrained off the UI thread every few decisions (``gui.ops.BackgroundOp``) while
+  screening goes on; its answer reorders the records after the one on screen.
 - :class:`DiagramWidget`: the PRISMA 2020 diagram drawn by ``peerref.review.diagram``
   (the same figure the CLI writes), shown as SVG and exported as SVG, PNG or PDF.
 - :class:`SearchLogWidget`: the search log (PRISMA-S) and the duplicates removed.
+- :class:`DecisionsWidget`: every decision, newest first, with its reviewer, time and
+  reason. The tables are Qt models over the store (``gui.models.review_models``).
 
 The session (``peerref.review.screening.Screening``) keeps the decisions in memory and
-writes each one as its own transaction; the counts and the diagram are refreshed just
-after the next record is on screen, so a key press never waits for them.
+writes each one as its own transaction; the counts, the decisions table and the diagram
+are refreshed just after the next record is on screen (the diagram only while its tab is
+in front), so a key press never waits for them.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QMainWindow,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -46,11 +53,19 @@ from PySide6.QtWidgets import (
 
 from peerref.core.errors import PeerRefError
 from peerref.core.model import Reference
-from peerref.core.prisma import PrismaCounts, Review, ScreeningOrder, Stage, Verdict
-from peerref.gui.ops import MessagePresenter, show_message_box
+from peerref.core.prisma import Decision, PrismaCounts, Review, ScreeningOrder, Stage, Verdict
+from peerref.gui.models.review_models import (
+    DecisionColumn,
+    DecisionsModel,
+    ReasonsModel,
+    RemovedDuplicatesModel,
+    SearchLogModel,
+)
+from peerref.gui.ops import BackgroundOp, MessagePresenter, report_error, show_message_box
 from peerref.library import Library
 from peerref.review import diagram, tables
-from peerref.review.screening import Screening, highlight_spans
+from peerref.review.ranking import Ranked
+from peerref.review.screening import RankingRequest, Screening, highlight_spans
 from peerref.review.text import status_lines
 
 INCLUDE_COLOUR = "#c6efce"
@@ -61,6 +76,14 @@ ORDER_LABELS = {
     ScreeningOrder.RANDOM: "Random order",
     ScreeningOrder.RELEVANCE: "Most relevant first",
 }
+# The ranking reports in the screening tab itself: a window-modal progress dialog would
+# take the keyboard from the person screening, which is what must never happen.
+_NO_PROGRESS_DIALOG_MS = 2**31 - 1
+RANKING_TEXT = "Ranking by relevance…"
+RANKING_STOPPED_TEXT = "Ranking stopped; the order stays as it was."
+UNTRAINED_TEXT = (
+    "Import order until one record is included and one excluded; then most relevant first."
+)
 
 
 def marked_html(text: str, review: Review) -> str:
@@ -94,6 +117,8 @@ class ScreeningWidget(QWidget):
 
     decided = Signal()
     """A decision was recorded or undone; counts and diagram are out of date."""
+    ranking_finished = Signal()
+    """A relevance ranking ended (applied, dropped as stale, stopped, or failed)."""
 
     def __init__(
         self, screening: Screening, parent: QWidget | None = None, *, show_message: MessagePresenter
@@ -120,6 +145,18 @@ class ScreeningWidget(QWidget):
         top.addWidget(self.order_box)
         top.addStretch(1)
         top.addWidget(self.progress_label)
+
+        self.ranking_label = QLabel(self)
+        self.ranking_label.setObjectName("rankingLabel")
+        self.ranking_label.setWordWrap(True)
+        self.stop_ranking_button = QPushButton("Stop Ranking", self)
+        self.stop_ranking_button.setObjectName("stopRankingButton")
+        self.stop_ranking_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.stop_ranking_button.clicked.connect(self.stop_ranking)
+        ranking_row = QHBoxLayout()
+        ranking_row.addWidget(self.ranking_label, 1)
+        ranking_row.addWidget(self.stop_ranking_button)
+        self._ranking_op: BackgroundOp | None = None
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("screeningTitle")
@@ -168,6 +205,7 @@ class ScreeningWidget(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(ranking_row)
         layout.addWidget(self.title_label)
         layout.addWidget(self.details_label)
         layout.addWidget(self.abstract_view, 1)
@@ -179,31 +217,44 @@ class ScreeningWidget(QWidget):
         self.maybe_button.clicked.connect(lambda: self.decide(Verdict.MAYBE))
         self.undo_button.clicked.connect(self.undo)
         # Plain letters, as in ASReview and Rayyan: one key per decision, no modifier.
-        # Pressed on the widget itself they arrive in keyPressEvent; the shortcuts catch
-        # them while a box of the widget (stage, order, reason) has the focus.
-        self._keys = {
+        # Handled as key events, not QShortcuts: a shortcut fires only while its window
+        # is the active one, and when it does not, the letter falls through to whichever
+        # box has the focus (a combo box takes "E" as "choose the item starting with E").
+        # Key events on the widget and on its boxes always arrive, active window or not.
+        self._keys: dict[Qt.Key, Callable[[], None]] = {
             Qt.Key.Key_I: lambda: self.decide(Verdict.INCLUDE),
             Qt.Key.Key_E: lambda: self.decide(Verdict.EXCLUDE),
             Qt.Key.Key_M: lambda: self.decide(Verdict.MAYBE),
             Qt.Key.Key_U: self.undo,
         }
-        for key, slot in self._keys.items():
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        for box in (self.stage_box, self.order_box, self.reason_box):
+            box.installEventFilter(self)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stage_box.currentIndexChanged.connect(self._on_stage_chosen)
         self.order_box.currentIndexChanged.connect(self._on_order_chosen)
         self.fill_reasons()
         self.show_current()
+        self._show_ranking_state()
+
+    def _decision_key(self, event: QKeyEvent) -> bool:
+        """Act on a decision key; whether ``event`` was one (and so is used up)."""
+        action = self._keys.get(Qt.Key(event.key()))
+        if action is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        if not event.isAutoRepeat():  # a held key decides one record, not twenty
+            action()
+        return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        action = self._keys.get(Qt.Key(event.key()))
-        if action is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            action()
+        if self._decision_key(event):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            return self._decision_key(event)
+        return super().eventFilter(watched, event)
 
     # -- showing --------------------------------------------------------------------------
 
@@ -220,10 +271,15 @@ class ScreeningWidget(QWidget):
         progress = self.screening.progress()
         review = self.screening.review
         total = progress.decided + progress.remaining + progress.maybe
-        self.progress_label.setText(
-            f"{progress.decided} of {total} decided · {progress.relevant_found} included"
-            + (f" · {progress.maybe} maybe" if progress.maybe else "")
-        )
+        parts = [
+            f"{progress.decided} of {total} decided",
+            f"relevant found: {progress.relevant_found} of {progress.decided} screened",
+        ]
+        if progress.maybe:
+            parts.append(f"{progress.maybe} maybe")
+        if self.screening.stage is Stage.TITLE_ABSTRACT and progress.relevant_screened:
+            parts.append(f"{progress.since_last_relevant} since the last relevant")
+        self.progress_label.setText(" · ".join(parts))
         has_record = reference is not None and (progress.remaining > 0 or progress.maybe > 0)
         for button in (self.include_button, self.exclude_button, self.maybe_button):
             button.setEnabled(has_record)
@@ -270,6 +326,7 @@ class ScreeningWidget(QWidget):
         self.message_label.setText("")
         self.show_current()
         self.decided.emit()
+        self.rank_if_due()
 
     def undo(self) -> None:
         try:
@@ -285,6 +342,7 @@ class ScreeningWidget(QWidget):
         self.show_current()
         if undone is not None:
             self.decided.emit()
+            self.rank_if_due()
 
     def _on_stage_chosen(self, index: int) -> None:
         stage = Stage(self.stage_box.itemData(index))
@@ -292,12 +350,102 @@ class ScreeningWidget(QWidget):
             self.screening.set_stage(stage)
             self.fill_reasons()
             self.show_current()
+            self.rank_if_due()
 
     def _on_order_chosen(self, index: int) -> None:
         order = ScreeningOrder(self.order_box.itemData(index))
         if order is not self.screening.order:
             self.screening.set_order(order)
             self.show_current()
+            self.rank_if_due()
+            self._show_ranking_state()
+
+    # -- ranking by relevance, off the UI thread ---------------------------------------------
+
+    @property
+    def is_ranking(self) -> bool:
+        return self._ranking_op is not None
+
+    def rank_if_due(self) -> BackgroundOp | None:
+        """Start retraining when the session asks for it and no ranking is running.
+
+        One ranking at a time: decisions made meanwhile are taken up by the next one,
+        started as soon as this one has landed.
+        """
+        if self._ranking_op is not None or not self.screening.ranking_due:
+            return None
+        request = self.screening.ranking_request()
+        screening = self.screening
+        op = BackgroundOp(
+            lambda context: screening.run_ranking(request, context.raise_if_cancelled),
+            parent=self,
+            title="Screening",
+            label=RANKING_TEXT,
+            on_success=lambda ranked: self._ranked(op, request, ranked),
+            on_failure=lambda error: self._ranking_failed(op, error),
+            on_cancelled=lambda: self._ranking_ended(op),
+            show_message=self._show_message,
+            progress_delay_ms=_NO_PROGRESS_DIALOG_MS,
+        )
+        self._ranking_op = op
+        self._show_ranking_state()
+        return op.start()
+
+    def stop_ranking(self) -> None:
+        """Stop the running ranking: the order stays as it was until the next one."""
+        op, self._ranking_op = self._ranking_op, None
+        if op is None:
+            return
+        # The worker stops at its next step; whatever it answers is ignored.
+        op.cancel()
+        self._show_ranking_state(RANKING_STOPPED_TEXT)
+        self.ranking_finished.emit()
+
+    def _ranked(self, op: BackgroundOp, request: RankingRequest, ranked: Ranked) -> None:
+        if op is not self._ranking_op:
+            return  # stopped meanwhile
+        self._ranking_op = None
+        if self.screening.apply_ranking(request, ranked):
+            self.show_current()
+        self._show_ranking_state()
+        self.ranking_finished.emit()
+        self.rank_if_due()
+
+    def _ranking_failed(self, op: BackgroundOp, error: BaseException) -> None:
+        if op is not self._ranking_op:
+            return
+        self._ranking_op = None
+        report_error(self, error, title="Screening", show_message=self._show_message)
+        self._show_ranking_state("Could not rank by relevance; the order stays as it was.")
+        self.ranking_finished.emit()
+
+    def _ranking_ended(self, op: BackgroundOp) -> None:
+        if op is self._ranking_op:
+            self._ranking_op = None
+            self._show_ranking_state(RANKING_STOPPED_TEXT)
+            self.ranking_finished.emit()
+
+    def _show_ranking_state(self, note: str = "") -> None:
+        """What the ranking is doing, and why the order is what it is (explainable)."""
+        relevance = self.screening.order is ScreeningOrder.RELEVANCE
+        self.ranking_label.setVisible(relevance)
+        self.stop_ranking_button.setVisible(relevance and self.is_ranking)
+        if not relevance:
+            return
+        ranking = self.screening.last_ranking
+        if self.is_ranking:
+            text = RANKING_TEXT
+        elif note:
+            text = note
+        elif ranking is None or not ranking.trained:
+            text = UNTRAINED_TEXT
+        else:
+            text = "Most relevant first, learnt from the decisions so far"
+            if ranking.relevant_terms:
+                text += " · for: " + ", ".join(ranking.relevant_terms[:5])
+            if ranking.irrelevant_terms:
+                text += " · against: " + ", ".join(ranking.irrelevant_terms[:5])
+        self.ranking_label.setText(text)
 
 
 class DiagramWidget(QWidget):
@@ -310,7 +458,8 @@ class DiagramWidget(QWidget):
         self.setObjectName("diagramWidget")
         self.title = title
         self.counts: PrismaCounts | None = None
-        self.svg: bytes = b""
+        self._svg = b""
+        self._drawn: tuple[PrismaCounts, str] | None = None
         self._show_message = show_message
         self.svg_widget = QSvgWidget(self)
         self.svg_widget.setObjectName("diagramSvg")
@@ -334,16 +483,36 @@ class DiagramWidget(QWidget):
         layout.addLayout(left, 3)
         layout.addWidget(self.counts_label, 1, Qt.AlignmentFlag.AlignTop)
 
+    @property
+    def svg(self) -> bytes:
+        """The diagram of the latest counts as SVG, drawn now if it is out of date."""
+        self._draw_if_stale()
+        return self._svg
+
     def show_counts(self, counts: PrismaCounts) -> None:
-        if counts == self.counts:
-            return
+        """Take the latest counts; the diagram is redrawn only while it can be seen.
+
+        Drawing takes a tenth of a second or more (and the first one imports
+        matplotlib): done after every few decisions while the Screening tab is in front,
+        it would make key presses wait for a picture nobody is looking at.
+        """
         self.counts = counts
-        self.svg = diagram.render(counts, "svg", title=self.title)
-        self.svg_widget.load(QByteArray(self.svg))
-        renderer = self.svg_widget.renderer()
-        size = renderer.defaultSize()
-        self.svg_widget.setMinimumSize(size.width() // 2, size.height() // 2)
         self.counts_label.setText("\n".join(status_lines(counts)))
+        if self.isVisible():
+            self._draw_if_stale()
+
+    def _draw_if_stale(self) -> None:
+        if self.counts is None or self._drawn == (self.counts, self.title):
+            return
+        self._svg = diagram.render(self.counts, "svg", title=self.title)
+        self._drawn = (self.counts, self.title)
+        self.svg_widget.load(QByteArray(self._svg))
+        size = self.svg_widget.renderer().defaultSize()
+        self.svg_widget.setMinimumSize(size.width() // 2, size.height() // 2)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._draw_if_stale()
 
     def export_to(self, path: Path, fmt: diagram.DiagramFormat) -> None:
         if self.counts is None:
@@ -361,90 +530,194 @@ class DiagramWidget(QWidget):
             self.export_to(Path(name), fmt)
 
 
+def _read_only_table(name: str, model: QAbstractItemModel, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setWordWrap(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.verticalHeader().hide()
+    return view
+
+
 class SearchLogWidget(QWidget):
     """The searches that fed the review (PRISMA-S) and the duplicates removed."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchLogWidget")
-        self.log_table = QTableWidget(self)
-        self.log_table.setObjectName("searchLogTable")
-        self.duplicates_table = QTableWidget(self)
-        self.duplicates_table.setObjectName("duplicatesTable")
-        for table in (self.log_table, self.duplicates_table):
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            table.horizontalHeader().setStretchLastSection(True)
-            table.verticalHeader().hide()
+        self.log_model = SearchLogModel(self)
+        self.duplicates_model = RemovedDuplicatesModel(self)
+        self.log_table = _read_only_table("searchLogTable", self.log_model, self)
+        self.duplicates_table = _read_only_table("duplicatesTable", self.duplicates_model, self)
+        self.log_table.setAccessibleName("Searches")
+        self.duplicates_table.setAccessibleName("Duplicates removed before screening")
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Searches", self))
         layout.addWidget(self.log_table, 2)
         layout.addWidget(QLabel("Duplicates removed before screening", self))
         layout.addWidget(self.duplicates_table, 1)
 
-    @staticmethod
-    def _fill(table: QTableWidget, header: tuple[str, ...], rows: list[list[str]]) -> None:
-        table.setColumnCount(len(header))
-        table.setHorizontalHeaderLabels(list(header))
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                table.setItem(r, c, QTableWidgetItem(value))
-        table.resizeColumnsToContents()
-
     def show_state(self, screening: Screening, library: Library) -> None:
         state = library.reviews.state(screening.review)
-        self._fill(self.log_table, tables.SEARCH_LOG_COLUMNS, tables.search_log_rows(state.records))
-        self._fill(
-            self.duplicates_table,
-            tables.DUPLICATE_COLUMNS,
-            [
-                [
-                    d.database,
-                    "" if d.kept_id is None else str(d.kept_id),
-                    d.description,
-                    d.how,
-                    str(d.count),
-                ]
-                for d in state.duplicates
-            ],
-        )
+        self.log_model.set_records(state.records)
+        self.duplicates_model.set_duplicates(state.duplicates)
+        for table in (self.log_table, self.duplicates_table):
+            table.resizeColumnsToContents()
+
+
+class DecisionsWidget(QWidget):
+    """Every decision, newest first: who made it, when, at which stage, and why."""
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decisionsWidget")
+        self.model = DecisionsModel(library.reviews.titles, self)
+        self.table = _read_only_table("decisionsTable", self.model, self)
+        self.table.setAccessibleName("Decisions")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in (
+            (DecisionColumn.TIME, 150),
+            (DecisionColumn.REVIEWER, 110),
+            (DecisionColumn.STAGE, 110),
+            (DecisionColumn.VERDICT, 80),
+            (DecisionColumn.REASON, 160),
+            (DecisionColumn.REFERENCE, 80),
+            (DecisionColumn.TITLE, 360),
+        ):
+            self.table.setColumnWidth(column, width)
+        self.summary_label = QLabel(self)
+        self.summary_label.setObjectName("decisionsSummary")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.table, 1)
+
+    def show_decisions(self, decisions: Sequence[Decision]) -> None:
+        self.model.set_decisions(decisions)
+        reviewers = sorted({d.reviewer for d in decisions if d.reviewer})
+        text = f"{len(decisions)} decision(s)"
+        if reviewers:
+            text += " by " + ", ".join(reviewers)
+        self.summary_label.setText(text)
 
 
 class ReasonsDialog(QDialog):
-    """Edit the review's exclusion reasons (one a line) and highlight terms."""
+    """Edit the review's name, its list of exclusion reasons and its highlight terms.
 
-    def __init__(self, review: Review, parent: QWidget | None = None) -> None:
+    The reasons are a list edited in place (double-click or F2), with buttons to add,
+    remove and reorder them: the order is the order of the reasons box while screening.
+    """
+
+    def __init__(
+        self,
+        review: Review,
+        parent: QWidget | None = None,
+        *,
+        uses: Mapping[str, int] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewSettingsDialog")
         self.setWindowTitle(f"{review.name}: reasons and highlight terms")
         self.name_edit = QLineEdit(review.name, self)
-        self.reasons_edit = QPlainTextEdit("\n".join(review.reasons), self)
+        self.reasons_model = ReasonsModel(review.reasons, uses, self)
+        self.reasons_view = QListView(self)
+        self.reasons_view.setObjectName("reasonsList")
+        self.reasons_view.setAccessibleName("Reasons for exclusion")
+        self.reasons_view.setModel(self.reasons_model)
+        self.reasons_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.add_reason_button = QPushButton("&Add", self)
+        self.remove_reason_button = QPushButton("&Remove", self)
+        self.up_reason_button = QPushButton("Move U&p", self)
+        self.down_reason_button = QPushButton("Move Do&wn", self)
+        for button, name in (
+            (self.add_reason_button, "addReasonButton"),
+            (self.remove_reason_button, "removeReasonButton"),
+            (self.up_reason_button, "upReasonButton"),
+            (self.down_reason_button, "downReasonButton"),
+        ):
+            button.setObjectName(name)
+        self.add_reason_button.clicked.connect(self.add_reason)
+        self.remove_reason_button.clicked.connect(self.remove_reason)
+        self.up_reason_button.clicked.connect(lambda: self.move_reason(-1))
+        self.down_reason_button.clicked.connect(lambda: self.move_reason(1))
+        self.reasons_view.selectionModel().currentChanged.connect(self._update_buttons)
+        self.reasons_model.rowsRemoved.connect(self._update_buttons)
+        reason_buttons = QVBoxLayout()
+        for button in (
+            self.add_reason_button,
+            self.remove_reason_button,
+            self.up_reason_button,
+            self.down_reason_button,
+        ):
+            reason_buttons.addWidget(button)
+        reason_buttons.addStretch(1)
+        reasons = QHBoxLayout()
+        reasons.addWidget(self.reasons_view, 1)
+        reasons.addLayout(reason_buttons)
+
         self.include_edit = QLineEdit("; ".join(review.include_terms), self)
         self.include_edit.setPlaceholderText("terms separated by ;")
         self.exclude_edit = QLineEdit("; ".join(review.exclude_terms), self)
         self.exclude_edit.setPlaceholderText("terms separated by ;")
         form = QFormLayout()
         form.addRow("Name:", self.name_edit)
-        form.addRow("Reasons for exclusion\n(one a line):", self.reasons_edit)
+        form.addRow("Reasons for exclusion:", reasons)
         form.addRow("Inclusion terms (green):", self.include_edit)
         form.addRow("Exclusion terms (red):", self.exclude_edit)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self._update_buttons()
+
+    def _current_row(self) -> int:
+        index = self.reasons_view.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def _update_buttons(self) -> None:
+        row, count = self._current_row(), self.reasons_model.rowCount()
+        # At least one reason stays: a full-text exclusion always needs one to give.
+        self.remove_reason_button.setEnabled(0 <= row < count and count > 1)
+        self.up_reason_button.setEnabled(row > 0)
+        self.down_reason_button.setEnabled(0 <= row < count - 1)
+
+    def add_reason(self) -> None:
+        """Add a reason at the end and start typing its name."""
+        index = self.reasons_model.index(self.reasons_model.add())
+        self.reasons_view.setCurrentIndex(index)
+        self.reasons_view.edit(index)
+
+    def remove_reason(self) -> None:
+        row = self._current_row()
+        if self.reasons_model.rowCount() > 1 and self.reasons_model.remove(row):
+            remaining = self.reasons_model.rowCount()
+            self.reasons_view.setCurrentIndex(self.reasons_model.index(min(row, remaining - 1)))
+
+    def move_reason(self, delta: int) -> None:
+        row = self._current_row()
+        if row >= 0:
+            moved = self.reasons_model.move(row, delta)
+            self.reasons_view.setCurrentIndex(self.reasons_model.index(moved))
+            self._update_buttons()
 
     def values(self) -> tuple[str, list[str], list[str], list[str]]:
         def split(text: str) -> list[str]:
             return [t.strip() for t in text.split(";") if t.strip()]
 
-        reasons = [r.strip() for r in self.reasons_edit.toPlainText().splitlines() if r.strip()]
         return (
             self.name_edit.text(),
-            reasons,
+            self.reasons_model.reasons,
             split(self.include_edit.text()),
             split(self.exclude_edit.text()),
         )
@@ -467,15 +740,17 @@ class ReviewWindow(QMainWindow):
         self.setObjectName("reviewWindow")
         self.library = library
         self._show_message = show_message
-        self.screening = Screening(library.reviews, review)
+        self.screening = Screening(library.reviews, review, defer_ranking=True)
         self.screening_widget = ScreeningWidget(self.screening, self, show_message=show_message)
         self.diagram_widget = DiagramWidget(review.name, self, show_message=show_message)
         self.log_widget = SearchLogWidget(self)
+        self.decisions_widget = DecisionsWidget(library, self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("reviewTabs")
         self.tabs.addTab(self.screening_widget, "&Screening")
         self.tabs.addTab(self.diagram_widget, "PRISMA &Diagram")
         self.tabs.addTab(self.log_widget, "Search &Log")
+        self.tabs.addTab(self.decisions_widget, "De&cisions")
         self.setCentralWidget(self.tabs)
         self.setWindowTitle(f"Review — {review.name}")
         self.resize(1000, 760)
@@ -513,9 +788,12 @@ class ReviewWindow(QMainWindow):
     def refresh_counts(self) -> None:
         self._refresh_timer.stop()
         self.diagram_widget.show_counts(self.screening.counts)
+        self.decisions_widget.show_decisions(self.screening.decisions)
 
     def edit_settings(self) -> None:
-        dialog = ReasonsDialog(self.screening.review, self)
+        dialog = ReasonsDialog(
+            self.screening.review, self, uses=dict(self.screening.counts.excluded_full_text)
+        )
         dialog.finished.connect(lambda result: self._apply_settings(dialog, result))
         dialog.open()
 
@@ -536,7 +814,6 @@ class ReviewWindow(QMainWindow):
         self.screening.set_review(review)
         self.setWindowTitle(f"Review — {review.name}")
         self.diagram_widget.title = review.name
-        self.diagram_widget.counts = None
         self.screening_widget.fill_reasons()
         self.screening_widget.show_current()
         self.refresh_counts()
@@ -602,5 +879,6 @@ class ReviewWindow(QMainWindow):
         self.export_included(Path(name), writer.name)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.screening_widget.stop_ranking()
         self.closed.emit()
         super().closeEvent(event)

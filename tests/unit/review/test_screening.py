@@ -133,3 +133,115 @@ def test_highlight_spans_mark_inclusion_and_exclusion_terms() -> None:
         ("peer", True),
         ("Parking", False),
     ]
+
+
+PEER_AND_PARKING = [
+    "Peer support workers in mental health teams",
+    "Hospital car parking charges",
+    "Car parking at railway stations",
+    "Parking fines in city centres",
+    "Peer support for carers of people with psychosis",
+    "Training peer support workers for recovery",
+]
+
+
+def test_a_deferred_session_ranks_only_when_asked_and_keeps_the_record_on_screen(
+    library: Library,
+) -> None:
+    ids = sorted(library.add([Reference(title=t) for t in PEER_AND_PARKING]).added)
+    review = library.reviews.create("Deferred", seed=3)
+    screening = Screening(
+        library.reviews, review, order=ScreeningOrder.RELEVANCE, retrain_every=2, defer_ranking=True
+    )
+    assert screening.pending == tuple(ids)  # nothing ranked yet: import order
+    assert screening.ranking_due  # the order was just chosen
+    first = screening.ranking_request()
+    assert first.replace_current and first.candidates == tuple(ids)
+    assert not screening.ranking_due
+    assert not screening.run_ranking(first).trained  # nothing learnt from yet
+    assert screening.apply_ranking(first, screening.run_ranking(first))
+
+    screening.decide(Verdict.INCLUDE)  # peer support workers
+    assert not screening.ranking_due
+    screening.decide(Verdict.EXCLUDE)  # hospital car parking
+    # Deciding never ranks by itself: the next record is the next in the old order.
+    assert screening.last_ranking is not None and not screening.last_ranking.trained
+    assert screening.current_id() == ids[2]
+    assert screening.ranking_due
+    request = screening.ranking_request()
+    assert dict(request.labels) == {ids[0]: True, ids[1]: False}
+    assert not request.replace_current
+    screening.decide(Verdict.EXCLUDE)  # decided while the ranking ran: parking at stations
+    ranked = screening.run_ranking(request)
+    assert ranked.trained
+    on_screen = screening.current_id()
+    assert screening.apply_ranking(request, ranked)
+    assert screening.current_id() == on_screen  # nothing moved under the reader's eyes
+    assert set(screening.pending[1:3]) == {ids[4], ids[5]}  # then the peer-support papers
+    assert sorted(screening.pending) == sorted(ids[3:])
+    assert screening.last_ranking == ranked
+
+
+def test_a_deferred_ranking_that_comes_too_late_is_dropped(library: Library) -> None:
+    ids = sorted(library.add([Reference(title=t) for t in PEER_AND_PARKING]).added)
+    review = library.reviews.create("Late", seed=3)
+    screening = Screening(
+        library.reviews, review, order=ScreeningOrder.RELEVANCE, retrain_every=1, defer_ranking=True
+    )
+    screening.decide(Verdict.INCLUDE)
+    screening.decide(Verdict.EXCLUDE)
+    request = screening.ranking_request()
+    ranked = screening.run_ranking(request)
+    screening.set_order(ScreeningOrder.IMPORT)
+    assert not screening.apply_ranking(request, ranked)
+    assert screening.pending == tuple(ids[2:])
+    screening.set_order(ScreeningOrder.RELEVANCE)
+    assert screening.ranking_due
+    stale = screening.ranking_request()
+    screening.set_stage(Stage.FULL_TEXT)  # a new stage: a new pool to rank
+    assert not screening.apply_ranking(stale, screening.run_ranking(stale))
+    assert screening.pending == (ids[0],)
+
+
+def test_a_cancelled_ranking_stops_between_steps(library: Library) -> None:
+    library.add([Reference(title=t) for t in PEER_AND_PARKING])
+    review = library.reviews.create("Cancelled", seed=3)
+    screening = Screening(
+        library.reviews, review, order=ScreeningOrder.RELEVANCE, defer_ranking=True
+    )
+    request = screening.ranking_request()
+    calls: list[int] = []
+
+    class StopError(Exception):
+        pass
+
+    def check() -> None:
+        calls.append(1)
+        raise StopError
+
+    with pytest.raises(StopError):
+        screening.run_ranking(request, check)
+    assert calls == [1]
+    # Nothing half-built is kept: the next ranking starts again and succeeds.
+    assert screening.apply_ranking(request, screening.run_ranking(request))
+
+
+def test_progress_counts_relevant_found_against_screened(library: Library, review: Review) -> None:
+    screening = Screening(library.reviews, review)
+    for verdict in (Verdict.EXCLUDE, Verdict.INCLUDE, Verdict.MAYBE, Verdict.EXCLUDE):
+        screening.decide(verdict)
+    progress = screening.progress()
+    assert (progress.screened, progress.relevant_screened) == (3, 1)
+    assert progress.since_last_relevant == 1
+    screening.decide(Verdict.EXCLUDE)
+    assert screening.progress().since_last_relevant == 2
+    screening.undo()
+    screening.undo()
+    screening.undo()  # the maybe
+    screening.undo()  # the only inclusion
+    progress = screening.progress()
+    assert (progress.screened, progress.relevant_screened, progress.since_last_relevant) == (
+        1,
+        0,
+        1,
+    )

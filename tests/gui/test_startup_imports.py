@@ -1,0 +1,48 @@
+"""Opening PeerRef must not pay for the review's heavy libraries until they are used.
+
+matplotlib (with numpy) takes a second or more to import and scikit-learn more again;
+the window imports the review window's module at start-up, so those imports must wait
+until a diagram is drawn or a ranking runs. Each check runs in a fresh interpreter:
+this test process has long since imported everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("matplotlib", "sklearn", "numpy", "scipy")
+
+
+def modules_after_import(module: str) -> list[str]:
+    """The heavy top-level packages in ``sys.modules`` after importing ``module`` alone."""
+    code = (
+        "import json, sys\n"
+        f"import {module}\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(heavy))))\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["peerref.gui.main_window", "peerref.gui.views.review_view", "peerref.cli", "peerref.app"],
+)
+def test_start_up_does_not_import_the_diagram_or_ranking_libraries(module: str) -> None:
+    assert modules_after_import(module) == []
+
+
+def test_the_check_would_notice_matplotlib() -> None:
+    """The probe itself sees a heavy import, so an empty answer above means something."""
+    assert "matplotlib" in modules_after_import("matplotlib.figure")
