@@ -329,8 +329,9 @@ def _starts_with_text(content: Content) -> bool:
 def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
     """Concatenate non-empty parts with ``delimiter`` between them, settling punctuation.
 
-    A delimiter is left out before a part that already begins with a comma, semicolon
-    or period, as citeproc-js does.
+    The delimiter is always written: a part whose prefix begins with a comma after a
+    ", " delimiter prints ", , " as citeproc-js prints it, so the style's mistake shows
+    instead of being hidden. Only marks that touch merge (``join_pair``).
     """
     pieces: list[Content] = [p for p in parts if p and (_starts_with_text(p) or not is_empty(p))]
     if not pieces:
@@ -341,7 +342,7 @@ def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
     delimiter_collides = bool(delimiter) and first_char(delimiter or []) in _COLLIDING
     for piece in pieces[1:]:
         start = first_char(piece)
-        if delimiter and start not in (",", ";", "."):
+        if delimiter:
             if delimiter_collides:
                 out, between = join_pair(out, delimiter)
                 out.extend(between)
