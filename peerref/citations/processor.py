@@ -167,8 +167,12 @@ class Processor:
         for index, item in enumerate(items):
             data = item if isinstance(item, ItemData) else read_item(item, f"item-{index + 1}")
             self.items.setdefault(data.id, data)
+        # The registry (cited items first, in citation order, then the uncited) and the
+        # items registered on their own, which stay when no citation cites them.
         self.registered: list[str] = []
         self._registered_set: set[str] = set()
+        self._uncited: list[str] = []
+        self._uncited_set: set[str] = set()
         citation = style.citation
         self.citation_name_options: NameOptions = citation.name_options.over(style.name_options)
         self.citation_names_delimiter = (
@@ -203,9 +207,19 @@ class Processor:
         self._dirty = True
 
     def register(self, ids: Iterable[str]) -> None:
-        """Add items to the document's bibliography (citeproc-js's ``updateItems``)."""
+        """Add items to the document's bibliography (citeproc-js's ``updateUncitedItems``).
+
+        An item registered here stays in the bibliography (and is disambiguated against)
+        whether or not a citation cites it; an item that only came in through a citation
+        leaves when the document no longer cites it (see :meth:`process`).
+        """
         for item_id in ids:
-            if item_id not in self._registered_set and item_id in self.items:
+            if item_id not in self.items:
+                continue
+            if item_id not in self._uncited_set:
+                self._uncited.append(item_id)
+                self._uncited_set.add(item_id)
+            if item_id not in self._registered_set:
                 self.registered.append(item_id)
                 self._registered_set.add(item_id)
                 self._dirty = True
@@ -424,11 +438,17 @@ class Processor:
     # -- citations --------------------------------------------------------------------------
 
     def process(self, citations: Sequence[CitationRequest]) -> list[Content]:
-        """Render a whole document's citations, in order, with positions."""
+        """Render a whole document's citations, in order, with positions.
+
+        The registry becomes what this document cites plus the items registered on
+        their own: an item whose last citation was deleted leaves the bibliography and
+        no longer takes part in disambiguation, as in citeproc-js.
+        """
         # Citation numbers follow the document: items in the order they are first cited.
         cited = [cite.id for citation in citations for cite in citation.cites]
         order = list(dict.fromkeys(i for i in cited if i in self.items))
-        order += [i for i in self.registered if i not in set(order)]
+        in_order = set(order)
+        order += [i for i in self._uncited if i not in in_order]
         if order != self.registered:
             self.registered = order
             self._registered_set = set(order)

@@ -1,0 +1,63 @@
+"""The processor's document behaviour on small styles of our own.
+
+What a word processor's document does to the registry (citations added and deleted,
+items registered on their own) and what the writers make of the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peerref.citations.output.writers import escape_html
+from peerref.citations.processor import CitationRequest, CiteRequest, Processor
+from peerref.citations.style.locale import LocaleCatalogue
+from peerref.citations.style.parse import parse_style
+
+LOCALES = LocaleCatalogue()
+
+_STYLE = b"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><title>Case</title><id>case</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+<citation disambiguate-add-givenname="true">
+  <layout prefix="(" suffix=")" delimiter="; ">
+    <names variable="author"><name form="short"/></names>
+  </layout>
+</citation>
+<bibliography><layout><names variable="author"><name/></names></layout></bibliography>
+</style>"""
+
+_ITEMS: list[dict[str, Any]] = [
+    {"id": "james", "type": "book", "author": [{"family": "Smith", "given": "James"}]},
+    {"id": "john", "type": "book", "author": [{"family": "Smith", "given": "John"}]},
+]
+
+
+def _processor() -> Processor:
+    style = parse_style(_STYLE)
+    return Processor(style, LOCALES.locale("en-US", style.locales), _ITEMS)
+
+
+def _citation(*ids: str) -> CitationRequest:
+    return CitationRequest(tuple(CiteRequest(item_id) for item_id in ids))
+
+
+def test_an_item_no_longer_cited_leaves_the_bibliography_and_disambiguation() -> None:
+    processor = _processor()
+    both = processor.process([_citation("john"), _citation("james")])
+    assert [processor.html(c) for c in both] == ["(John Smith)", "(James Smith)"]
+    # The first citation is deleted: John Smith no longer clashes with anyone.
+    (only,) = processor.process([_citation("james")])
+    assert processor.html(only) == "(Smith)"
+    assert [entry.item_id for entry in processor.bibliography()] == ["james"]
+
+
+def test_an_item_registered_on_its_own_stays_when_uncited() -> None:
+    processor = _processor()
+    processor.register(["john"])
+    (only,) = processor.process([_citation("james")])
+    # The uncited item is in the bibliography, so the cite is told apart from it.
+    assert processor.html(only) == "(James Smith)"
+    assert [entry.item_id for entry in processor.bibliography()] == ["james", "john"]
+
+
+def test_letterlike_superscripts_are_written_as_sup() -> None:
+    assert escape_html("Brand™ ㆒") == "Brand<sup>TM</sup> <sup>一</sup>"
