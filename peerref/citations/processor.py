@@ -765,13 +765,28 @@ class Processor:
             entries.append(Entry(item_id, content))
         substitute = style.bibliography.options.subsequent_author_substitute
         if substitute is not None:
-            collapse.substitute_authors(
+            plans = collapse.author_substitutions(
                 entries, substitute, style.bibliography.options.subsequent_author_substitute_rule
             )
+            for index, replace in plans.items():
+                entry = entries[index]
+                entry.content = self.render_entry(entry.item_id, layout, replace_names=replace)
         return entries
 
-    def render_entry(self, item_id: str, layout: Layout) -> Content:
+    def render_entry(
+        self,
+        item_id: str,
+        layout: Layout,
+        *,
+        replace_names: collapse.NamesReplacement | None = None,
+    ) -> Content:
+        """One entry through the bibliography layout.
+
+        ``replace_names`` substitutes the entry's first names as they are evaluated
+        (subsequent-author-substitute).
+        """
         context = self.bibliography_context(item_id)
+        context.replace_first_names = replace_names
         bibliography = self.style.bibliography
         assert bibliography is not None
         if bibliography.options.second_field_align and layout.children:
@@ -793,7 +808,7 @@ class Processor:
             content = self.evaluator.elements(layout.children, context)
         if not content:
             return []
-        content = self._layout_wrap(content, layout)
+        content = _space_before_first_block(self._layout_wrap(content, layout))
         last = content[-1] if content else None
         if isinstance(last, rich.Span) and last.kind == rich.DIV:
             # As citeproc-js: a block that ends an entry ends where its text does
@@ -818,6 +833,28 @@ class Processor:
 
     def rtf(self, content: Content) -> str:
         return to_rtf(self.finish(content), self.quotes)
+
+
+def _space_before_first_block(content: Content) -> Content:
+    """A space that begins an entry's first display block, moved before the block.
+
+    citeproc-js carries a leading space up out of the first element of a layout
+    without affixes or fonts, so where a display group comes first (the names block
+    before it left empty by subsequent-author-substitute) the space is the entry's,
+    not the block's: ``<div class="csl-entry"> <div class="csl-left-margin">N.d.``.
+    """
+    for index, node in enumerate(content):
+        if isinstance(node, str):
+            if node:
+                return content
+            continue
+        if rich.is_empty([node]):
+            continue
+        if node.kind != rich.DIV or rich.first_char(node.children) != " ":
+            return content
+        block = rich.Span(rich.DIV, rich.drop_first_char(list(node.children)), node.data)
+        return [*content[:index], " ", block, *content[index + 1 :]]
+    return content
 
 
 def _ends_sentence(prefix: str) -> bool:

@@ -628,6 +628,7 @@ class Evaluator:
             content = self.substitute(node, context, rendering)
             if not content:
                 return []
+            content = self._substituted(content, first_names, context)
             return self._names_result(content, ("substitute",), first_names, context)
         options, name_style = self.name_style(name_node, context)
         counting = options.form == "count"
@@ -672,6 +673,7 @@ class Evaluator:
             if delimiter is None:
                 delimiter = context.names_delimiter or ""
             content = rich.join(rendered, affix(delimiter) if delimiter else None)
+        content = self._substituted(content, first_names, context)
         content = apply_rendering(content, rendering, english=context.english)
         return self._names_result(content, tuple(v for v, _ in lists), first_names, context)
 
@@ -685,6 +687,20 @@ class Evaluator:
             if context.suppress_author:
                 return []
         return rich.wrap(rich.TAG, content, ("names", variables, first))
+
+    @staticmethod
+    def _substituted(content: Content, first: bool, context: Context) -> Content:
+        """The entry's first names replaced by subsequent-author-substitute, if it says so.
+
+        Done before the names' affixes and whatever follows them are joined on, as
+        citeproc-js does, so that punctuation settles against the substitute, not the
+        names it replaced ("---. 1991" where the names ended "et al.").
+        """
+        if not first or context.replace_first_names is None or context.suppress_author:
+            return content
+        span = rich.Span(rich.TAG, content, ("names", (), True))
+        context.replace_first_names(span)
+        return span.children
 
     def substitute(self, node: Names, context: Context, rendering: Rendering) -> Content:
         context.in_substitute += 1

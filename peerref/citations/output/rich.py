@@ -562,10 +562,18 @@ def _has_quote(content: Iterable[str | Span]) -> bool:
 
 
 def punctuation_in_quotes(content: Content) -> Content:
-    """Move a comma or period that follows a closing quote inside it (US usage)."""
+    """Move the punctuation that follows a closing quote inside it (US usage).
+
+    As citeproc-js does with ``punctuation-in-quote``: periods, commas, exclamation and
+    question marks move in, one after another ("“comma,.”"), down into a quotation that
+    ends the quoted text ("“This is ‘The One.’”"); colons and semicolons stay out.
+    """
     if not _has_quote(content):
         return content
     return _punctuation_in_quotes(content)
+
+
+_MOVES_INTO_QUOTES = frozenset(".,!?")
 
 
 def _punctuation_in_quotes(content: Content) -> Content:
@@ -581,14 +589,11 @@ def _punctuation_in_quotes(content: Content) -> Content:
             if node.kind == QUOTE or _ends_with_quote(node):
                 rest = items[index + 1 :]
                 start = first_char(rest)
-                if start in (",", "."):
-                    inner_end = last_text_char(node.children)
-                    if start == "." and inner_end in ".!?":
-                        rest = drop_first_char(rest)
-                    else:
-                        node = _append_inside_quote(node, start)
-                        rest = drop_first_char(rest)
-                    items = [*items[: index + 1], *rest]
+                while start in _MOVES_INTO_QUOTES and start:
+                    node = _append_inside_quote(node, start)
+                    rest = drop_first_char(rest)
+                    start = first_char(rest)
+                items = [*items[: index + 1], *rest]
         out.append(node)
         index += 1
     return out
@@ -607,11 +612,20 @@ def _ends_with_quote(span: Span) -> bool:
 
 
 def _append_inside_quote(span: Span, char: str) -> Span:
-    if span.kind == QUOTE:
-        # citeproc-js keeps a comma after "?" or "!" ("… our lives?,”").
-        if last_text_char(span.children) == char:
+    """``span`` with ``char`` put inside its last quotation, merged with the mark there.
+
+    The mark already at the end meets the new one as marks meet when joined: "!" then
+    "." keeps "!", ":" then "?" becomes "?", "?" then "," keeps both ("… our lives?,”").
+    """
+    if span.kind == QUOTE and not _ends_with_quote(span):
+        children = list(span.children)
+        inner = last_char(children)
+        rule = _COLLISIONS.get((inner, char))
+        if rule == "first":
             return span
-        return Span(span.kind, [*span.children, char], span.data)
+        if rule == "second":
+            children = drop_last_char(children)
+        return Span(span.kind, [*children, char], span.data)
     children = list(span.children)
     children[-1] = _append_inside_quote(children[-1], char)  # type: ignore[arg-type]
     return Span(span.kind, children, span.data)

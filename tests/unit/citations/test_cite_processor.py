@@ -15,7 +15,8 @@ from peerref.citations.style.parse import parse_style
 
 LOCALES = LocaleCatalogue()
 
-_STYLE = b"""<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+_STYLE = b"""
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
 <info><title>Case</title><id>case</id><updated>2024-01-01T00:00:00+00:00</updated></info>
 <citation disambiguate-add-givenname="true">
   <layout prefix="(" suffix=")" delimiter="; ">
@@ -61,3 +62,33 @@ def test_an_item_registered_on_its_own_stays_when_uncited() -> None:
 
 def test_letterlike_superscripts_are_written_as_sup() -> None:
     assert escape_html("Brand™ ㆒") == "Brand<sup>TM</sup> <sup>一</sup>"
+
+
+_SUBSTITUTE_STYLE = b"""
+<style xmlns="http://purl.org/net/xbiblio/csl" class="in-text" version="1.0">
+<info><title>Case</title><id>case</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+<citation><layout><text variable="title"/></layout></citation>
+<bibliography et-al-min="2" et-al-use-first="1" subsequent-author-substitute="---">
+  <sort><key variable="issued"/></sort>
+  <layout suffix=".">
+    <names variable="author" suffix=". "><name/></names>
+    <date variable="issued"><date-part name="year"/></date>
+  </layout>
+</bibliography>
+</style>"""
+
+
+def test_a_substitute_keeps_the_period_the_names_swallowed() -> None:
+    authors = [{"family": "Doe", "given": "Ann"}, {"family": "Roe", "given": "Bo"}]
+    items = [
+        {"id": "a", "type": "book", "author": authors, "issued": {"date-parts": [[1990]]}},
+        {"id": "b", "type": "book", "author": authors, "issued": {"date-parts": [[1991]]}},
+    ]
+    style = parse_style(_SUBSTITUTE_STYLE)
+    processor = Processor(style, LOCALES.locale("en-US", style.locales), items)
+    processor.register(["a", "b"])
+    # "et al." takes the names' period; "---" does not, so the period comes back.
+    assert [processor.html(entry.content) for entry in processor.bibliography()] == [
+        "Ann Doe et al. 1990.",
+        "---. 1991.",
+    ]
