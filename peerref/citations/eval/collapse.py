@@ -170,7 +170,15 @@ def _collapse_authors(
                 body = shortened
                 suffix_only = True
         last_years = years
-        piece = processor.with_affixes(body or [processor_no_form()], cite)
+        if not body and collapsed:
+            # Nothing left once the names are written once (no date, say): as
+            # citeproc-js, the cite adds nothing to the citation but what the author
+            # typed around it; "no printed form" is for a cite that prints nothing at all.
+            piece = processor.with_affixes([], cite)
+            if not piece:
+                continue
+        else:
+            piece = processor.with_affixes(body or [processor_no_form()], cite)
         delimiter: Content = []
         if previous is not None:
             if suffix_only and (previous_suffix_only or not previous.locator):

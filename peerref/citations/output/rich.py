@@ -377,6 +377,13 @@ _MARKUP = re.compile(
     r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
     r"|[\"'“”‘’«»]"
 )
+# The tags alone, for code that must carry them through its own work on a value
+# (initializing "<b>John</b> Quiggly" to "<b>J.</b> Q.").
+MARKUP_TAG = re.compile(
+    r"</?(?:i|em|b|strong|sc|sup|sub)>"
+    r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
+    r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
+)
 _NEEDS_PARSING = re.compile(r"[<\"'“”‘’«»]")
 _OPENERS_BEFORE = frozenset(" \t\n([{\u00a0\u2014\u2013-/\"'“‘«")
 

@@ -92,3 +92,15 @@ def test_a_substitute_keeps_the_period_the_names_swallowed() -> None:
         "Ann Doe et al. 1990.",
         "---. 1991.",
     ]
+
+
+def test_initials_keep_the_markup_of_the_given_name() -> None:
+    from peerref.citations.eval.names import initialize
+
+    def initials(given: str) -> str:
+        return initialize(given, ". ", initialize_names=True, hyphen=True)
+
+    assert initials("<i>Jean</i>-Paul") == "<i>J.</i>-P."
+    assert initials("<b>J</b> Q") == "<b>J.</b> Q."
+    # A name that is not initialized keeps its tags where they were.
+    assert initialize("Jo<b>h</b>n", ". ", initialize_names=False, hyphen=True) == "Jo<b>h</b>n"
