@@ -98,26 +98,26 @@ def initialize(given: str, initialize_with: str, *, initialize_names: bool, hyph
                 continue
         word = token.rstrip(".")
         after_hyphen, pending_hyphen = pending_hyphen, False
-        initial: str | None = None
+        letters: str | None = None
         if len(word) > 2 and word[0].isupper() and word[1].isupper() and word[2].islower():
             # Mongolian and similar names: "TSerendorjiin" has the initial "Ts."
-            initial = word[0] + word[1].lower()
+            letters = word[0] + word[1].lower()
         elif len(word) == 1 and word.isalpha():
-            initial = word.upper()
+            letters = word.upper()
         elif token.endswith("."):
-            initial = word
+            letters = word
         elif initialize_names and not (word[:1].islower() and not after_hyphen):
             if after_hyphen and word[:1].islower():
                 continue
-            initial = word[:1].upper()
-        if initial is None:
+            letters = word[:1].upper()
+        if letters is None:
             # A word written whole keeps its tags where they were.
             out.append((lead + whole.rstrip("."), False, after_hyphen))
             continue
         # Tags closing after the word close after the initial's period, before its space.
         mark = initialize_with.rstrip()
         space = initialize_with[len(mark) :]
-        out.append((lead + initial + mark + held_after + space, True, after_hyphen))
+        out.append((lead + letters + mark + held_after + space, True, after_hyphen))
     text = ""
     previous_initial = False
     for piece, initial, after_hyphen in out:
