@@ -545,7 +545,25 @@ def _close_to(
     # level ("“It gave me hope”" stays double in a British style), as citeproc-js
     # does; straight ones take the locale's marks.
     data = (opener, closer) if span_kind == QUOTE and opener in _TYPED_QUOTES else None
-    target.append(Span(span_kind, _merge_strings(children), data))
+    children = _merge_strings(children)
+    if opener == "«":
+        children = _narrow_spaces_inside(children)
+    target.append(Span(span_kind, children, data))
+
+
+_SPACES = " \u00a0\u202f\t"
+
+
+def _narrow_spaces_inside(children: Content) -> Content:
+    """French guillemets typed with spaces inside ("« Anonymous »") get the narrow
+    no-break space French typography puts there, as citeproc-js writes them, so the
+    mark never ends up alone at the end or start of a line."""
+    children = list(children)
+    if children and isinstance(children[0], str) and children[0][:1] in _SPACES:
+        children[0] = "\u202f" + children[0].lstrip(_SPACES)
+    if children and isinstance(children[-1], str) and children[-1][-1:] in _SPACES:
+        children[-1] = children[-1].rstrip(_SPACES) + "\u202f"
+    return children
 
 
 def _merge_strings(content: Content) -> Content:
