@@ -62,8 +62,9 @@ from peerref.citations.style.nodes import (
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number"})
 _MAX_MACRO_DEPTH = 64
 # A term citeproc-js sets off with spaces: one that starts in a script written with them.
+# Not the Hebrew vav (U+05D5): as "and" it is a prefix written onto the next word.
 _ROMANESQUE_START = re.compile(
-    "[&a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f\u0590-\u05ff"
+    "[&a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
     "\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff\u200c-\u200e\u202a-\u202e]"
 )
 # Variables not written straight from the item's field as its markup.
@@ -713,6 +714,10 @@ class Evaluator:
                 if content and not rich.is_empty(content):
                     context.suppressed.update(context.rendered_variables[start:])
                     return content
+                if isinstance(child, Text) and child.term is not None:
+                    # As citeproc-js: a term is the substitute even where the locale
+                    # leaves it empty; the elements after it are not tried.
+                    return []
             return []
         finally:
             context.in_substitute -= 1
