@@ -167,8 +167,12 @@ class Processor:
         for index, item in enumerate(items):
             data = item if isinstance(item, ItemData) else read_item(item, f"item-{index + 1}")
             self.items.setdefault(data.id, data)
+        # The registry (cited items first, in citation order, then the uncited) and the
+        # items registered on their own, which stay when no citation cites them.
         self.registered: list[str] = []
         self._registered_set: set[str] = set()
+        self._uncited: list[str] = []
+        self._uncited_set: set[str] = set()
         citation = style.citation
         self.citation_name_options: NameOptions = citation.name_options.over(style.name_options)
         self.citation_names_delimiter = (
@@ -203,9 +207,19 @@ class Processor:
         self._dirty = True
 
     def register(self, ids: Iterable[str]) -> None:
-        """Add items to the document's bibliography (citeproc-js's ``updateItems``)."""
+        """Add items to the document's bibliography (citeproc-js's ``updateUncitedItems``).
+
+        An item registered here stays in the bibliography (and is disambiguated against)
+        whether or not a citation cites it; an item that only came in through a citation
+        leaves when the document no longer cites it (see :meth:`process`).
+        """
         for item_id in ids:
-            if item_id not in self._registered_set and item_id in self.items:
+            if item_id not in self.items:
+                continue
+            if item_id not in self._uncited_set:
+                self._uncited.append(item_id)
+                self._uncited_set.add(item_id)
+            if item_id not in self._registered_set:
                 self.registered.append(item_id)
                 self._registered_set.add(item_id)
                 self._dirty = True
@@ -424,11 +438,17 @@ class Processor:
     # -- citations --------------------------------------------------------------------------
 
     def process(self, citations: Sequence[CitationRequest]) -> list[Content]:
-        """Render a whole document's citations, in order, with positions."""
+        """Render a whole document's citations, in order, with positions.
+
+        The registry becomes what this document cites plus the items registered on
+        their own: an item whose last citation was deleted leaves the bibliography and
+        no longer takes part in disambiguation, as in citeproc-js.
+        """
         # Citation numbers follow the document: items in the order they are first cited.
         cited = [cite.id for citation in citations for cite in citation.cites]
         order = list(dict.fromkeys(i for i in cited if i in self.items))
-        order += [i for i in self.registered if i not in set(order)]
+        in_order = set(order)
+        order += [i for i in self._uncited if i not in in_order]
         if order != self.registered:
             self.registered = order
             self._registered_set = set(order)
@@ -745,13 +765,28 @@ class Processor:
             entries.append(Entry(item_id, content))
         substitute = style.bibliography.options.subsequent_author_substitute
         if substitute is not None:
-            collapse.substitute_authors(
+            plans = collapse.author_substitutions(
                 entries, substitute, style.bibliography.options.subsequent_author_substitute_rule
             )
+            for index, replace in plans.items():
+                entry = entries[index]
+                entry.content = self.render_entry(entry.item_id, layout, replace_names=replace)
         return entries
 
-    def render_entry(self, item_id: str, layout: Layout) -> Content:
+    def render_entry(
+        self,
+        item_id: str,
+        layout: Layout,
+        *,
+        replace_names: collapse.NamesReplacement | None = None,
+    ) -> Content:
+        """One entry through the bibliography layout.
+
+        ``replace_names`` substitutes the entry's first names as they are evaluated
+        (subsequent-author-substitute).
+        """
         context = self.bibliography_context(item_id)
+        context.replace_first_names = replace_names
         bibliography = self.style.bibliography
         assert bibliography is not None
         if bibliography.options.second_field_align and layout.children:
@@ -773,7 +808,7 @@ class Processor:
             content = self.evaluator.elements(layout.children, context)
         if not content:
             return []
-        content = self._layout_wrap(content, layout)
+        content = _space_before_first_block(self._layout_wrap(content, layout))
         last = content[-1] if content else None
         if isinstance(last, rich.Span) and last.kind == rich.DIV:
             # As citeproc-js: a block that ends an entry ends where its text does
@@ -798,6 +833,28 @@ class Processor:
 
     def rtf(self, content: Content) -> str:
         return to_rtf(self.finish(content), self.quotes)
+
+
+def _space_before_first_block(content: Content) -> Content:
+    """A space that begins an entry's first display block, moved before the block.
+
+    citeproc-js carries a leading space up out of the first element of a layout
+    without affixes or fonts, so where a display group comes first (the names block
+    before it left empty by subsequent-author-substitute) the space is the entry's,
+    not the block's: ``<div class="csl-entry"> <div class="csl-left-margin">N.d.``.
+    """
+    for index, node in enumerate(content):
+        if isinstance(node, str):
+            if node:
+                return content
+            continue
+        if rich.is_empty([node]):
+            continue
+        if node.kind != rich.DIV or rich.first_char(node.children) != " ":
+            return content
+        block = rich.Span(rich.DIV, rich.drop_first_char(list(node.children)), node.data)
+        return [*content[:index], " ", block, *content[index + 1 :]]
+    return content
 
 
 def _ends_sentence(prefix: str) -> bool:

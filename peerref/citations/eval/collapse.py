@@ -9,6 +9,8 @@ first ``names`` of a cite, its ``year-suffix``, its ``citation-number``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from peerref.citations.eval.formatting import affix
@@ -168,7 +170,15 @@ def _collapse_authors(
                 body = shortened
                 suffix_only = True
         last_years = years
-        piece = processor.with_affixes(body or [processor_no_form()], cite)
+        if not body and collapsed:
+            # Nothing left once the names are written once (no date, say): as
+            # citeproc-js, the cite adds nothing to the citation but what the author
+            # typed around it; "no printed form" is for a cite that prints nothing at all.
+            piece = processor.with_affixes([], cite)
+            if not piece:
+                continue
+        else:
+            piece = processor.with_affixes(body or [processor_no_form()], cite)
         delimiter: Content = []
         if previous is not None:
             if suffix_only and (previous_suffix_only or not previous.locator):
@@ -320,11 +330,27 @@ def _collapse_numbers(
     return out
 
 
-def substitute_authors(entries: list[Entry], substitute: str, rule: str) -> None:
-    """Replace an entry's names that repeat the previous entry's (subsequent-author-substitute)."""
+NamesReplacement = Callable[[Span], None]
+
+
+def author_substitutions(
+    entries: Sequence[Entry], substitute: str, rule: str
+) -> dict[int, NamesReplacement]:
+    """Which entries' first names repeat the previous entry's, and how they are replaced.
+
+    The entries are compared as first rendered; the processor then renders each entry
+    found here again with its names replaced during evaluation, as citeproc-js does, so
+    that the punctuation around them settles against the substitute ("---. 1994"
+    where the names ended "et al." and swallowed the period).
+
+    Returns:
+        For each entry (by position) whose names are substituted, a function that
+        replaces them in the entry's first ``names`` span.
+    """
+    plans: dict[int, NamesReplacement] = {}
     previous: list[str] | None = None
     previous_all: str | None = None
-    for entry in entries:
+    for position, entry in enumerate(entries):
         span = _first_names(entry.content)
         if span is None:
             previous = previous_all = None
@@ -332,7 +358,6 @@ def substitute_authors(entries: list[Entry], substitute: str, rule: str) -> None
         names = [rich.plain(tag.children) for tag in rich.find_tags(span.children, "name")]
         if not names:
             # Substituted by a title or the like: the whole of it counts as one name.
-            span.children = [Span(rich.TAG, list(span.children), ("name", 0))]
             names = [rich.plain(span.children)]
         lists = rich.find_tags(span.children, "name-list")
         whole = (
@@ -340,18 +365,13 @@ def substitute_authors(entries: list[Entry], substitute: str, rule: str) -> None
             if lists
             else rich.plain(span.children)
         )
-        original_names, original_whole = names, whole
+        same = previous_all is not None and whole == previous_all and names == previous
         if rule == "complete-all":
-            if previous_all is not None and whole == previous_all and names == previous:
-                if lists:
-                    lists[0].children = affix(substitute)
-                    for extra in lists[1:]:
-                        extra.children = []
-                else:
-                    span.children = affix(substitute)
+            if same:
+                plans[position] = partial(_replace_all, substitute=substitute)
         elif rule == "complete-each":
-            if previous_all is not None and whole == previous_all and names == previous:
-                _replace_names(span, lambda index: True, substitute)
+            if same:
+                plans[position] = partial(_replace_names, chosen=None, substitute=substitute)
         elif rule == "partial-each":
             if previous:
                 matching = 0
@@ -361,13 +381,32 @@ def substitute_authors(entries: list[Entry], substitute: str, rule: str) -> None
                 ):
                     matching += 1
                 if matching:
-                    _replace_names(span, lambda index, m=matching: index < m, substitute)
+                    plans[position] = partial(
+                        _replace_names, chosen=matching, substitute=substitute
+                    )
         elif rule == "partial-first" and previous and names and names[0] == previous[0]:
-            _replace_names(span, lambda index: index == 0, substitute)
-        previous, previous_all = original_names, original_whole
+            plans[position] = partial(_replace_names, chosen=1, substitute=substitute)
+        previous, previous_all = names, whole
+    return plans
 
 
-def _replace_names(span: Span, chosen: object, substitute: str) -> None:
+def _replace_all(span: Span, *, substitute: str) -> None:
+    """The whole name list (or lists) becomes the substitute; labels stay ("--- ed.")."""
+    lists = rich.find_tags(span.children, "name-list")
+    if lists:
+        lists[0].children = affix(substitute)
+        for extra in lists[1:]:
+            extra.children = []
+    else:
+        span.children = affix(substitute)
+
+
+def _replace_names(span: Span, *, chosen: int | None, substitute: str) -> None:
+    """Each of the first ``chosen`` names (every name when ``None``) becomes the substitute."""
+    if not rich.find_tags(span.children, "name"):
+        # A title or the like standing in for the names is one name.
+        span.children = affix(substitute)
+        return
     replacement = affix(substitute)
 
     def visit(content: Content) -> None:
@@ -378,7 +417,7 @@ def _replace_names(span: Span, chosen: object, substitute: str) -> None:
                     and isinstance(node.data, tuple)
                     and node.data[0] == "name"
                 ):
-                    if chosen(node.data[1]):  # type: ignore[operator]
+                    if chosen is None or node.data[1] < chosen:
                         node.children = list(replacement)
                     continue
                 visit(node.children)

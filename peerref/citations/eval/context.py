@@ -9,10 +9,15 @@ for the item.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from peerref.citations.eval.item import ItemData
 from peerref.citations.style.nodes import NameOptions, Names, Rendering
+
+if TYPE_CHECKING:
+    from peerref.citations.output.rich import Span
 
 FIRST = "first"
 SUBSEQUENT = "subsequent"
@@ -95,6 +100,7 @@ class Context:
         "names_rendered",
         "rendered",
         "rendered_variables",
+        "replace_first_names",
         "sort_names",
         "substitute_parent",
         "suppress_author",
@@ -137,6 +143,8 @@ class Context:
         # The cs:names (and its rendering) whose cs:substitute is being evaluated.
         self.substitute_parent: tuple[Names, Rendering] | None = None
         self.names_rendered = 0
+        # subsequent-author-substitute: how the entry's first names are replaced.
+        self.replace_first_names: Callable[[Span], None] | None = None
         # Per nameset rendered in citation mode: (names in the list, names shown).
         self.names_log: list[tuple[int, int]] = []
         # Given-name levels the "all-names"/"primary-name" rules gave to people.

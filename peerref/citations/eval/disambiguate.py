@@ -20,6 +20,7 @@ they appear, before any of this.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -406,11 +407,11 @@ def _expand_names_globally(
                     break
                 if person.is_literal:
                     continue
-                people_by_family[_family(person)].add((person.given, person.dropping_particle))
+                people_by_family[_family(person)].add(_given_key(person))
                 people.append(person)
     levels: dict[tuple[object, bool], int] = {}
     for person in people:
-        others = people_by_family[_family(person)] - {(person.given, person.dropping_particle)}
+        others = people_by_family[_family(person)] - {_given_key(person)}
         if not others:
             continue
         mine = _initials(person.given)
@@ -422,6 +423,13 @@ def _expand_names_globally(
             level = 1
         levels[(person, primary_only)] = level
     return levels
+
+
+def _given_key(person: PersonName) -> tuple[str, str]:
+    """A person's given name as the rules compare it: "J.J." and "J. J." are one person,
+    as citeproc-js takes them, since initials spaced either way are written alike."""
+    given = re.sub(r"\.\s*", ". ", person.given).strip()
+    return " ".join(given.split()), person.dropping_particle
 
 
 def _family(person: PersonName) -> str:

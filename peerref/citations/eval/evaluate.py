@@ -62,8 +62,9 @@ from peerref.citations.style.nodes import (
 _VERBATIM = frozenset({"URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "call-number"})
 _MAX_MACRO_DEPTH = 64
 # A term citeproc-js sets off with spaces: one that starts in a script written with them.
+# Not the Hebrew vav (U+05D5): as "and" it is a prefix written onto the next word.
 _ROMANESQUE_START = re.compile(
-    "[&a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f\u0590-\u05ff"
+    "[&a-zA-Z\u00c0-\u017f\u0218-\u021b\u0370-\u03ff\u0400-\u052f\u0590-\u05d4\u05d6-\u05ff"
     "\u0600-\u06ff\u0e01-\u0e5b\u1f00-\u1fff\u200c-\u200e\u202a-\u202e]"
 )
 # Variables not written straight from the item's field as its markup.
@@ -628,6 +629,7 @@ class Evaluator:
             content = self.substitute(node, context, rendering)
             if not content:
                 return []
+            content = self._substituted(content, first_names, context)
             return self._names_result(content, ("substitute",), first_names, context)
         options, name_style = self.name_style(name_node, context)
         counting = options.form == "count"
@@ -672,6 +674,7 @@ class Evaluator:
             if delimiter is None:
                 delimiter = context.names_delimiter or ""
             content = rich.join(rendered, affix(delimiter) if delimiter else None)
+        content = self._substituted(content, first_names, context)
         content = apply_rendering(content, rendering, english=context.english)
         return self._names_result(content, tuple(v for v, _ in lists), first_names, context)
 
@@ -686,6 +689,20 @@ class Evaluator:
                 return []
         return rich.wrap(rich.TAG, content, ("names", variables, first))
 
+    @staticmethod
+    def _substituted(content: Content, first: bool, context: Context) -> Content:
+        """The entry's first names replaced by subsequent-author-substitute, if it says so.
+
+        Done before the names' affixes and whatever follows them are joined on, as
+        citeproc-js does, so that punctuation settles against the substitute, not the
+        names it replaced ("---. 1991" where the names ended "et al.").
+        """
+        if not first or context.replace_first_names is None or context.suppress_author:
+            return content
+        span = rich.Span(rich.TAG, content, ("names", (), True))
+        context.replace_first_names(span)
+        return span.children
+
     def substitute(self, node: Names, context: Context, rendering: Rendering) -> Content:
         context.in_substitute += 1
         saved_parent = context.substitute_parent
@@ -697,6 +714,10 @@ class Evaluator:
                 if content and not rich.is_empty(content):
                     context.suppressed.update(context.rendered_variables[start:])
                     return content
+                if isinstance(child, Text) and child.term is not None:
+                    # As citeproc-js: a term is the substitute even where the locale
+                    # leaves it empty; the elements after it are not tried.
+                    return []
             return []
         finally:
             context.in_substitute -= 1

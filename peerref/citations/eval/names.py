@@ -70,27 +70,54 @@ def initialize(given: str, initialize_with: str, *, initialize_names: bool, hyph
     hyphen between initials ("J.-P.") unless ``hyphen`` is false; a lower-case part after
     a hyphen ("Guo-ping") has no initial.
     """
+    tags: list[str] = []
+    if "<" in given:
+        # Markup in the name ("<b>John</b> Quiggly"): each tag is held as one private
+        # character that stays with the word it touches, so "<b>J.</b> Q." keeps it.
+        def hold(match: re.Match[str]) -> str:
+            tags.append(match.group())
+            return chr(_HELD_TAG + len(tags) - 1)
+
+        given = rich.MARKUP_TAG.sub(hold, given)
     out: list[tuple[str, bool, bool]] = []  # (text, is an initial, follows a hyphen)
     pending_hyphen = False
     for token in _GIVEN_TOKEN.findall(given):
         if token in "-‐‑–":
             pending_hyphen = bool(out)
             continue
+        lead, held_after, whole = "", "", token
+        if tags:
+            start = 0
+            while start < len(token) and _is_held(token[start]):
+                start += 1
+            lead, whole = token[:start], token[start:]
+            held_after = "".join(c for c in whole if _is_held(c))
+            token = "".join(c for c in whole if not _is_held(c))
+            if not token:
+                out.append((lead + held_after, False, pending_hyphen))
+                continue
         word = token.rstrip(".")
         after_hyphen, pending_hyphen = pending_hyphen, False
+        letters: str | None = None
         if len(word) > 2 and word[0].isupper() and word[1].isupper() and word[2].islower():
             # Mongolian and similar names: "TSerendorjiin" has the initial "Ts."
-            out.append((word[0] + word[1].lower() + initialize_with, True, after_hyphen))
+            letters = word[0] + word[1].lower()
         elif len(word) == 1 and word.isalpha():
-            out.append((word.upper() + initialize_with, True, after_hyphen))
+            letters = word.upper()
         elif token.endswith("."):
-            out.append((word + initialize_with, True, after_hyphen))
+            letters = word
         elif initialize_names and not (word[:1].islower() and not after_hyphen):
             if after_hyphen and word[:1].islower():
                 continue
-            out.append((word[:1].upper() + initialize_with, True, after_hyphen))
-        else:
-            out.append((word, False, after_hyphen))
+            letters = word[:1].upper()
+        if letters is None:
+            # A word written whole keeps its tags where they were.
+            out.append((lead + whole.rstrip("."), False, after_hyphen))
+            continue
+        # Tags closing after the word close after the initial's period, before its space.
+        mark = initialize_with.rstrip()
+        space = initialize_with[len(mark) :]
+        out.append((lead + letters + mark + held_after + space, True, after_hyphen))
     text = ""
     previous_initial = False
     for piece, initial, after_hyphen in out:
@@ -104,7 +131,19 @@ def initialize(given: str, initialize_with: str, *, initialize_names: bool, hyph
                 text += " "
         text += piece
         previous_initial = initial
-    return text.strip()
+    text = text.strip()
+    for index, tag in enumerate(tags):
+        text = text.replace(chr(_HELD_TAG + index), tag)
+    return text
+
+
+# Private-use characters (plane 15) that stand for markup tags while a given name is
+# initialized.
+_HELD_TAG = 0xF0000
+
+
+def _is_held(char: str) -> bool:
+    return _HELD_TAG <= ord(char) < _HELD_TAG + 0xFFFE
 
 
 def _join_particle(particle: str, name: str) -> str:

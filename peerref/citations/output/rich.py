@@ -329,8 +329,9 @@ def _starts_with_text(content: Content) -> bool:
 def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
     """Concatenate non-empty parts with ``delimiter`` between them, settling punctuation.
 
-    A delimiter is left out before a part that already begins with a comma, semicolon
-    or period, as citeproc-js does.
+    The delimiter is always written: a part whose prefix begins with a comma after a
+    ", " delimiter prints ", , " as citeproc-js prints it, so the style's mistake shows
+    instead of being hidden. Only marks that touch merge (``join_pair``).
     """
     pieces: list[Content] = [p for p in parts if p and (_starts_with_text(p) or not is_empty(p))]
     if not pieces:
@@ -341,7 +342,7 @@ def join(parts: Sequence[Content], delimiter: Content | None = None) -> Content:
     delimiter_collides = bool(delimiter) and first_char(delimiter or []) in _COLLIDING
     for piece in pieces[1:]:
         start = first_char(piece)
-        if delimiter and start not in (",", ";", "."):
+        if delimiter:
             if delimiter_collides:
                 out, between = join_pair(out, delimiter)
                 out.extend(between)
@@ -375,6 +376,13 @@ _MARKUP = re.compile(
     r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
     r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
     r"|[\"'“”‘’«»]"
+)
+# The tags alone, for code that must carry them through its own work on a value
+# (initializing "<b>John</b> Quiggly" to "<b>J.</b> Q.").
+MARKUP_TAG = re.compile(
+    r"</?(?:i|em|b|strong|sc|sup|sub)>"
+    r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
+    r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
 )
 _NEEDS_PARSING = re.compile(r"[<\"'“”‘’«»]")
 _OPENERS_BEFORE = frozenset(" \t\n([{\u00a0\u2014\u2013-/\"'“‘«")
@@ -537,7 +545,25 @@ def _close_to(
     # level ("“It gave me hope”" stays double in a British style), as citeproc-js
     # does; straight ones take the locale's marks.
     data = (opener, closer) if span_kind == QUOTE and opener in _TYPED_QUOTES else None
-    target.append(Span(span_kind, _merge_strings(children), data))
+    children = _merge_strings(children)
+    if opener == "«":
+        children = _narrow_spaces_inside(children)
+    target.append(Span(span_kind, children, data))
+
+
+_SPACES = " \u00a0\u202f\t"
+
+
+def _narrow_spaces_inside(children: Content) -> Content:
+    """French guillemets typed with spaces inside ("« Anonymous »") get the narrow
+    no-break space French typography puts there, as citeproc-js writes them, so the
+    mark never ends up alone at the end or start of a line."""
+    children = list(children)
+    if children and isinstance(children[0], str) and children[0][:1] in _SPACES:
+        children[0] = "\u202f" + children[0].lstrip(_SPACES)
+    if children and isinstance(children[-1], str) and children[-1][-1:] in _SPACES:
+        children[-1] = children[-1].rstrip(_SPACES) + "\u202f"
+    return children
 
 
 def _merge_strings(content: Content) -> Content:
@@ -561,10 +587,18 @@ def _has_quote(content: Iterable[str | Span]) -> bool:
 
 
 def punctuation_in_quotes(content: Content) -> Content:
-    """Move a comma or period that follows a closing quote inside it (US usage)."""
+    """Move the punctuation that follows a closing quote inside it (US usage).
+
+    As citeproc-js does with ``punctuation-in-quote``: periods, commas, exclamation and
+    question marks move in, one after another ("“comma,.”"), down into a quotation that
+    ends the quoted text ("“This is ‘The One.’”"); colons and semicolons stay out.
+    """
     if not _has_quote(content):
         return content
     return _punctuation_in_quotes(content)
+
+
+_MOVES_INTO_QUOTES = frozenset(".,!?")
 
 
 def _punctuation_in_quotes(content: Content) -> Content:
@@ -580,14 +614,11 @@ def _punctuation_in_quotes(content: Content) -> Content:
             if node.kind == QUOTE or _ends_with_quote(node):
                 rest = items[index + 1 :]
                 start = first_char(rest)
-                if start in (",", "."):
-                    inner_end = last_text_char(node.children)
-                    if start == "." and inner_end in ".!?":
-                        rest = drop_first_char(rest)
-                    else:
-                        node = _append_inside_quote(node, start)
-                        rest = drop_first_char(rest)
-                    items = [*items[: index + 1], *rest]
+                while start in _MOVES_INTO_QUOTES and start:
+                    node = _append_inside_quote(node, start)
+                    rest = drop_first_char(rest)
+                    start = first_char(rest)
+                items = [*items[: index + 1], *rest]
         out.append(node)
         index += 1
     return out
@@ -606,11 +637,20 @@ def _ends_with_quote(span: Span) -> bool:
 
 
 def _append_inside_quote(span: Span, char: str) -> Span:
-    if span.kind == QUOTE:
-        # citeproc-js keeps a comma after "?" or "!" ("… our lives?,”").
-        if last_text_char(span.children) == char:
+    """``span`` with ``char`` put inside its last quotation, merged with the mark there.
+
+    The mark already at the end meets the new one as marks meet when joined: "!" then
+    "." keeps "!", ":" then "?" becomes "?", "?" then "," keeps both ("… our lives?,”").
+    """
+    if span.kind == QUOTE and not _ends_with_quote(span):
+        children = list(span.children)
+        inner = last_char(children)
+        rule = _COLLISIONS.get((inner, char))
+        if rule == "first":
             return span
-        return Span(span.kind, [*span.children, char], span.data)
+        if rule == "second":
+            children = drop_last_char(children)
+        return Span(span.kind, [*children, char], span.data)
     children = list(span.children)
     children[-1] = _append_inside_quote(children[-1], char)  # type: ignore[arg-type]
     return Span(span.kind, children, span.data)

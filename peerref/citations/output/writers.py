@@ -83,7 +83,12 @@ def _quote(node: Span, quotes: Quotes, depth: int) -> tuple[str, str, int]:
 
 
 def _superscripts() -> dict[str, str]:
-    """Characters Unicode defines as superscript forms ("ʳ", "ª"), by their base letter."""
+    """Characters Unicode defines as superscript forms ("ʳ", "ª", "™"), by their base text.
+
+    The blocks are the ones citeproc-js turns into ``<sup>``: Latin and modifier letters,
+    phonetic extensions, super- and subscripts, letterlike symbols ("℠" is ``<sup>SM</sup>``)
+    and the ideographic annotation marks ("㆒" is a superscript "一").
+    """
     import unicodedata
 
     found = {}
@@ -92,12 +97,18 @@ def _superscripts() -> dict[str, str]:
         *range(0x2B0, 0x370),
         *range(0x1D00, 0x1DC0),
         *range(0x2070, 0x20A0),
+        *range(0x2100, 0x2150),
+        *range(0x3190, 0x31A0),
     ):
         char = chr(code)
         decomposition = unicodedata.decomposition(char)
         if decomposition.startswith("<super> "):
-            found[char] = chr(int(decomposition.split()[1], 16))
+            found[char] = "".join(chr(int(part, 16)) for part in decomposition.split()[1:])
     found["ª"], found["º"] = "a", "o"
+    # Raised letters Unicode gives no decomposition, written on their base letter as
+    # citeproc-js writes them: the modifier glottal stops and the Arabic small waw and yeh.
+    found["ˀ"], found["ˁ"] = "ʔ", "ʕ"
+    found["\u06e5"], found["\u06e6"] = "و", "ي"
     return found
 
 

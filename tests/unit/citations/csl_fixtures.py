@@ -67,14 +67,15 @@ def fixture_paths() -> list[Path]:
 def _processor(fixture: Fixture) -> Processor:
     style = parse_style(fixture.csl)
     locale = _LOCALES.locale(style.default_locale or "en-US", style.locales)
-    items = []
+    # As citeproc-test-runner's item cache: an id given twice is the later item.
+    items: dict[str, dict[str, Any]] = {}
     for index, item in enumerate(fixture.input):
         item = dict(item)
         if "id" not in item:
             item["id"] = f"item-{index + 1}"
         item["id"] = str(item["id"])
-        items.append(item)
-    return Processor(style, locale, items)
+        items[item["id"]] = item
+    return Processor(style, locale, list(items.values()))
 
 
 def _citation(data: dict[str, Any], fallback_id: str) -> CitationRequest:
