@@ -45,7 +45,7 @@ from peerref.enrich import (
 )
 from peerref.enrich.complete import LOOKUP_DEADLINE_SECONDS
 from peerref.enrich.matching import describe_differences
-from peerref.exporting import ExportFormat, export_notes, export_text
+from peerref.exporting import ExportFormat, export_document, export_notes
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
 from peerref.library import (
@@ -271,7 +271,7 @@ def cmd_export(
         sort=SortKey.AUTHOR,
     )
     refs = library.get_many(ids)
-    text = _export_text(refs, args, library)
+    text = _export_text(refs, args, library, err)
     if args.output:
         # All or nothing: a full disk leaves the previous export whole, not cut mid-record.
         try:
@@ -284,9 +284,12 @@ def cmd_export(
     return EXIT_OK
 
 
-def _export_text(refs: Sequence[Reference], args: argparse.Namespace, library: Library) -> str:
+def _export_text(
+    refs: Sequence[Reference], args: argparse.Namespace, library: Library, err: TextIO
+) -> str:
+    """The export's text; what it left out of the values (control characters) goes to ``err``."""
     chosen = ExportFormat(args.format)
-    return export_text(
+    document = export_document(
         refs,
         chosen,
         notes=export_notes(library, refs) if chosen.carries_notes else None,
@@ -295,6 +298,9 @@ def _export_text(refs: Sequence[Reference], args: argparse.Namespace, library: L
         else None,
         bibliography_format=args.bibliography_format,
     )
+    for warning in document.warnings:
+        err.write(f"warning: {warning}\n")
+    return document.text
 
 
 def _style_name(style: str | None) -> str | Path:
@@ -872,7 +878,7 @@ def cmd_review(
             _review_output(args, text, out, err, f"{len(decisions)} decision(s)")
         else:
             refs = library.get_many(reviews.included_ids(review))
-            text = _export_text(refs, args, library)
+            text = _export_text(refs, args, library, err)
             _review_output(args, text, out, err, f"{len(refs)} included reference(s)")
     elif action == "screen":
         screening = Screening(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from peerref.citations import (
     BibliographyFormat,
@@ -22,6 +23,7 @@ from peerref.citations import (
 )
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import UserInputError
+from peerref.core.limits import UNLIMITED, checked_reference, clean_text
 from peerref.core.model import Reference, ReferenceId
 from peerref.formats import registry
 from peerref.formats.base import ExportNotes
@@ -58,6 +60,19 @@ def export_notes(library: Library, references: Sequence[Reference]) -> dict[Refe
     }
 
 
+@dataclass(frozen=True, slots=True)
+class ExportDocument:
+    """The text of an export file, and what was left out of the values it was made from.
+
+    ``warnings`` name each reference and field from which control characters (a NUL, a
+    form feed) were removed: they have no place in a text file, and a NUL made PeerRef
+    itself take its own export for binary data.
+    """
+
+    text: str
+    warnings: tuple[str, ...] = ()
+
+
 def export_text(
     references: Sequence[Reference],
     export_format: ExportFormat | str,
@@ -66,7 +81,25 @@ def export_text(
     style: CitationStyle | None = None,
     bibliography_format: BibliographyFormat | str = BibliographyFormat.TEXT,
 ) -> str:
-    """The text of the export file of ``references``, in their order.
+    """The text of the export file of ``references``, in their order (``export_document``)."""
+    return export_document(
+        references,
+        export_format,
+        notes=notes,
+        style=style,
+        bibliography_format=bibliography_format,
+    ).text
+
+
+def export_document(
+    references: Sequence[Reference],
+    export_format: ExportFormat | str,
+    *,
+    notes: ExportNotes | None = None,
+    style: CitationStyle | None = None,
+    bibliography_format: BibliographyFormat | str = BibliographyFormat.TEXT,
+) -> ExportDocument:
+    """The export file of ``references``, in their order, and what it left out.
 
     Args:
         references: what to export, in the order the file lists them (a bibliography
@@ -87,12 +120,44 @@ def export_text(
         raise UserInputError(
             f"Unknown export format “{export_format}”; use one of {names}."
         ) from None
+    references, notes, warnings = _without_control_characters(references, notes)
     if chosen is ExportFormat.CSL_JSON:
         items = [reference_to_csl(ref) for ref in references]
-        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
-    if chosen is ExportFormat.BIBLIOGRAPHY:
+        text = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    elif chosen is ExportFormat.BIBLIOGRAPHY:
         if style is None:
             raise UserInputError("Choose a citation style for the bibliography.")
         result = render_bibliography(references, style)
-        return bibliography_document(result, BibliographyFormat(bibliography_format))
-    return registry.writer_named(chosen.value).write(references, notes=notes)
+        text = bibliography_document(result, BibliographyFormat(bibliography_format))
+    else:
+        text = registry.writer_named(chosen.value).write(references, notes=notes)
+    return ExportDocument(text, tuple(warnings))
+
+
+def _without_control_characters(
+    references: Sequence[Reference], notes: ExportNotes | None
+) -> tuple[list[Reference], ExportNotes | None, list[str]]:
+    """The references and notes with control characters removed, and a warning for each."""
+    cleaned: list[Reference] = []
+    warnings: list[str] = []
+    for ref in references:
+        checked, messages = checked_reference(ref, UNLIMITED)
+        cleaned.append(checked)
+        warnings += [f"reference {_name(ref)}: {message}" for message in messages]
+    if notes is None:
+        return cleaned, None, warnings
+    cleaned_notes: dict[ReferenceId, list[str]] = {}
+    for ref_id, texts in notes.items():
+        cleaned_notes[ref_id] = []
+        for number, text in enumerate(texts, start=1):
+            result = clean_text(text)
+            if result.count:
+                warnings.append(
+                    f"reference {ref_id}: {result.describe()} removed from its note {number}"
+                )
+            cleaned_notes[ref_id].append(result.text)
+    return cleaned, cleaned_notes, warnings
+
+
+def _name(ref: Reference) -> str:
+    return str(ref.id) if ref.id is not None else f"“{ref.title[:40]}”"

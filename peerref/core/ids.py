@@ -10,19 +10,33 @@ from __future__ import annotations
 
 import re
 
-# A DOI is "10.<registrant>/<suffix>"; the suffix may contain almost anything but spaces.
-_DOI_RE = re.compile(r"10\.\d{4,9}/[^\s\"<>]+", re.IGNORECASE)
+# The DOI Handbook (2.5.2) lets a DOI's suffix hold any printable Unicode character, and
+# real ones do: SICI-based DOIs hold "<", ">", ";" and brackets, such as
+# 10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0. Two rules follow.
+#
+# In a field meant for one DOI (RIS DO, BibTeX doi, a line of a DOI list) the whole value
+# is the DOI, only a URL or "doi:" before it and sentence punctuation after it taken away.
+_WHOLE_DOI_RE = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
+# In free text (a reference list, a page) a DOI ends at white space or a quote; "<" only
+# opens a SICI's "<693::AID-ASI3>" part (no tag name after it), so "10.1/x</a>" or
+# "<10.1/x>" around a DOI is not taken into it.
+_DOI_RE = re.compile(
+    r"10\.\d{4,9}/(?:[^\s\"<>]|<(?![/A-Za-z!?])[^\s\"<>]*>)+",
+    re.IGNORECASE,
+)
 _DOI_PREFIX_RE = re.compile(
     r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/|doi:\s*|https?://[^/]+/doi/(?:abs/|full/|pdf/)?)",
     re.IGNORECASE,
 )
 _TRAILING_PUNCTUATION = ".,;:)]}>'\""
+_CLOSING = {")": "(", "]": "[", "}": "{", ">": "<"}
 
 
 def _strip_trailing(doi: str) -> str:
     while doi and doi[-1] in _TRAILING_PUNCTUATION:
         # keep a closing bracket that closes one opened inside the DOI, e.g. 10.1002/(sici)…
-        if doi[-1] == ")" and doi.count("(") >= doi.count(")"):
+        opening = _CLOSING.get(doi[-1])
+        if opening is not None and doi.count(opening) >= doi.count(doi[-1]):
             break
         doi = doi[:-1]
     return doi
@@ -31,18 +45,45 @@ def _strip_trailing(doi: str) -> str:
 def normalise_doi(text: str) -> str:
     """The DOI in ``text`` ("10.1108/...") without URL, prefix or trailing punctuation.
 
-    Returns "" when ``text`` holds no DOI. Case is kept: DOIs are compared with ``doi_key``.
+    When the whole of ``text`` is one DOI it is kept whole, whatever characters the DOI
+    Handbook allows it to hold; otherwise the first DOI found in it by the free-text rule
+    (which ends a DOI at a space). Returns "" when ``text`` holds no DOI. Case is kept:
+    DOIs are compared with ``doi_key``.
     """
     text = text.strip()
     text = _DOI_PREFIX_RE.sub("", text)
+    if _WHOLE_DOI_RE.fullmatch(text):
+        return _strip_trailing(text)
     match = _DOI_RE.search(text)
     if not match:
         return ""
     return _strip_trailing(match.group(0))
 
 
+# What may follow a space in a DOI field without being part of the DOI: a remark in
+# brackets ("(retracted)", "[doi]") or another DOI.
+_NOT_DOI_PART = re.compile(r"^(?:[(\[]|(?:doi:|https?://)?10\.\d{4,9}/)", re.IGNORECASE)
+
+
+def doi_of_field(text: str) -> str:
+    """The DOI of a field that is meant to hold one DOI and nothing else (RIS ``DO``).
+
+    As ``normalise_doi``, and a DOI written with a space inside it ("10.1000/abc def") is
+    kept whole rather than cut at the space, unless what follows the space is a remark in
+    brackets or another DOI. Runs of white space count as one space.
+    """
+    words = _DOI_PREFIX_RE.sub("", text.strip()).split()
+    if (
+        len(words) > 1
+        and _WHOLE_DOI_RE.fullmatch(words[0])
+        and not any(_NOT_DOI_PART.match(word) for word in words[1:])
+    ):
+        return _strip_trailing(" ".join(words))
+    return normalise_doi(text)
+
+
 def find_dois(text: str) -> list[str]:
-    """Every DOI in a longer text, in order, without repeats."""
+    """Every DOI in a longer text, in order, without repeats (the free-text rule)."""
     found: list[str] = []
     seen: set[str] = set()
     for match in _DOI_RE.finditer(text):
@@ -55,7 +96,7 @@ def find_dois(text: str) -> list[str]:
 
 def doi_key(doi: str) -> str:
     """Comparison key: DOIs are case-insensitive (the DOI Handbook, section 2.4)."""
-    return normalise_doi(doi).casefold()
+    return (doi_of_field(doi) if " " in doi.strip() else normalise_doi(doi)).casefold()
 
 
 _ISSN_RE = re.compile(r"\b(\d{4})\s*[-‐‑–]?\s*(\d{3}[\dXx])\b")

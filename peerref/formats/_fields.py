@@ -70,7 +70,7 @@ def is_whole_doi(text: str, doi: str) -> bool:
     A reader that finds a DOI inside a longer value ("10.1/x (retracted)") keeps the whole
     value in extra too, so the rest of it is not lost.
     """
-    rest = _DOI_LINK_PREFIX.sub("", text.strip()).rstrip(".,;")
+    rest = " ".join(_DOI_LINK_PREFIX.sub("", text.strip()).split()).rstrip(".,;")
     return bool(doi) and rest.casefold() == doi.casefold()
 
 

@@ -289,6 +289,34 @@ class TaggedRecord:
             value.used = True
 
 
+# ---------------------------------------------------------------- writing
+
+# Every character a reader may end a line at: CR LF, CR and LF, and those Python's
+# ``splitlines`` knows (vertical tab, form feed, the file, group and record separators,
+# NEL, and the Unicode line and paragraph separators).
+_LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def one_line(value: str) -> str:
+    """A value for a one-line field: every line break and run of white space one space."""
+    return " ".join(_LINE_BREAK.sub(" ", value).split())
+
+
+def continued_lines(value: str, looks_like_tag: re.Pattern[str]) -> str:
+    """A value of several lines, written so that none of its lines can start a field.
+
+    Line breaks of every kind become "\\n". A line that a reader would take for a tag
+    line (a note's "ER  - " line, which would end the record and let the lines after it
+    be read as a record of their own) is indented by one space: a continuation line, whose
+    leading white space readers drop. ``looks_like_tag`` matches such a line, and should
+    match more than the format's reader does, for the other programs that read the file.
+    """
+    lines = _LINE_BREAK.split(value)
+    return "\n".join(
+        [lines[0], *(f" {line}" if looks_like_tag.match(line) else line for line in lines[1:])]
+    )
+
+
 # ---------------------------------------------------------------- table exports
 
 

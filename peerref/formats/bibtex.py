@@ -54,7 +54,8 @@ from pylatexenc.latex2text import (
 
 from peerref.core.dates import MONTHS, parse_date, year_suffix
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi, normalise_pmcid, normalise_pmid
+from peerref.core.ids import doi_of_field, normalise_pmcid, normalise_pmid
+from peerref.core.limits import strip_control_characters
 from peerref.core.model import (
     Creator,
     CreatorRole,
@@ -418,9 +419,11 @@ def _reference_from_entry(entry: Entry) -> tuple[Reference, list[str]]:
     pmid, pmcid = pmid or note_pmid, pmcid or note_pmcid
     if note:
         extra["note"] = note
-    doi = normalise_doi(fields.peek("doi"))
+    doi = doi_of_field(fields.peek("doi"))
     if is_whole_doi(fields.peek("doi"), doi):
         fields.use("doi")
+    if " " in doi:
+        warnings.append(f"the DOI {doi!r} has a space in it: kept as written, check it")
     place = get("address", "location")
     issued = _issued(fields, warnings)
     reference = Reference(
@@ -625,11 +628,19 @@ def _enclosed_inner(value: str) -> str | None:
 
 
 def _concatenated_parts(value: str) -> list[str]:
-    """ "stefan # { and } # "Doe"" split at the ``#`` outside braces and quotes."""
+    """ "stefan # { and } # "Doe"" split at the ``#`` outside braces and quotes.
+
+    An escaped character (``\\}``, ``\\#``) is text: it neither closes a brace nor joins.
+    """
     parts: list[str] = []
     depth, quoted, start = 0, False, 0
+    escaped = False
     for index, char in enumerate(value):
-        if char == "{":
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
@@ -845,9 +856,36 @@ def _bibtex_name(creator: Creator) -> str:
     return ", ".join(parts)
 
 
+def _verbatim_doi(doi: str) -> str:
+    """A DOI for BibTeX's verbatim ``doi`` field, exactly as it is, braces and all.
+
+    A DOI is a name, not a URL: "%7D" for "}" would be another DOI. Balanced braces stand
+    as they are (BibLaTeX's verbatim fields allow them); a brace without its partner, which
+    would end or swallow the field, is written ``\\}``, which the reader takes back.
+    """
+    unmatched: set[int] = set()
+    opened: list[int] = []
+    for index, char in enumerate(doi):
+        if char == "{":
+            opened.append(index)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                unmatched.add(index)
+    unmatched.update(opened)
+    return "".join(f"\\{c}" if i in unmatched else c for i, c in enumerate(doi))
+
+
 def _keywords_field(keywords: Sequence[str]) -> str:
-    """ "a, b"; "a; b" when a keyword holds a comma, so the reader splits it the same way."""
-    return ("; " if any("," in word for word in keywords) else ", ").join(keywords)
+    """ "a, b"; "a; b" when a keyword holds a comma, so the reader splits it the same way.
+
+    A single keyword with a comma gets a ";" after it for the same reason: the reader
+    would split "Peer support, mental health" at its comma otherwise.
+    """
+    if not any("," in word for word in keywords):
+        return ", ".join(keywords)
+    return "; ".join(keywords) + (";" if len(keywords) == 1 else "")
 
 
 def _entry_for(ref: Reference, key: str, notes: ExportNotes | None = None) -> Entry:
@@ -896,14 +934,19 @@ def _entry_for(ref: Reference, key: str, notes: ExportNotes | None = None) -> En
         fields.append(Field("month", _MONTH_MACROS[ref.issued.month - 1], enclosing="no-enclosing"))
     if ref.issued.day is not None:
         fields.append(Field("date", ref.issued.iso()))
+    if ref.doi:
+        fields.append(Field("doi", _verbatim_doi(ref.doi)))
     for name, value in (
-        ("doi", ref.doi),
         ("url", ref.url),
         ("pmid", ref.pmid),
         ("pmcid", ref.pmcid),
     ):
         if value:
+            # A URL means the same with its braces percent-encoded; the reader keeps them so.
             fields.append(Field(name, value.replace("{", "%7B").replace("}", "%7D")))
+    for item in fields:  # a NUL or form feed is no LaTeX and made the file look binary
+        if isinstance(item.value, str):
+            item.value = strip_control_characters(item.value)
     entry_type = _TYPE_TO_BIBTEX.get(ref.type.folded, "misc")
     return Entry(entry_type, key, fields)
 

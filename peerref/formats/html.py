@@ -36,6 +36,7 @@ from lxml import html as lxml_html
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.ids import doi_key, normalise_doi, normalise_pmid
+from peerref.core.limits import strip_control_characters
 from peerref.core.model import Reference, ReferenceType
 from peerref.formats import registry
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
@@ -107,6 +108,10 @@ def _parse_html(text: str) -> etree._Element:
         no_network=True,
         huge_tree=False,
     )
+    # A form feed after </script> (HTML allows it as white space) or any other control
+    # character would end up in a tail that lxml refuses to store ("All strings must be XML
+    # compatible") when the script is dropped: they go first, as white space or nothing.
+    text = strip_control_characters(text)
     try:
         root = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:

@@ -25,8 +25,16 @@ from functools import cache
 import charset_normalizer
 
 from peerref.core.errors import FormatError
+from peerref.core.limits import checked_reference, clean_text
 from peerref.formats._unsupported import identify as identify_unsupported
-from peerref.formats.base import Diagnostic, ParseResult, Reader, Writer
+from peerref.formats.base import (
+    Diagnostic,
+    ParsedEntry,
+    ParseResult,
+    Reader,
+    Writer,
+    line_number_at,
+)
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +154,7 @@ def decode_bytes(data: bytes) -> DecodedText:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return DecodedText(_decode_strictly(data, encoding), encoding)
-    has_nul = b"\x00" in data[:4096]
+    has_nul = b"\x00" in data[:4096] and not _has_stray_nuls_only(data)
     declared = _XML_ENCODING.match(data)
     if declared:
         # A declaration the bytes do not follow (UTF-8 with a stray Windows byte, or a
@@ -174,6 +182,27 @@ def decode_bytes(data: bytes) -> DecodedText:
     same_text = best.could_be_from_charset
     encoding = next((e for e in _NAMING_PREFERENCE if e in same_text), best.encoding)
     return DecodedText(str(best), encoding, guessed=True)
+
+
+# UTF-16 or UTF-32 text without a byte-order mark has a NUL beside nearly every ASCII
+# letter, and programs and images are full of them: a text file with a stray NUL (a
+# damaged export, or a field that held one) has only a few.
+_STRAY_NUL_SHARE = 0.05
+
+
+def _has_stray_nuls_only(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 text whose few NULs are stray characters, not binary data.
+
+    Such text is read as UTF-8; ``parse_text`` then removes the NULs with a warning, so
+    PeerRef reads its own exports of a field that held one.
+    """
+    if data.count(b"\x00") > len(data) * _STRAY_NUL_SHARE:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _preference(encoding: str) -> int:
@@ -254,10 +283,22 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
     Raises:
         FormatError: when no reader finds anything; its message lists what was tried.
     """
+    cleaned = clean_text(text)
+    text = cleaned.text
     if not text.strip():
         raise FormatError("the text is empty")
+    notices: tuple[Diagnostic, ...] = ()
+    if cleaned.count:
+        lines = ", ".join(str(line_number_at(cleaned.text, o)) for o in cleaned.offsets)
+        more = " …" if cleaned.count > len(cleaned.offsets) else ""
+        notices = (
+            Diagnostic(
+                f"{cleaned.describe()} removed from the text (line {lines}{more}): no "
+                "reference holds them"
+            ),
+        )
     if format_name is not None:
-        return _read_safely(reader_named(format_name), text)
+        return _checked(_read_safely(reader_named(format_name), text), notices)
     unsupported = identify_unsupported(text)
     if unsupported is not None:
         # Refused outright: another reader would misread it (see ``_unsupported``).
@@ -274,15 +315,7 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
             errors.append(f"{reader.label}: {error}")
             continue
         if result.entries:
-            return ParseResult(
-                format_name=result.format_name,
-                format_label=result.format_label,
-                entries=result.entries,
-                skipped=result.skipped,
-                warnings=result.warnings,
-                tried=tuple(tried),
-                page=result.page,
-            )
+            return _checked(replace(result, tried=tuple(tried)), notices)
     if not tried:
         known = ", ".join(r.label for r in readers())
         raise FormatError(
@@ -293,6 +326,27 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
     raise FormatError(
         f"no references recognised (tried {', '.join(tried)}): {detail}", tried=tuple(tried)
     )
+
+
+def _checked(result: ParseResult, notices: tuple[Diagnostic, ...]) -> ParseResult:
+    """``result`` with every entry held to ``core.limits`` (warnings say what changed).
+
+    Readers keep what they read; this is where a control character that arrived escaped
+    (a JSON "\\u0000") or a field of pathological length is taken out, whatever the format,
+    before anything is shown or stored. The entry's raw text keeps the whole original.
+    """
+    entries: list[ParsedEntry] = []
+    changed = False
+    for entry in result.entries:
+        reference, messages = checked_reference(entry.reference)
+        if messages:
+            changed = True
+            warnings = tuple(Diagnostic(m, entry.first_line) for m in messages)
+            entry = replace(entry, reference=reference, warnings=(*entry.warnings, *warnings))
+        entries.append(entry)
+    if not changed and not notices:
+        return result
+    return replace(result, entries=tuple(entries), warnings=(*notices, *result.warnings))
 
 
 def parse_bytes(data: bytes, format_name: str | None = None) -> ParseResult:

@@ -52,7 +52,8 @@ import rispy
 
 from peerref.core.dates import MONTHS, SEASONS, parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi
+from peerref.core.ids import doi_of_field, normalise_doi
+from peerref.core.limits import strip_control_characters
 from peerref.core.model import (
     KNOWN_ABSTRACT_HEADINGS,
     Creator,
@@ -88,7 +89,15 @@ from peerref.formats._ris_dialects import (
     without_final_full_stop,
 )
 from peerref.formats._ris_types import RIS_TYPE_TABLE, RisType
-from peerref.formats._tagged import TaggedRecord, TagSyntax, TagValue, join_wrapped, read_fields
+from peerref.formats._tagged import (
+    TaggedRecord,
+    TagSyntax,
+    TagValue,
+    continued_lines,
+    join_wrapped,
+    one_line,
+    read_fields,
+)
 from peerref.formats.base import (
     Diagnostic,
     ExportNotes,
@@ -448,7 +457,9 @@ def _reference_from_record(rec: _Record) -> tuple[Reference, list[Diagnostic]]:
         extra["ris:SN"] = "; ".join(other_sn)
 
     doi_text = record.peek_first("DO")
-    doi = normalise_doi(doi_text)
+    doi = doi_of_field(doi_text)
+    if " " in doi:
+        warnings.append(f"the DOI {doi!r} has a space in it: kept as written, check it")
     if is_whole_doi(doi_text, doi):
         record.take_first("DO")
     urls = _urls(record)
@@ -699,7 +710,30 @@ def reference_to_ris_record(ref: Reference, notes: ExportNotes | None = None) ->
     note_lines.extend(notes_for_export(ref, notes))
     if note_lines:
         record["notes"] = note_lines
-    return record
+    return {key: _safe_value(key, value) for key, value in record.items()}
+
+
+# A line a RIS reader could take for a tag line: two letters or digits, then a dash after
+# some white space ("ER  - ", "TY - JOUR", "er -"); looser than our reader on purpose.
+_LOOKS_LIKE_TAG = re.compile(r"^\s*[A-Za-z0-9]{2}\s*-")
+# Fields whose line breaks are kept (paragraphs, sections); every other one is one line.
+_MULTILINE_KEYS = frozenset({"abstract", "notes"})
+
+
+def _safe_value(key: str, value: Any) -> Any:
+    """A record value that cannot end its field or record, without control characters.
+
+    A note holding "\\nER  - \\nTY  - JOUR" would otherwise be written as RIS lines of its
+    own and read back as a second record (issue 17).
+    """
+    if isinstance(value, list):
+        return [_safe_value(key, item) for item in value]
+    if not isinstance(value, str):
+        return value
+    value = strip_control_characters(value)
+    if key in _MULTILINE_KEYS:
+        return continued_lines(value, _LOOKS_LIKE_TAG)
+    return one_line(value)
 
 
 class RisWriter:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from peerref.citations import StyleCatalogue
 from peerref.core.errors import UserInputError
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
-from peerref.exporting import ExportFormat, export_text
+from peerref.exporting import ExportFormat, export_document, export_text
 
 REFERENCE = Reference(
     id=ReferenceId(7),
@@ -45,3 +46,21 @@ def test_a_bibliography_without_a_style_or_an_unknown_format_is_a_clear_error() 
         export_text([REFERENCE], ExportFormat.BIBLIOGRAPHY)
     with pytest.raises(UserInputError, match="Unknown export format “endnote”"):
         export_text([REFERENCE], "endnote")
+
+
+@pytest.mark.parametrize("export_format", ["csl-json", "ris", "bibtex", "bibliography"])
+def test_control_characters_are_left_out_of_every_export_and_named(export_format: str) -> None:
+    """Issue 17 #8: stored values with a NUL (from before imports removed them) or a form feed."""
+    reference = replace(REFERENCE, title="Night\x00 staff\x0cand restraint")
+    style = StyleCatalogue().load("apa") if export_format == "bibliography" else None
+    document = export_document([reference], export_format, style=style)
+    assert "\x00" not in document.text and "\x0c" not in document.text
+    assert "\\u0000" not in document.text
+    assert "Night staff and restraint" in document.text
+    assert document.warnings == (
+        "reference 7: 2 control characters (NUL, form feed) removed from the title",
+    )
+
+
+def test_an_export_without_control_characters_has_no_warnings() -> None:
+    assert export_document([REFERENCE], "ris").warnings == ()

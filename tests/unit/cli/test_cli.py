@@ -310,3 +310,25 @@ def test_a_second_writer_is_refused_while_readers_still_work(cli: Cli, csl_file:
         assert code == 0
         assert len(json.loads(out)) == 2
     assert cli("tag", "1", "--add", "x")[0] == 0
+
+
+@pytest.mark.parametrize("export_format", ["ris", "bibtex"])
+def test_export_leaves_control_characters_out_and_says_so_on_stderr(
+    cli: Cli, csl_file: Path, tmp_path: Path, export_format: str
+) -> None:
+    """Issue 17 #8: a NUL in a note made PeerRef refuse its own export as binary data."""
+    cli("import", str(csl_file))
+    chapter = str(_ids(cli)["chapter"])
+    assert cli("note", chapter, "Nul\x00 and form\x0cfeed")[0] == 0
+    output = tmp_path / f"out.{export_format}"
+    code, _, err = cli("export", "--format", export_format, "-o", str(output))
+    assert code == 0, err
+    assert (
+        f"warning: reference {chapter}: 2 control characters (NUL, form feed) removed from its "
+        "note 1" in err.splitlines()
+    )
+    data = output.read_bytes()
+    assert b"\x00" not in data and b"\x0c" not in data
+    other = Cli(tmp_path / "other.sqlite")
+    assert other("import", str(output))[0] == 0
+    assert len(json.loads(other("list", "--json")[1])) == 2

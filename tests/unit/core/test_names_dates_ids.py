@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from peerref.core.dates import find_year, parse_date
 from peerref.core.ids import (
     doi_key,
+    doi_of_field,
     find_dois,
     isbn_is_valid,
     issn_is_valid,
@@ -146,13 +147,44 @@ def test_find_year() -> None:
         ),
         (
             "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
-            "10.1002/(SICI)1097-4571(199806)49:8",
+            "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
         ),
+        ("doi:10.1000/a{b}c}.", "10.1000/a{b}c"),
+        ("10.1000/[x]", "10.1000/[x]"),
+        ("10.1000/x [doi]", "10.1000/x"),
+        ("10.1000/abc def", "10.1000/abc"),
         ("no doi here", ""),
     ],
 )
 def test_normalise_doi(text: str, doi: str) -> None:
     assert normalise_doi(text) == doi
+
+
+@pytest.mark.parametrize(
+    ("text", "doi"),
+    [
+        ("10.1000/abc def", "10.1000/abc def"),
+        ("  https://doi.org/10.1000/abc   def. ", "10.1000/abc def"),
+        ("10.1000/x (retracted)", "10.1000/x"),
+        ("10.1000/x [doi]", "10.1000/x"),
+        ("10.1000/x 10.1000/y", "10.1000/x"),
+        ("10.1000/x doi:10.1000/y", "10.1000/x"),
+        ("see 10.1000/x", "10.1000/x"),
+        (
+            "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0",
+            "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0",
+        ),
+    ],
+)
+def test_doi_of_a_field_keeps_a_space_inside_the_doi(text: str, doi: str) -> None:
+    """Issue 17 #9: a field meant for one DOI is read whole, as the DOI Handbook allows."""
+    assert doi_of_field(text) == doi
+
+
+def test_a_sici_doi_is_found_whole_in_free_text_but_not_an_html_tag_after_a_doi() -> None:
+    sici = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0"
+    assert find_dois(f"Journal 49 (8). doi:{sici}. Epub") == [sici]
+    assert find_dois("<a>10.1000/x</a> and <10.1000/y>") == ["10.1000/x", "10.1000/y"]
 
 
 def test_doi_key_ignores_case_and_url_form() -> None:

@@ -66,3 +66,15 @@ def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, 
     assert_noise_raises_only_format_error(
         DoiListReader(), FIXTURE.read_text("utf-8"), noise, at, cut
     )
+
+
+def test_sici_dois_are_read_whole() -> None:
+    """Issue 17 #9: "<" ended the DOI, so a SICI DOI was stored cut short at "49:8"."""
+    sici = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0"
+    text = f"{sici}\nhttps://doi.org/{sici.replace('ASI3', 'ASI4')}\n- doi:10.1000/a{{b}}c.\n"
+    result = DoiListReader().read(text)
+    assert [r.doi for r in result.references] == [
+        sici,
+        sici.replace("ASI3", "ASI4"),
+        "10.1000/a{b}c",
+    ]

@@ -217,3 +217,19 @@ def test_random_and_mutated_input_raises_only_format_error(noise: str, at: int, 
 def test_malformed_link_addresses_are_ignored_not_fatal() -> None:
     markup = '<h2><a href="http://[x/insight/content/doi/10.1108/a-1/full/html">T</a></h2><p>x</p>'
     assert extract_html(markup).links == ()
+
+
+@pytest.mark.parametrize("control", ["\x0c", "\x0b", "\x01", "\x00"], ids=repr)
+@pytest.mark.parametrize("element", ["script", "style"])
+def test_a_control_character_after_a_script_or_style_does_not_refuse_the_page(
+    control: str, element: str
+) -> None:
+    """Issue 17 #11: lxml refused to keep such a tail ("All strings must be XML compatible")."""
+    page = PUBLISHER.read_text("utf-8").replace(
+        "</h5>", f"</h5><{element}>x</{element}>{control}tail", 1
+    )
+    result = HtmlReader().read(page)
+    assert [r.doi for r in result.references] == [
+        "10.1080/09638237.2099.0000001",
+        "10.1080/09638237.2099.0000002",
+    ]

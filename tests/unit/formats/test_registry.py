@@ -172,3 +172,47 @@ def test_a_short_western_text_is_read_as_windows_1252(text: str) -> None:
     # charset-normalizer finds cp1250 ("Núńez") just as likely; the commoner code page wins.
     decoded = registry.decode_bytes(text.encode("cp1252"))
     assert (decoded.text, decoded.encoding, decoded.guessed) == (text, "cp1252", True)
+
+
+_RIS_WITH_NUL = "TY  - JOUR\nAU  - Doe, Jane\nTI  - Peer\x00 support\nN1  - a\x00b\x0cc\nER  - \n"
+
+
+def test_a_text_file_with_a_stray_nul_is_text_not_binary_data() -> None:
+    """Issue 17 #8: PeerRef refused its own export of a field holding a NUL."""
+    decoded = registry.decode_bytes(_RIS_WITH_NUL.encode("utf-8"))
+    assert (decoded.text, decoded.encoding, decoded.guessed) == (_RIS_WITH_NUL, "utf-8", False)
+    result = registry.parse_bytes(_RIS_WITH_NUL.encode("utf-8"))
+    (reference,) = result.references
+    assert reference.title == "Peer support"
+    assert reference.extra["note"] == "ab c"
+    assert [str(w) for w in result.warnings] == [
+        "3 control characters (NUL, form feed) removed from the text (line 3, 4, 4): "
+        "no reference holds them"
+    ]
+
+
+def test_utf16_without_a_byte_order_mark_is_not_taken_for_text_with_nuls() -> None:
+    text = "TY  - JOUR\nTI  - Peer support\nER  - \n"
+    decoded = registry.decode_bytes(text.encode("utf-16-le"))
+    assert decoded.text == text
+
+
+def test_an_escaped_control_character_is_removed_after_reading_with_a_warning() -> None:
+    result = registry.parse_text('[{"id": "a", "type": "book", "title": "Peer\\u0000 work"}]')
+    (entry,) = result.entries
+    assert entry.reference.title == "Peer work"
+    assert [w.message for w in entry.warnings][-1] == (
+        "1 control character (NUL) removed from the title"
+    )
+
+
+def test_a_field_of_pathological_length_is_cut_and_its_whole_text_kept_as_the_raw_text() -> None:
+    """Issue 17 #10: a title of a megabyte froze the window each time it was shown."""
+    title = "x" * 1_000_000
+    result = registry.parse_text(f"TY  - JOUR\nTI  - {title}\nER  - \n")
+    (entry,) = result.entries
+    assert len(entry.reference.title) == 10_001
+    assert title in entry.raw_text
+    assert any(
+        w.message.startswith("the title is 1,000,000 characters long") for w in entry.warnings
+    )
