@@ -100,6 +100,16 @@ from peerref.gui.undo import (
 )
 from peerref.gui.views.detail_panel import DetailPanel, provenance_text
 from peerref.gui.views.duplicates_view import DuplicatesPanel
+from peerref.gui.views.empty_state import (
+    EMPTY_BATCH_HTML,
+    EMPTY_COLLECTION_HTML,
+    EMPTY_LIBRARY_HTML,
+    EMPTY_TAG_HTML,
+    EMPTY_TRASH_HTML,
+    EMPTY_UNFILED_HTML,
+    EmptyStateOverlay,
+    no_matches_html,
+)
 from peerref.gui.views.reference_table_view import ReferenceTableView
 from peerref.gui.views.review_view import ReviewWindow
 from peerref.gui.views.sidebar_view import SidebarView
@@ -213,6 +223,9 @@ class MainWindow(QMainWindow):
         self.duplicates_panel.setMinimumWidth(TABLE_MIN_WIDTH)
         self.duplicates_panel.merge_requested.connect(self.open_merge_dialog)
         self.duplicates_panel.dismiss_requested.connect(self.dismiss_duplicates)
+        self.duplicates_panel.reference_chosen.connect(self._on_duplicate_chosen)
+        # Over the table when it lists nothing: how to get references in, or why not.
+        self.empty_state = EmptyStateOverlay(self.table_view)
 
         self.importer = ImportController(
             library, self, show_message=show_message, progress_delay_ms=progress_delay_ms
@@ -797,6 +810,11 @@ class MainWindow(QMainWindow):
             self.table_view.setVisible(not showing_duplicates)
             self.duplicates_panel.setVisible(showing_duplicates)
             self.splitter.setSizes(sizes)
+            # The details follow the list on show: a duplicate's row, or the table's rows.
+            if showing_duplicates:
+                self._on_duplicate_chosen(self.duplicates_panel.current_reference_id())
+            else:
+                self.detail_panel.show_selection(self.table_view.selected_ids())
         if showing_duplicates:
             self.duplicates_panel.refresh()
         listing = node.listing()
@@ -851,7 +869,31 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._update_status()
 
+    def _on_duplicate_chosen(self, ref_id: ReferenceId | None) -> None:
+        """A row of the Duplicates view was chosen: the details show and edit that one."""
+        if not self.duplicates_panel.isHidden():
+            self.detail_panel.show_selection([] if ref_id is None else [ref_id])
+            self._update_actions()
+
+    def _empty_message(self) -> str:
+        """Why the table lists nothing, and what to do about it (see empty_state.py)."""
+        listing = self.table_model.listing
+        if listing.query:
+            return no_matches_html(listing.query)
+        if listing.trash:
+            return EMPTY_TRASH_HTML
+        if listing.collection is not None:
+            return EMPTY_COLLECTION_HTML
+        if listing.tag is not None:
+            return EMPTY_TAG_HTML
+        if listing.batch is not None:
+            return EMPTY_BATCH_HTML
+        if listing.unfiled:
+            return EMPTY_UNFILED_HTML
+        return EMPTY_LIBRARY_HTML
+
     def _update_status(self) -> None:
+        self.empty_state.set_message(self._empty_message())
         model = self.table_model
         listed = model.rowCount()
         noun = "reference" if listed == 1 else "references"
