@@ -72,6 +72,7 @@ from peerref.gui.completion import CompletionController
 from peerref.gui.dialogs.export_dialog import BibliographyDialog, ExportDialog
 from peerref.gui.dialogs.merge_dialog import MergeDialog
 from peerref.gui.dialogs.preferences import PreferencesDialog
+from peerref.gui.dialogs.tag_dialogs import TagMergeDialog
 from peerref.gui.exporting import ExportController
 from peerref.gui.importing import ImportController
 from peerref.gui.models.reference_table import ReferenceTableModel
@@ -96,6 +97,7 @@ from peerref.gui.undo import (
     NoteCommand,
     RenameCollectionCommand,
     TagCommand,
+    TagEditCommand,
     TrashCommand,
 )
 from peerref.gui.views.detail_panel import DetailPanel, provenance_text
@@ -114,6 +116,7 @@ from peerref.gui.views.reference_table_view import ReferenceTableView
 from peerref.gui.views.review_view import ReviewWindow
 from peerref.gui.views.sidebar_view import SidebarView
 from peerref.library import ImportOutcome, Library, SortKey, describe
+from peerref.library_tags import TagEdit
 from peerref.review import default_reviewer
 from peerref.settings import Settings
 
@@ -603,6 +606,7 @@ class MainWindow(QMainWindow):
         self.sidebar_view.node_selected.connect(self._on_node_selected)
         self.sidebar_view.context_menu_requested.connect(self._show_sidebar_menu)
         self.sidebar_model.collection_rename_requested.connect(self._on_rename_requested, queued)
+        self.sidebar_model.tag_rename_requested.connect(self.rename_tag, queued)
         self.sidebar_model.collection_move_requested.connect(self.move_collection, queued)
         self.sidebar_model.references_dropped.connect(self.add_to_collection, queued)
         self.sidebar_model.external_dropped.connect(self._on_external_drop, queued)
@@ -1279,10 +1283,10 @@ class MainWindow(QMainWindow):
         return cid
 
     def rename_current_collection(self) -> None:
-        """F2: rename the selected collection in place."""
+        """F2: rename the selected collection (or tag) in place."""
         index = self.sidebar_view.currentIndex().siblingAtColumn(0)
         node = self._current_node()
-        if node is None or node.kind is not NodeKind.COLLECTION:
+        if node is None or node.kind not in (NodeKind.COLLECTION, NodeKind.TAG):
             return
         self.sidebar_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.sidebar_view.edit(index)
@@ -1298,6 +1302,73 @@ class MainWindow(QMainWindow):
 
     def _on_rename_requested(self, cid: int, name: str) -> None:
         self.rename_collection(CollectionId(cid), name)
+
+    # --- tags across the library (library.tags) -----------------------------------------
+
+    def _tag_names(self) -> list[str]:
+        return [name for name, _count in self.library.tags.counts()]
+
+    def _run_tag_edit(self, text: str, edit: Callable[[], TagEdit], shown_tag: str) -> bool:
+        """Run a tag edit as one undoable step; keep showing the tag it leaves behind."""
+        node = self._current_node()
+        was_shown = node is not None and node.kind is NodeKind.TAG and node.tag is not None
+        shown_before = node.tag if was_shown and node is not None else None
+        command = TagEditCommand(text, self.library, edit, *self._handlers())
+        if not self.run_command(command):
+            return False
+        if shown_before is not None and shown_tag:
+            kept = next(
+                (n for n in self._tag_names() if n.casefold() == shown_tag.casefold()), None
+            )
+            if kept is not None:
+                self.show_listing((NodeKind.TAG.value, kept))
+        count = command.changed_count
+        self.show_status(
+            f"{text}: {count:,} reference{'s' if count != 1 else ''} changed (Ctrl+Z undoes it)"
+        )
+        return True
+
+    def rename_tag(self, old: str, new: str) -> bool:
+        """Rename a tag everywhere; into a tag that exists, the two become one (undoable)."""
+        new = " ".join(new.split())
+        if not new or new == old:
+            return False
+        merging = any(
+            n.casefold() == new.casefold() and n.casefold() != old.casefold()
+            for n in self._tag_names()
+        )
+        text = f"Merge tag “{old}” into “{new}”" if merging else f"Rename tag “{old}” to “{new}”"
+        return self._run_tag_edit(text, lambda: self.library.tags.rename(old, new), new)
+
+    def merge_tags(self, names: Sequence[str], into: str) -> bool:
+        """Give every reference carrying one of ``names`` the tag ``into`` (undoable)."""
+        if not names or not into.strip():
+            return False
+        listed = list(names)
+        text = f"Merge {len(listed)} tags into “{into.strip()}”"
+        return self._run_tag_edit(text, lambda: self.library.tags.merge(listed, into), into)
+
+    def delete_tag(self, name: str) -> bool:
+        """Take a tag off every reference; Ctrl+Z puts it back where it was."""
+        return self._run_tag_edit(
+            f"Delete tag “{name}”", lambda: self.library.tags.delete(name), ""
+        )
+
+    def start_renaming_tag(self, tag: str) -> None:
+        """Rename Tag…: edit the tag's name in place in the sidebar."""
+        index = self.sidebar_model.index_for_tag(tag)
+        if index.isValid():
+            self.sidebar_view.setCurrentIndex(index)
+            self.sidebar_view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.sidebar_view.edit(index)
+
+    def open_merge_tags_dialog(self, chosen: Sequence[str] = ()) -> TagMergeDialog:
+        """Merge Tags…: tick tags and the name they become; merged as one undoable step."""
+        dialog = TagMergeDialog(self.library.tags.counts(), chosen, self)
+        dialog.accepted.connect(lambda: self.merge_tags(dialog.names(), dialog.target()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def move_collection(self, cid: int, parent: object) -> None:
         collection = self._collections().get(CollectionId(cid))
@@ -1353,6 +1424,14 @@ class MainWindow(QMainWindow):
             )
             menu.addSeparator()
             menu.addAction(self.delete_collection_action)
+        elif node is not None and node.kind is NodeKind.TAG and node.tag is not None:
+            tag = node.tag
+            menu.addAction("Re&name Tag…", lambda: self.start_renaming_tag(tag))
+            menu.addAction("&Merge Tags…", lambda: self.open_merge_tags_dialog([tag]))
+            menu.addSeparator()
+            menu.addAction("&Delete Tag", lambda: self.delete_tag(tag))
+        elif node is not None and node.kind is NodeKind.TAGS:
+            menu.addAction("&Merge Tags…", lambda: self.open_merge_tags_dialog())
         elif node is not None and node.kind is NodeKind.TRASH:
             menu.addAction(self.empty_trash_action)
         else:

@@ -260,6 +260,8 @@ class SidebarModel(QAbstractItemModel):
 
     collection_rename_requested = Signal(int, str)
     """(collection id, new name): the user renamed a collection in place."""
+    tag_rename_requested = Signal(str, str)
+    """(old name, new name): the user renamed a tag in place (into another: a merge)."""
     collection_move_requested = Signal(int, object)
     """(collection id, new parent id or None): the user dragged a collection."""
     references_dropped = Signal(int, list)
@@ -283,7 +285,7 @@ class SidebarModel(QAbstractItemModel):
             batches=library.batches(),
             collections=library.collections(),
             collection_counts=library.collection_counts(),
-            tags=library.tags(),
+            tags=library.tags.counts(),
         )
 
     def rebuild(self) -> None:
@@ -391,6 +393,8 @@ class SidebarModel(QAbstractItemModel):
             flags |= Qt.ItemFlag.ItemNeverHasChildren
         if index.column() == COUNT_COLUMN:
             return flags | Qt.ItemFlag.ItemNeverHasChildren
+        if node.kind is NodeKind.TAG:
+            flags |= Qt.ItemFlag.ItemIsEditable
         if node.kind is NodeKind.COLLECTION:
             flags |= (
                 Qt.ItemFlag.ItemIsEditable
@@ -452,7 +456,13 @@ class SidebarModel(QAbstractItemModel):
             return False
         node = self.node(index)
         name = str(value).strip()
-        if node.kind is not NodeKind.COLLECTION or node.collection_id is None or not name:
+        if not name:
+            return False
+        if node.kind is NodeKind.TAG and node.tag is not None:
+            if name != node.tag:
+                self.tag_rename_requested.emit(node.tag, name)
+            return True
+        if node.kind is not NodeKind.COLLECTION or node.collection_id is None:
             return False
         if name == node.name:
             return True
@@ -569,4 +579,6 @@ def _tooltip(node: SidebarNode) -> str:
             return f"{node.name}: drop references here to add them; drag to nest"
         case NodeKind.BATCH:
             return f"Imported {node.name}"
+        case NodeKind.TAG:
+            return f"{node.name}: F2 or the context menu renames, merges or deletes it everywhere"
     return node.name
