@@ -849,9 +849,17 @@ class MainWindow(QMainWindow):
         self._search_timer.start()
 
     def apply_search(self) -> None:
-        """Filter the table by the search field now (typing waits 150 ms for more keys)."""
+        """Filter the table by the search field now (typing waits 150 ms for more keys).
+
+        The references selected before stay selected when the search still lists them,
+        as Zotero keeps them: typing to narrow a list does not lose one's place.
+        """
         self._search_timer.stop()
+        selected = self.table_view.selected_ids()
         self.table_model.set_query(self.search_field.text().strip())
+        kept = [ref_id for ref_id in selected if self.table_model.row_of(ref_id) is not None]
+        if kept:
+            self.table_view.select_ids(kept)
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_runner import Cli
 
 from peerref.core.model import Reference
 from peerref.library import Library
-from tests.unit.cli.cli_runner import Cli
 
 
 @pytest.fixture
