@@ -127,6 +127,8 @@ SEARCH_HELP = (
     "Words match the start of any word; all must match.\n"
     '"exact phrase"   author:smith   title:trust   tag:thesis\n'
     "collection:Reading   type:book   year:2012   year:2010..2015\n"
+    "A DOI, ISSN or ISBN as printed (or a doi.org link) finds its reference;\n"
+    "or name it: doi:10.…   issn:…   isbn:…   pmid:…\n"
     "A leading - excludes: -tag:read"
 )
 _QSETTINGS_GEOMETRY = "main_window/geometry"
@@ -463,6 +465,21 @@ class MainWindow(QMainWindow):
         self.rename_collection_action = self._action(
             "Re&name Collection", self.rename_current_collection, shortcut="F2"
         )
+        self.rename_tag_action = self._action(
+            "Re&name Tag…",
+            self._rename_current_tag,
+            tip="Rename the tag chosen in the sidebar everywhere (into an existing tag: merge)",
+        )
+        self.merge_tags_action = self._action(
+            "&Merge Tags…",
+            self._merge_current_tag,
+            tip="Give the references of several tags one tag",
+        )
+        self.delete_tag_action = self._action(
+            "&Delete Tag",
+            self._delete_current_tag,
+            tip="Take the tag chosen in the sidebar off every reference (undoable)",
+        )
         self.delete_collection_action = self._action(
             "&Delete Collection",
             self.delete_current_collection,
@@ -544,6 +561,10 @@ class MainWindow(QMainWindow):
         reference_menu.addSeparator()
         reference_menu.addAction(self.rename_collection_action)
         reference_menu.addAction(self.delete_collection_action)
+        tags_menu = reference_menu.addMenu("Ta&gs")
+        tags_menu.addAction(self.rename_tag_action)
+        tags_menu.addAction(self.merge_tags_action)
+        tags_menu.addAction(self.delete_tag_action)
 
         review_menu = bar.addMenu("Rev&iew")
         review_menu.addAction(self.new_review_action)
@@ -953,6 +974,9 @@ class MainWindow(QMainWindow):
             and bool(self.detail_panel.reference.source_text)
         )
         self.rename_collection_action.setEnabled(on_collection)
+        on_tag = node is not None and node.kind is NodeKind.TAG
+        self.rename_tag_action.setEnabled(on_tag)
+        self.delete_tag_action.setEnabled(on_tag)
         self.empty_trash_action.setEnabled(self.library.count(trash=True) > 0)
         self.delete_collection_action.setEnabled(on_collection)
         self.export_collection_action.setEnabled(on_collection)
@@ -1362,6 +1386,24 @@ class MainWindow(QMainWindow):
             f"Delete tag “{name}”", lambda: self.library.tags.delete(name), ""
         )
 
+    def _current_tag(self) -> str | None:
+        node = self._current_node()
+        return node.tag if node is not None and node.kind is NodeKind.TAG else None
+
+    def _rename_current_tag(self) -> None:
+        tag = self._current_tag()
+        if tag is not None:
+            self.start_renaming_tag(tag)
+
+    def _merge_current_tag(self) -> None:
+        tag = self._current_tag()
+        self.open_merge_tags_dialog([tag] if tag is not None else [])
+
+    def _delete_current_tag(self) -> None:
+        tag = self._current_tag()
+        if tag is not None:
+            self.delete_tag(tag)
+
     def start_renaming_tag(self, tag: str) -> None:
         """Rename Tag…: edit the tag's name in place in the sidebar."""
         index = self.sidebar_model.index_for_tag(tag)
@@ -1433,13 +1475,15 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             menu.addAction(self.delete_collection_action)
         elif node is not None and node.kind is NodeKind.TAG and node.tag is not None:
-            tag = node.tag
-            menu.addAction("Re&name Tag…", lambda: self.start_renaming_tag(tag))
-            menu.addAction("&Merge Tags…", lambda: self.open_merge_tags_dialog([tag]))
+            # The menu's actions act on the current tag: the one clicked becomes current.
+            if self._current_tag() != node.tag:
+                self.sidebar_view.select_key(node.key)
+            menu.addAction(self.rename_tag_action)
+            menu.addAction(self.merge_tags_action)
             menu.addSeparator()
-            menu.addAction("&Delete Tag", lambda: self.delete_tag(tag))
+            menu.addAction(self.delete_tag_action)
         elif node is not None and node.kind is NodeKind.TAGS:
-            menu.addAction("&Merge Tags…", lambda: self.open_merge_tags_dialog())
+            menu.addAction(self.merge_tags_action)
         elif node is not None and node.kind is NodeKind.TRASH:
             menu.addAction(self.empty_trash_action)
         else:

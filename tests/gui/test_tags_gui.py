@@ -158,3 +158,20 @@ def test_delete_a_tag_from_its_menu_and_undo(window: MainWindow, library: Librar
     window.undo_stack.undo()
     assert library.get(ReferenceId(1)).tags == ("ml", "to read")
     assert "to read" in sidebar_tags(window)
+
+
+def test_the_reference_menu_reaches_the_tag_actions(window: MainWindow, library: Library) -> None:
+    reference_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Reference")
+    tags_menu = next(a.menu() for a in reference_menu.actions() if a.text() == "Ta&gs")
+    assert [a.text() for a in tags_menu.actions()] == [
+        "Re&name Tag…",
+        "&Merge Tags…",
+        "&Delete Tag",
+    ]
+    assert not window.delete_tag_action.isEnabled()  # My Library is shown, not a tag
+    assert window.show_listing(("tag", "randomised"))
+    assert window.delete_tag_action.isEnabled() and window.rename_tag_action.isEnabled()
+    window.delete_tag_action.trigger()
+    assert "randomised" not in sidebar_tags(window)
+    window.undo_action.trigger()
+    assert library.get(ReferenceId(4)).tags == ("randomised",)
