@@ -887,6 +887,12 @@ class MainWindow(QMainWindow):
         self.search_field.selectAll()
 
     def selected_ids(self) -> list[ReferenceId]:
+        """What the window's actions act on: the table's selection, or in the Duplicates
+        view the reference of the chosen row (the one the details show), never the
+        hidden table's."""
+        if not self.duplicates_panel.isHidden():
+            chosen = self.duplicates_panel.current_reference_id()
+            return [] if chosen is None else [chosen]
         return self.table_view.selected_ids()
 
     def select_references(self, ids: Sequence[ReferenceId]) -> None:
@@ -945,7 +951,7 @@ class MainWindow(QMainWindow):
         return self.sidebar_view.current_node()
 
     def _in_trash(self) -> bool:
-        return self.table_model.listing.trash
+        return self.table_model.listing.trash and self.duplicates_panel.isHidden()
 
     def _on_undo_index_changed(self, _index: int) -> None:
         # A QUndoStack clears itself, emitting this, while the window is being destroyed.

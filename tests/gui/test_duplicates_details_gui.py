@@ -128,3 +128,20 @@ def test_an_empty_duplicates_view_says_so(qtbot: QtBot, tmp_path: Path) -> None:
         assert panel.empty_state.geometry() == panel.table.viewport().rect()
         assert window.detail_panel.reference is None
         QThreadPool.globalInstance().waitForDone(WAIT_MS)
+
+
+def test_actions_in_the_duplicates_view_act_on_the_chosen_row_not_the_hidden_table(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    window.table_view.select_ids([ReferenceId(3)])
+    _show_duplicates(qtbot, window)
+    assert window.selected_ids() == []
+    assert not window.trash_action.isEnabled()
+    _click_row(qtbot, window, 1)
+    assert window.selected_ids() == [ReferenceId(2)]
+    assert window.trash_action.isEnabled()
+    with qtbot.waitSignal(window.duplicates_panel.groups_shown, timeout=WAIT_MS):
+        window.trash_action.trigger()
+    assert library.get(ReferenceId(2)).trashed
+    assert not library.get(ReferenceId(3)).trashed  # the table's selection was left alone
+    assert window.duplicates_panel.model.rowCount() == 0
