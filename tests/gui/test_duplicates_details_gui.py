@@ -145,3 +145,24 @@ def test_actions_in_the_duplicates_view_act_on_the_chosen_row_not_the_hidden_tab
     assert library.get(ReferenceId(2)).trashed
     assert not library.get(ReferenceId(3)).trashed  # the table's selection was left alone
     assert window.duplicates_panel.model.rowCount() == 0
+
+
+def test_a_narrow_panel_keeps_the_title_and_a_wide_one_shows_why(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    panel = window.duplicates_panel
+    header = panel.table.horizontalHeader()
+    window.resize(1000, 700)
+    _show_duplicates(qtbot, window)
+    _click_row(qtbot, window, 0)
+    qtbot.waitUntil(lambda: panel.table.viewport().width() < 560)
+    assert header.isSectionHidden(DuplicateColumn.WHY)
+    assert header.sectionSize(DuplicateColumn.TITLE) >= 150
+    assert panel.why_label.text() == "Group 1 matches: Same DOI."  # said under the table
+    window.resize(2000, 900)
+    sizes = window.splitter.sizes()
+    sizes[window.splitter.indexOf(panel)] = 1200
+    window.splitter.setSizes(sizes)
+    qtbot.waitUntil(lambda: panel.table.viewport().width() >= 760)
+    assert not header.isSectionHidden(DuplicateColumn.WHY)
+    assert not header.isSectionHidden(DuplicateColumn.SOURCE)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -44,6 +44,10 @@ from peerref.gui.views.empty_state import NO_DUPLICATES_HTML, EmptyStateOverlay
 from peerref.library import Library
 
 LOOKING_TEXT = "Looking for duplicates…"
+# Below these table widths the Source, then the Why column make way for the title (the
+# label under the table and every row's tooltip still say why a group matches).
+SOURCE_COLUMN_MIN_TABLE_WIDTH = 760
+WHY_COLUMN_MIN_TABLE_WIDTH = 560
 CANCELLED_TEXT = "Looking for duplicates was cancelled. Press Look Again to start over."
 
 
@@ -116,8 +120,17 @@ class DuplicatesPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (DuplicateColumn.GROUP, DuplicateColumn.YEAR):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(DuplicateColumn.AUTHORS, 120)
+        header.resizeSection(DuplicateColumn.SOURCE, 150)
+        header.resizeSection(DuplicateColumn.WHY, 220)
         header.setSectionResizeMode(DuplicateColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.model.modelReset.connect(self._on_row_changed)
@@ -150,6 +163,18 @@ class DuplicatesPanel(QWidget):
         row.addWidget(self.look_again_button)
         layout.addLayout(row)
         self._update_buttons()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """A narrow panel shows the title before the source and the reasons."""
+        width = self.table.viewport().width()
+        header = self.table.horizontalHeader()
+        header.setSectionHidden(DuplicateColumn.SOURCE, width < SOURCE_COLUMN_MIN_TABLE_WIDTH)
+        header.setSectionHidden(DuplicateColumn.WHY, width < WHY_COLUMN_MIN_TABLE_WIDTH)
 
     @property
     def is_looking(self) -> bool:
