@@ -105,11 +105,11 @@ from peerref.gui.views.duplicates_view import DuplicatesPanel
 from peerref.gui.views.empty_state import (
     EMPTY_BATCH_HTML,
     EMPTY_COLLECTION_HTML,
-    EMPTY_LIBRARY_HTML,
     EMPTY_TAG_HTML,
     EMPTY_TRASH_HTML,
     EMPTY_UNFILED_HTML,
     EmptyStateOverlay,
+    empty_library_html,
     no_matches_html,
 )
 from peerref.gui.views.reference_table_view import ReferenceTableView
@@ -929,7 +929,7 @@ class MainWindow(QMainWindow):
             return EMPTY_BATCH_HTML
         if listing.unfiled:
             return EMPTY_UNFILED_HTML
-        return EMPTY_LIBRARY_HTML
+        return empty_library_html()
 
     def _update_status(self) -> None:
         self.empty_state.set_message(self._empty_message())

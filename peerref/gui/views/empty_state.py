@@ -12,22 +12,39 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QLabel
 
-EMPTY_LIBRARY_HTML = (
-    "<h3>Your library is empty</h3>"
-    "<p>To get references in:</p>"
-    "<p>• copy a page of search results (Emerald Insight, PubMed, ScienceGate, Google "
-    "Scholar…) and press <b>Ctrl+V</b> here;<br>"
-    "• drop reference files (RIS, BibTeX, MEDLINE, CSL-JSON…) or a selected page onto "
-    "this window;<br>"
-    "• or choose <b>File › Import Files…</b> (Ctrl+O).</p>"
-)
+
+def _keys(standard: QKeySequence.StandardKey) -> str:
+    """A standard shortcut as this platform writes it ("Ctrl+V", "⌘V")."""
+    sequences = QKeySequence.keyBindings(standard)
+    return sequences[0].toString(QKeySequence.SequenceFormat.NativeText) if sequences else ""
+
+
+def _steps(*steps: str) -> str:
+    """Steps as a left-aligned list in a centred block (QLabel's rich text has no CSS)."""
+    rows = "".join(f"<tr><td>•&nbsp;</td><td>{step}</td></tr>" for step in steps)
+    return f'<table align="center" cellspacing="2">{rows}</table>'
+
+
+def empty_library_html() -> str:
+    """The first-start message: the three ways references get into a library."""
+    paste = _keys(QKeySequence.StandardKey.Paste)
+    import_files = _keys(QKeySequence.StandardKey.Open)
+    return "<h3>Your library is empty</h3><p>To get references in:</p>" + _steps(
+        "copy a page of search results (Emerald Insight, PubMed, ScienceGate, "
+        f"Google Scholar…) and press <b>{paste}</b> here",
+        "drop reference files (RIS, BibTeX, MEDLINE, CSL-JSON…) or a selected page "
+        "onto this window",
+        f"or choose <b>File › Import Files…</b> ({import_files})",
+    )
+
+
 EMPTY_COLLECTION_HTML = (
     "<h3>This collection is empty</h3>"
-    "<p>Drag references here from My Library, or paste (<b>Ctrl+V</b>) or drop a results "
-    "page or files onto this collection to import straight into it.</p>"
+    "<p>Drag references here from My Library, or paste or drop a results page or files "
+    "while it is shown to import straight into it.</p>"
 )
 EMPTY_UNFILED_HTML = "<h3>Nothing unfiled</h3><p>Every reference is in a collection.</p>"
 EMPTY_TRASH_HTML = "<h3>The trash is empty</h3>"
