@@ -72,7 +72,9 @@ class IdentifierTerm:
     (it splits "10.1108/MHSI-05-2019-0015" into numbers). An eight-digit number may be an
     ISSN or a PMID, so both forms are kept. ``doi`` matches as a prefix, so a DOI is found
     while it is being typed; ``isbn`` holds the digits of the ISBN-13 and ISBN-10 forms.
-    ``text`` is what was typed, for showing the query back.
+    ``text`` is what was typed, for showing the query back. ``in_text`` (a plain word,
+    no ``doi:``-style prefix) lets the word also match as a phrase of the indexed text,
+    so a number or DOI quoted in a note or an abstract is still found.
     """
 
     text: str
@@ -81,6 +83,7 @@ class IdentifierTerm:
     isbn: tuple[str, ...] = ()
     pmid: str = ""
     negated: bool = False
+    in_text: bool = False
 
 
 Term = Word | Phrase | FieldTerm | YearRange | IdentifierTerm
@@ -214,7 +217,9 @@ def identifier_term(
         pmid = value.lstrip("0") or value
     if not (doi or issn or isbn or pmid):
         return None
-    return IdentifierTerm(typed, doi=doi, issn=issn, isbn=isbn, pmid=pmid, negated=negated)
+    return IdentifierTerm(
+        typed, doi=doi, issn=issn, isbn=isbn, pmid=pmid, negated=negated, in_text=not kind
+    )
 
 
 def isbn_forms(digits: str) -> tuple[str, ...]:

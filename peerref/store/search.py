@@ -380,6 +380,11 @@ def query_condition(query: Query, matched: str | None = None) -> ColumnElement[b
     for term in query.terms:
         if isinstance(term, YearRange | IdentifierTerm | FieldTerm) and _answered_by_tables(term):
             condition = _sql_condition(term)
+            if isinstance(term, IdentifierTerm) and term.in_text:
+                # A plain word: also the text that quotes it (a note, an abstract).
+                phrase = _fts_phrase(term.text, prefix=False)
+                if phrase is not None:
+                    condition = or_(condition, _fts_match(phrase))
             conditions.append(not_(condition) if term.negated else condition)
     expression = text_match(query)
     if expression is not None:

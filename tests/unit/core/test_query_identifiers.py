@@ -36,7 +36,7 @@ def test_dois_as_printed_or_linked(typed: str, doi: str) -> None:
 
 
 def test_an_issn_with_or_without_its_hyphen() -> None:
-    assert only("1755-6228") == IdentifierTerm("1755-6228", issn="1755-6228")
+    assert only("1755-6228") == IdentifierTerm("1755-6228", issn="1755-6228", in_text=True)
     eight = only("17556228")
     assert isinstance(eight, IdentifierTerm)
     assert eight.issn == "1755-6228" and eight.pmid == "17556228"  # either may be meant
@@ -62,6 +62,7 @@ def test_prefixes_negation_and_round_trip() -> None:
     first, second, third = query.terms
     assert isinstance(first, IdentifierTerm) and first.negated
     assert isinstance(second, IdentifierTerm) and second.pmid == "31234567"
+    assert not first.in_text and not second.in_text  # named: identifiers only
     assert third == Word("peer")
     assert query_to_text(query) == "-isbn:0198526636 pmid:31234567 peer"
     assert parse_query("doi:").terms == ()

@@ -62,3 +62,13 @@ def test_identifiers_combine_with_words_and_exclusion(library: Library) -> None:
     assert library.search_ids("trial 2042-8308") == []
     assert sorted(library.search_ids("-10.1108/MHSI-05-2019-0015")) == [BOOK_ID, TRIAL_ID]
     assert library.count(query="1755-6228") == 1
+
+
+def test_a_plain_identifier_also_finds_the_text_that_quotes_it(library: Library) -> None:
+    (noted,) = library.add([Reference(title="Protocol for a peer support trial")]).added
+    library.add_note(noted, "Registered as 31234567; see also 10.1108/MHSI-05-2019-0015.")
+    assert sorted(library.search_ids("31234567")) == [TRIAL_ID, noted]
+    assert sorted(library.search_ids("10.1108/MHSI-05-2019-0015")) == [ARTICLE_ID, noted]
+    # Named as an identifier, only the identifier counts.
+    assert library.search_ids("pmid:31234567") == [TRIAL_ID]
+    assert library.search_ids("-31234567 peer") == [ARTICLE_ID]
