@@ -598,7 +598,9 @@ class MainWindow(QMainWindow):
         self.search_field = QLineEdit(toolbar)
         self.search_field.setObjectName("searchField")
         self.search_field.setAccessibleName("Search references")
-        self.search_field.setPlaceholderText("Search  (author:, title:, tag:, year:2010..2015)")
+        self.search_field.setPlaceholderText(
+            "Search  (author:, title:, tag:, year:2010..2015, a DOI)"
+        )
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setToolTip(SEARCH_HELP)
         self.search_field.setMinimumWidth(260)
