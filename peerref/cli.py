@@ -434,12 +434,47 @@ def _existing(library: Library, values: Sequence[str]) -> list[ReferenceId]:
     return ids
 
 
+TAG_ACTIONS = ("list", "rename", "merge", "delete")
+
+
 def cmd_tag(
     library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
 ) -> int:
+    if args.ids[0] in TAG_ACTIONS:
+        return _tags_across_library(library, args.ids[0], args.ids[1:], args.into, out)
+    if args.into:
+        raise UsageError("--into goes with: tag merge TAG... --into NAME")
     if not args.add and not args.remove:
         raise UsageError("say what to do: --add TAG and/or --remove TAG")
     library.tag(_existing(library, args.ids), add=args.add or (), remove=args.remove or ())
+    return EXIT_OK
+
+
+def _tags_across_library(
+    library: Library, action: str, names: Sequence[str], into: str | None, out: TextIO
+) -> int:
+    """``tag list | rename OLD NEW | merge TAG... --into NAME | delete TAG``, as the sidebar."""
+    tags = library.tags
+    if action == "list":
+        if names:
+            raise UsageError("tag list takes no names")
+        for name, count in tags.counts():
+            out.write(f"{name} ({count})\n")
+        return EXIT_OK
+    if action == "rename":
+        if len(names) != 2:
+            raise UsageError("say: tag rename OLD NEW")
+        edit = tags.rename(names[0], names[1])
+    elif action == "merge":
+        if not names or not into:
+            raise UsageError("say: tag merge TAG... --into NAME")
+        edit = tags.merge(names, into)
+    else:
+        if len(names) != 1:
+            raise UsageError("say: tag delete TAG")
+        edit = tags.delete(names[0])
+    count = len(edit.changes.updated)
+    out.write(f"{count} reference{'s' if count != 1 else ''} changed\n")
     return EXIT_OK
 
 
@@ -1055,10 +1090,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("collection", metavar="COLLECTION")
     p.add_argument("ids", nargs="+", metavar="ID")
 
-    p = command("tag", "add or remove tags", cmd_tag)
-    p.add_argument("ids", nargs="+", metavar="ID")
+    p = command(
+        "tag",
+        "add or remove tags on references (tag ID... --add T --remove T); or across the "
+        "library: tag list, tag rename OLD NEW (into an existing tag: a merge), "
+        "tag merge TAG... --into NAME, tag delete TAG",
+        cmd_tag,
+    )
+    p.add_argument("ids", nargs="+", metavar="ID|ACTION")
     p.add_argument("--add", action="append", metavar="T")
     p.add_argument("--remove", action="append", metavar="T")
+    p.add_argument("--into", metavar="NAME", help="with merge: the name the tags become")
 
     p = command("note", "add a note (markdown; - reads stdin)", cmd_note)
     p.add_argument("id")

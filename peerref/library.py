@@ -60,6 +60,7 @@ from peerref.enrich import (
 )
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
+from peerref.library_tags import TagManager
 from peerref.review import ReviewManager
 from peerref.store import reviews as review_store
 from peerref.store.database import Database, check_identity
@@ -270,6 +271,8 @@ class Library:
         self.backup_dir = database.backup_dir
         # Literature reviews (screening, PRISMA counts): a room of their own.
         self.reviews = ReviewManager(database)
+        # Tags across the library (counts, rename, merge, delete): another room.
+        self.tags = TagManager(database)
         # Problems met while opening that did not stop it (today's backup failed), for
         # the window or the command line to show.
         self.open_warnings: tuple[str, ...] = database.open_warnings
@@ -1263,11 +1266,6 @@ class Library:
             return repo.collection_counts()
 
     # -- tags -----------------------------------------------------------------------------
-
-    def tags(self) -> list[tuple[str, int]]:
-        """Tags with the number of references outside the trash that carry them."""
-        with self.database.reading() as repo:
-            return repo.tags()
 
     def tag(
         self, ids: Iterable[ReferenceId], *, add: Sequence[str] = (), remove: Sequence[str] = ()

@@ -182,6 +182,88 @@ def all_pairs(ids: Iterable[ReferenceId]) -> frozenset[DismissedPair]:
     )
 
 
+# --------------------------------------------------------------------------- explaining
+
+# How each reason reads to a person, as the Duplicates view says why a group matches.
+_AGREEMENT_TEXT: dict[Reason, str] = {
+    Reason.SAME_DOI: "same DOI",
+    Reason.SAME_PMID: "same PubMed ID",
+    Reason.SAME_ISBN: "same ISBN",
+    Reason.SAME_TITLE: "same title",
+    Reason.CLOSE_TITLE: "nearly the same title",
+    Reason.TITLE_PREFIX: "same main title (one without its subtitle)",
+    Reason.SAME_FIRST_AUTHOR: "same first author",
+    Reason.SAME_AUTHORS: "same authors",
+    Reason.YEAR_WITHIN_ONE: "same year or the next",
+    Reason.SAME_DATE: "same date",
+    Reason.SAME_CONTAINER: "same journal or book",
+    Reason.SAME_VOLUME_ISSUE: "same volume and issue",
+    Reason.SAME_FIRST_PAGE: "same first page",
+    Reason.SIMILAR_ABSTRACTS: "similar abstracts",
+    Reason.PREPRINT_AND_PUBLISHED: "a preprint and its published version",
+}
+_DOUBT_TEXT: dict[Reason, str] = {
+    Reason.UNTITLED: "no title to compare",
+    Reason.ABSTRACT_EXCERPT_ONLY: "one abstract only an excerpt of the other",
+    Reason.NOT_ENOUGH_EVIDENCE: "not enough details to be sure",
+    Reason.GENERIC_TITLE: "a title many works share",
+    Reason.DIFFERENT_DOI: "different DOIs",
+    Reason.DIFFERENT_PMID: "different PubMed IDs",
+    Reason.DIFFERENT_ISBN: "different ISBNs",
+    Reason.DIFFERENT_TITLE: "different titles",
+    Reason.DIFFERENT_AUTHORS: "different authors",
+    Reason.DIFFERENT_DATE: "different dates",
+    Reason.DIFFERENT_CONTAINER: "different journals or books",
+    Reason.DIFFERENT_VOLUME_ISSUE: "different volume or issue",
+    Reason.DIFFERENT_PAGES: "different pages",
+    Reason.DIFFERENT_ABSTRACTS: "different abstracts",
+    Reason.DIFFERENT_TYPE: "different kinds of work",
+    Reason.BOOK_AND_CHAPTER: "a book and a chapter",
+    Reason.CHAPTERS_OF_ONE_BOOK: "different chapters of one book",
+    Reason.COMMENT_OR_CORRECTION: "one is a comment or correction",
+    Reason.DIFFERENT_PART_OR_NUMBER: "different part or number",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why references were matched, in words: what agrees and what leaves a doubt."""
+
+    agreements: tuple[str, ...]
+    doubts: tuple[str, ...]
+
+    def sentence(self) -> str:
+        """ "Same title, same first author; but different pages." for a label or tooltip."""
+        text = ", ".join(self.agreements)
+        if self.doubts:
+            doubts = ", ".join(self.doubts)
+            text = f"{text}; but {doubts}" if text else doubts
+        return text[:1].upper() + text[1:] + "." if text else ""
+
+
+def explain(subject: Match | DuplicateGroup | Iterable[Reason]) -> Explanation:
+    """Say in words why a match (or every link of a group) was made.
+
+    The Duplicates view shows this beside each group, so a person can judge a possible
+    duplicate without opening both records; the ``Reason`` codes stay the stable,
+    testable form. Reasons repeated across a group's pairs are said once, in order.
+    """
+    if isinstance(subject, Match):
+        reasons: Iterable[Reason] = subject.reasons
+    elif isinstance(subject, DuplicateGroup):
+        reasons = (reason for pair in subject.pairs for reason in pair.match.reasons)
+    else:
+        reasons = subject
+    agreements: dict[str, None] = {}
+    doubts: dict[str, None] = {}
+    for reason in reasons:
+        if reason in _AGREEMENT_TEXT:
+            agreements[_AGREEMENT_TEXT[reason]] = None
+        else:
+            doubts[_DOUBT_TEXT.get(reason, reason.value.replace("-", " "))] = None
+    return Explanation(tuple(agreements), tuple(doubts))
+
+
 # --------------------------------------------------------------------------- normalising
 
 _TAGS_RE = re.compile(r"<[^>]+>")
@@ -1139,6 +1221,7 @@ __all__ = [
     "DismissedPair",
     "DuplicateGroup",
     "DuplicateIndex",
+    "Explanation",
     "Match",
     "PairMatch",
     "Reason",
@@ -1146,6 +1229,7 @@ __all__ = [
     "all_pairs",
     "blocking_keys",
     "compare",
+    "explain",
     "find_groups",
     "fold",
     "lookup_keys",

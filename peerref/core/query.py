@@ -3,7 +3,9 @@
 Plain words must all match and match as prefixes (results appear while typing);
 ``"exact phrases"``; ``author:``, ``title:``, ``tag:``, ``collection:``, ``type:`` with
 a word or a quoted value; ``year:2012`` and ``year:2010..2015`` (either end may be
-left open); a leading ``-`` excludes any of these. The parser never raises: a search
+left open); identifiers, typed as they are printed (a DOI or doi.org link, an ISSN, an
+ISBN with or without hyphens) or with ``doi:``, ``issn:``, ``isbn:``, ``pmid:``; a
+leading ``-`` excludes any of these. The parser never raises: a search
 box must not crash on half-typed input, so anything it cannot read as syntax is read
 as plain words instead. Turning the tree into SQL is the store's job.
 """
@@ -13,6 +15,8 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+
+from peerref.core.ids import isbn_digits, isbn_is_valid, normalise_doi, normalise_issn
 
 
 class Field(enum.StrEnum):
@@ -60,7 +64,29 @@ class YearRange:
     negated: bool = False
 
 
-Term = Word | Phrase | FieldTerm | YearRange
+@dataclass(frozen=True, slots=True)
+class IdentifierTerm:
+    """A DOI, ISSN, ISBN or PubMed id; any one of its non-empty forms matching is enough.
+
+    People paste identifiers from pages and e-mails, and the text index cannot find them
+    (it splits "10.1108/MHSI-05-2019-0015" into numbers). An eight-digit number may be an
+    ISSN or a PMID, so both forms are kept. ``doi`` matches as a prefix, so a DOI is found
+    while it is being typed; ``isbn`` holds the digits of the ISBN-13 and ISBN-10 forms.
+    ``text`` is what was typed, for showing the query back. ``in_text`` (a plain word,
+    no ``doi:``-style prefix) lets the word also match as a phrase of the indexed text,
+    so a number or DOI quoted in a note or an abstract is still found.
+    """
+
+    text: str
+    doi: str = ""
+    issn: str = ""
+    isbn: tuple[str, ...] = ()
+    pmid: str = ""
+    negated: bool = False
+    in_text: bool = False
+
+
+Term = Word | Phrase | FieldTerm | YearRange | IdentifierTerm
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +101,7 @@ class Query:
 
 
 _FIELD_NAMES: dict[str, Field | None] = {f.value: f for f in Field} | {"year": None}
+_IDENTIFIER_FIELDS = frozenset({"doi", "issn", "isbn", "pmid"})
 
 # A year is 1 to 4 digits: anything longer is surely not a year someone means.
 _YEAR = r"(\d{1,4})"
@@ -117,6 +144,15 @@ def _read_term(text: str, start: int) -> tuple[Term | None, int]:
         return (Phrase(value, negated) if value.strip() else None), position
 
     field_match = re.match(r"([A-Za-z]+):", text[position:])
+    if field_match and field_match.group(1).casefold() in _IDENTIFIER_FIELDS:
+        end = _word_end(text, position)
+        kind = field_match.group(1).casefold()
+        value = text[position + field_match.end() : end].strip('"')
+        if not value:
+            return None, end  # "doi:" alone: the value is not typed yet
+        typed = text[start:end]
+        found = identifier_term(value, typed, negated=negated, kind=kind)
+        return found or _plain(value, negated), end
     if field_match and field_match.group(1).casefold() in _FIELD_NAMES:
         name = field_match.group(1).casefold()
         value_start = position + field_match.end()
@@ -134,7 +170,74 @@ def _read_term(text: str, start: int) -> tuple[Term | None, int]:
         return FieldTerm(field, value.strip(), exact=exact, negated=negated), end
 
     end = _word_end(text, position)
-    return _plain(text[position:end], negated), end
+    word = text[position:end]
+    found = identifier_term(word, text[start:end], negated=negated)
+    return (found or _plain(word, negated)), end
+
+
+_DOI_START = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi\.org/)?(10\.\d{4,9}/\S*)", re.I)
+_ISSN_WORD = re.compile(r"\d{4}[-‐‑–]?\d{3}[\dXx]")
+_ISBN_WORD = re.compile(r"(?:97[89][-‐‑ ]?)?[\d][\d\-‐‑]{7,15}[\dXx]")
+_PMID_WORD = re.compile(r"\d{7,9}")
+_TRAILING = ".,;)]}>'\""
+
+
+def identifier_term(
+    value: str, typed: str, *, negated: bool = False, kind: str = ""
+) -> IdentifierTerm | None:
+    """The identifier ``value`` reads as, or None when it is no identifier.
+
+    ``kind`` ("doi", "issn", "isbn", "pmid") says which one was asked for with a prefix;
+    without it, a word is taken for whichever identifiers it can be. Plain words that
+    are not shaped like an identifier (a year, a page range) stay words.
+    """
+    value = value.strip()
+    doi = issn = pmid = ""
+    isbn: tuple[str, ...] = ()
+    if kind in ("", "doi"):
+        match = _DOI_START.fullmatch(value.rstrip(_TRAILING))
+        if match is not None:
+            doi = normalise_doi(match.group(1)) or match.group(1)
+        elif kind == "doi":
+            doi = value.removeprefix("doi:")
+    if kind in ("", "issn") and _ISSN_WORD.fullmatch(value):
+        issn = normalise_issn(value)
+    elif kind == "issn":
+        issn = normalise_issn(value) or value.upper()
+    if kind in ("", "isbn") and not doi:
+        digits = isbn_digits(value)
+        shaped = kind == "isbn" or (_ISBN_WORD.fullmatch(value) is not None)
+        if shaped and len(digits) in (10, 13) and (kind == "isbn" or isbn_is_valid(digits)):
+            isbn = isbn_forms(digits)
+        elif kind == "isbn" and digits:
+            isbn = (digits,)
+    if kind in ("", "pmid") and _PMID_WORD.fullmatch(value):
+        pmid = value
+    elif kind == "pmid" and value.isdigit():
+        pmid = value.lstrip("0") or value
+    if not (doi or issn or isbn or pmid):
+        return None
+    return IdentifierTerm(
+        typed, doi=doi, issn=issn, isbn=isbn, pmid=pmid, negated=negated, in_text=not kind
+    )
+
+
+def isbn_forms(digits: str) -> tuple[str, ...]:
+    """An ISBN's digits with the same book's other form: ISBN-13 and ISBN-10 alike.
+
+    A page may print the ten-digit form of a book stored with thirteen digits.
+    """
+    digits = digits.upper()
+    if len(digits) == 10 and digits[:9].isdigit():
+        body = "978" + digits[:9]
+        check = (10 - sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(body)) % 10) % 10
+        return (digits, f"{body}{check}")
+    if len(digits) == 13 and digits.startswith("978") and digits.isdigit():
+        body = digits[3:12]
+        total = sum(int(c) * w for c, w in zip(body, range(10, 1, -1), strict=True))
+        check = (11 - total % 11) % 11
+        return (digits, body + ("X" if check == 10 else str(check)))
+    return (digits,)
 
 
 def _read_quoted(text: str, quote_at: int) -> tuple[str, int, bool]:
@@ -186,6 +289,8 @@ def query_to_text(query: Query) -> str:
 
 def _term_text(term: Term) -> str:
     sign = "-" if term.negated else ""
+    if isinstance(term, IdentifierTerm):
+        return term.text
     if isinstance(term, Word):
         return f"{sign}{term.text}"
     if isinstance(term, Phrase):

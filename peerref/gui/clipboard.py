@@ -198,7 +198,7 @@ class CitationCopier(QObject):
             result = render_bibliography(references, catalogue.load(style_name))
             return clipboard_payload(result), result.warnings
 
-        return self._copy_rendered(references, work, f"bibliography ({style_name})")
+        return self._copy_rendered(references, work, f"bibliography ({self._title(style_name)})")
 
     def copy_citation(
         self, references: Sequence[Reference], style: str | None = None
@@ -211,7 +211,16 @@ class CitationCopier(QObject):
             result = render_citation(references, catalogue.load(style_name))
             return clipboard_payload(result), result.warnings
 
-        return self._copy_rendered(references, work, f"citation ({style_name})")
+        return self._copy_rendered(references, work, f"citation ({self._title(style_name)})")
+
+    def _title(self, style: str) -> str:
+        """The style's title for the status bar ("American Psychological Association 7th
+        edition", not "apa"); its name when the catalogue does not know it (the copy
+        then reports why)."""
+        try:
+            return self._catalogue.info(style).title or style
+        except PeerRefError:
+            return style
 
     def copy_as_format(
         self, references: Sequence[Reference], format_name: str

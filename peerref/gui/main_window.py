@@ -72,6 +72,7 @@ from peerref.gui.completion import CompletionController
 from peerref.gui.dialogs.export_dialog import BibliographyDialog, ExportDialog
 from peerref.gui.dialogs.merge_dialog import MergeDialog
 from peerref.gui.dialogs.preferences import PreferencesDialog
+from peerref.gui.dialogs.tag_dialogs import TagMergeDialog
 from peerref.gui.exporting import ExportController
 from peerref.gui.importing import ImportController
 from peerref.gui.models.reference_table import ReferenceTableModel
@@ -96,14 +97,26 @@ from peerref.gui.undo import (
     NoteCommand,
     RenameCollectionCommand,
     TagCommand,
+    TagEditCommand,
     TrashCommand,
 )
 from peerref.gui.views.detail_panel import DetailPanel, provenance_text
 from peerref.gui.views.duplicates_view import DuplicatesPanel
+from peerref.gui.views.empty_state import (
+    EMPTY_BATCH_HTML,
+    EMPTY_COLLECTION_HTML,
+    EMPTY_TAG_HTML,
+    EMPTY_TRASH_HTML,
+    EMPTY_UNFILED_HTML,
+    EmptyStateOverlay,
+    empty_library_html,
+    no_matches_html,
+)
 from peerref.gui.views.reference_table_view import ReferenceTableView
 from peerref.gui.views.review_view import ReviewWindow
 from peerref.gui.views.sidebar_view import SidebarView
 from peerref.library import ImportOutcome, Library, SortKey, describe
+from peerref.library_tags import TagEdit
 from peerref.review import default_reviewer
 from peerref.settings import Settings
 
@@ -114,6 +127,8 @@ SEARCH_HELP = (
     "Words match the start of any word; all must match.\n"
     '"exact phrase"   author:smith   title:trust   tag:thesis\n'
     "collection:Reading   type:book   year:2012   year:2010..2015\n"
+    "A DOI, ISSN or ISBN as printed (or a doi.org link) finds its reference;\n"
+    "or name it: doi:10.…   issn:…   isbn:…   pmid:…\n"
     "A leading - excludes: -tag:read"
 )
 _QSETTINGS_GEOMETRY = "main_window/geometry"
@@ -213,6 +228,9 @@ class MainWindow(QMainWindow):
         self.duplicates_panel.setMinimumWidth(TABLE_MIN_WIDTH)
         self.duplicates_panel.merge_requested.connect(self.open_merge_dialog)
         self.duplicates_panel.dismiss_requested.connect(self.dismiss_duplicates)
+        self.duplicates_panel.reference_chosen.connect(self._on_duplicate_chosen)
+        # Over the table when it lists nothing: how to get references in, or why not.
+        self.empty_state = EmptyStateOverlay(self.table_view)
 
         self.importer = ImportController(
             library, self, show_message=show_message, progress_delay_ms=progress_delay_ms
@@ -447,6 +465,21 @@ class MainWindow(QMainWindow):
         self.rename_collection_action = self._action(
             "Re&name Collection", self.rename_current_collection, shortcut="F2"
         )
+        self.rename_tag_action = self._action(
+            "Re&name Tag…",
+            self._rename_current_tag,
+            tip="Rename the tag chosen in the sidebar everywhere (into an existing tag: merge)",
+        )
+        self.merge_tags_action = self._action(
+            "&Merge Tags…",
+            self._merge_current_tag,
+            tip="Give the references of several tags one tag",
+        )
+        self.delete_tag_action = self._action(
+            "&Delete Tag",
+            self._delete_current_tag,
+            tip="Take the tag chosen in the sidebar off every reference (undoable)",
+        )
         self.delete_collection_action = self._action(
             "&Delete Collection",
             self.delete_current_collection,
@@ -528,6 +561,10 @@ class MainWindow(QMainWindow):
         reference_menu.addSeparator()
         reference_menu.addAction(self.rename_collection_action)
         reference_menu.addAction(self.delete_collection_action)
+        tags_menu = reference_menu.addMenu("Ta&gs")
+        tags_menu.addAction(self.rename_tag_action)
+        tags_menu.addAction(self.merge_tags_action)
+        tags_menu.addAction(self.delete_tag_action)
 
         review_menu = bar.addMenu("Rev&iew")
         review_menu.addAction(self.new_review_action)
@@ -561,7 +598,9 @@ class MainWindow(QMainWindow):
         self.search_field = QLineEdit(toolbar)
         self.search_field.setObjectName("searchField")
         self.search_field.setAccessibleName("Search references")
-        self.search_field.setPlaceholderText("Search  (author:, title:, tag:, year:2010..2015)")
+        self.search_field.setPlaceholderText(
+            "Search  (author:, title:, tag:, year:2010..2015, a DOI)"
+        )
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setToolTip(SEARCH_HELP)
         self.search_field.setMinimumWidth(260)
@@ -590,6 +629,7 @@ class MainWindow(QMainWindow):
         self.sidebar_view.node_selected.connect(self._on_node_selected)
         self.sidebar_view.context_menu_requested.connect(self._show_sidebar_menu)
         self.sidebar_model.collection_rename_requested.connect(self._on_rename_requested, queued)
+        self.sidebar_model.tag_rename_requested.connect(self.rename_tag, queued)
         self.sidebar_model.collection_move_requested.connect(self.move_collection, queued)
         self.sidebar_model.references_dropped.connect(self.add_to_collection, queued)
         self.sidebar_model.external_dropped.connect(self._on_external_drop, queued)
@@ -797,6 +837,11 @@ class MainWindow(QMainWindow):
             self.table_view.setVisible(not showing_duplicates)
             self.duplicates_panel.setVisible(showing_duplicates)
             self.splitter.setSizes(sizes)
+            # The details follow the list on show: a duplicate's row, or the table's rows.
+            if showing_duplicates:
+                self._on_duplicate_chosen(self.duplicates_panel.current_reference_id())
+            else:
+                self.detail_panel.show_selection(self.table_view.selected_ids())
         if showing_duplicates:
             self.duplicates_panel.refresh()
         listing = node.listing()
@@ -827,15 +872,29 @@ class MainWindow(QMainWindow):
         self._search_timer.start()
 
     def apply_search(self) -> None:
-        """Filter the table by the search field now (typing waits 150 ms for more keys)."""
+        """Filter the table by the search field now (typing waits 150 ms for more keys).
+
+        The references selected before stay selected when the search still lists them,
+        as Zotero keeps them: typing to narrow a list does not lose one's place.
+        """
         self._search_timer.stop()
+        selected = self.table_view.selected_ids()
         self.table_model.set_query(self.search_field.text().strip())
+        kept = [ref_id for ref_id in selected if self.table_model.row_of(ref_id) is not None]
+        if kept:
+            self.table_view.select_ids(kept)
 
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
 
     def selected_ids(self) -> list[ReferenceId]:
+        """What the window's actions act on: the table's selection, or in the Duplicates
+        view the reference of the chosen row (the one the details show), never the
+        hidden table's."""
+        if not self.duplicates_panel.isHidden():
+            chosen = self.duplicates_panel.current_reference_id()
+            return [] if chosen is None else [chosen]
         return self.table_view.selected_ids()
 
     def select_references(self, ids: Sequence[ReferenceId]) -> None:
@@ -851,7 +910,31 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self._update_status()
 
+    def _on_duplicate_chosen(self, ref_id: ReferenceId | None) -> None:
+        """A row of the Duplicates view was chosen: the details show and edit that one."""
+        if not self.duplicates_panel.isHidden():
+            self.detail_panel.show_selection([] if ref_id is None else [ref_id])
+            self._update_actions()
+
+    def _empty_message(self) -> str:
+        """Why the table lists nothing, and what to do about it (see empty_state.py)."""
+        listing = self.table_model.listing
+        if listing.query:
+            return no_matches_html(listing.query)
+        if listing.trash:
+            return EMPTY_TRASH_HTML
+        if listing.collection is not None:
+            return EMPTY_COLLECTION_HTML
+        if listing.tag is not None:
+            return EMPTY_TAG_HTML
+        if listing.batch is not None:
+            return EMPTY_BATCH_HTML
+        if listing.unfiled:
+            return EMPTY_UNFILED_HTML
+        return empty_library_html()
+
     def _update_status(self) -> None:
+        self.empty_state.set_message(self._empty_message())
         model = self.table_model
         listed = model.rowCount()
         noun = "reference" if listed == 1 else "references"
@@ -870,7 +953,7 @@ class MainWindow(QMainWindow):
         return self.sidebar_view.current_node()
 
     def _in_trash(self) -> bool:
-        return self.table_model.listing.trash
+        return self.table_model.listing.trash and self.duplicates_panel.isHidden()
 
     def _on_undo_index_changed(self, _index: int) -> None:
         # A QUndoStack clears itself, emitting this, while the window is being destroyed.
@@ -899,6 +982,9 @@ class MainWindow(QMainWindow):
             and bool(self.detail_panel.reference.source_text)
         )
         self.rename_collection_action.setEnabled(on_collection)
+        on_tag = node is not None and node.kind is NodeKind.TAG
+        self.rename_tag_action.setEnabled(on_tag)
+        self.delete_tag_action.setEnabled(on_tag)
         self.empty_trash_action.setEnabled(self.library.count(trash=True) > 0)
         self.delete_collection_action.setEnabled(on_collection)
         self.export_collection_action.setEnabled(on_collection)
@@ -1237,10 +1323,10 @@ class MainWindow(QMainWindow):
         return cid
 
     def rename_current_collection(self) -> None:
-        """F2: rename the selected collection in place."""
+        """F2: rename the selected collection (or tag) in place."""
         index = self.sidebar_view.currentIndex().siblingAtColumn(0)
         node = self._current_node()
-        if node is None or node.kind is not NodeKind.COLLECTION:
+        if node is None or node.kind not in (NodeKind.COLLECTION, NodeKind.TAG):
             return
         self.sidebar_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.sidebar_view.edit(index)
@@ -1256,6 +1342,91 @@ class MainWindow(QMainWindow):
 
     def _on_rename_requested(self, cid: int, name: str) -> None:
         self.rename_collection(CollectionId(cid), name)
+
+    # --- tags across the library (library.tags) -----------------------------------------
+
+    def _tag_names(self) -> list[str]:
+        return [name for name, _count in self.library.tags.counts()]
+
+    def _run_tag_edit(self, text: str, edit: Callable[[], TagEdit], shown_tag: str) -> bool:
+        """Run a tag edit as one undoable step; keep showing the tag it leaves behind."""
+        node = self._current_node()
+        was_shown = node is not None and node.kind is NodeKind.TAG and node.tag is not None
+        shown_before = node.tag if was_shown and node is not None else None
+        command = TagEditCommand(text, self.library, edit, *self._handlers())
+        if not self.run_command(command):
+            return False
+        if shown_before is not None and shown_tag:
+            kept = next(
+                (n for n in self._tag_names() if n.casefold() == shown_tag.casefold()), None
+            )
+            if kept is not None:
+                self.show_listing((NodeKind.TAG.value, kept))
+        count = command.changed_count
+        self.show_status(
+            f"{text}: {count:,} reference{'s' if count != 1 else ''} changed (Ctrl+Z undoes it)"
+        )
+        return True
+
+    def rename_tag(self, old: str, new: str) -> bool:
+        """Rename a tag everywhere; into a tag that exists, the two become one (undoable)."""
+        new = " ".join(new.split())
+        if not new or new == old:
+            return False
+        merging = any(
+            n.casefold() == new.casefold() and n.casefold() != old.casefold()
+            for n in self._tag_names()
+        )
+        text = f"Merge tag “{old}” into “{new}”" if merging else f"Rename tag “{old}” to “{new}”"
+        return self._run_tag_edit(text, lambda: self.library.tags.rename(old, new), new)
+
+    def merge_tags(self, names: Sequence[str], into: str) -> bool:
+        """Give every reference carrying one of ``names`` the tag ``into`` (undoable)."""
+        if not names or not into.strip():
+            return False
+        listed = list(names)
+        text = f"Merge {len(listed)} tags into “{into.strip()}”"
+        return self._run_tag_edit(text, lambda: self.library.tags.merge(listed, into), into)
+
+    def delete_tag(self, name: str) -> bool:
+        """Take a tag off every reference; Ctrl+Z puts it back where it was."""
+        return self._run_tag_edit(
+            f"Delete tag “{name}”", lambda: self.library.tags.delete(name), ""
+        )
+
+    def _current_tag(self) -> str | None:
+        node = self._current_node()
+        return node.tag if node is not None and node.kind is NodeKind.TAG else None
+
+    def _rename_current_tag(self) -> None:
+        tag = self._current_tag()
+        if tag is not None:
+            self.start_renaming_tag(tag)
+
+    def _merge_current_tag(self) -> None:
+        tag = self._current_tag()
+        self.open_merge_tags_dialog([tag] if tag is not None else [])
+
+    def _delete_current_tag(self) -> None:
+        tag = self._current_tag()
+        if tag is not None:
+            self.delete_tag(tag)
+
+    def start_renaming_tag(self, tag: str) -> None:
+        """Rename Tag…: edit the tag's name in place in the sidebar."""
+        index = self.sidebar_model.index_for_tag(tag)
+        if index.isValid():
+            self.sidebar_view.setCurrentIndex(index)
+            self.sidebar_view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.sidebar_view.edit(index)
+
+    def open_merge_tags_dialog(self, chosen: Sequence[str] = ()) -> TagMergeDialog:
+        """Merge Tags…: tick tags and the name they become; merged as one undoable step."""
+        dialog = TagMergeDialog(self.library.tags.counts(), chosen, self)
+        dialog.accepted.connect(lambda: self.merge_tags(dialog.names(), dialog.target()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def move_collection(self, cid: int, parent: object) -> None:
         collection = self._collections().get(CollectionId(cid))
@@ -1311,6 +1482,16 @@ class MainWindow(QMainWindow):
             )
             menu.addSeparator()
             menu.addAction(self.delete_collection_action)
+        elif node is not None and node.kind is NodeKind.TAG and node.tag is not None:
+            # The menu's actions act on the current tag: the one clicked becomes current.
+            if self._current_tag() != node.tag:
+                self.sidebar_view.select_key(node.key)
+            menu.addAction(self.rename_tag_action)
+            menu.addAction(self.merge_tags_action)
+            menu.addSeparator()
+            menu.addAction(self.delete_tag_action)
+        elif node is not None and node.kind is NodeKind.TAGS:
+            menu.addAction(self.merge_tags_action)
         elif node is not None and node.kind is NodeKind.TRASH:
             menu.addAction(self.empty_trash_action)
         else:

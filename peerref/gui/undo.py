@@ -25,6 +25,7 @@ from peerref.core.model import (
     ReferenceId,
 )
 from peerref.library import CompletionToApply, ImportOutcome, Library, MergeEvent, MergeRecord
+from peerref.library_tags import TagEdit, TagSnapshot
 
 ChangeHandler = Callable[[ChangeSet], None]
 ErrorHandler = Callable[[PeerRefError], None]
@@ -213,6 +214,42 @@ class TagCommand(LibraryCommand):
             if ids:
                 changes = changes.merged_with(self._library.tag(ids, remove=[name]))
         return changes
+
+
+class TagEditCommand(LibraryCommand):
+    """Rename, merge or delete a tag across the library (``library.tags``).
+
+    Undo puts back exactly who carried each tag involved, spelt as before; redo runs the
+    same edit again over the library as it is then.
+    """
+
+    def __init__(
+        self,
+        text: str,
+        library: Library,
+        edit: Callable[[], TagEdit],
+        on_changes: ChangeHandler,
+        on_error: ErrorHandler,
+    ) -> None:
+        super().__init__(text, library, on_changes, on_error)
+        self._edit = edit
+        self._before: TagSnapshot | None = None
+        self._changed = 0
+
+    @property
+    def changed_count(self) -> int:
+        """How many references the last run of the edit changed."""
+        return self._changed
+
+    def _do(self) -> ChangeSet:
+        edit = self._edit()
+        self._before = edit.before
+        self._changed = len(edit.changes.updated)
+        return edit.changes
+
+    def _undo(self) -> ChangeSet:
+        assert self._before is not None  # undo follows a perform
+        return self._library.tags.restore(self._before)
 
 
 class TrashCommand(LibraryCommand):

@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     literal_column,
     not_,
+    or_,
     select,
     text,
     true,
@@ -35,7 +36,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute
 
 from peerref.core.model import ReferenceType
-from peerref.core.query import Field, FieldTerm, Phrase, Query, Term, Word, YearRange
+from peerref.core.query import (
+    Field,
+    FieldTerm,
+    IdentifierTerm,
+    Phrase,
+    Query,
+    Term,
+    Word,
+    YearRange,
+)
 from peerref.store.tables import (
     CollectionRow,
     ReferenceCollectionRow,
@@ -237,8 +247,46 @@ def _name_matches(
     return column.like(_like_prefix(term.value), escape="\\")
 
 
-def _sql_condition(term: FieldTerm | YearRange) -> ColumnElement[bool]:
+def identifier_condition(term: IdentifierTerm) -> ColumnElement[bool]:
+    """References holding the identifier: any of the term's forms in its column.
+
+    Identifiers are not in the text index (its tokenizer splits them apart); they are
+    compared with the stored columns in portable SQL (lower, upper, replace, LIKE), so a
+    PostgreSQL library can use this condition unchanged. DOIs compare without regard to
+    case and match as prefixes; ISSNs and ISBNs are looked for inside the JSON lists they
+    are stored as, ISBNs by their digits whatever hyphens were stored.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if term.doi:
+        doi = func.lower(ReferenceRow.doi)
+        conditions.append(doi.like(_like_prefix(term.doi.lower()), escape="\\"))
+    if term.issn:
+        conditions.append(ReferenceRow.issn.like(_like_inside_json(term.issn), escape="\\"))
+    if term.isbn:
+        digits = func.upper(func.replace(func.replace(ReferenceRow.isbn, "-", ""), " ", ""))
+        conditions.extend(digits.like(_like_inside_json(form), escape="\\") for form in term.isbn)
+    if term.pmid:
+        conditions.append(ReferenceRow.pmid == term.pmid)
+    return or_(*conditions) if conditions else false()
+
+
+def _like_inside_json(value: str) -> str:
+    """A LIKE pattern for one whole string inside a stored JSON list of strings."""
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f'%"{escaped}"%'
+
+
+def _answered_by_tables(term: Term) -> bool:
+    """Whether the tables, not the text index, answer this term."""
+    return isinstance(term, YearRange | IdentifierTerm) or (
+        isinstance(term, FieldTerm) and term.field not in _FTS_FIELD_COLUMNS
+    )
+
+
+def _sql_condition(term: FieldTerm | YearRange | IdentifierTerm) -> ColumnElement[bool]:
     """The condition for a term the tables answer directly (not the text index)."""
+    if isinstance(term, IdentifierTerm):
+        return identifier_condition(term)
     if isinstance(term, YearRange):
         year = ReferenceRow.issued_year
         low = true() if term.start is None else year >= term.start
@@ -271,9 +319,10 @@ def _sql_condition(term: FieldTerm | YearRange) -> ColumnElement[bool]:
 
 
 def filters_reference_columns(query: Query) -> bool:
-    """Whether the query tests columns of ``reference`` itself (a year or a type)."""
+    """Whether the query tests columns of ``reference`` itself (a year, type or identifier)."""
     return any(
-        isinstance(term, YearRange) or (isinstance(term, FieldTerm) and term.field is Field.TYPE)
+        isinstance(term, YearRange | IdentifierTerm)
+        or (isinstance(term, FieldTerm) and term.field is Field.TYPE)
         for term in query.terms
     )
 
@@ -294,9 +343,7 @@ def _text_expressions(query: Query) -> tuple[list[str], list[str]]:
     positive: list[str] = []
     negative: list[str] = []
     for term in query.terms:
-        if isinstance(term, YearRange) or (
-            isinstance(term, FieldTerm) and term.field not in _FTS_FIELD_COLUMNS
-        ):
+        if _answered_by_tables(term):
             continue
         expression = _fts_expression(term)
         if expression is not None:
@@ -331,10 +378,13 @@ def query_condition(query: Query, matched: str | None = None) -> ColumnElement[b
     """
     conditions: list[ColumnElement[bool]] = []
     for term in query.terms:
-        if isinstance(term, YearRange) or (
-            isinstance(term, FieldTerm) and term.field not in _FTS_FIELD_COLUMNS
-        ):
+        if isinstance(term, YearRange | IdentifierTerm | FieldTerm) and _answered_by_tables(term):
             condition = _sql_condition(term)
+            if isinstance(term, IdentifierTerm) and term.in_text:
+                # A plain word: also the text that quotes it (a note, an abstract).
+                phrase = _fts_phrase(term.text, prefix=False)
+                if phrase is not None:
+                    condition = or_(condition, _fts_match(phrase))
             conditions.append(not_(condition) if term.negated else condition)
     expression = text_match(query)
     if expression is not None:
@@ -367,7 +417,9 @@ def degraded(query: Query) -> Query:
     """The same query with every term read as plain words, the fallback for odd input."""
     words: list[Term] = []
     for term in query.terms:
-        if isinstance(term, FieldTerm):
+        if isinstance(term, IdentifierTerm):
+            words.append(term)  # never sent to the text index
+        elif isinstance(term, FieldTerm):
             words.append(Word(term.value, term.negated))
         elif isinstance(term, Phrase | Word):
             words.append(Word(term.text, term.negated))

@@ -101,7 +101,7 @@ def test_copied_citation_has_plain_text_without_tags_and_html(
     qtbot: QtBot, copier: CitationCopier
 ) -> None:
     said = copy_and_wait(qtbot, copier, lambda: copier.copy_citation([ARTICLE]))
-    assert said == "Copied citation (apa) for 1 reference"
+    assert said == "Copied citation (APA Style 7th edition) for 1 reference"
     mime = QGuiApplication.clipboard().mimeData()
     assert mime.hasText() and mime.hasHtml()
     plain, html = mime.text(), mime.html()
@@ -126,7 +126,7 @@ def test_copied_bibliography_keeps_italics_in_html_only(
 
 def test_copy_in_another_style(qtbot: QtBot, copier: CitationCopier) -> None:
     said = copy_and_wait(qtbot, copier, lambda: copier.copy_citation([ARTICLE], style="ieee"))
-    assert "ieee" in said
+    assert "(IEEE Reference Guide" in said and "(ieee)" not in said  # a name, not an id
     assert QGuiApplication.clipboard().mimeData().text() == "[1]"
 
 
@@ -207,9 +207,12 @@ def test_copying_an_untitled_reference_says_what_is_missing(
     untitled = ARTICLE.with_changes(title="")
     undated = ARTICLE.with_changes(issued=PartialDate())
     said = copy_and_wait(qtbot, copier, lambda: copier.copy_bibliography([untitled, undated]))
-    assert said == "Copied bibliography (apa) for 2 references; 1 has no title, 1 has no year"
+    assert (
+        said == "Copied bibliography (APA Style 7th edition) for 2 references; "
+        "1 has no title, 1 has no year"
+    )
     said = copy_and_wait(qtbot, copier, lambda: copier.copy_citation([untitled]))
-    assert said == "Copied citation (apa) for 1 reference; 1 has no title"
+    assert said == "Copied citation (APA Style 7th edition) for 1 reference; 1 has no title"
 
 
 def test_copy_as_ris_carries_the_notes_it_is_given(

@@ -183,3 +183,24 @@ def test_a_role_is_chosen_from_the_keyboard(
     ref_id = window.detail_panel.reference.id  # type: ignore[union-attr]
     qtbot.waitUntil(lambda: library.get(ref_id).creators[0].role.value == "editor")
     assert table.item(0, 2).text() == "Editor"  # type: ignore[union-attr]
+
+
+def test_clicking_the_add_button_then_typing_fills_the_highlighted_cell(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    select_title(window, library, PLAIN.title)
+    authors = window.detail_panel.authors
+    qtbot.mouseClick(authors.add_button, Qt.MouseButton.LeftButton)
+    table = authors.table()
+    assert table.currentRow() == 1 and table.currentColumn() == 0
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and table.isAncestorOf(editor)
+    # The editor is over the highlighted cell, so what is typed lands there.
+    center = editor.mapTo(table.viewport(), editor.rect().center())
+    assert table.visualRect(table.currentIndex()).contains(center)
+    qtbot.keyClicks(editor, "Brandt")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    ref_id = window.detail_panel.reference.id  # type: ignore[union-attr]
+    qtbot.waitUntil(
+        lambda: [c.family for c in library.get(ref_id).creators] == ["Okafor", "Brandt"]
+    )

@@ -83,7 +83,7 @@ def test_groups_model_passes_qtmodeltester(qtmodeltester, library: Library) -> N
     assert model.data(model.index(0, DuplicateColumn.GROUP)) == "1 · duplicate"
     assert model.data(model.index(1, DuplicateColumn.TITLE)) == SECOND.title
     assert model.data(model.index(1, 0), Role.REFERENCE_ID) == 2
-    assert "same-title" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    assert "Same title" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
 
 
 def test_sidebar_duplicates_lists_the_group_and_switches_back(

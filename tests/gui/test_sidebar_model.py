@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -122,10 +122,11 @@ def test_tree_has_sections_collections_tags_and_batches(filled: Library) -> None
     recent = find(model, NodeKind.RECENT)
     assert model.rowCount(recent) == 1
     label = model.data(model.index(0, 0, recent))
-    assert label.endswith(" · RIS file · 2")
+    assert label == "RIS file"
+    assert model.data(model.index(0, 0, recent), Role.COUNT) == 2
 
 
-def test_batch_label_reads_like_a_sentence() -> None:
+def test_batch_label_names_the_source_and_the_time_when_repeated() -> None:
     batch = ImportBatch(
         id=BatchId(1),
         created=datetime(2026, 11, 22, 9, 30, tzinfo=UTC),
@@ -135,9 +136,19 @@ def test_batch_label_reads_like_a_sentence() -> None:
         source_name="the clipboard",
         entries_added=10,
     )
+    assert batch_label(batch) == "Emerald Insight page"
     local = batch.created.astimezone()
-    when = f"{local.day} {local:%b %Y} {local:%H:%M}"
-    assert batch_label(batch) == f"{when} · Emerald Insight results page · 10"
+    same_day = local.replace(hour=23, minute=59) if local.hour < 23 else local
+    assert batch_label(batch, same_day, timed=True) == f"Emerald Insight page · {local:%H:%M}"
+    later = local + timedelta(days=40)
+    if later.year == local.year:
+        assert batch_label(batch, later, timed=True) == (
+            f"Emerald Insight page · {local.day} {local:%b %H:%M}"
+        )
+    next_year = local.replace(year=local.year + 1)
+    assert batch_label(batch, next_year, timed=True) == (
+        f"Emerald Insight page · {local.day} {local:%b %Y %H:%M}"
+    )
     tip = batch_tooltip(batch)
     assert tip.startswith("Imported 10 references from Emerald Insight results page")
     assert "(the clipboard)" in tip and f"at {local:%H:%M}" in tip
@@ -150,10 +161,32 @@ def test_batch_label_reads_like_a_sentence() -> None:
         source_name="chapter2.ris",
         entries_added=3,
     )
-    local = from_file.created.astimezone()
-    when = f"{local.day} {local:%b %Y} {local:%H:%M}"
-    assert batch_label(from_file) == f"{when} · chapter2.ris · 3"
+    assert batch_label(from_file) == "chapter2.ris"
     assert batch_tooltip(from_file).startswith("Imported 3 references from chapter2.ris\n")
+    # The same page pasted twice: the sidebar tells the two apart by their times.
+    again = ImportBatch(
+        id=BatchId(3),
+        created=datetime(2026, 11, 22, 11, 0, tzinfo=UTC),
+        method=ImportMethod.PASTE,
+        format_name="emerald",
+        raw_input="",
+        source_name="the clipboard",
+        entries_added=4,
+    )
+    tree = build_tree(
+        library_count=0,
+        unfiled_count=0,
+        trash_count=0,
+        batches=[again, from_file, batch],
+        collections=[],
+        collection_counts={},
+        tags=[],
+    )
+    recent = next(node for node in tree.children if node.kind is NodeKind.RECENT)
+    names = [node.name for node in recent.children]
+    assert names[1] == "chapter2.ris"
+    assert names[0].startswith("Emerald Insight page · ") and names[0] != names[2]
+    assert [node.count for node in recent.children] == [4, 3, 10]
 
 
 def test_duplicates_entry_has_its_own_icon(qtbot: QtBot) -> None:

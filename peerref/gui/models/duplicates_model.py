@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from peerref.core.dedupe import DuplicateGroup, Verdict
+from peerref.core.dedupe import DuplicateGroup, Verdict, explain
 from peerref.core.model import Reference, ReferenceId
 from peerref.gui.models.roles import Role
 
@@ -26,10 +26,11 @@ class DuplicateColumn(enum.IntEnum):
     YEAR = 2
     TITLE = 3
     SOURCE = 4
+    WHY = 5
 
     @property
     def header(self) -> str:
-        return self.name.capitalize()
+        return "Why they match" if self is DuplicateColumn.WHY else self.name.capitalize()
 
 
 def group_label(number: int, group: DuplicateGroup) -> str:
@@ -54,12 +55,15 @@ def _title(reference: Reference) -> str:
 class DuplicateGroupsModel(QAbstractTableModel):
     """One row per member of each duplicate group, in group order.
 
-    ``Role.REFERENCE_ID`` gives a row's reference id; ``group_of(row)`` its group.
+    ``Role.REFERENCE_ID`` gives a row's reference id; ``group_of(row)`` its group. The
+    Why column says, on a group's first row, why its members were matched
+    (``dedupe.explain``); every row's tooltip says it too.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._groups: list[DuplicateGroup] = []
+        self._why: list[str] = []
         self._rows: list[tuple[int, Reference]] = []
 
     def set_groups(
@@ -68,6 +72,7 @@ class DuplicateGroupsModel(QAbstractTableModel):
         """Show these groups (a model reset: the whole list is re-read after a change)."""
         self.beginResetModel()
         self._groups = list(groups)
+        self._why = [explain(group).sentence() for group in self._groups]
         self._rows = [
             (number, references[ref_id])
             for number, group in enumerate(self._groups)
@@ -119,14 +124,21 @@ class DuplicateGroupsModel(QAbstractTableModel):
         if role == Role.REFERENCE_ID:
             return reference.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column is DuplicateColumn.WHY:
+                return self._why[number] if self._first_of_group(index.row()) else ""
             return self._display(number, column, reference)
         if role == Qt.ItemDataRole.ToolTipRole:
-            if column is DuplicateColumn.GROUP:
-                group = self._groups[number]
-                reasons = dict.fromkeys(r.value for p in group.pairs for r in p.match.reasons)
-                return "Why: " + ", ".join(reasons)
+            if column in (DuplicateColumn.GROUP, DuplicateColumn.WHY):
+                return f"Why they match: {self._why[number]}"
             return self._display(number, column, reference) or None
         return None
+
+    def why(self, row: int) -> str:
+        """Why the row's group was matched, in words."""
+        return self._why[self._rows[row][0]]
+
+    def _first_of_group(self, row: int) -> bool:
+        return row == 0 or self._rows[row - 1][0] != self._rows[row][0]
 
     def _display(self, number: int, column: DuplicateColumn, reference: Reference) -> str:
         match column:
@@ -140,3 +152,5 @@ class DuplicateGroupsModel(QAbstractTableModel):
                 return _title(reference)
             case DuplicateColumn.SOURCE:
                 return reference.container_title or reference.publisher
+            case DuplicateColumn.WHY:
+                return self._why[number]

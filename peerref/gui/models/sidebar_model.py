@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -161,14 +162,29 @@ def _local_time(moment: datetime) -> datetime:
     return moment.astimezone() if moment.tzinfo is not None else moment
 
 
-def batch_label(batch: ImportBatch) -> str:
-    """ "22 Nov 2026 14:05 · Emerald Insight results page · 10": when, from what, how many.
+def batch_label(batch: ImportBatch, now: datetime | None = None, *, timed: bool = False) -> str:
+    """ "peer-review.ris", "Emerald Insight page": what an import came from, briefly.
 
-    The time tells apart several imports made on one day (the same page pasted twice).
+    The sidebar is narrow and the source is what tells imports apart, so the label is
+    the source alone; ``timed`` adds when, as short as still useful (the hour today, the
+    day this year, the full date before), for a source imported more than once. The
+    count sits in the count column, the whole story in the tooltip, and the sidebar
+    elides in the middle, so a long file name keeps its start and its extension.
     """
+    source = batch_source(batch)
+    if not looks_like_file_name(batch.source_name):
+        source = re.sub(r" results page$", " page", source)
+    if not timed:
+        return source
     created = _local_time(batch.created)
-    when = f"{format_added(created)} {created:%H:%M}"
-    return f"{when} · {batch_source(batch)} · {batch.entries_added}"
+    today = _local_time(now) if now is not None else datetime.now().astimezone()
+    if created.date() == today.date():
+        when = f"{created:%H:%M}"
+    elif created.year == today.year:
+        when = f"{created.day} {created:%b %H:%M}"
+    else:
+        when = f"{format_added(created)} {created:%H:%M}"
+    return f"{source} · {when}"
 
 
 def batch_tooltip(batch: ImportBatch) -> str:
@@ -217,12 +233,15 @@ def build_tree(
     root.add(SidebarNode(NodeKind.LIBRARY, "My Library", "library", library_count))
     root.add(SidebarNode(NodeKind.UNFILED, "Unfiled", "unfiled", unfiled_count))
     recent = root.add(SidebarNode(NodeKind.RECENT, "Recently imported", "recent"))
-    for batch in batches[:RECENT_BATCHES]:
+    shown = batches[:RECENT_BATCHES]
+    repeated = Counter(batch_label(batch) for batch in shown)
+    for batch in shown:
         recent.add(
             SidebarNode(
                 NodeKind.BATCH,
-                batch_label(batch),
+                batch_label(batch, timed=repeated[batch_label(batch)] > 1),
                 "batch",
+                batch.entries_added,
                 batch_id=batch.id,
                 tooltip=batch_tooltip(batch),
             )
@@ -260,6 +279,8 @@ class SidebarModel(QAbstractItemModel):
 
     collection_rename_requested = Signal(int, str)
     """(collection id, new name): the user renamed a collection in place."""
+    tag_rename_requested = Signal(str, str)
+    """(old name, new name): the user renamed a tag in place (into another: a merge)."""
     collection_move_requested = Signal(int, object)
     """(collection id, new parent id or None): the user dragged a collection."""
     references_dropped = Signal(int, list)
@@ -283,7 +304,7 @@ class SidebarModel(QAbstractItemModel):
             batches=library.batches(),
             collections=library.collections(),
             collection_counts=library.collection_counts(),
-            tags=library.tags(),
+            tags=library.tags.counts(),
         )
 
     def rebuild(self) -> None:
@@ -391,6 +412,8 @@ class SidebarModel(QAbstractItemModel):
             flags |= Qt.ItemFlag.ItemNeverHasChildren
         if index.column() == COUNT_COLUMN:
             return flags | Qt.ItemFlag.ItemNeverHasChildren
+        if node.kind is NodeKind.TAG:
+            flags |= Qt.ItemFlag.ItemIsEditable
         if node.kind is NodeKind.COLLECTION:
             flags |= (
                 Qt.ItemFlag.ItemIsEditable
@@ -452,7 +475,13 @@ class SidebarModel(QAbstractItemModel):
             return False
         node = self.node(index)
         name = str(value).strip()
-        if node.kind is not NodeKind.COLLECTION or node.collection_id is None or not name:
+        if not name:
+            return False
+        if node.kind is NodeKind.TAG and node.tag is not None:
+            if name != node.tag:
+                self.tag_rename_requested.emit(node.tag, name)
+            return True
+        if node.kind is not NodeKind.COLLECTION or node.collection_id is None:
             return False
         if name == node.name:
             return True
@@ -569,4 +598,6 @@ def _tooltip(node: SidebarNode) -> str:
             return f"{node.name}: drop references here to add them; drag to nest"
         case NodeKind.BATCH:
             return f"Imported {node.name}"
+        case NodeKind.TAG:
+            return f"{node.name}: F2 or the context menu renames, merges or deletes it everywhere"
     return node.name

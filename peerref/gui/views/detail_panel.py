@@ -1042,7 +1042,9 @@ class DetailPanel(QWidget):
             self._stack.setCurrentWidget(self._empty)
             return
         self._many_label.setText(f"{len(ids)} references selected")
-        self._many_tags.set_tags(self._common_tags(ids), [name for name, _ in self._library.tags()])
+        self._many_tags.set_tags(
+            self._common_tags(ids), [name for name, _ in self._library.tags.counts()]
+        )
         self._stack.setCurrentWidget(self._many)
 
     def _common_tags(self, ids: Sequence[ReferenceId]) -> list[str]:
@@ -1095,7 +1097,7 @@ class DetailPanel(QWidget):
                 self._messages[spec.name].show_message("")
         self._show_incomplete(reference)
         self._show_abstract(reference, editing=same and self.abstract_stack.currentIndex() == 1)
-        self.tags.set_tags(reference.tags, [name for name, _ in self._library.tags()])
+        self.tags.set_tags(reference.tags, [name for name, _ in self._library.tags.counts()])
         self._show_collections(reference)
         self.notes.set_notes(self._library.notes(ref_id), keep=keep_notes and same)
         self._show_provenance(reference)

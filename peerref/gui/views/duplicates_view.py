@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerref.core.dedupe import DuplicateGroup
+from peerref.core.dedupe import DuplicateGroup, explain
 from peerref.core.model import Reference, ReferenceId
 from peerref.gui.models.duplicates_model import DuplicateColumn, DuplicateGroupsModel
+from peerref.gui.models.roles import Role
 from peerref.gui.ops import (
     PROGRESS_DELAY_MS,
     BackgroundOp,
@@ -39,9 +40,14 @@ from peerref.gui.ops import (
     report_error,
     show_message_box,
 )
+from peerref.gui.views.empty_state import NO_DUPLICATES_HTML, EmptyStateOverlay
 from peerref.library import Library
 
 LOOKING_TEXT = "Looking for duplicates…"
+# Below these table widths the Source, then the Why column make way for the title (the
+# label under the table and every row's tooltip still say why a group matches).
+SOURCE_COLUMN_MIN_TABLE_WIDTH = 760
+WHY_COLUMN_MIN_TABLE_WIDTH = 560
 CANCELLED_TEXT = "Looking for duplicates was cancelled. Press Look Again to start over."
 
 
@@ -72,11 +78,14 @@ class DuplicatesPanel(QWidget):
         merge_requested(list[ReferenceId]): merge the current group.
         dismiss_requested(list[ReferenceId]): the current group is not duplicates.
         groups_shown(): the groups of the library as it is now are on screen.
+        reference_chosen(ReferenceId | None): the row chosen now stands for this
+            reference (None: no row), which the details panel then shows and edits.
     """
 
     merge_requested = Signal(list)
     dismiss_requested = Signal(list)
     groups_shown = Signal()
+    reference_chosen = Signal(object)
 
     def __init__(
         self,
@@ -111,11 +120,30 @@ class DuplicatesPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (DuplicateColumn.GROUP, DuplicateColumn.YEAR):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(DuplicateColumn.AUTHORS, 120)
+        header.resizeSection(DuplicateColumn.SOURCE, 150)
+        header.resizeSection(DuplicateColumn.WHY, 220)
         header.setSectionResizeMode(DuplicateColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.model.modelReset.connect(self._on_row_changed)
         self.table.doubleClicked.connect(lambda _index: self.request_merge())
         layout.addWidget(self.table, 1)
+        # Shown over the table once a search found nothing (not while one runs).
+        self.empty_state = EmptyStateOverlay(self.table)
+        self.why_label = QLabel()
+        self.why_label.setObjectName("duplicatesWhy")
+        self.why_label.setAccessibleName("Why these references match")
+        self.why_label.setWordWrap(True)
+        self.why_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.why_label)
         row = QHBoxLayout()
         self.look_again_button = QPushButton("&Look Again")
         self.look_again_button.setObjectName("lookAgain")
@@ -136,6 +164,18 @@ class DuplicatesPanel(QWidget):
         layout.addLayout(row)
         self._update_buttons()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """A narrow panel shows the title before the source and the reasons."""
+        width = self.table.viewport().width()
+        header = self.table.horizontalHeader()
+        header.setSectionHidden(DuplicateColumn.SOURCE, width < SOURCE_COLUMN_MIN_TABLE_WIDTH)
+        header.setSectionHidden(DuplicateColumn.WHY, width < WHY_COLUMN_MIN_TABLE_WIDTH)
+
     @property
     def is_looking(self) -> bool:
         """Whether a search for duplicates is running."""
@@ -155,6 +195,7 @@ class DuplicatesPanel(QWidget):
         search, not one each. Returns the search started, or None when one was running.
         """
         self._generation += 1
+        self.empty_state.set_message("")  # "no duplicates" is only said of a finished search
         started = self._start_search() if self._op is None else None
         self.summary_label.setText(LOOKING_TEXT)
         self._set_looking(True)
@@ -262,6 +303,7 @@ class DuplicatesPanel(QWidget):
         current = self.current_group()
         groups = found.groups
         self.model.set_groups(groups, found.references)
+        self.empty_state.set_message(NO_DUPLICATES_HTML)
         count = len(groups)
         self.summary_label.setText(
             "No duplicates found."
@@ -287,6 +329,23 @@ class DuplicatesPanel(QWidget):
     def current_group(self) -> DuplicateGroup | None:
         index = self.table.currentIndex()
         return self.model.group_of(index.row()) if index.isValid() else None
+
+    def current_reference_id(self) -> ReferenceId | None:
+        """The reference of the chosen row: the one the details panel shows."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        value = self.model.data(index, Role.REFERENCE_ID)
+        return ReferenceId(value) if isinstance(value, int) else None
+
+    def _on_row_changed(self, *_args: object) -> None:
+        group = self.current_group()
+        if group is None:
+            self.why_label.clear()
+        else:
+            number = self.model.groups.index(group) + 1
+            self.why_label.setText(f"Group {number} matches: {explain(group).sentence()}")
+        self.reference_chosen.emit(self.current_reference_id())
 
     def select_group(self, group: DuplicateGroup) -> None:
         rows = self.model.rows_of_group(group)

@@ -13,7 +13,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QDrag,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView, QWidget
 
 from peerref.core.model import ReferenceId
@@ -32,6 +42,12 @@ _DEFAULT_WIDTHS = {
     Column.TYPE: 110,
     Column.ADDED: 96,
 }
+
+
+DRAG_HOT_SPOT = QPoint(-14, -10)
+"""The pointer sits this far above and left of the drag image's corner: the image trails
+the pointer, so the collection or window under the pointer stays in sight."""
+DRAG_IMAGE_MAX_WIDTH = 280
 
 
 def _fitted_widths(wanted: dict[int, int], room: int) -> dict[int, int]:
@@ -130,6 +146,64 @@ class ReferenceTableView(QTableView):
         selection.selectionChanged.connect(self._emit_selection)
         model.modelReset.connect(self._emit_selection_now)
         model.rowsRemoved.connect(self._emit_selection_now)
+
+    # --- dragging -----------------------------------------------------------------------
+
+    def drag_label(self, ids: Sequence[ReferenceId]) -> str:
+        """What the drag image says: the title of one reference, or how many."""
+        if len(ids) == 1:
+            row = self.reference_model().row_of(ids[0])
+            if row is not None:
+                title = self.reference_model().index(row, Column.TITLE).data()
+                if isinstance(title, str) and title:
+                    return title
+        return f"{len(ids):,} reference{'s' if len(ids) != 1 else ''}"
+
+    def drag_image(self, text: str) -> QPixmap:
+        """A small label beside the pointer, not Qt's picture of the dragged rows.
+
+        Qt's default is the selected rows as wide as the table, held under the pointer,
+        which hides the collection one is dropping on.
+        """
+        metrics = self.fontMetrics()
+        text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, DRAG_IMAGE_MAX_WIDTH - 16)
+        width = metrics.horizontalAdvance(text) + 16
+        height = metrics.height() + 8
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        palette = self.palette()
+        painter = QPainter(pixmap)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(palette.color(QPalette.ColorRole.Highlight))
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(0, 0, width - 1, height - 1, 6, 6)
+            painter.setPen(palette.color(QPalette.ColorRole.HighlightedText))
+            painter.setFont(self.font())
+            painter.drawText(8, 4 + metrics.ascent(), text)
+        finally:
+            painter.end()
+        return pixmap
+
+    def make_drag(self) -> QDrag | None:
+        """The drag of the selected rows: their data, a small image, a trailing hot spot."""
+        ids = self.selected_ids()
+        model = self.model()
+        if not ids or model is None:
+            return None
+        indexes = [model.index(row.row(), 0) for row in self.selectionModel().selectedRows()]
+        drag = QDrag(self)
+        drag.setMimeData(model.mimeData(indexes))
+        drag.setPixmap(self.drag_image(self.drag_label(ids)))
+        drag.setHotSpot(DRAG_HOT_SPOT)
+        return drag
+
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+        drag = self.make_drag()
+        if drag is not None:
+            drag.exec(supported_actions, self.defaultDropAction())
 
     def reference_model(self) -> ReferenceTableModel:
         model = self.model()

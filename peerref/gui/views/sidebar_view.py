@@ -35,6 +35,9 @@ class SidebarView(QTreeView):
         self.setUniformRowHeights(True)
         self.setAnimated(True)
         self.setIndentation(14)
+        # An import's label starts with when and ends with how many: cut in the middle,
+        # both stay in sight (the tooltip has the whole story).
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(

@@ -98,11 +98,11 @@ def test_tags_are_many_to_many_and_ignore_case(library: Library) -> None:
     changes = library.tag([a, b], add=["ml", "To read"])
     assert changes.updated == {a, b} and changes.tags_changed
     assert library.get(b).tags == ("ML", "To read")
-    assert library.tags() == [("ML", 2), ("To read", 2)]
+    assert library.tags.counts() == [("ML", 2), ("To read", 2)]
     library.tag([a], remove=["TO READ"])
-    assert library.tags() == [("ML", 2), ("To read", 1)]
+    assert library.tags.counts() == [("ML", 2), ("To read", 1)]
     library.tag([b], remove=["To read"])
-    assert library.tags() == [("ML", 2)]
+    assert library.tags.counts() == [("ML", 2)]
     assert library.tag([a], add=["ml"]).updated == frozenset()  # nothing to change
     with pytest.raises(NotFoundError):
         library.tag([ReferenceId(99)], add=["x"])

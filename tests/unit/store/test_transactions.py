@@ -21,7 +21,7 @@ def _snapshot(library: Library) -> tuple[object, ...]:
         library.get_many(ids),
         [(n.id, n.text) for i in ids for n in library.notes(i)],
         library.collections(),
-        library.tags(),
+        library.tags.counts(),
         library.batches(),
         {q: library.search_ids(q) for q in ("trust", "banking", "logistics", "porter")},
     )
