@@ -31,6 +31,7 @@ from peerref.citations.document import format_document, read_citations, read_ite
 from peerref.core.atomic import describe_write_error, is_disk_full, write_atomically
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
+from peerref.core.limits import input_too_large_message
 from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
 from peerref.core.prisma import ScreeningOrder, Stage, Verdict
 from peerref.enrich import (
@@ -102,6 +103,9 @@ def _read_input(path: str, stdin: TextIO) -> tuple[registry.DecodedText, str]:
         return registry.DecodedText(stdin.read(), stdin.encoding or "utf-8"), "standard input"
     file = Path(path)
     try:
+        too_large = input_too_large_message(file.stat().st_size, path)
+        if too_large is not None:
+            raise FormatError(too_large)
         data = file.read_bytes()
     except FileNotFoundError:
         raise UserInputError(f"{path}: no such file") from None

@@ -77,6 +77,34 @@ def strip_control_characters(text: str) -> str:
     return _CONTROL.sub(_replacement, text) if _CONTROL.search(text) else text
 
 
+# ---------------------------------------------------------------- sizes
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+"""The most text one paste, drop or file may hold: 50 MB.
+
+A results page copied whole is a few hundred kilobytes, and an RIS export of 20,000
+references with abstracts about 30 MB. Reading a text takes
+several times its size in memory (the text, its lines, the references), so a 200 MB paste
+took 2.6 GB and half a minute; refusing it at once, with a message saying what to do,
+keeps PeerRef responsive and its memory under 1 GB.
+"""
+
+
+def input_too_large_message(size: int, what: str = "the text") -> str | None:
+    """What to tell a person whose input of ``size`` bytes (or characters) is too large.
+
+    None when ``size`` is within ``MAX_INPUT_BYTES``.
+    """
+    if size <= MAX_INPUT_BYTES:
+        return None
+    megabytes = MAX_INPUT_BYTES // (1024 * 1024)
+    return (
+        f"Too large to import at once: {what} is about {size / (1024 * 1024):,.0f} MB, and "
+        f"PeerRef reads at most {megabytes} MB at a time. Split it into smaller parts "
+        "(export or copy the results a few pages at a time) and import each part."
+    )
+
+
 # ---------------------------------------------------------------- lengths
 
 

@@ -36,7 +36,7 @@ from lxml import html as lxml_html
 from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError
 from peerref.core.ids import doi_key, normalise_doi, normalise_pmid
-from peerref.core.limits import strip_control_characters
+from peerref.core.limits import input_too_large_message, strip_control_characters
 from peerref.core.model import Reference, ReferenceType
 from peerref.formats import registry
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult, Severity
@@ -597,6 +597,10 @@ def parse_richest_payload(offered: Mapping[str, bytes | str]) -> ParseResult:
     ]
     if not candidates:
         raise FormatError("the clipboard holds neither text nor HTML")
+    for text, _format_name in candidates:
+        # Said as it is, not folded into "no references recognised" with the other reason.
+        if (too_large := input_too_large_message(len(text))) is not None:
+            raise FormatError(too_large)
     best: tuple[int, int, int] | None = None
     chosen: ParseResult | None = None
     errors: list[str] = []

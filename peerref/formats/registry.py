@@ -25,7 +25,7 @@ from functools import cache
 import charset_normalizer
 
 from peerref.core.errors import FormatError
-from peerref.core.limits import checked_reference, clean_text
+from peerref.core.limits import checked_reference, clean_text, input_too_large_message
 from peerref.formats._unsupported import identify as identify_unsupported
 from peerref.formats.base import (
     Diagnostic,
@@ -148,9 +148,12 @@ def decode_bytes(data: bytes) -> DecodedText:
     telling GBK from cp1252 takes statistics over the text, which that library keeps.
 
     Raises:
-        FormatError: for binary data (an image, a PDF, a program) or a declared encoding
-            the bytes do not follow.
+        FormatError: for binary data (an image, a PDF, a program), a declared encoding
+            the bytes do not follow, or more than ``core.limits.MAX_INPUT_BYTES``.
     """
+    too_large = input_too_large_message(len(data), "the file")
+    if too_large is not None:
+        raise FormatError(too_large)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return DecodedText(_decode_strictly(data, encoding), encoding)
@@ -281,8 +284,13 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
     before any reader sees it, so it is never misread as another format.
 
     Raises:
-        FormatError: when no reader finds anything; its message lists what was tried.
+        FormatError: when no reader finds anything (its message lists what was tried), or
+            the text is longer than ``core.limits.MAX_INPUT_BYTES`` characters, which is
+            refused before anything is read, with a message saying how to split it.
     """
+    too_large = input_too_large_message(len(text))
+    if too_large is not None:
+        raise FormatError(too_large)
     cleaned = clean_text(text)
     text = cleaned.text
     if not text.strip():

@@ -25,6 +25,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
+from peerref.core.limits import input_too_large_message
 from peerref.core.model import CollectionId, ImportMethod
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
@@ -52,9 +53,9 @@ MIME_WINDOWS_HTML = 'application/x-qt-windows-mime;value="HTML Format"'
 # Formats that say "this is a picture", whatever else comes with it.
 IMAGE_PREFIX = "image/"
 
-# Larger files are refused before reading: no results page or export is this big, and
-# reading a video into memory would only end in a "binary data" message anyway.
-MAX_FILE_BYTES = 256 * 1024 * 1024
+# Files and pastes larger than ``MAX_INPUT_BYTES`` are refused before reading: no results
+# page or export is this big, reading a video into memory would only end in a "binary
+# data" message anyway, and parsing 200 MB would take the memory of several gigabytes.
 
 TITLE_NOTHING_IMPORTED = "Nothing imported"
 
@@ -103,6 +104,11 @@ def inputs_from_mime_data(
     """
     formats = [fmt for fmt in mime.formats() if fmt]
     where = source_name or ("the clipboard" if method is ImportMethod.PASTE else "the drop")
+    # Measured as bytes, before any flavour becomes a Python string on the UI thread
+    # (``MAX_INPUT_BYTES`` in ``core.limits``).
+    largest = max((mime.data(fmt).size() for fmt in _TEXT_FLAVOURS if fmt in formats), default=0)
+    if (too_large := input_too_large_message(largest, f"the text in {where}")) is not None:
+        raise FormatError(too_large)
     if mime.hasUrls():
         urls = mime.urls()
         files = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
@@ -132,6 +138,9 @@ def inputs_from_mime_data(
         f"{where.capitalize()} holds no text or files to read references from "
         f"(it offers: {offered})."
     )
+
+
+_TEXT_FLAVOURS = (MIME_PLAIN, MIME_HTML, MIME_WINDOWS_HTML)
 
 
 def _plain_text(mime: QMimeData) -> str:
@@ -169,10 +178,8 @@ def read_file_text(path: Path) -> registry.DecodedText:
         if path.is_dir():
             raise UserInputError(f"{path.name} is a folder, not a file with references")
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise UserInputError(
-                f"{path.name} is {size // (1024 * 1024)} MB: too large for a reference file"
-            )
+        if (too_large := input_too_large_message(size, path.name)) is not None:
+            raise UserInputError(too_large)
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise UserInputError(f"{path.name} does not exist (any more)") from error

@@ -504,3 +504,35 @@ def test_seed_emerald_page_dropped_lists_ten(
     changes = import_all(qtbot, controller, dialog)
     assert len(changes.added) == 10
     assert library.count() == 10
+
+
+def test_a_paste_above_the_size_limit_is_refused_at_once_with_what_to_do(
+    qtbot: QtBot, controller: ImportController, library: Library, messages: Messages
+) -> None:
+    """Issue 17 #12: a 200 MB paste took 24 s and 2.6 GB before anything was said."""
+    from peerref.core.limits import MAX_INPUT_BYTES
+
+    mime = QMimeData()
+    mime.setData("text/plain", QByteArray(b"TY  - JOUR\n" + b"x" * MAX_INPUT_BYTES))
+    assert controller.import_mime_data(mime, ImportMethod.PASTE) is None  # no worker started
+    assert len(messages.shown) == 1
+    text = messages.shown[0][1]
+    assert "Too large to import at once: the text in the clipboard is about 50 MB" in text
+    assert "Split it" in text
+    assert controller.preview is None
+    assert library.count() == 0 and library.batches() == []
+
+
+def test_a_file_above_the_size_limit_is_refused_before_it_is_read(
+    qtbot: QtBot, controller: ImportController, library: Library, messages: Messages, tmp_path: Path
+) -> None:
+    from peerref.core.limits import MAX_INPUT_BYTES
+
+    big = tmp_path / "huge.ris"
+    with big.open("wb") as handle:
+        handle.truncate(4 * MAX_INPUT_BYTES)  # sparse: nothing is written
+    with qtbot.waitSignal(controller.import_failed, timeout=WAIT_MS):
+        assert controller.import_mime_data(file_mime(big)) is not None
+    text = messages.shown[0][1]
+    assert "huge.ris is about 200 MB" in text
+    assert library.count() == 0 and library.batches() == []

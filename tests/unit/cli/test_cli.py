@@ -332,3 +332,18 @@ def test_export_leaves_control_characters_out_and_says_so_on_stderr(
     other = Cli(tmp_path / "other.sqlite")
     assert other("import", str(output))[0] == 0
     assert len(json.loads(other("list", "--json")[1])) == 2
+
+
+def test_import_of_a_file_above_the_size_limit_is_one_line_and_reads_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from peerref.core.limits import MAX_INPUT_BYTES
+
+    big = tmp_path / "huge.ris"
+    with big.open("wb") as handle:
+        handle.truncate(4 * MAX_INPUT_BYTES)  # sparse: reading it would take 200 MB
+    code, out, err = cli("import", str(big))
+    assert code == 1
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "Too large to import at once" in err and "about 200 MB" in err

@@ -556,3 +556,22 @@ def test_cochrane_ris_reads_its_journal_pubmed_number_and_review_number() -> Non
     assert protocol.abstract_text.startswith("Carers of young people")
     assert (review.page, review.issue) == ("CD013582", "4")
     assert review.extra["ris:AN"] == "CD013582"
+
+
+def test_a_doi_with_a_space_is_kept_whole_with_a_warning_and_a_remark_is_kept_apart() -> None:
+    """Issue 17 #9: RIS cut a DOI at a space (the DOI Handbook allows any printable one)."""
+    text = (
+        "TY  - JOUR\nTI  - Spaced\nDO  - 10.1000/abc def\nER  - \n"
+        "TY  - JOUR\nTI  - Remarked\nDO  - 10.1000/xyz (retracted)\nER  - \n"
+        "TY  - JOUR\nTI  - SICI\n"
+        "DO  - 10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0\nER  - \n"
+    )
+    spaced, remarked, sici = RisReader().read(text).entries
+    assert spaced.reference.doi == "10.1000/abc def"
+    assert [w.message for w in spaced.warnings] == [
+        "the DOI '10.1000/abc def' has a space in it: kept as written, check it"
+    ]
+    assert remarked.reference.doi == "10.1000/xyz"
+    assert remarked.reference.extra["ris:DO"] == "10.1000/xyz (retracted)"
+    assert sici.reference.doi == "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0"
+    assert "ris:DO" not in sici.reference.extra

@@ -317,3 +317,15 @@ def test_times_are_aware_utc(library: Library) -> None:
     added = library.get(ref_id).added
     assert added is not None and added.tzinfo is not None
     assert abs(added - datetime.now(UTC)).total_seconds() < 60
+
+
+def test_a_paste_above_the_size_limit_is_refused_at_once_and_changes_nothing(
+    library: Library,
+) -> None:
+    """Issue 17 #12: a 200 MB paste took 24 s and 2.6 GB; now it is refused before reading."""
+    from peerref.core.limits import MAX_INPUT_BYTES
+
+    text = "TY  - JOUR\nTI  - A\nER  - \n" * (MAX_INPUT_BYTES // 26 + 1)
+    with pytest.raises(FormatError, match="Too large to import at once: the text is about 50 MB"):
+        library.import_text(text, method=ImportMethod.PASTE)
+    assert library.count() == 0 and library.batches() == []
