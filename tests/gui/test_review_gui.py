@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from review_samples import emerald_page, sciencegate_page
 
 from peerref.core.model import CollectionId, ImportMethod, Reference
 from peerref.core.prisma import Stage, Verdict
+from peerref.gui.dialogs.export_dialog import BibliographyDialog, BibliographyOutput, ExportDialog
 from peerref.gui.dialogs.import_preview import ImportPreviewDialog
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.review_models import DecisionColumn
@@ -343,3 +344,56 @@ def test_the_reasons_list_is_edited_in_place(qtbot: QtBot, library: Library) -> 
     assert review.include_terms == ("peer", "mentoring")
     box = review_window.screening_widget.reason_box
     assert [box.itemText(i) for i in range(box.count())] == expected
+
+
+def test_the_included_set_goes_out_through_the_windows_exports(
+    qtbot: QtBot, window: MainWindow, library: Library, tmp_path: Path
+) -> None:
+    library.add(
+        [
+            Reference(title="Peer work in prisons", container_title="Prison Journal"),
+            Reference(title="Car parking charges"),
+        ]
+    )
+    review_window = window.new_review(whole_library=True)
+    assert review_window is not None
+    qtbot.waitExposed(review_window)
+    widget = review_window.screening_widget
+    qtbot.mouseClick(widget.include_button, Qt.MouseButton.LeftButton)  # peer work
+    qtbot.mouseClick(widget.exclude_button, Qt.MouseButton.LeftButton)  # car parking
+    widget.stage_box.setCurrentIndex(widget.stage_box.findData(Stage.FULL_TEXT.value))
+    qtbot.mouseClick(widget.include_button, Qt.MouseButton.LeftButton)
+
+    target = tmp_path / "included.ris"
+    window.exporter.ask_path = lambda *_args: str(target)
+    review_window.export_included_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None and "included references of “Whole library”" in (
+        dialog.windowTitle() + " ".join(label.text() for label in dialog.findChildren(QLabel))
+    )
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("ris"))
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS) as exported:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert exported.args[0].count == 1
+    ris = target.read_text("utf-8")
+    assert "Peer work in prisons" in ris and "Car parking" not in ris
+
+    page = tmp_path / "included.html"
+    window.exporter.ask_path = lambda *_args: str(page)
+    assert review_window.bibliography_action.isVisible()
+    review_window.bibliography_action.trigger()
+    bibliography = window.findChild(BibliographyDialog)
+    assert bibliography is not None
+    bibliography.output_buttons[BibliographyOutput.HTML].setChecked(True)
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS):
+        bibliography.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    html = page.read_text("utf-8")
+    assert "Peer work in prisons" in html and "Car parking" not in html
+
+
+def test_a_window_on_its_own_offers_no_bibliography(qtbot: QtBot, library: Library) -> None:
+    review_window = ReviewWindow(library, library.reviews.create("Alone"), show_message=_no_message)
+    qtbot.addWidget(review_window)
+    assert not review_window.bibliography_action.isVisible()
+    review_window.bibliography_dialog()  # nothing to open it with: nothing happens
+    assert review_window.findChild(QDialog) is None

@@ -52,8 +52,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerref.core.errors import PeerRefError
-from peerref.core.model import Reference
+from peerref.core.model import Reference, ReferenceId
 from peerref.core.prisma import Decision, PrismaCounts, Review, ScreeningOrder, Stage, Verdict
+from peerref.gui.exporting import ExportController
 from peerref.gui.models.review_models import (
     DecisionColumn,
     DecisionsModel,
@@ -735,11 +736,15 @@ class ReviewWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         show_message: MessagePresenter = show_message_box,
+        exporter: ExportController | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewWindow")
         self.library = library
         self._show_message = show_message
+        # The main window's exports (every format, bibliographies in any style); without
+        # it (a window on its own) the included set goes out through the format writers.
+        self._exporter = exporter
         self.screening = Screening(library.reviews, review, defer_ranking=True)
         self.screening_widget = ScreeningWidget(self.screening, self, show_message=show_message)
         self.diagram_widget = DiagramWidget(review.name, self, show_message=show_message)
@@ -765,6 +770,9 @@ class ReviewWindow(QMainWindow):
         self.export_decisions_action.triggered.connect(self.export_decisions_dialog)
         self.export_included_action = menu.addAction("Export &Included References…")
         self.export_included_action.triggered.connect(self.export_included_dialog)
+        self.bibliography_action = menu.addAction("Create &Bibliography of Included…")
+        self.bibliography_action.triggered.connect(self.bibliography_dialog)
+        self.bibliography_action.setVisible(exporter is not None)
         menu.addSeparator()
         close = menu.addAction("&Close")
         close.setShortcut(QKeySequence.StandardKey.Close)
@@ -865,7 +873,20 @@ class ReviewWindow(QMainWindow):
             return
         self._write(path, writer.write(refs))
 
+    def _included_for_export(self) -> tuple[str, list[ReferenceId], str]:
+        name = self.screening.review.name
+        ids = self.library.reviews.included_ids(self.screening.review)
+        return f"the included references of “{name}”", ids, f"{name} included"
+
+    def bibliography_dialog(self) -> None:
+        """Create Bibliography of the included set, as the main window makes one."""
+        if self._exporter is not None:
+            self._exporter.open_bibliography_dialog(*self._included_for_export())
+
     def export_included_dialog(self) -> None:
+        if self._exporter is not None:
+            self._exporter.open_export_dialog(*self._included_for_export())
+            return
         from peerref.formats import registry
 
         writers = list(registry.writers())
