@@ -163,9 +163,9 @@ def test_decisions_model_passes_qtmodeltester_as_decisions_come_and_go(
         "Title/abstract",
         "Exclude",
         "",
+        "yes",
         "#2",
         "Paper 2",
-        "yes",
     ]
     assert model.index(0, DecisionColumn.TIME).data(Role.SORT) == made[1].created
     assert model.index(1, 0).data(Role.REFERENCE_ID) == ReferenceId(1)

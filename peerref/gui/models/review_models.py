@@ -173,9 +173,9 @@ class DecisionColumn(enum.IntEnum):
     STAGE = 2
     VERDICT = 3
     REASON = 4
-    REFERENCE = 5
-    TITLE = 6
-    IN_FORCE = 7
+    IN_FORCE = 5
+    REFERENCE = 6
+    TITLE = 7
 
     @property
     def header(self) -> str:

@@ -540,6 +540,8 @@ def _read_only_table(name: str, model: QAbstractItemModel, parent: QWidget) -> Q
     view.setWordWrap(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().hide()
+    # One line a row, as the library's table: 20,000 decisions are a lot to scroll.
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     return view
 
 
@@ -586,8 +588,8 @@ class DecisionsWidget(QWidget):
             (DecisionColumn.STAGE, 110),
             (DecisionColumn.VERDICT, 80),
             (DecisionColumn.REASON, 160),
+            (DecisionColumn.IN_FORCE, 70),
             (DecisionColumn.REFERENCE, 80),
-            (DecisionColumn.TITLE, 360),
         ):
             self.table.setColumnWidth(column, width)
         self.summary_label = QLabel(self)
