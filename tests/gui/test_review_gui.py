@@ -397,3 +397,41 @@ def test_a_window_on_its_own_offers_no_bibliography(qtbot: QtBot, library: Libra
     assert not review_window.bibliography_action.isVisible()
     review_window.bibliography_dialog()  # nothing to open it with: nothing happens
     assert review_window.findChild(QDialog) is None
+
+
+def test_the_review_tables_sort_by_any_column_and_back(qtbot: QtBot, library: Library) -> None:
+    for page in (emerald_page(), sciencegate_page()):
+        library.import_text(page, method=ImportMethod.PASTE)
+    review_window = ReviewWindow(library, library.reviews.create("Sorts"), show_message=_no_message)
+    qtbot.addWidget(review_window)
+    review_window.show()
+    qtbot.waitExposed(review_window)
+    widget = review_window.screening_widget
+    for _ in range(3):
+        qtbot.mouseClick(widget.exclude_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    table = review_window.decisions_widget.table
+    view_model = table.model()
+    made = library.reviews.decisions(review_window.screening.review)
+
+    def column(col: int) -> list[str]:
+        return [view_model.index(r, col).data() for r in range(view_model.rowCount())]
+
+    newest_first = [f"#{d.reference_id}" for d in reversed(made)]
+    assert column(DecisionColumn.REFERENCE) == newest_first
+    table.sortByColumn(DecisionColumn.TITLE, Qt.SortOrder.AscendingOrder)
+    titles = column(DecisionColumn.TITLE)
+    assert titles == sorted(titles, key=str.casefold) and len(titles) == 3
+    # A decision made while sorted lands in its sorted place.
+    qtbot.mouseClick(widget.exclude_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    titles = column(DecisionColumn.TITLE)
+    assert titles == sorted(titles, key=str.casefold) and len(titles) == 4
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    made = library.reviews.decisions(review_window.screening.review)
+    assert column(DecisionColumn.REFERENCE) == [f"#{d.reference_id}" for d in reversed(made)]
+
+    log = review_window.log_widget.log_table
+    assert [log.model().index(r, 0).data() for r in range(2)] == ["Emerald Insight", "ScienceGate"]
+    log.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [log.model().index(r, 0).data() for r in range(2)] == ["ScienceGate", "Emerald Insight"]

@@ -26,7 +26,16 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QEvent,
+    QObject,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QFont, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
@@ -62,6 +71,7 @@ from peerref.gui.models.review_models import (
     RemovedDuplicatesModel,
     SearchLogModel,
 )
+from peerref.gui.models.roles import Role
 from peerref.gui.ops import BackgroundOp, MessagePresenter, report_error, show_message_box
 from peerref.library import Library
 from peerref.review import diagram, tables
@@ -532,9 +542,21 @@ class DiagramWidget(QWidget):
 
 
 def _read_only_table(name: str, model: QAbstractItemModel, parent: QWidget) -> QTableView:
+    """A view of ``model`` sortable by any column (on ``Role.SORT``), first in its own order.
+
+    Clicking a header sorts; a third click gives the model's order back (oldest search
+    first, newest decision first).
+    """
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(Role.SORT)
     view = QTableView(parent)
     view.setObjectName(name)
-    view.setModel(model)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    header = view.horizontalHeader()
+    header.setSortIndicatorClearable(True)
+    header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setWordWrap(False)
