@@ -300,9 +300,20 @@ def test_the_diagram_is_drawn_only_when_its_tab_is_shown(qtbot: QtBot, library: 
     assert diagram.counts is not None and diagram.counts.sought == 1
     assert "Reports sought for retrieval: 1" in diagram.counts_label.text()
     assert diagram.svg_widget.renderer().defaultSize().isEmpty()  # nothing drawn yet
-    review_window.tabs.setCurrentWidget(diagram)
+    assert not diagram.is_drawing
+    with qtbot.waitSignal(diagram.drawn, timeout=WAIT_MS):
+        review_window.tabs.setCurrentWidget(diagram)
+        assert diagram.is_drawing  # on a worker thread: the click does not wait for it
     assert not diagram.svg_widget.renderer().defaultSize().isEmpty()
     assert "Reports sought for retrieval (n = 1)" in svg_text(review_window)
+    # A decision while the tab is in front is drawn again, in the background.
+    review_window.tabs.setCurrentWidget(review_window.screening_widget)
+    qtbot.mouseClick(review_window.screening_widget.include_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    assert not diagram.is_drawing
+    with qtbot.waitSignal(diagram.drawn, timeout=WAIT_MS):
+        review_window.tabs.setCurrentWidget(diagram)
+    assert "Reports sought for retrieval (n = 2)" in svg_text(review_window)
 
 
 def test_the_reasons_list_is_edited_in_place(qtbot: QtBot, library: Library) -> None:

@@ -69,7 +69,8 @@ with tempfile.TemporaryDirectory() as folder:
         app.processEvents()
         before = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
         window.tabs.setCurrentWidget(window.diagram_widget)
-        app.processEvents()
+        while window.diagram_widget.is_drawing:  # drawn on a worker thread
+            app.processEvents()
         after = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
         window.close()
 print(json.dumps([before, after]))
