@@ -128,6 +128,11 @@ def test_search_log_model_passes_qtmodeltester_and_lists_searches_oldest_first(
     assert records.data(Role.SORT) == 10
     assert records.data(Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight)
     assert model.index(0, SearchLogColumn.DATABASE).data(Role.SORT) == "emerald insight"
+    assert [model.index(r, SearchLogColumn.HITS).data(Role.SORT) for r in range(3)] == [
+        67000,
+        -1,
+        -1,
+    ]
     assert model.index(2, SearchLogColumn.QUERY).data(Qt.ItemDataRole.ToolTipRole) is None
     model.set_records(())
     qtmodeltester.check(model)
