@@ -16,14 +16,11 @@ from peerref.core.model import CollectionId, ImportMethod, Reference
 from peerref.core.prisma import Stage, Verdict
 from peerref.gui.dialogs.export_dialog import BibliographyDialog, BibliographyOutput, ExportDialog
 from peerref.gui.dialogs.import_preview import ImportPreviewDialog
+from peerref.gui.dialogs.review_settings import ReasonsDialog
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.review_models import DecisionColumn
-from peerref.gui.views.review_view import (
-    EXCLUDE_COLOUR,
-    INCLUDE_COLOUR,
-    ReasonsDialog,
-    ReviewWindow,
-)
+from peerref.gui.views.review_view import ReviewWindow
+from peerref.gui.views.screening_widget import EXCLUDE_COLOUR, INCLUDE_COLOUR
 from peerref.library import Library
 from peerref.settings import Settings
 

@@ -13,12 +13,8 @@ from pytestqt.qtbot import QtBot
 from peerref.core.errors import StorageError
 from peerref.core.model import Reference, ReferenceId
 from peerref.core.prisma import ScreeningOrder
-from peerref.gui.views.review_view import (
-    RANKING_STOPPED_TEXT,
-    RANKING_TEXT,
-    UNTRAINED_TEXT,
-    ReviewWindow,
-)
+from peerref.gui.views.review_view import ReviewWindow
+from peerref.gui.views.screening_widget import RANKING_STOPPED_TEXT, RANKING_TEXT, UNTRAINED_TEXT
 from peerref.library import Library
 from peerref.review.ranking import RETRAIN_EVERY, Ranked
 from peerref.review.screening import RankingRequest

@@ -37,7 +37,13 @@ def modules_after_import(module: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "module",
-    ["peerref.gui.main_window", "peerref.gui.views.review_view", "peerref.cli", "peerref.app"],
+    [
+        "peerref.gui.main_window",
+        "peerref.gui.views.review_view",
+        "peerref.gui.views.prisma_diagram_widget",
+        "peerref.cli",
+        "peerref.app",
+    ],
 )
 def test_start_up_does_not_import_the_diagram_or_ranking_libraries(module: str) -> None:
     assert modules_after_import(module) == []
