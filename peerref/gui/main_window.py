@@ -1280,7 +1280,9 @@ class MainWindow(QMainWindow):
             window.raise_()
             window.activateWindow()
             return window
-        window = ReviewWindow(self.library, review, self, show_message=self._show_message)
+        window = ReviewWindow(
+            self.library, review, self, show_message=self._show_message, exporter=self.exporter
+        )
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda rid=review.id: self.review_windows.pop(rid, None))
         self.review_windows[review.id] = window

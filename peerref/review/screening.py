@@ -131,6 +131,14 @@ class Screening:
         self._generation = 0
         self._ranking_wanted = False
         self._pending: list[ReferenceId] = []
+        # Kept up to date decision by decision, so that showing the progress after a key
+        # press costs nothing however large the review (no pass over 20,000 records):
+        self._eligible_count = 0  # records at this stage (fixed until a rebuild)
+        self._maybe_open: set[ReferenceId] = set()  # pending records marked maybe
+        self._relevant: set[ReferenceId] = set()  # included at this stage
+        self._curve: list[tuple[int, int]] = []  # Progress.curve, one point per decision
+        self._curve_seen: dict[ReferenceId, Verdict] = {}
+        self._curve_of = 0  # how many of self._decisions the curve has taken in
         self._rebuild()
 
     # -- the queue ------------------------------------------------------------------------
@@ -160,6 +168,13 @@ class Screening:
             else:
                 undecided = list(self._ranked(undecided).order)
         self._pending = undecided + maybe
+        self._eligible_count = sum(1 for i in self._state.pool if self._eligible(i))
+        self._maybe_open = set(maybe)
+        self._relevant = {
+            ref_id
+            for (ref_id, stage), d in self._latest.items()
+            if stage is self.stage and d.verdict is Verdict.INCLUDE and self._eligible(ref_id)
+        }
 
     def _labels(self) -> dict[ReferenceId, bool]:
         labels: dict[ReferenceId, bool] = {}
@@ -295,34 +310,45 @@ class Screening:
         return prisma_counts(self._identified, self._state.pool, self._decisions)
 
     def progress(self) -> Progress:
-        open_ids = set(self._pending)
-        maybe = sum(1 for i in self._pending if (i, self.stage) in self._latest)
-        eligible = sum(1 for i in self._state.pool if self._eligible(i))
-        curve: list[tuple[int, int]] = []
-        screened = found = 0
-        seen: dict[ReferenceId, Verdict] = {}
-        for decision in self._decisions:
+        """How far screening is; cheap enough to show after every key press."""
+        maybe = len(self._maybe_open)
+        return Progress(
+            decided=self._eligible_count - len(self._pending),
+            remaining=len(self._pending) - maybe,
+            maybe=maybe,
+            relevant_found=len(self._relevant),
+            curve=tuple(self._follow_curve()),
+        )
+
+    def _follow_curve(self) -> list[tuple[int, int]]:
+        """(screened, relevant found) after each title/abstract decision, taken in once."""
+        if self._curve_of > len(self._decisions):  # an undo: start again
+            self._curve, self._curve_seen, self._curve_of = [], {}, 0
+        screened, found = self._curve[-1] if self._curve else (0, 0)
+        for decision in self._decisions[self._curve_of :]:
             if decision.stage is not Stage.TITLE_ABSTRACT:
                 continue
-            before = seen.get(decision.reference_id)
-            seen[decision.reference_id] = decision.verdict
+            before = self._curve_seen.get(decision.reference_id)
+            self._curve_seen[decision.reference_id] = decision.verdict
             was = before is not None and before is not Verdict.MAYBE
             now = decision.verdict is not Verdict.MAYBE
             screened += int(now) - int(was)
             found += int(decision.verdict is Verdict.INCLUDE) - int(before is Verdict.INCLUDE)
-            curve.append((screened, found))
-        relevant = sum(
-            1
-            for (ref_id, stage), d in self._latest.items()
-            if stage is self.stage and d.verdict is Verdict.INCLUDE and self._eligible(ref_id)
-        )
-        return Progress(
-            decided=eligible - len(open_ids),
-            remaining=len(open_ids) - maybe,
-            maybe=maybe,
-            relevant_found=relevant,
-            curve=tuple(curve),
-        )
+            self._curve.append((screened, found))
+        self._curve_of = len(self._decisions)
+        return self._curve
+
+    def _track(self, ref_id: ReferenceId) -> None:
+        """Bring the maybe and relevant sets up to date for one record at this stage."""
+        held = self._latest.get((ref_id, self.stage))
+        if held is not None and held.verdict is Verdict.MAYBE and ref_id in self._pending:
+            self._maybe_open.add(ref_id)
+        else:
+            self._maybe_open.discard(ref_id)
+        if held is not None and held.verdict is Verdict.INCLUDE and self._eligible(ref_id):
+            self._relevant.add(ref_id)
+        else:
+            self._relevant.discard(ref_id)
 
     # -- deciding ---------------------------------------------------------------------------
 
@@ -348,6 +374,7 @@ class Screening:
         self._pending.pop(0)
         if verdict is Verdict.MAYBE:
             self._pending.append(ref_id)
+        self._track(ref_id)
         self._since_training += 1
         if (
             self.order is ScreeningOrder.RELEVANCE
@@ -372,8 +399,11 @@ class Screening:
         if undone.stage is self.stage:
             if undone.reference_id in self._pending:
                 self._pending.remove(undone.reference_id)
-            if self._eligible(undone.reference_id):
+            # Back on screen unless an earlier decision (made elsewhere, say the CLI)
+            # still settles it.
+            if self._eligible(undone.reference_id) and self._open(undone.reference_id):
                 self._pending.insert(0, undone.reference_id)
+            self._track(undone.reference_id)
         else:
             # Undoing the other stage changes which records this one holds.
             self._rebuild()

@@ -51,7 +51,7 @@ def _show(ref: Reference, screening: Screening, out: TextIO, colour: bool) -> No
     out.write("\n" + "─" * 72 + "\n")
     out.write(
         f"{screening.stage.value} · {progress.decided + 1} of {total} · "
-        f"relevant so far: {progress.relevant_found} · #{ref.id}\n\n"
+        f"relevant found: {progress.relevant_found} of {progress.decided} screened · #{ref.id}\n\n"
     )
     title = _marked(ref.title or "[untitled]", screening, colour)
     out.write((f"{_BOLD}{title}{_RESET}" if colour else title) + "\n")

@@ -8,21 +8,19 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 from review_samples import emerald_page, sciencegate_page
 
 from peerref.core.model import CollectionId, ImportMethod, Reference
 from peerref.core.prisma import Stage, Verdict
+from peerref.gui.dialogs.export_dialog import BibliographyDialog, BibliographyOutput, ExportDialog
 from peerref.gui.dialogs.import_preview import ImportPreviewDialog
+from peerref.gui.dialogs.review_settings import ReasonsDialog
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.review_models import DecisionColumn
-from peerref.gui.views.review_view import (
-    EXCLUDE_COLOUR,
-    INCLUDE_COLOUR,
-    ReasonsDialog,
-    ReviewWindow,
-)
+from peerref.gui.views.review_view import ReviewWindow
+from peerref.gui.views.screening_widget import EXCLUDE_COLOUR, INCLUDE_COLOUR
 from peerref.library import Library
 from peerref.settings import Settings
 
@@ -299,9 +297,20 @@ def test_the_diagram_is_drawn_only_when_its_tab_is_shown(qtbot: QtBot, library: 
     assert diagram.counts is not None and diagram.counts.sought == 1
     assert "Reports sought for retrieval: 1" in diagram.counts_label.text()
     assert diagram.svg_widget.renderer().defaultSize().isEmpty()  # nothing drawn yet
-    review_window.tabs.setCurrentWidget(diagram)
+    assert not diagram.is_drawing
+    with qtbot.waitSignal(diagram.drawn, timeout=WAIT_MS):
+        review_window.tabs.setCurrentWidget(diagram)
+        assert diagram.is_drawing  # on a worker thread: the click does not wait for it
     assert not diagram.svg_widget.renderer().defaultSize().isEmpty()
     assert "Reports sought for retrieval (n = 1)" in svg_text(review_window)
+    # A decision while the tab is in front is drawn again, in the background.
+    review_window.tabs.setCurrentWidget(review_window.screening_widget)
+    qtbot.mouseClick(review_window.screening_widget.include_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    assert not diagram.is_drawing
+    with qtbot.waitSignal(diagram.drawn, timeout=WAIT_MS):
+        review_window.tabs.setCurrentWidget(diagram)
+    assert "Reports sought for retrieval (n = 2)" in svg_text(review_window)
 
 
 def test_the_reasons_list_is_edited_in_place(qtbot: QtBot, library: Library) -> None:
@@ -343,3 +352,94 @@ def test_the_reasons_list_is_edited_in_place(qtbot: QtBot, library: Library) -> 
     assert review.include_terms == ("peer", "mentoring")
     box = review_window.screening_widget.reason_box
     assert [box.itemText(i) for i in range(box.count())] == expected
+
+
+def test_the_included_set_goes_out_through_the_windows_exports(
+    qtbot: QtBot, window: MainWindow, library: Library, tmp_path: Path
+) -> None:
+    library.add(
+        [
+            Reference(title="Peer work in prisons", container_title="Prison Journal"),
+            Reference(title="Car parking charges"),
+        ]
+    )
+    review_window = window.new_review(whole_library=True)
+    assert review_window is not None
+    qtbot.waitExposed(review_window)
+    widget = review_window.screening_widget
+    qtbot.mouseClick(widget.include_button, Qt.MouseButton.LeftButton)  # peer work
+    qtbot.mouseClick(widget.exclude_button, Qt.MouseButton.LeftButton)  # car parking
+    widget.stage_box.setCurrentIndex(widget.stage_box.findData(Stage.FULL_TEXT.value))
+    qtbot.mouseClick(widget.include_button, Qt.MouseButton.LeftButton)
+
+    target = tmp_path / "included.ris"
+    window.exporter.ask_path = lambda *_args: str(target)
+    review_window.export_included_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None and "included references of “Whole library”" in (
+        dialog.windowTitle() + " ".join(label.text() for label in dialog.findChildren(QLabel))
+    )
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData("ris"))
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS) as exported:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert exported.args[0].count == 1
+    ris = target.read_text("utf-8")
+    assert "Peer work in prisons" in ris and "Car parking" not in ris
+
+    page = tmp_path / "included.html"
+    window.exporter.ask_path = lambda *_args: str(page)
+    assert review_window.bibliography_action.isVisible()
+    review_window.bibliography_action.trigger()
+    bibliography = window.findChild(BibliographyDialog)
+    assert bibliography is not None
+    bibliography.output_buttons[BibliographyOutput.HTML].setChecked(True)
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS):
+        bibliography.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    html = page.read_text("utf-8")
+    assert "Peer work in prisons" in html and "Car parking" not in html
+
+
+def test_a_window_on_its_own_offers_no_bibliography(qtbot: QtBot, library: Library) -> None:
+    review_window = ReviewWindow(library, library.reviews.create("Alone"), show_message=_no_message)
+    qtbot.addWidget(review_window)
+    assert not review_window.bibliography_action.isVisible()
+    review_window.bibliography_dialog()  # nothing to open it with: nothing happens
+    assert review_window.findChild(QDialog) is None
+
+
+def test_the_review_tables_sort_by_any_column_and_back(qtbot: QtBot, library: Library) -> None:
+    for page in (emerald_page(), sciencegate_page()):
+        library.import_text(page, method=ImportMethod.PASTE)
+    review_window = ReviewWindow(library, library.reviews.create("Sorts"), show_message=_no_message)
+    qtbot.addWidget(review_window)
+    review_window.show()
+    qtbot.waitExposed(review_window)
+    widget = review_window.screening_widget
+    for _ in range(3):
+        qtbot.mouseClick(widget.exclude_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    table = review_window.decisions_widget.table
+    view_model = table.model()
+    made = library.reviews.decisions(review_window.screening.review)
+
+    def column(col: int) -> list[str]:
+        return [view_model.index(r, col).data() for r in range(view_model.rowCount())]
+
+    newest_first = [f"#{d.reference_id}" for d in reversed(made)]
+    assert column(DecisionColumn.REFERENCE) == newest_first
+    table.sortByColumn(DecisionColumn.TITLE, Qt.SortOrder.AscendingOrder)
+    titles = column(DecisionColumn.TITLE)
+    assert titles == sorted(titles, key=str.casefold) and len(titles) == 3
+    # A decision made while sorted lands in its sorted place.
+    qtbot.mouseClick(widget.exclude_button, Qt.MouseButton.LeftButton)
+    review_window.refresh_counts()
+    titles = column(DecisionColumn.TITLE)
+    assert titles == sorted(titles, key=str.casefold) and len(titles) == 4
+    table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+    made = library.reviews.decisions(review_window.screening.review)
+    assert column(DecisionColumn.REFERENCE) == [f"#{d.reference_id}" for d in reversed(made)]
+
+    log = review_window.log_widget.log_table
+    assert [log.model().index(r, 0).data() for r in range(2)] == ["Emerald Insight", "ScienceGate"]
+    log.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert [log.model().index(r, 0).data() for r in range(2)] == ["ScienceGate", "Emerald Insight"]

@@ -128,6 +128,11 @@ def test_search_log_model_passes_qtmodeltester_and_lists_searches_oldest_first(
     assert records.data(Role.SORT) == 10
     assert records.data(Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight)
     assert model.index(0, SearchLogColumn.DATABASE).data(Role.SORT) == "emerald insight"
+    assert [model.index(r, SearchLogColumn.HITS).data(Role.SORT) for r in range(3)] == [
+        67000,
+        -1,
+        -1,
+    ]
     assert model.index(2, SearchLogColumn.QUERY).data(Qt.ItemDataRole.ToolTipRole) is None
     model.set_records(())
     qtmodeltester.check(model)
@@ -163,9 +168,9 @@ def test_decisions_model_passes_qtmodeltester_as_decisions_come_and_go(
         "Title/abstract",
         "Exclude",
         "",
+        "yes",
         "#2",
         "Paper 2",
-        "yes",
     ]
     assert model.index(0, DecisionColumn.TIME).data(Role.SORT) == made[1].created
     assert model.index(1, 0).data(Role.REFERENCE_ID) == ReferenceId(1)

@@ -10,14 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from peerref.core.errors import StorageError
 from peerref.core.model import Reference, ReferenceId
 from peerref.core.prisma import ScreeningOrder
-from peerref.gui.views.review_view import (
-    RANKING_STOPPED_TEXT,
-    RANKING_TEXT,
-    UNTRAINED_TEXT,
-    ReviewWindow,
-)
+from peerref.gui.views.review_view import ReviewWindow
+from peerref.gui.views.screening_widget import RANKING_STOPPED_TEXT, RANKING_TEXT, UNTRAINED_TEXT
 from peerref.library import Library
 from peerref.review.ranking import RETRAIN_EVERY, Ranked
 from peerref.review.screening import RankingRequest
@@ -179,3 +176,30 @@ def test_closing_the_window_stops_the_ranking(
     assert not widget.is_ranking and op.was_cancel_requested
     with qtbot.waitSignal(op.finished, timeout=WAIT_MS):
         release.set()
+
+
+def test_a_failed_ranking_is_told_and_screening_goes_on(
+    qtbot: QtBot, library: Library, ids: list[ReferenceId], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    messages: list[str] = []
+    window = ReviewWindow(
+        library,
+        library.reviews.create("Failing", seed=5),
+        show_message=lambda _parent, _title, text: messages.append(text),
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+
+    def broken(request: RankingRequest, check: Callable[[], None] = lambda: None) -> Ranked:
+        raise StorageError("the library file went away")
+
+    monkeypatch.setattr(window.screening, "run_ranking", broken)
+    widget = window.screening_widget
+    with qtbot.waitSignal(widget.ranking_finished, timeout=WAIT_MS):
+        choose_relevance(qtbot, window)
+    assert messages == ["the library file went away"]
+    assert "Could not rank" in widget.ranking_label.text()
+    assert not widget.is_ranking
+    key(qtbot, window, "E")
+    assert window.screening.current_id() == ids[1]  # the import order still serves

@@ -37,7 +37,13 @@ def modules_after_import(module: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "module",
-    ["peerref.gui.main_window", "peerref.gui.views.review_view", "peerref.cli", "peerref.app"],
+    [
+        "peerref.gui.main_window",
+        "peerref.gui.views.review_view",
+        "peerref.gui.views.prisma_diagram_widget",
+        "peerref.cli",
+        "peerref.app",
+    ],
 )
 def test_start_up_does_not_import_the_diagram_or_ranking_libraries(module: str) -> None:
     assert modules_after_import(module) == []
@@ -46,3 +52,44 @@ def test_start_up_does_not_import_the_diagram_or_ranking_libraries(module: str) 
 def test_the_check_would_notice_matplotlib() -> None:
     """The probe itself sees a heavy import, so an empty answer above means something."""
     assert "matplotlib" in modules_after_import("matplotlib.figure")
+
+
+WINDOW_SCRIPT = """
+import json, sys, tempfile
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from peerref.core.model import Reference
+from peerref.core.prisma import Verdict
+from peerref.gui.views.review_view import ReviewWindow
+from peerref.library import Library
+
+app = QApplication([])
+with tempfile.TemporaryDirectory() as folder:
+    with Library.open(Path(folder) / "library.sqlite", daily_backup=False) as library:
+        library.add([Reference(title="Peer work"), Reference(title="Car parking")])
+        window = ReviewWindow(library, library.reviews.create("Imports"))
+        window.show()
+        app.processEvents()
+        window.screening_widget.decide(Verdict.INCLUDE)
+        window.refresh_counts()
+        app.processEvents()
+        before = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+        window.tabs.setCurrentWidget(window.diagram_widget)
+        while window.diagram_widget.is_drawing:  # drawn on a worker thread
+            app.processEvents()
+        after = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+        window.close()
+print(json.dumps([before, after]))
+"""
+
+
+def test_screening_in_the_window_loads_matplotlib_only_for_the_diagram_tab() -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    code = f"HEAVY = {HEAVY!r}\n" + WINDOW_SCRIPT
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    before, after = json.loads(done.stdout.strip().splitlines()[-1])
+    assert before == []  # opened, screened, counted: no diagram drawn, nothing heavy
+    assert "matplotlib" in after and "sklearn" not in after

@@ -129,6 +129,18 @@ class SearchLogModel(_StringTableModel):
     def record(self, row: int) -> SearchRecord:
         return self._records[row]
 
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # Hits sort by the number the page gave ("1 – 10 of over 67000" is 67000).
+        if (
+            role == Role.SORT
+            and index.isValid()
+            and index.column() == SearchLogColumn.HITS
+            and 0 <= index.row() < len(self._records)
+        ):
+            hits = self._records[index.row()].hit_count
+            return -1 if hits is None else hits
+        return super().data(index, role)
+
 
 class DuplicateColumn(enum.IntEnum):
     DATABASE = 0
@@ -173,9 +185,9 @@ class DecisionColumn(enum.IntEnum):
     STAGE = 2
     VERDICT = 3
     REASON = 4
-    REFERENCE = 5
-    TITLE = 6
-    IN_FORCE = 7
+    IN_FORCE = 5
+    REFERENCE = 6
+    TITLE = 7
 
     @property
     def header(self) -> str:

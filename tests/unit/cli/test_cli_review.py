@@ -169,6 +169,8 @@ def test_screen_reads_keys_from_stdin(cli: Cli) -> None:
     code, out, err = cli("review", "screen", "Peer work", stdin="i e m u x e q")
     assert code == 0, err
     assert "no key 'x'" in out
+    assert "relevant found: 0 of 0 screened" in out
+    assert "relevant found: 1 of 1 screened" in out and "relevant found: 1 of 2 screened" in out
     # include, exclude, maybe taken back by undo, then exclude: three decisions stand.
     assert "3 decision(s) saved" in err
     status = _status(cli)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from peerref.core.errors import UserInputError
 from peerref.core.model import Reference, ReferenceId
@@ -245,3 +250,44 @@ def test_progress_counts_relevant_found_against_screened(library: Library, revie
         0,
         1,
     )
+
+
+session_steps = st.lists(
+    st.one_of(
+        st.sampled_from([Verdict.INCLUDE, Verdict.EXCLUDE, Verdict.MAYBE]),
+        st.sampled_from(["undo", "stage"]),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=session_steps)
+def test_progress_kept_step_by_step_matches_a_fresh_reading(steps: list[Verdict | str]) -> None:
+    """The figures a session keeps up to date per key press equal a session opened anew."""
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Library.open(Path(folder) / "lib.sqlite", daily_backup=False) as library,
+    ):
+        library.add([Reference(title=f"Paper {i}") for i in range(5)])
+        review = library.reviews.create("Steps", seed=2)
+        screening = Screening(library.reviews, review, order=ScreeningOrder.RANDOM)
+        for step in steps:
+            if step == "undo":
+                screening.undo()
+            elif step == "stage":
+                other = {
+                    Stage.TITLE_ABSTRACT: Stage.FULL_TEXT,
+                    Stage.FULL_TEXT: Stage.TITLE_ABSTRACT,
+                }
+                screening.set_stage(other[screening.stage])
+            elif screening.current_id() is not None:
+                assert isinstance(step, Verdict)
+                reason = "Wrong outcome" if step is Verdict.EXCLUDE else ""
+                screening.decide(step, reason if screening.stage is Stage.FULL_TEXT else "")
+            fresh = Screening(
+                library.reviews, review, stage=screening.stage, order=ScreeningOrder.RANDOM
+            )
+            assert screening.progress() == fresh.progress()
+            assert sorted(screening.pending) == sorted(fresh.pending)
+            assert screening.counts == fresh.counts
