@@ -306,7 +306,8 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
             ),
         )
     if format_name is not None:
-        return _checked(_read_safely(reader_named(format_name), text), notices)
+        result = _read_safely(reader_named(format_name), text)
+        return _checked(result, notices, escapes=_may_hold_escapes(text))
     unsupported = identify_unsupported(text)
     if unsupported is not None:
         # Refused outright: another reader would misread it (see ``_unsupported``).
@@ -323,7 +324,8 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
             errors.append(f"{reader.label}: {error}")
             continue
         if result.entries:
-            return _checked(replace(result, tried=tuple(tried)), notices)
+            result = replace(result, tried=tuple(tried))
+            return _checked(result, notices, escapes=_may_hold_escapes(text))
     if not tried:
         known = ", ".join(r.label for r in readers())
         raise FormatError(
@@ -336,7 +338,19 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
     )
 
 
-def _checked(result: ParseResult, notices: tuple[Diagnostic, ...]) -> ParseResult:
+# What a reader decodes into a character the text does not hold as such: JSON's "\u0000",
+# XML's and HTML's "&#12;", TeX's "^^@" and "\char". A text with none of them gives
+# readers no way to make a control character once ``clean_text`` has taken them out.
+_ESCAPES = ("\\u", "\\U", "&#", "^^", "\\char", "\\x")
+
+
+def _may_hold_escapes(text: str) -> bool:
+    return any(escape in text for escape in _ESCAPES)
+
+
+def _checked(
+    result: ParseResult, notices: tuple[Diagnostic, ...], *, escapes: bool = True
+) -> ParseResult:
     """``result`` with every entry held to ``core.limits`` (warnings say what changed).
 
     Readers keep what they read; this is where a control character that arrived escaped
@@ -346,7 +360,7 @@ def _checked(result: ParseResult, notices: tuple[Diagnostic, ...]) -> ParseResul
     entries: list[ParsedEntry] = []
     changed = False
     for entry in result.entries:
-        reference, messages = checked_reference(entry.reference)
+        reference, messages = checked_reference(entry.reference, controls=escapes)
         if messages:
             changed = True
             warnings = tuple(Diagnostic(m, entry.first_line) for m in messages)
