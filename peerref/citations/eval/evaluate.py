@@ -877,6 +877,14 @@ class Evaluator:
                 "never": False,
                 "after-inverted-name": inverted_flags[-2],
             }.get(rule, len(pieces) >= 3)
+            if names[len(pieces) - 1].is_literal:
+                # As citeproc-js joins an organisation that ends the list: "always" and
+                # "never" do not reach it, so it takes the delimiter when the list has
+                # three names or more ("J. Smith, A. Roe, & Group X" under "never",
+                # "J. Smith & Group X" under "always"), or after an inverted name.
+                use_delimiter = len(pieces) >= 3 or (
+                    rule == "after-inverted-name" and inverted_flags[-2]
+                )
             head = _delimited(pieces[:-1], delimiter)
             # As citeproc-js: an "and" in a script without spaces ("和") takes none.
             gap: Content = [" "] if _ROMANESQUE_START.match(and_text) else []

@@ -524,3 +524,35 @@ def test_the_layout_suffix_goes_inside_the_last_block() -> None:
     assert _bibliography(style, _one_book(title="Peer support")) == [
         '<div class="csl-block">Peer support.</div>'
     ]
+
+
+_GIVEN = {"Smith": "John", "Roe": "Ann"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "authors", "expected"),
+    [
+        # An organisation that ends the list is joined as "contextual" whatever the
+        # cs:name says: the delimiter from three names on.
+        ("never", ["Smith", "Roe", "*Group X"], "J. Smith, A. Roe, &#38; Group X"),
+        ("never", ["Smith", "*Group X"], "J. Smith &#38; Group X"),
+        ("always", ["Smith", "*Group X"], "J. Smith &#38; Group X"),
+        # A person at the end keeps the cs:name's rule.
+        ("never", ["*Group X", "Smith", "Roe"], "Group X, J. Smith &#38; A. Roe"),
+        ("always", ["*Group X", "Smith"], "Group X, &#38; J. Smith"),
+    ],
+)
+def test_an_organisation_at_the_end_of_a_name_list(
+    rule: str, authors: list[str], expected: str
+) -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography><layout><names variable='author'>"
+        f"<name and='symbol' initialize-with='.' delimiter=', ' delimiter-precedes-last='{rule}'/>"
+        "</names></layout></bibliography>"
+    )
+    names = [
+        {"literal": name[1:]} if name.startswith("*") else {"family": name, "given": _GIVEN[name]}
+        for name in authors
+    ]
+    items = [{"id": "a", "type": "book", "title": "T", "author": names}]
+    assert _bibliography(style, items) == [expected]
