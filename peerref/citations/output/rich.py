@@ -375,7 +375,7 @@ _MARKUP = re.compile(
     r"<i>|</i>|<em>|</em>|<b>|</b>|<strong>|</strong>|<sc>|</sc>|<sup>|</sup>|<sub>|</sub>"
     r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
     r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
-    r"|[\"'“”‘’«»]"
+    r"|[\"'“”‘’«»„]"
 )
 # The tags alone, for code that must carry them through its own work on a value
 # (initializing "<b>John</b> Quiggly" to "<b>J.</b> Q.").
@@ -384,7 +384,7 @@ MARKUP_TAG = re.compile(
     r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
     r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
 )
-_NEEDS_PARSING = re.compile(r"[<\"'“”‘’«»]")
+_NEEDS_PARSING = re.compile(r"[<\"'“”‘’«»„]")
 _OPENERS_BEFORE = frozenset(" \t\n([{\u00a0\u2014\u2013-/\"'“‘«")
 
 
@@ -426,7 +426,7 @@ def _classify_quotes(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
             continue
         before = _neighbour(tokens, index, -1)
         after = _neighbour(tokens, index, 1)
-        if value in ("“", "‘", "«"):
+        if value in ("“", "‘", "«", "„"):
             out.append(("qopen", value))
         elif value in ("”", "»"):
             out.append(("qclose", value))
@@ -465,8 +465,9 @@ def _neighbour(tokens: list[tuple[str, str]], index: int, step: int) -> str:
     return ""
 
 
-_TYPED_QUOTES = frozenset("“‘«")
-_QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
+_TYPED_QUOTES = frozenset("“‘«„")
+# „ (German, Czech …) closes with “, the mark English opens with.
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»", "„": "“", '"': '"', "'": "'"}
 
 
 def _build(tokens: list[tuple[str, str]]) -> Content:
@@ -498,6 +499,14 @@ def _build(tokens: list[tuple[str, str]]) -> Content:
                 continue
             _close_to(stack, position, root, emit)
         elif kind == "qopen":
+            if value == "“":
+                position = _find_frame(
+                    stack,
+                    lambda frame: frame[0] == QUOTE and frame[1] == "“",
+                )
+                if position is not None:  # the close of a „…“ quotation
+                    _close_to(stack, position, root, emit)
+                    continue
             stack.append((QUOTE, _QUOTE_PAIRS[value], value, []))
         elif kind in ("qclose", "qclose-or-apostrophe"):
             position = _find_frame(

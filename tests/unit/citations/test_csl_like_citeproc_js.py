@@ -66,6 +66,26 @@ _TITLE_ONLY = "<citation><layout><text variable='title'/></layout></citation>"
         ("en-US", True, "“It gave me hope”: peer support", "“‘It gave me hope’: peer support”"),
         ("en-GB", True, "“It gave me hope”: peer support", "‘“It gave me hope”: peer support’"),
         ("en-GB", True, "‘Single’ marks", "‘“Single” marks’"),
+        # Typed marks other than the quotation's own stay as typed inside it.
+        (
+            "de-DE",
+            True,
+            "“Es gab mir Hoffnung”: Peer-Support",
+            "„“Es gab mir Hoffnung”: Peer-Support“",
+        ),
+        # German marks typed in the data are a quotation too, and flip inside the style's.
+        (
+            "de-DE",
+            True,
+            "„Es gab mir Hoffnung“: Peer-Support",
+            "„‚Es gab mir Hoffnung‘: Peer-Support“",
+        ),
+        (
+            "de-DE",
+            False,
+            "„Es gab mir Hoffnung“: Peer-Support",
+            "„Es gab mir Hoffnung“: Peer-Support",
+        ),
     ],
 )
 def test_quotation_marks_in_titles(locale: str, quoted: bool, title: str, expected: str) -> None:
