@@ -623,6 +623,11 @@ def _punctuation_in_quotes(content: Content) -> Content:
             if node.kind == QUOTE or _ends_with_quote(node):
                 rest = items[index + 1 :]
                 start = first_char(rest)
+                if _typed_by_author(rest) and not _ends_a_sentence(rest):
+                    # A cite suffix the author typed gives up only a mark that ends a
+                    # sentence ("“Title.” Also"); its comma stays where it was typed
+                    # ("“Title”, especially chapter 3"), as citeproc-js leaves it.
+                    start = ""
                 while start in _MOVES_INTO_QUOTES and start:
                     node = _append_inside_quote(node, start)
                     rest = drop_first_char(rest)
@@ -631,6 +636,27 @@ def _punctuation_in_quotes(content: Content) -> Content:
         out.append(node)
         index += 1
     return out
+
+
+def _typed_by_author(rest: Content) -> bool:
+    """Whether what follows starts with a cite prefix or suffix the author typed."""
+    for node in rest:
+        if isinstance(node, str):
+            if node:
+                return False
+            continue
+        if node.kind == TAG and node.data == "user-affix":
+            return True
+        if is_empty([node]):
+            continue
+        return _typed_by_author(node.children)
+    return False
+
+
+def _ends_a_sentence(rest: Content) -> bool:
+    """Whether ``rest`` starts with ".", "!" or "?" and goes on after a space."""
+    text = plain(rest)
+    return text[:1] in ".!?" and text[1:2].isspace() and bool(text[2:].strip())
 
 
 def _ends_with_quote(span: Span) -> bool:

@@ -576,3 +576,20 @@ def test_an_organisation_at_the_end_of_a_name_list(
     ]
     items = [{"id": "a", "type": "book", "title": "T", "author": names}]
     assert _bibliography(style, items) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "expected"),
+    [
+        (", especially chapter 3", "“Mutual Aid”, especially chapter 3."),
+        (". Also", "“Mutual Aid.” Also."),
+        ("? Yes", "“Mutual Aid?” Yes."),
+        (".", "“Mutual Aid”."),
+    ],
+)
+def test_a_cite_suffix_after_a_quoted_title(suffix: str, expected: str) -> None:
+    style = _style(
+        "<citation><layout suffix='.'><text variable='title' quotes='true'/></layout></citation>"
+    )
+    items = [{"id": "a", "type": "book", "title": "Mutual Aid"}]
+    assert _citation(style, items, [{"id": "a", "suffix": suffix}]) == expected
