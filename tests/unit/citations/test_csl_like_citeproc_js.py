@@ -593,3 +593,28 @@ def test_a_cite_suffix_after_a_quoted_title(suffix: str, expected: str) -> None:
     )
     items = [{"id": "a", "type": "book", "title": "Mutual Aid"}]
     assert _citation(style, items, [{"id": "a", "suffix": suffix}]) == expected
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [("", "(Doe, 2017a, 148; b)"), ("year-suffix-delimiter='~ '", "(Doe, 2017a, 148~ b)")],
+)
+def test_a_year_suffix_after_a_cite_with_a_locator(attributes: str, expected: str) -> None:
+    style = _style(
+        f"<citation disambiguate-add-year-suffix='true' collapse='year-suffix' {attributes}>"
+        "<layout prefix='(' suffix=')' delimiter='; '><group delimiter=', '>"
+        "<names variable='author'><name form='short'/></names>"
+        "<date variable='issued'><date-part name='year'/></date><text variable='locator'/>"
+        "</group></layout></citation>"
+    )
+    items = [
+        {
+            "id": key,
+            "type": "book",
+            "title": key,
+            "author": [{"family": "Doe"}],
+            "issued": {"date-parts": [[2017]]},
+        }
+        for key in ("a", "b")
+    ]
+    assert _citation(style, items, [{"id": "a", "locator": "148"}, "b"]) == expected
