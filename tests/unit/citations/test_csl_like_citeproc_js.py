@@ -618,3 +618,32 @@ def test_a_year_suffix_after_a_cite_with_a_locator(attributes: str, expected: st
         for key in ("a", "b")
     ]
     assert _citation(style, items, [{"id": "a", "locator": "148"}, "b"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("initialize", "expected"),
+    [
+        ("", ["Okafor, Chidi", "Okafor, Ngozi"]),
+        (" initialize-with='. '", ["Okafor, C.", "Okafor, N."]),
+    ],
+)
+def test_an_entry_shows_the_given_names_its_cites_were_given(
+    initialize: str, expected: list[str]
+) -> None:
+    style = _style(
+        "<citation disambiguate-add-givenname='true'><layout delimiter='; '><group delimiter=', '>"
+        f"<names variable='author'><name form='short'{initialize}/></names>"
+        "<date variable='issued'><date-part name='year'/></date></group></layout></citation>"
+        "<bibliography><layout><names variable='author'>"
+        "<name name-as-sort-order='all' initialize-with='. '/></names></layout></bibliography>"
+    )
+    items = [
+        {
+            "id": given,
+            "type": "book",
+            "author": [{"family": "Okafor", "given": given}],
+            "issued": {"date-parts": [[2019]]},
+        }
+        for given in ("Chidi", "Ngozi")
+    ]
+    assert _bibliography(style, items) == expected
