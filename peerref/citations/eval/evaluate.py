@@ -332,7 +332,11 @@ class Evaluator:
                 value = numbers.format_page_range(
                     value, self.style.page_range_format, self.page_delimiter
                 )
-            content = rich.parse_markup(value)
+            # As cs:text writes them: a number variable is data, never markup
+            # (citeproc-js prints "1<sup>er</sup>" as it stands).
+            content: Content = (
+                [value] if variable in NUMBER_VARIABLES else rich.parse_markup(value)
+            )
         else:
             content = [self.format_number(value, node.form, variable)]
         if variable == "citation-number":
