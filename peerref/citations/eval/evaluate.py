@@ -334,9 +334,7 @@ class Evaluator:
                 )
             # As cs:text writes them: a number variable is data, never markup
             # (citeproc-js prints "1<sup>er</sup>" as it stands).
-            content: Content = (
-                [value] if variable in NUMBER_VARIABLES else rich.parse_markup(value)
-            )
+            content: Content = [value] if variable in NUMBER_VARIABLES else rich.parse_markup(value)
         else:
             content = [self.format_number(value, node.form, variable)]
         if variable == "citation-number":
@@ -576,7 +574,12 @@ class Evaluator:
                 return position != FIRST and cite.near_note
             return False
         if attribute == "disambiguate":
-            return context.disambiguation.condition == (value == "true")
+            if value != "true":
+                return context.disambiguation.condition == 0
+            # As citeproc-js: the tests come on one by one, as disambiguation needs
+            # them; the first ``condition`` a rendering meets are true.
+            context.disambiguate_tests += 1
+            return context.disambiguate_tests <= context.disambiguation.condition
         return False
 
     # -- cs:names ----------------------------------------------------------------------------
