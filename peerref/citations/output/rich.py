@@ -441,7 +441,15 @@ def _classify_quotes(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
             else:
                 out.append(("qclose", value))
         else:  # straight single quote
-            if (not before or before in _OPENERS_BEFORE) and after and not after.isspace():
+            if (
+                out
+                and tokens[index - 1][0] == "quote"
+                and (out[-1] == ("text", "’") or out[-1][0] == "qclose-or-apostrophe")
+            ):
+                # Right after an apostrophe (or a closing mark) it closes or is an
+                # apostrophe too, as in a run of them after "l": never an opening mark.
+                out.append(("qclose-or-apostrophe", value))
+            elif (not before or before in _OPENERS_BEFORE) and after and not after.isspace():
                 out.append(("qopen", value))
             elif before and not before.isspace() and before.isalnum() and after.isalnum():
                 out.append(("text", "’"))
