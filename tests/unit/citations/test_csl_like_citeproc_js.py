@@ -647,3 +647,17 @@ def test_an_entry_shows_the_given_names_its_cites_were_given(
         for given in ("Chidi", "Ngozi")
     ]
     assert _bibliography(style, items) == expected
+
+
+def test_a_substitute_escaped_twice_is_read_as_its_characters() -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography subsequent-author-substitute='&amp;#8212;&amp;#8212;'>"
+        "<layout><group delimiter='. '><names variable='author'><name/></names>"
+        "<text variable='title'/></group></layout></bibliography>"
+    )
+    author = [{"family": "Doe", "given": "Ann"}]
+    items = [
+        {"id": "a", "type": "book", "title": "First", "author": author},
+        {"id": "b", "type": "book", "title": "Second", "author": author},
+    ]
+    assert _bibliography(style, items) == ["Ann Doe. First", "——. Second"]
