@@ -780,6 +780,11 @@ class Evaluator:
                 use_first = sort_names.use_first
             if sort_names.use_last is not None:
                 use_last = sort_names.use_last
+        if use_last and et_al_min is not None and use_first is not None:
+            # As citeproc-js: with the last name added, the names before the ellipsis
+            # are at most et-al-min − 2, so the list always comes out shorter than the
+            # shortest list that is cut (et-al-min 7, use-first 6: "A, B, C, D, E, … G").
+            use_first = max(1, min(use_first, et_al_min - 2))
         truncated = (
             et_al_min is not None
             and use_first is not None
@@ -847,7 +852,16 @@ class Evaluator:
                         apply_formatting(last, name_rendering, english=context.english),
                         name_rendering,
                     )
-                content = rich.join([*_delimited(pieces, delimiter), delimiter, ["… "], last])
+                # As citeproc-js: the delimiter before the ellipsis only after two
+                # names or more ("A … Z", "A, B, … Z"), whatever delimiter-precedes-et-al.
+                content = rich.join(
+                    [
+                        *_delimited(pieces, delimiter),
+                        delimiter if shown >= 2 else [" "],
+                        ["… "],
+                        last,
+                    ]
+                )
             else:
                 term_name = et_al.term if et_al is not None else "et-al"
                 term = self.locale.term_text(term_name)

@@ -661,3 +661,24 @@ def test_a_substitute_escaped_twice_is_read_as_its_characters() -> None:
         {"id": "b", "type": "book", "title": "Second", "author": author},
     ]
     assert _bibliography(style, items) == ["Ann Doe. First", "——. Second"]
+
+
+@pytest.mark.parametrize(
+    ("et_al_min", "use_first", "authors", "expected"),
+    [
+        # use-first is capped at et-al-min - 2 when the last name is added.
+        (7, 6, 8, "A. N1, A. N2, A. N3, A. N4, A. N5, … A. N8"),
+        (7, 6, 7, "A. N1, A. N2, A. N3, A. N4, A. N5, … A. N7"),
+        (6, 3, 9, "A. N1, A. N2, A. N3, … A. N9"),
+        # One name before the ellipsis takes no delimiter.
+        (3, 1, 5, "A. N1 … A. N5"),
+    ],
+)
+def test_et_al_use_last(et_al_min: int, use_first: int, authors: int, expected: str) -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography et-al-min='{et_al_min}' et-al-use-first='{use_first}'"
+        " et-al-use-last='true'><layout><names variable='author'><name initialize-with='.'/>"
+        "</names></layout></bibliography>"
+    )
+    names = [{"family": f"N{n}", "given": "A"} for n in range(1, authors + 1)]
+    assert _bibliography(style, [{"id": "a", "type": "book", "author": names}]) == [expected]
