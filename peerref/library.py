@@ -282,9 +282,10 @@ class Library:
     ) -> Library:
         """Open the library at ``path``, creating it when missing.
 
-        Checks the file's identity and integrity, backs it up before migrating an older
-        schema, and takes the daily automatic backup (``backup_dir`` defaults to
-        ``backups`` next to the file, as ``AppPaths.backup_dir`` does).
+        Checks the file's identity, backs it up before migrating an older schema, and
+        takes the daily automatic backup (``backup_dir`` defaults to ``backups`` next to
+        the file, as ``AppPaths.backup_dir`` does); the file's integrity is checked before
+        either backup, so only the first open of the day reads the whole file.
 
         Raises:
             LibraryFileError: damaged, not a PeerRef library, or locked by another program.
