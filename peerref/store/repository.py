@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from peerref.core.dedupe import CandidateScreen, blocking_keys
+from peerref.core.dedupe import AUTHOR_YEAR_KEY_PREFIX, CandidateScreen, blocking_keys
 from peerref.core.errors import NotFoundError, UserInputError
 from peerref.core.model import (
     AbstractSection,
@@ -1039,6 +1039,44 @@ class Repository:
         )
         filed = set(self.session.scalars(select(key.c.reference_id).where(key.c.key.in_(shared))))
         return sorted(ReferenceId(i) for i in self.existing_ids(filed, trashed=False))
+
+    def filed_keys(self) -> list[tuple[str, ReferenceId]]:
+        """(key, reference id) rows for grouping duplicates (``GroupScreen``), compactly.
+
+        Every first-author-and-year key, and the identity keys (DOI, PMID, ISBN, title)
+        that more than one reference holds; rows of trashed references left out. Plain
+        tuples: the Duplicates view needs keys and titles first, not whole references.
+        """
+        key = table_of(DedupeKeyRow)
+        # "author-year:" up to, not including, "author-year;" (";" follows ":"): a range
+        # on the key index, where LIKE (case-insensitive in SQLite) would scan.
+        broad = (key.c.key >= AUTHOR_YEAR_KEY_PREFIX) & (
+            key.c.key < AUTHOR_YEAR_KEY_PREFIX[:-1] + ";"
+        )
+        shared = (
+            select(key.c.key)
+            .where(key.c.key != NO_KEYS)
+            .group_by(key.c.key)
+            .having(func.count() > 1)
+        )
+        rows = fetch_rows(self.connection, select(key.c.key, key.c.reference_id).where(broad))
+        rows += fetch_rows(
+            self.connection,
+            select(key.c.key, key.c.reference_id).where(key.c.key.in_(shared), ~broad),
+        )
+        trashed = set(
+            self.session.scalars(select(ReferenceRow.id).where(ReferenceRow.trashed.is_(True)))
+        )
+        return [(k, ReferenceId(i)) for k, i in rows if i not in trashed]
+
+    def titles(self, ids: Iterable[int]) -> dict[ReferenceId, str]:
+        """The title of each of these references (missing ids left out)."""
+        table = table_of(ReferenceRow)
+        found: dict[ReferenceId, str] = {}
+        for part in chunks(sorted(set(ids))):
+            statement = select(table.c.id, table.c.title).where(table.c.id.in_(part))
+            found.update(fetch_rows(self.connection, statement))
+        return found
 
     def candidate_ids(self, keys: Iterable[str]) -> set[ReferenceId]:
         """References outside the trash filed under any of these blocking keys.
