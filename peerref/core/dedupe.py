@@ -1086,17 +1086,18 @@ class GroupScreen:
             if len(window) < 2:
                 continue
             keys = [title.title_key for _, title in window]
+            # Each member is searched among those after it: every pair is scored once.
             for position, (reference_id, title) in enumerate(members):
+                later = position + 1
                 for _, _, index in process.extract(
                     title.title_key,
-                    keys,
+                    keys[later:],
                     scorer=fuzz.ratio,
                     score_cutoff=_SCREEN_CUTOFF,
                     limit=None,
                 ):
-                    if index != position:
-                        other_id, other = window[index]
-                        consider(reference_id, title, other_id, other)
+                    other_id, other = window[later + index]
+                    consider(reference_id, title, other_id, other)
 
 
 _VERDICT_ORDER = {Verdict.DUPLICATE: 0, Verdict.POSSIBLE: 1, Verdict.DIFFERENT: 2}
