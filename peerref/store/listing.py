@@ -28,7 +28,7 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.core.query import Query
+from peerref.core.query import FieldTerm, Query
 from peerref.store import search
 from peerref.store.engine import fetch_rows
 from peerref.store.repository import chunks
@@ -102,7 +102,11 @@ class ReferenceSummary:
 
 
 def _conditions(
-    criteria: ListFilter, query: Query, *, matched: str | None = None
+    criteria: ListFilter,
+    query: Query,
+    *,
+    matched: str | None = None,
+    from_members: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a listing.
 
@@ -110,10 +114,11 @@ def _conditions(
     MATCH and writes the trash condition so that SQLite cannot answer it from an index
     (``trashed + 0``): every sort index starts with ``trashed``, so SQLite then starts
     from those few ids and sorts them, instead of walking a whole sort index and testing
-    each reference against the matches.
+    each reference against the matches. ``from_members`` does the same for a small
+    collection or tag (``_few_members``), whose members SQLite then starts from.
     """
     trashed: ColumnElement[int] | InstrumentedAttribute[bool] = ReferenceRow.trashed
-    if matched is not None:
+    if matched is not None or from_members:
         trashed = type_coerce(ReferenceRow.trashed, Integer) + 0
     conditions: list[ColumnElement[bool]] = [trashed.is_(criteria.trash)]
     if criteria.collection is not None:
@@ -193,6 +198,52 @@ def _few_matches(session: Session, criteria: ListFilter, query: Query) -> str | 
     return search.matches_if_fewer(connection, expression, limit)
 
 
+def _member_queries(criteria: ListFilter, query: Query) -> list[Select[int]]:
+    """The ids of each collection or tag the listing must be in (the sidebar's, the query's)."""
+    queries: list[Select[int]] = []
+    if criteria.collection is not None:
+        queries.append(
+            select(ReferenceCollectionRow.reference_id).where(
+                ReferenceCollectionRow.collection_id == criteria.collection
+            )
+        )
+    if criteria.tag is not None:
+        queries.append(
+            select(ReferenceTagRow.reference_id).where(
+                ReferenceTagRow.tag_id.in_(
+                    select(TagRow.id).where(TagRow.name == criteria.tag.strip())
+                )
+            )
+        )
+    for term in query.terms:
+        if isinstance(term, FieldTerm) and not term.negated:
+            members = search.member_ids(term)
+            if members is not None:
+                queries.append(members)
+    return queries
+
+
+def _few_members(session: Session, criteria: ListFilter, query: Query) -> bool:
+    """Whether a collection or tag the listing needs has few members: start from them.
+
+    The same trade as ``_few_matches``: walking a sort index costs about a seventh of
+    fetching and sorting one member, so the members win below a tenth of the library
+    (a tag on 3% of 100,000 references: 5 ms instead of 40). Each count stops at that
+    tenth, so a large collection costs no more than the walk it leads to.
+    """
+    queries = _member_queries(criteria, query)
+    if not queries:
+        return False
+    connection = session.connection()
+    highest = connection.execute(select(func.max(ReferenceRow.id))).scalar()
+    limit = int((highest or 0) * MATCHES_SHARE_TO_START_FROM) + 1
+    for members in queries:
+        capped = select(func.count()).select_from(members.limit(limit).subquery())
+        if int(connection.execute(capped).scalar_one()) < limit:
+            return True
+    return False
+
+
 def _fetch_ids(session: Session, statement: Select[tuple[int]]) -> list[ReferenceId]:
     """Run an id query on the driver connection, inside the session's transaction.
 
@@ -217,7 +268,9 @@ def list_ids(
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
 
     def build(session: Session, query: Query) -> list[ReferenceId]:
-        conditions = _conditions(criteria, query, matched=_few_matches(session, criteria, query))
+        matched = _few_matches(session, criteria, query)
+        from_members = matched is None and _few_members(session, criteria, query)
+        conditions = _conditions(criteria, query, matched=matched, from_members=from_members)
         statement: Select[tuple[int]] = (
             select(id_column).where(*conditions).order_by(*order).offset(offset)
         )
