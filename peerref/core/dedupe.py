@@ -1002,9 +1002,14 @@ class GroupScreen:
         for key, reference_id in filed:
             if key.startswith(AUTHOR_YEAR_KEY_PREFIX):
                 family, _, year = key[prefix:].rpartition(":")
-                families[family][int(year)].add(reference_id)
-            else:
-                identity[key].add(reference_id)
+                try:
+                    families[family][int(year)].add(reference_id)
+                except ValueError:
+                    pass
+                else:
+                    continue
+            # A key not of that form (none is written so) still links what shares it.
+            identity[key].add(reference_id)
         self._identity = [sorted(ids) for ids in identity.values() if len(ids) > 1]
         # Per family, the members of each year that have a neighbour within a year.
         self._families: list[dict[int, list[ReferenceId]]] = []

@@ -195,3 +195,13 @@ def test_large_look_alike_families_give_the_same_groups() -> None:
         Reference(creators=(Creator("Repper", "J"),), issued=PartialDate(2001), id=ReferenceId(999))
     )
     assert _fast(stored, frozenset(), only_shared=True) == find_groups(stored)
+
+
+def test_a_key_of_an_unexpected_form_links_what_shares_it_and_never_raises() -> None:
+    filed = [
+        ("author-year:repper:20x1", ReferenceId(1)),
+        ("author-year:repper:20x1", ReferenceId(2)),
+        ("author-year:watson", ReferenceId(3)),
+    ]
+    screen = GroupScreen(filed)
+    assert screen.pairs({}) == {(ReferenceId(1), ReferenceId(2))}
