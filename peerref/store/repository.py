@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from peerref.core.dedupe import AUTHOR_YEAR_KEY_PREFIX, CandidateScreen, blocking_keys
@@ -323,6 +323,27 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
             values = tuple(changed)
         parameters.append(values)
     connection.exec_driver_sql(statement, parameters)
+
+
+def _minus_trashed(
+    connection: Connection, group: ColumnElement[Any], reference: ColumnElement[Any]
+) -> dict[int, int]:
+    """Rows of a link table per ``group`` value, leaving out rows of trashed references.
+
+    Every row is counted from the index on ``group`` alone; the rows of trashed
+    references, found from the ``trashed`` indexes, are then taken off.
+    """
+    everything = select(group, func.count()).group_by(group)
+    trashed = (
+        select(group, func.count())
+        .join(ReferenceRow, ReferenceRow.id == reference)
+        .where(ReferenceRow.trashed.is_(True))
+        .group_by(group)
+    )
+    counts = {int(value): int(count) for value, count in fetch_rows(connection, everything)}
+    for value, count in fetch_rows(connection, trashed):
+        counts[int(value)] -= int(count)
+    return counts
 
 
 class Repository:
@@ -725,15 +746,18 @@ class Repository:
         return {ReferenceId(i) for i in changed}
 
     def tags(self) -> list[tuple[str, int]]:
-        """Tag names with their number of references outside the trash, by name."""
-        statement = (
-            select(TagRow.name, func.count(ReferenceRow.id))
-            .join(ReferenceTagRow, ReferenceTagRow.tag_id == TagRow.id)
-            .join(ReferenceRow, ReferenceRow.id == ReferenceTagRow.reference_id)
-            .where(ReferenceRow.trashed.is_(False))
-            .group_by(TagRow.id)
-        )
-        rows = [(str(name), int(count)) for name, count in self.session.execute(statement)]
+        """Tag names with their number of references outside the trash, by name.
+
+        Counted as every use minus the uses by trashed references: the first is read
+        from the tag index alone, the second starts from the (few) trashed references,
+        where joining every use with its reference reads the whole table (0.9 s instead
+        of 20 ms at 100,000 references). A tag used only in the trash is left out.
+        """
+        link = table_of(ReferenceTagRow).c
+        counts = _minus_trashed(self.connection, link.tag_id, link.reference_id)
+        tag = table_of(TagRow).c
+        names: dict[int, str] = dict(fetch_rows(self.connection, select(tag.id, tag.name)))
+        rows = [(str(names[i]), n) for i, n in counts.items() if n > 0 and i in names]
         return sorted(rows, key=lambda pair: (pair[0].casefold(), pair[0]))
 
     def tag_count(self) -> int:
@@ -878,14 +902,10 @@ class Repository:
     def collection_counts(self) -> dict[CollectionId, int]:
         """References outside the trash directly in each collection (every collection listed)."""
         counts = {c.id: 0 for c in self.collections()}
-        statement = (
-            select(ReferenceCollectionRow.collection_id, func.count())
-            .join(ReferenceRow, ReferenceRow.id == ReferenceCollectionRow.reference_id)
-            .where(ReferenceRow.trashed.is_(False))
-            .group_by(ReferenceCollectionRow.collection_id)
-        )
-        for collection_id, count in self.session.execute(statement):
-            counts[CollectionId(collection_id)] = int(count)
+        member = table_of(ReferenceCollectionRow).c
+        found = _minus_trashed(self.connection, member.collection_id, member.reference_id)
+        for collection_id, count in found.items():
+            counts[CollectionId(collection_id)] = count
         return counts
 
     # -- notes ----------------------------------------------------------------------------
