@@ -64,3 +64,26 @@ def test_trashed_and_dismissed_references_are_left_out_as_before(library: Librar
     assert groups == _everything_compared(library)
     trashed = set(library.search_ids(trash=True))
     assert not trashed & {i for group in groups for i in group.reference_ids}
+
+
+def test_references_whose_keys_were_never_computed_get_them_first(library: Library) -> None:
+    """As in a library upgraded from before the keys: the check finds them, then groups."""
+    from sqlalchemy import text
+
+    twins = [
+        Reference(
+            title="Peer support in mental health services",
+            creators=(Creator("Repper", "Julie"),),
+            issued=PartialDate(2011),
+            doi="10.1000/twin",
+        )
+    ] * 2
+    first, second = sorted(library.add(twins).added)
+    with library.database.writing() as repo:
+        repo.connection.execute(
+            text("DELETE FROM dedupe_key WHERE reference_id = :i"), {"i": first}
+        )
+        assert repo.unkeyed_ids() == [first]
+    assert [g.reference_ids for g in library.duplicate_groups()] == [(first, second)]
+    with library.database.reading() as repo:
+        assert repo.unkeyed_ids() == []
