@@ -10,6 +10,7 @@ groups, verdicts and pair matches.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +24,7 @@ from peerref.core.dedupe import (
     blocking_keys,
     find_groups,
     find_groups_among,
+    fold,
 )
 from peerref.core.model import (
     AbstractSection,
@@ -205,3 +207,14 @@ def test_a_key_of_an_unexpected_form_links_what_shares_it_and_never_raises() -> 
     ]
     screen = GroupScreen(filed)
     assert screen.pairs({}) == {(ReferenceId(1), ReferenceId(2))}
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fold_of_ascii_text_is_the_regular_expressions(text: str) -> None:
+    """``fold``'s shortcut for ASCII text gives what the general path's expression gives."""
+    expected = re.sub(r"<[^>]+>", " ", text).replace("&", " and ")
+    assert fold(text) == _NON_WORD.sub(" ", expected.casefold()).strip()
