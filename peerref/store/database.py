@@ -114,8 +114,11 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> tuple[En
     Order matters: the file's identity is checked before anything is written to it (see
     ``check_identity``), its integrity before it is migrated, a backup is taken before a
     migration changes it, and the daily backup happens only once the file is known to
-    be sound. A daily backup that fails (a full disk) does not stop the opening: it is
-    returned as a warning, as the library itself is fine.
+    be sound. The integrity check reads the whole file, so it runs only before one of
+    those backups: the other opens of the day take milliseconds, and damage that appears
+    in between is still met (as a clear error) by the reads it affects. A daily backup
+    that fails (a full disk) does not stop the opening: it is returned as a warning, as
+    the library itself is fine.
 
     Returns:
         The engine, and warnings to show the user.
@@ -131,9 +134,10 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> tuple[En
     except OSError as error:
         raise LibraryFileError(f"cannot create the folder for {path}: {error}") from error
     engine = make_engine(path)
+    backing_up = daily_backup and backup.backup_due(path, backup_dir)
     try:
         with engine.connect() as connection:
-            created = _prepare(connection, path, backup_dir, engine)
+            created = _prepare(connection, path, backup_dir, engine, check=backing_up)
     except PeerRefError:
         engine.dispose()
         raise
@@ -142,7 +146,7 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> tuple[En
         log.debug("opening %s failed", path, exc_info=True)
         raise LibraryFileError(describe_error(error, path, backup_dir)) from error
     warnings: list[str] = []
-    if daily_backup and not created:
+    if backing_up and not created:
         warning = _daily_backup(engine, path, backup_dir)
         if warning:
             warnings.append(warning)
@@ -165,28 +169,39 @@ def _daily_backup(engine: Engine, path: Path, backup_dir: Path) -> str | None:
     return None
 
 
-def _prepare(connection: Connection, path: Path, backup_dir: Path, engine: Engine) -> bool:
-    """Check and migrate the file; True when it was a new, empty library just set up."""
+def _prepare(
+    connection: Connection, path: Path, backup_dir: Path, engine: Engine, *, check: bool
+) -> bool:
+    """Check and migrate the file; True when it was a new, empty library just set up.
+
+    ``check`` asks for the integrity check of a file about to be backed up; a file about
+    to be migrated is checked (and backed up) in any case.
+    """
     with connection.begin():
         app_id = application_id(connection)
         tables = user_table_names(connection)
-        problems = quick_check(connection) if tables else []
     fresh = app_id == 0 and not tables
     if not fresh and app_id != APPLICATION_ID:
         raise LibraryFileError(
             f"{path} is an SQLite database but not a PeerRef library; "
             "choose another file with --library PATH"
         )
-    if problems:
-        raise LibraryFileError(f"{path} is damaged ({problems[0]}); {_restore_hint(backup_dir)}")
     with connection.begin():
         current = None if fresh else migrations.current_revision(connection)
+    migrating = current != migrations.head_revision()
+    if tables and (check or migrating):
+        with connection.begin():
+            problems = quick_check(connection)
+        if problems:
+            raise LibraryFileError(
+                f"{path} is damaged ({problems[0]}); {_restore_hint(backup_dir)}"
+            )
     if current is not None and current not in migrations.known_revisions():
         raise NewerLibraryError(
             f"{path} was written by a newer version of PeerRef (schema {current}); "
             f"update PeerRef, or {_restore_hint(backup_dir)}"
         )
-    if current == migrations.head_revision():
+    if not migrating:
         return False
     if current is not None:
         made = backup.backup_into_dir(engine, path, backup_dir, f"before-upgrade-{current}")

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, func, select, type_coerce
 from sqlalchemy.exc import OperationalError
@@ -28,7 +28,7 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.core.query import Query
+from peerref.core.query import FieldTerm, Query
 from peerref.store import search
 from peerref.store.engine import fetch_rows
 from peerref.store.repository import chunks
@@ -102,7 +102,11 @@ class ReferenceSummary:
 
 
 def _conditions(
-    criteria: ListFilter, query: Query, *, matched: str | None = None
+    criteria: ListFilter,
+    query: Query,
+    *,
+    matched: str | None = None,
+    from_members: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a listing.
 
@@ -110,10 +114,11 @@ def _conditions(
     MATCH and writes the trash condition so that SQLite cannot answer it from an index
     (``trashed + 0``): every sort index starts with ``trashed``, so SQLite then starts
     from those few ids and sorts them, instead of walking a whole sort index and testing
-    each reference against the matches.
+    each reference against the matches. ``from_members`` does the same for a small
+    collection or tag (``_few_members``), whose members SQLite then starts from.
     """
     trashed: ColumnElement[int] | InstrumentedAttribute[bool] = ReferenceRow.trashed
-    if matched is not None:
+    if matched is not None or from_members:
         trashed = type_coerce(ReferenceRow.trashed, Integer) + 0
     conditions: list[ColumnElement[bool]] = [trashed.is_(criteria.trash)]
     if criteria.collection is not None:
@@ -193,6 +198,52 @@ def _few_matches(session: Session, criteria: ListFilter, query: Query) -> str | 
     return search.matches_if_fewer(connection, expression, limit)
 
 
+def _member_queries(criteria: ListFilter, query: Query) -> list[Select[int]]:
+    """The ids of each collection or tag the listing must be in (the sidebar's, the query's)."""
+    queries: list[Select[int]] = []
+    if criteria.collection is not None:
+        queries.append(
+            select(ReferenceCollectionRow.reference_id).where(
+                ReferenceCollectionRow.collection_id == criteria.collection
+            )
+        )
+    if criteria.tag is not None:
+        queries.append(
+            select(ReferenceTagRow.reference_id).where(
+                ReferenceTagRow.tag_id.in_(
+                    select(TagRow.id).where(TagRow.name == criteria.tag.strip())
+                )
+            )
+        )
+    for term in query.terms:
+        if isinstance(term, FieldTerm) and not term.negated:
+            members = search.member_ids(term)
+            if members is not None:
+                queries.append(members)
+    return queries
+
+
+def _few_members(session: Session, criteria: ListFilter, query: Query) -> bool:
+    """Whether a collection or tag the listing needs has few members: start from them.
+
+    The same trade as ``_few_matches``: walking a sort index costs about a seventh of
+    fetching and sorting one member, so the members win below a tenth of the library
+    (a tag on 3% of 100,000 references: 5 ms instead of 40). Each count stops at that
+    tenth, so a large collection costs no more than the walk it leads to.
+    """
+    queries = _member_queries(criteria, query)
+    if not queries:
+        return False
+    connection = session.connection()
+    highest = connection.execute(select(func.max(ReferenceRow.id))).scalar()
+    limit = int((highest or 0) * MATCHES_SHARE_TO_START_FROM) + 1
+    for members in queries:
+        capped = select(func.count()).select_from(members.limit(limit).subquery())
+        if int(connection.execute(capped).scalar_one()) < limit:
+            return True
+    return False
+
+
 def _fetch_ids(session: Session, statement: Select[tuple[int]]) -> list[ReferenceId]:
     """Run an id query on the driver connection, inside the session's transaction.
 
@@ -217,7 +268,9 @@ def list_ids(
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
 
     def build(session: Session, query: Query) -> list[ReferenceId]:
-        conditions = _conditions(criteria, query, matched=_few_matches(session, criteria, query))
+        matched = _few_matches(session, criteria, query)
+        from_members = matched is None and _few_members(session, criteria, query)
+        conditions = _conditions(criteria, query, matched=matched, from_members=from_members)
         statement: Select[tuple[int]] = (
             select(id_column).where(*conditions).order_by(*order).offset(offset)
         )
@@ -250,7 +303,21 @@ def initials(given: str) -> str:
     return " ".join(parts)
 
 
-def _short_name(row: CreatorRow) -> str:
+class CreatorName(NamedTuple):
+    """What a table row shows of a creator, read as a plain row.
+
+    Why not ``CreatorRow``: loading ORM objects costs most of a page's summaries (a
+    hundred references name some 450 creators), and a page must show in milliseconds.
+    """
+
+    role: str
+    literal: str
+    particle: str
+    family: str
+    given: str
+
+
+def _short_name(row: CreatorName) -> str:
     if row.literal:
         return row.literal
     family = " ".join(p for p in (row.particle, row.family) if p)
@@ -258,19 +325,23 @@ def _short_name(row: CreatorRow) -> str:
     return f"{family}, {short_given}" if family and short_given else family or short_given
 
 
-def authors_display(rows: Sequence[CreatorRow]) -> str:
+_AUTHOR = CreatorRole.AUTHOR.value
+_EDITOR = CreatorRole.EDITOR.value
+
+
+def authors_display(rows: Sequence[CreatorName]) -> str:
     """ "Repper, J.", "Repper, J. & Watson, E.", "Repper, J. et al."; editors if no author."""
-    authors = [r for r in rows if r.role == CreatorRole.AUTHOR.value]
-    chosen = authors or [r for r in rows if r.role == CreatorRole.EDITOR.value]
+    authors = [r for r in rows if r.role == _AUTHOR]
+    chosen = authors or [r for r in rows if r.role == _EDITOR]
     if not chosen:
         return ""
-    names = [_short_name(r) for r in chosen]
-    if len(names) == 1:
-        text = names[0]
-    elif len(names) == 2:
-        text = f"{names[0]} & {names[1]}"
+    # Only the names shown are shortened: a page of rows names hundreds of creators.
+    if len(chosen) == 1:
+        text = _short_name(chosen[0])
+    elif len(chosen) == 2:
+        text = f"{_short_name(chosen[0])} & {_short_name(chosen[1])}"
     else:
-        text = f"{names[0]} et al."
+        text = f"{_short_name(chosen[0])} et al."
     if not authors:
         text += " (Ed.)" if len(chosen) == 1 else " (Eds.)"
     return text
@@ -282,16 +353,25 @@ def summaries(session: Session, ids: Sequence[int]) -> list[ReferenceSummary]:
     found: dict[int, ReferenceSummary] = {}
     table = table_of(ReferenceRow).c
     detail = table_of(ReferenceDetailRow).c
+    creator = table_of(CreatorRow).c
     for part in chunks(sorted(wanted)):
-        creators: dict[int, list[CreatorRow]] = defaultdict(list)
-        creator_rows = session.scalars(
-            select(CreatorRow)
-            .where(CreatorRow.reference_id.in_(part))
-            .where(CreatorRow.role.in_([CreatorRole.AUTHOR.value, CreatorRole.EDITOR.value]))
-            .order_by(CreatorRow.reference_id, CreatorRow.position)
+        creators: dict[int, list[CreatorName]] = defaultdict(list)
+        creator_rows = fetch_rows(
+            session.connection(),
+            select(
+                creator.reference_id,
+                creator.role,
+                creator.literal,
+                creator.particle,
+                creator.family,
+                creator.given,
+            )
+            .where(creator.reference_id.in_(part))
+            .where(creator.role.in_([CreatorRole.AUTHOR.value, CreatorRole.EDITOR.value]))
+            .order_by(creator.reference_id, creator.position),
         )
-        for creator in creator_rows:
-            creators[creator.reference_id].append(creator)
+        for reference_id, *name in creator_rows:
+            creators[reference_id].append(CreatorName(*name))
         rows = session.execute(
             select(
                 table.id,

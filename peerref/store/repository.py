@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from peerref.core.dedupe import CandidateScreen, blocking_keys
+from peerref.core.dedupe import AUTHOR_YEAR_KEY_PREFIX, CandidateScreen, blocking_keys
 from peerref.core.errors import NotFoundError, UserInputError
 from peerref.core.model import (
     AbstractSection,
@@ -323,6 +323,27 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
             values = tuple(changed)
         parameters.append(values)
     connection.exec_driver_sql(statement, parameters)
+
+
+def _minus_trashed(
+    connection: Connection, group: ColumnElement[Any], reference: ColumnElement[Any]
+) -> dict[int, int]:
+    """Rows of a link table per ``group`` value, leaving out rows of trashed references.
+
+    Every row is counted from the index on ``group`` alone; the rows of trashed
+    references, found from the ``trashed`` indexes, are then taken off.
+    """
+    everything = select(group, func.count()).group_by(group)
+    trashed = (
+        select(group, func.count())
+        .join(ReferenceRow, ReferenceRow.id == reference)
+        .where(ReferenceRow.trashed.is_(True))
+        .group_by(group)
+    )
+    counts = {int(value): int(count) for value, count in fetch_rows(connection, everything)}
+    for value, count in fetch_rows(connection, trashed):
+        counts[int(value)] -= int(count)
+    return counts
 
 
 class Repository:
@@ -725,15 +746,18 @@ class Repository:
         return {ReferenceId(i) for i in changed}
 
     def tags(self) -> list[tuple[str, int]]:
-        """Tag names with their number of references outside the trash, by name."""
-        statement = (
-            select(TagRow.name, func.count(ReferenceRow.id))
-            .join(ReferenceTagRow, ReferenceTagRow.tag_id == TagRow.id)
-            .join(ReferenceRow, ReferenceRow.id == ReferenceTagRow.reference_id)
-            .where(ReferenceRow.trashed.is_(False))
-            .group_by(TagRow.id)
-        )
-        rows = [(str(name), int(count)) for name, count in self.session.execute(statement)]
+        """Tag names with their number of references outside the trash, by name.
+
+        Counted as every use minus the uses by trashed references: the first is read
+        from the tag index alone, the second starts from the (few) trashed references,
+        where joining every use with its reference reads the whole table (0.9 s instead
+        of 20 ms at 100,000 references). A tag used only in the trash is left out.
+        """
+        link = table_of(ReferenceTagRow).c
+        counts = _minus_trashed(self.connection, link.tag_id, link.reference_id)
+        tag = table_of(TagRow).c
+        names: dict[int, str] = dict(fetch_rows(self.connection, select(tag.id, tag.name)))
+        rows = [(str(names[i]), n) for i, n in counts.items() if n > 0 and i in names]
         return sorted(rows, key=lambda pair: (pair[0].casefold(), pair[0]))
 
     def tag_count(self) -> int:
@@ -878,14 +902,10 @@ class Repository:
     def collection_counts(self) -> dict[CollectionId, int]:
         """References outside the trash directly in each collection (every collection listed)."""
         counts = {c.id: 0 for c in self.collections()}
-        statement = (
-            select(ReferenceCollectionRow.collection_id, func.count())
-            .join(ReferenceRow, ReferenceRow.id == ReferenceCollectionRow.reference_id)
-            .where(ReferenceRow.trashed.is_(False))
-            .group_by(ReferenceCollectionRow.collection_id)
-        )
-        for collection_id, count in self.session.execute(statement):
-            counts[CollectionId(collection_id)] = int(count)
+        member = table_of(ReferenceCollectionRow).c
+        found = _minus_trashed(self.connection, member.collection_id, member.reference_id)
+        for collection_id, count in found.items():
+            counts[CollectionId(collection_id)] = count
         return counts
 
     # -- notes ----------------------------------------------------------------------------
@@ -1001,7 +1021,19 @@ class Repository:
         return [ReferenceId(i) for i in self.session.scalars(statement)]
 
     def unkeyed_ids(self) -> list[ReferenceId]:
-        """References whose blocking keys were never computed (upgraded libraries)."""
+        """References whose blocking keys were never computed (upgraded libraries).
+
+        Every duplicate check asks, and the answer is nearly always "none": two counts
+        from indexes say so (a third of the time of looking for them one by one).
+        Key rows go with their reference (ON DELETE CASCADE), so equal counts mean
+        every reference has keys.
+        """
+        references = self.connection.execute(select(func.count(ReferenceRow.id))).scalar()
+        keyed_count = self.connection.execute(
+            select(func.count(DedupeKeyRow.reference_id.distinct()))
+        ).scalar()
+        if references == keyed_count:
+            return []
         keyed = select(DedupeKeyRow.reference_id).where(
             DedupeKeyRow.reference_id == ReferenceRow.id
         )
@@ -1039,6 +1071,55 @@ class Repository:
         )
         filed = set(self.session.scalars(select(key.c.reference_id).where(key.c.key.in_(shared))))
         return sorted(ReferenceId(i) for i in self.existing_ids(filed, trashed=False))
+
+    def filed_keys(self) -> list[tuple[str, ReferenceId]]:
+        """(key, reference id) rows for grouping duplicates (``GroupScreen``), compactly.
+
+        Every first-author-and-year key, and the identity keys (DOI, PMID, ISBN, title)
+        that more than one reference holds; rows of trashed references left out. Plain
+        tuples: the Duplicates view needs keys and titles first, not whole references.
+        """
+        key = table_of(DedupeKeyRow)
+        # "author-year:" up to, not including, "author-year;" (";" follows ":"): a range
+        # on the key index, where LIKE (case-insensitive in SQLite) would scan.
+        broad = (key.c.key >= AUTHOR_YEAR_KEY_PREFIX) & (
+            key.c.key < AUTHOR_YEAR_KEY_PREFIX[:-1] + ";"
+        )
+        shared = (
+            select(key.c.key)
+            .where(key.c.key != NO_KEYS)
+            .group_by(key.c.key)
+            .having(func.count() > 1)
+        )
+        rows = fetch_rows(self.connection, select(key.c.key, key.c.reference_id).where(broad))
+        rows += fetch_rows(
+            self.connection,
+            select(key.c.key, key.c.reference_id).where(key.c.key.in_(shared), ~broad),
+        )
+        trashed = set(
+            self.session.scalars(select(ReferenceRow.id).where(ReferenceRow.trashed.is_(True)))
+        )
+        return [(k, ReferenceId(i)) for k, i in rows if i not in trashed]
+
+    def titles(self, ids: Iterable[int]) -> dict[ReferenceId, str]:
+        """The title of each of these references (missing ids left out).
+
+        Many ids (a quarter of the library or more) are read with one pass over the
+        table, in its own order: three times faster than looking each one up.
+        """
+        table = table_of(ReferenceRow)
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        highest = self.connection.execute(select(func.max(table.c.id))).scalar() or 0
+        if len(wanted) * 4 >= highest:
+            rows = fetch_rows(self.connection, select(table.c.id, table.c.title))
+            return {i: title for i, title in rows if i in wanted}
+        found: dict[ReferenceId, str] = {}
+        for part in chunks(sorted(wanted)):
+            statement = select(table.c.id, table.c.title).where(table.c.id.in_(part))
+            found.update(fetch_rows(self.connection, statement))
+        return found
 
     def candidate_ids(self, keys: Iterable[str]) -> set[ReferenceId]:
         """References outside the trash filed under any of these blocking keys.

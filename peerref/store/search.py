@@ -21,6 +21,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Select,
     and_,
     bindparam,
     column,
@@ -295,27 +296,31 @@ def _sql_condition(term: FieldTerm | YearRange | IdentifierTerm) -> ColumnElemen
     if term.field is Field.TYPE:
         types = types_named(term.value)
         return ReferenceRow.type.in_([t.value for t in types]) if types else false()
-    # IN (...) rather than a correlated EXISTS: SQLite can then start from the few
-    # tagged references instead of probing every row of the library. Nested IN rather
-    # than a join: the join lets SQLite scan every membership row and look its name up,
-    # where this finds the few matching names first and then their members by index.
+    members = member_ids(term)
+    return false() if members is None else ReferenceRow.id.in_(members)
+
+
+def member_ids(term: FieldTerm) -> Select[int] | None:
+    """The ids of the references a ``tag:`` or ``collection:`` term names; None for others.
+
+    IN (...) over this rather than a correlated EXISTS: SQLite can then start from the
+    few tagged references instead of probing every row of the library. Nested IN rather
+    than a join: the join lets SQLite scan every membership row and look its name up,
+    where this finds the few matching names first and then their members by index.
+    """
     if term.field is Field.TAG:
-        return ReferenceRow.id.in_(
-            select(ReferenceTagRow.reference_id).where(
-                ReferenceTagRow.tag_id.in_(
-                    select(TagRow.id).where(_name_matches(TagRow.name, term))
-                )
-            )
+        return select(ReferenceTagRow.reference_id).where(
+            ReferenceTagRow.tag_id.in_(select(TagRow.id).where(_name_matches(TagRow.name, term)))
         )
-    # Collection names compare without regard to letter case, like tag names.
-    collection_name = CollectionRow.name.collate("NOCASE")
-    return ReferenceRow.id.in_(
-        select(ReferenceCollectionRow.reference_id).where(
+    if term.field is Field.COLLECTION:
+        # Collection names compare without regard to letter case, like tag names.
+        collection_name = CollectionRow.name.collate("NOCASE")
+        return select(ReferenceCollectionRow.reference_id).where(
             ReferenceCollectionRow.collection_id.in_(
                 select(CollectionRow.id).where(_name_matches(collection_name, term))
             )
         )
-    )
+    return None
 
 
 def filters_reference_columns(query: Query) -> bool:
