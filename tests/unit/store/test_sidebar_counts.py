@@ -34,9 +34,9 @@ def test_counts_equal_counting_each_reference_outside_the_trash(library: Library
     active = library.get_many(library.search_ids())
     expected_tags = Counter(tag for ref in active for tag in ref.tags)
     expected_members = Counter(c for ref in active for c in ref.collection_ids)
-    assert dict(library.tags()) == dict(expected_tags)
-    assert "only-in-trash" not in dict(library.tags())
+    assert dict(library.tags.counts()) == dict(expected_tags)
+    assert "only-in-trash" not in dict(library.tags.counts())
     assert library.collection_counts() == {c: expected_members[c] for c in collections}
 
     library.empty_trash()
-    assert dict(library.tags()) == dict(expected_tags)
+    assert dict(library.tags.counts()) == dict(expected_tags)
