@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 
 from peerref.citations import StyleCatalogue
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
-from peerref.exporting import export_notes, export_text
+from peerref.exporting import export_document, export_notes, export_text
 from peerref.gui.dialogs.export_dialog import BibliographyDialog, BibliographyOutput, ExportDialog
 from peerref.gui.exporting import _write_export
 from peerref.gui.main_window import MainWindow
@@ -317,3 +317,54 @@ def test_write_export_replaces_a_file_whole(tmp_path: Path) -> None:
     _write_export(target, json.dumps(["new"]))
     assert json.loads(target.read_text("utf-8")) == ["new"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.json"]
+
+
+def test_export_tells_what_it_left_out_as_the_cli_does(
+    qtbot: QtBot, library: Library, qsettings: QSettings, messages: Messages, tmp_path: Path
+) -> None:
+    """A NUL in a title and a form feed in a note are left out, and the window says so."""
+    library.add(
+        [Reference(title="Carers\x00 and respite", issued=PartialDate(2020))],
+        notes=[["Seen\x0c twice"]],
+    )
+    window = open_window(qtbot, library, qsettings, messages)
+    save_paths = SavePaths()
+    window.exporter.ask_path = save_paths
+    target = tmp_path / "all.ris"
+    save_paths.answers.append(target)
+    window.export_library_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    choose_format(dialog, "ris")
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS) as blocker:
+        press_ok(qtbot, dialog.buttons)
+    outcome = blocker.args[0]
+    refs = library.get_many(library.search_ids(sort=SortKey.AUTHOR))
+    expected = export_document(refs, "ris", notes=export_notes(library, refs))
+    assert len(expected.warnings) == 2
+    assert outcome.warnings == expected.warnings
+    assert target.read_text("utf-8") == expected.text
+    assert "\x00" not in expected.text
+    assert "2 warnings" in window.statusBar().currentMessage()
+    assert len(messages.shown) == 1
+    title, text = messages.shown[0]
+    assert title == "Export"
+    assert "all.ris was written" in text
+    for warning in expected.warnings:
+        assert warning in text
+
+
+def test_export_without_warnings_shows_no_message(
+    qtbot: QtBot, window: MainWindow, messages: Messages, save_paths: SavePaths, tmp_path: Path
+) -> None:
+    target = tmp_path / "clean.ris"
+    save_paths.answers.append(target)
+    window.export_library_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    choose_format(dialog, "ris")
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS) as blocker:
+        press_ok(qtbot, dialog.buttons)
+    assert blocker.args[0].warnings == ()
+    assert messages.shown == []
+    assert "warning" not in window.statusBar().currentMessage()
