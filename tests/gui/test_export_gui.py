@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
     QMenu,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QWidget,
@@ -22,7 +23,12 @@ from pytestqt.qtbot import QtBot
 from peerref.citations import StyleCatalogue
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
 from peerref.exporting import export_document, export_notes, export_text
-from peerref.gui.dialogs.export_dialog import BibliographyDialog, BibliographyOutput, ExportDialog
+from peerref.gui.dialogs.export_dialog import (
+    FILE_FORMATS_BY_KEY,
+    BibliographyDialog,
+    BibliographyOutput,
+    ExportDialog,
+)
 from peerref.gui.exporting import _write_export
 from peerref.gui.main_window import MainWindow
 from peerref.library import Library, SortKey
@@ -368,3 +374,21 @@ def test_export_without_warnings_shows_no_message(
     assert blocker.args[0].warnings == ()
     assert messages.shown == []
     assert "warning" not in window.statusBar().currentMessage()
+
+
+def test_export_warnings_sit_behind_show_details_in_the_message_box(
+    qtbot: QtBot, library: Library, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """With the house message box, every warning is in its details, the first few in its text."""
+    library.add([Reference(title=f"Respite\x00 care {n}") for n in range(5)])
+    window = MainWindow(library=library, settings=Settings(), qsettings=qsettings)
+    qtbot.addWidget(window)
+    ids = library.search_ids()
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS):
+        window.exporter.export_to(tmp_path / "all.json", ids, FILE_FORMATS_BY_KEY["csl-json"])
+    box = window.findChild(QMessageBox, "peerrefMessage")
+    assert box is not None
+    assert box.text().count("•") == 3 and "and 2 more" in box.text()
+    assert len(box.detailedText().splitlines()) == 5
+    assert all("NUL" in line for line in box.detailedText().splitlines())
+    box.close()
