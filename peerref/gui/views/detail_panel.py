@@ -130,10 +130,15 @@ def apply_year(reference: Reference, text: str, typed: Collection[str] = ()) -> 
 
 
 def apply_doi(reference: Reference, text: str) -> Checked:
-    """A DOI in any common form (URL, "doi:"), stored bare; anything else is refused."""
+    """A DOI in any common form (URL, "doi:"), stored bare; anything else is refused.
+
+    The box holds one DOI, as RIS ``DO`` or BibTeX ``doi`` does, so it reads the value
+    with the formats' whole-field rule (:func:`peerref.core.ids.doi_of_field`): a SICI
+    DOI or one with a space in it is kept whole, where the free-text rule would cut it.
+    """
     if not text.strip():
         return Checked(reference.with_changes(doi=""))
-    doi = idcheck.normalise_doi(text)
+    doi = idcheck.doi_of_field(text)
     if not doi:
         raise FieldError("Not a DOI: a DOI looks like 10.1108/JD-01-2020-0001.")
     return Checked(reference.with_changes(doi=doi))
