@@ -60,6 +60,7 @@ from peerref.enrich import (
 )
 from peerref.formats import registry
 from peerref.formats.base import ParseResult
+from peerref.paths import is_library_url
 from peerref.review import ReviewManager
 from peerref.store import reviews as review_store
 from peerref.store.database import Database, check_identity
@@ -278,24 +279,29 @@ class Library:
 
     @classmethod
     def open(
-        cls, path: Path, *, backup_dir: Path | None = None, daily_backup: bool = True
+        cls, path: Path | str, *, backup_dir: Path | None = None, daily_backup: bool = True
     ) -> Library:
         """Open the library at ``path``, creating it when missing.
 
         Checks the file's identity and integrity, backs it up before migrating an older
         schema, and takes the daily automatic backup (``backup_dir`` defaults to
-        ``backups`` next to the file, as ``AppPaths.backup_dir`` does).
+        ``backups`` next to the file, as ``AppPaths.backup_dir`` does). A
+        ``postgresql://`` URL opens (or sets up) a team library on that server instead:
+        no file, no lock, no automatic backup (the server's own backups apply).
 
         Raises:
-            LibraryFileError: damaged, not a PeerRef library, or locked by another program.
+            LibraryFileError: damaged, not a PeerRef library, or locked by another program;
+                for a team library, the server cannot be reached or refused the login.
             NewerLibraryError: written by a newer PeerRef.
         """
+        if is_library_url(path):
+            return cls(Database.open_url(str(path)))
         path = Path(path).expanduser().absolute()
         folder = backup_dir if backup_dir is not None else path.parent / BACKUP_DIR_NAME
         return cls(Database.open(path, backup_dir=folder, daily_backup=daily_backup))
 
     @staticmethod
-    def check_file(path: Path, *, backup_dir: Path | None = None) -> None:
+    def check_file(path: Path | str, *, backup_dir: Path | None = None) -> None:
         """Refuse a file that is not a PeerRef library, reading it only.
 
         Call it before taking the library's lock, so that pointing PeerRef at another
@@ -304,10 +310,43 @@ class Library:
         Raises:
             LibraryFileError: a folder, not an SQLite database, another application's
                 database, or unreadable. A missing or empty file passes (it is set up).
+                A team library's URL passes: the server is asked when it is opened.
         """
+        if is_library_url(path):
+            return
         path = Path(path).expanduser().absolute()
         folder = backup_dir if backup_dir is not None else path.parent / BACKUP_DIR_NAME
         check_identity(path, folder)
+
+    @property
+    def is_team(self) -> bool:
+        """Whether this is a team library on a PostgreSQL server (several writers)."""
+        return self.database.is_team
+
+    @property
+    def location(self) -> str:
+        """The library's file, or its URL without a password, for titles and messages."""
+        return self.database.location
+
+    @property
+    def opened_from(self) -> Path | str:
+        """What ``Library.open`` was given: the file, or the team library's URL."""
+        return self.database.url if self.database.url is not None else self.path
+
+    @property
+    def user(self) -> str:
+        """Who the changes made here are recorded as (``added_by``, ``modified_by``)."""
+        return self.database.user
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this role may only read the library (a read-only window)."""
+        return self.database.read_only
+
+    def set_user(self, name: str) -> None:
+        """Record changes under ``name`` (Preferences) instead of the login role."""
+        if name.strip():
+            self.database.user = name.strip()
 
     def close(self) -> None:
         self.database.close()
@@ -1341,8 +1380,10 @@ class Library:
             batches = repo.batch_count()
             tags = repo.tag_count()
             notes = repo.note_count()
-        wal = self.path.with_name(self.path.name + "-wal")
-        size = self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        size = 0
+        if not self.is_team:  # a team library's size is the server's business
+            wal = self.path.with_name(self.path.name + "-wal")
+            size = self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
         return LibraryStats(
             references=sum(by_type.values()),
             trashed=trashed,

@@ -18,9 +18,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from peerref.core.atomic import error_reason, is_disk_full
-from peerref.core.errors import LibraryFileError, NewerLibraryError, PeerRefError, StorageError
+from peerref.core.errors import (
+    LibraryFileError,
+    NewerLibraryError,
+    PeerRefError,
+    StorageError,
+    UserInputError,
+)
 from peerref.core.model import ReferenceId
-from peerref.store import backup, listing, migrations
+from peerref.store import backup, listing, migrations, postgres
 from peerref.store.engine import (
     APPLICATION_ID,
     SQLITE_HEADER,
@@ -203,12 +209,27 @@ class Database:
     """
 
     def __init__(
-        self, engine: Engine, path: Path, backup_dir: Path, warnings: Sequence[str] = ()
+        self,
+        engine: Engine,
+        path: Path,
+        backup_dir: Path,
+        warnings: Sequence[str] = (),
+        *,
+        url: str | None = None,
+        user: str = "",
+        read_only: bool = False,
     ) -> None:
+        # A team library has no file: ``path`` is then only its database name (for a
+        # window title), and ``url`` says where it is.
         self.path = path
+        self.url = url
         self.backup_dir = backup_dir
         # What went wrong on the way without stopping the opening (a failed daily backup).
         self.open_warnings: tuple[str, ...] = tuple(warnings)
+        # Who is working: recorded as added_by / modified_by (the PostgreSQL role, or the
+        # name set in Preferences), and whether this role may only read.
+        self.user = user
+        self.read_only = read_only
         self._engine: Engine | None = engine
 
     @classmethod
@@ -216,6 +237,45 @@ class Database:
         """Open (or create) the library file; see ``open_engine`` for the checks made."""
         engine, warnings = open_engine(path, backup_dir=backup_dir, daily_backup=daily_backup)
         return cls(engine, path, backup_dir, warnings)
+
+    @classmethod
+    def open_url(cls, url: str) -> Database:
+        """Open (or set up) a team library on a PostgreSQL server.
+
+        Raises:
+            LibraryFileError: cannot connect (the server's reason is given), or the
+                database holds another application's tables.
+            NewerLibraryError: a newer PeerRef has migrated it.
+        """
+        location = postgres.display_url(url)
+        engine = postgres.make_engine(url)
+        try:
+            with engine.connect() as connection:
+                postgres.prepare(connection, location)
+                with connection.begin():
+                    user = postgres.current_user(connection)
+                    read_only = postgres.is_read_only(connection)
+        except PeerRefError:
+            engine.dispose()
+            raise
+        except DBAPIError as error:
+            engine.dispose()
+            log.debug("opening %s failed", location, exc_info=True)
+            raise LibraryFileError(
+                f"cannot open the team library {location} ({_detail(error)})"
+            ) from error
+        name = Path(postgres.database_name(url) or "team library")
+        return cls(engine, name, name, url=url, user=user, read_only=read_only)
+
+    @property
+    def is_team(self) -> bool:
+        """Whether this is a team library on a PostgreSQL server."""
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the library is, for messages: its file, or its URL without a password."""
+        return postgres.display_url(self.url) if self.url is not None else str(self.path)
 
     @property
     def engine(self) -> Engine:
@@ -233,15 +293,23 @@ class Database:
         """A read-only unit of work: one consistent snapshot of the library."""
         try:
             with Session(self.engine, expire_on_commit=False) as session:
-                yield Repository(session)
+                yield Repository(session, user=self.user)
         except PeerRefError:
             raise
         except (DBAPIError, sqlite3.Error) as error:
             raise StorageError(f"reading the library failed: {_detail(error)}") from error
 
     @contextmanager
-    def writing(self) -> Iterator[Repository]:
-        """One write transaction: everything inside commits together or not at all."""
+    def writing(self, *, serialised: bool = False) -> Iterator[Repository]:
+        """One write transaction: everything inside commits together or not at all.
+
+        ``serialised`` (imports and merges): the transaction waits for any other one
+        asking the same, so two people importing the same page at once end with one
+        copy of each reference; the second sees the first's references as duplicates.
+        SQLite's BEGIN IMMEDIATE already lets one writer in at a time.
+        """
+        if self.read_only:
+            raise StorageError(f"{self.location} is read-only for {self.user or 'you'}")
         try:
             with (
                 Session(
@@ -249,7 +317,9 @@ class Database:
                 ) as session,
                 session.begin(),
             ):
-                yield Repository(session)
+                if serialised and self.is_team:
+                    postgres.serialise(session.connection())
+                yield Repository(session, user=self.user)
         except PeerRefError:
             raise
         except (DBAPIError, sqlite3.Error) as error:
@@ -281,6 +351,10 @@ class Database:
 
     def backup(self, destination: Path | None = None) -> Path:
         """Write a consistent copy (SQLite backup API); a folder receives a named file."""
+        if self.is_team:
+            raise UserInputError(
+                f"{self.location} is a team library: back it up on the server with pg_dump"
+            )
         try:
             if destination is None:
                 return backup.backup_into_dir(

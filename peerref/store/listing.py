@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, func, select, type_coerce
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from peerref.core.model import (
@@ -30,7 +30,7 @@ from peerref.core.model import (
 )
 from peerref.core.query import Query
 from peerref.store import search
-from peerref.store.engine import fetch_rows
+from peerref.store.engine import fetch_rows, is_postgres
 from peerref.store.repository import chunks
 from peerref.store.tables import (
     CreatorRow,
@@ -102,7 +102,7 @@ class ReferenceSummary:
 
 
 def _conditions(
-    criteria: ListFilter, query: Query, *, matched: str | None = None
+    criteria: ListFilter, query: Query, *, postgres: bool, matched: str | None = None
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a listing.
 
@@ -136,7 +136,7 @@ def _conditions(
         )
     if criteria.batch is not None:
         conditions.append(ReferenceRow.batch_id == criteria.batch)
-    text_condition = search.query_condition(query, matched)
+    text_condition = search.query_condition(query, matched, postgres=postgres)
     if text_condition is not None:
         conditions.append(text_condition)
     return conditions
@@ -147,23 +147,24 @@ _Builder = Callable[[Session, Query], T]
 
 
 def _run_with_fallback(session: Session, query: Query, build: _Builder[T], fallback: T) -> T:
-    """Run a listing; if FTS5 still rejects the query, retry it read as plain words.
+    """Run a listing; if the text index still rejects the query, retry it as plain words.
 
     The compiler quotes every phrase, so this should never trigger; it is the promise
     that no search string can crash the search box, kept even if that reasoning fails.
+    On PostgreSQL each attempt runs in a savepoint: a rejected statement aborts the
+    whole transaction otherwise, and the retry would fail with it.
     """
-    try:
-        return build(session, query)
-    except OperationalError as error:
-        if not search.is_fts_error(error):
-            raise
-        log.warning("full-text search rejected %r: %s", query, error)
-    try:
-        return build(session, search.degraded(query))
-    except OperationalError as error:
-        if not search.is_fts_error(error):
-            raise
-        return fallback
+    for attempt in (query, search.degraded(query)):
+        try:
+            if is_postgres(session.connection()):
+                with session.begin_nested():
+                    return build(session, attempt)
+            return build(session, attempt)
+        except (OperationalError, ProgrammingError, DataError) as error:
+            if not search.is_fts_error(error):
+                raise
+            log.warning("full-text search rejected %r: %s", attempt, error)
+    return fallback
 
 
 # Start from the full-text matches when fewer than this share of the library matches.
@@ -180,13 +181,13 @@ MATCHES_SHARE_TO_START_FROM_FILTERED = 1 / 3
 
 def _few_matches(session: Session, criteria: ListFilter, query: Query) -> str | None:
     """The query's full-text matches when a listing should start from them, else None."""
-    expression = search.text_match(query)
+    connection = session.connection()
+    expression = search.text_match(query, postgres=is_postgres(connection))
     if expression is None:
         return None
     share = MATCHES_SHARE_TO_START_FROM
     if criteria.batch is not None or search.filters_reference_columns(query):
         share = MATCHES_SHARE_TO_START_FROM_FILTERED
-    connection = session.connection()
     # The highest id stands in for the library's size: one index look-up, not a count.
     highest = connection.execute(select(func.max(ReferenceRow.id))).scalar()
     limit = int((highest or 0) * share) + 1
@@ -215,9 +216,18 @@ def list_ids(
     column = _SORT_COLUMNS[sort]
     id_column = table_of(ReferenceRow).c.id
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    if is_postgres(session.connection()):
+        # Empty years first going up, last going down, as SQLite orders NULLs.
+        first = column.desc().nulls_last() if descending else column.asc().nulls_first()
+        order = (first, order[1])
 
     def build(session: Session, query: Query) -> list[ReferenceId]:
-        conditions = _conditions(criteria, query, matched=_few_matches(session, criteria, query))
+        conditions = _conditions(
+            criteria,
+            query,
+            postgres=is_postgres(session.connection()),
+            matched=_few_matches(session, criteria, query),
+        )
         statement: Select[tuple[int]] = (
             select(id_column).where(*conditions).order_by(*order).offset(offset)
         )
@@ -232,7 +242,7 @@ def count(session: Session, criteria: ListFilter) -> int:
     """How many references the filter selects."""
 
     def build(session: Session, query: Query) -> int:
-        conditions = _conditions(criteria, query)
+        conditions = _conditions(criteria, query, postgres=is_postgres(session.connection()))
         statement = select(func.count()).select_from(table_of(ReferenceRow)).where(*conditions)
         return int(session.connection().execute(statement).scalar_one())
 

@@ -43,7 +43,14 @@ from peerref.core.model import (
     abstract_to_text,
 )
 from peerref.store import search
-from peerref.store.engine import BULK_ROWS, bulk_cache, fetch_rows, reserve_ids
+from peerref.store.engine import (
+    BULK_ROWS,
+    advance_sequence,
+    bulk_cache,
+    fetch_rows,
+    placeholder,
+    reserve_ids,
+)
 from peerref.store.tables import (
     CollectionRow,
     CreatorRow,
@@ -300,7 +307,7 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
     quote = dialect.identifier_preparer.quote
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
+        f"VALUES ({', '.join(placeholder(connection) for _ in columns)})"
     )
     values_of = operator.itemgetter(*columns)
     converted = [(i, process) for i, process in enumerate(processors) if process is not None]
@@ -328,8 +335,10 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
 class Repository:
     """Table access for one transaction; see the module docstring."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, user: str = "") -> None:
         self.session = session
+        # Who is making the changes: written to added_by / modified_by.
+        self.user = user
 
     @property
     def connection(self) -> Connection:
@@ -508,9 +517,12 @@ class Repository:
         if kept_ids is None:
             kept_ids = [ReferenceId(i) for i in reserve_ids(connection, "reference", len(rows))]
         with bulk_cache(connection) if len(new) >= BULK_ROWS else nullcontext():
-            return self._insert_references(
+            added = self._insert_references(
                 connection, new, rows, detail_rows, now, collection, kept_ids
             )
+        if keep_ids:
+            advance_sequence(connection, "reference")
+        return added
 
     def _free_ids_of(self, new: Sequence[NewReference]) -> list[ReferenceId]:
         """The references' own ids, each checked to be set, given once and not in use."""

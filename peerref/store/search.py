@@ -5,7 +5,8 @@ texts people search: title, creators, container, abstract, keywords, notes and t
 Documents come from a view over the stored rows (external content), so the index can
 only ever hold what the tables hold; every write that touches those texts wraps its
 change in ``reindexing`` inside its own transaction. All FTS5 specifics are in this
-module (a PostgreSQL library would replace it with a tsvector column and keep the rest).
+module; a team library's PostgreSQL index (a tsvector per reference) is in ``search_pg``,
+and the functions here hand over to it, so callers never ask which backend they have.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from peerref.core.model import ReferenceType
 from peerref.core.query import Field, FieldTerm, Phrase, Query, Term, Word, YearRange
+from peerref.store import search_pg
+from peerref.store.engine import is_postgres
 from peerref.store.tables import (
     CollectionRow,
     ReferenceCollectionRow,
@@ -100,6 +103,9 @@ def _id_list(ids: Iterable[int]) -> str:
 
 def index(connection: Connection, ids: Iterable[int]) -> None:
     """Add the documents of new (or just unindexed) references to the index."""
+    if is_postgres(connection):
+        search_pg.index(connection, ids)
+        return
     id_list = _id_list(ids)
     if id_list != "[]":
         connection.execute(text(_INDEX_SQL), {"ids": id_list})
@@ -111,6 +117,9 @@ def unindex(connection: Connection, ids: Iterable[int]) -> None:
     An external-content index forgets a document by being told its exact old text,
     which the view still shows only until the rows are written.
     """
+    if is_postgres(connection):
+        search_pg.unindex(connection, ids)
+        return
     id_list = _id_list(ids)
     if id_list != "[]":
         connection.execute(text(_UNINDEX_SQL), {"ids": id_list})
@@ -124,6 +133,10 @@ def reindexing(connection: Connection, ids: Iterable[int]) -> Iterator[None]:
     re-index per change is cheaper than one per row touched.
     """
     id_set = {int(i) for i in ids}
+    if is_postgres(connection):  # each document is rewritten whole: nothing to forget first
+        yield
+        index(connection, id_set)
+        return
     unindex(connection, id_set)
     yield
     index(connection, id_set)
@@ -131,11 +144,17 @@ def reindexing(connection: Connection, ids: Iterable[int]) -> Iterator[None]:
 
 def rebuild(connection: Connection) -> None:
     """Rebuild the whole index from the view (after a migration, or to repair it)."""
+    if is_postgres(connection):
+        search_pg.rebuild(connection)
+        return
     connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
 
 
 def check_integrity(connection: Connection) -> None:
     """Raise if the index differs from the documents the tables give (tests use this)."""
+    if is_postgres(connection):
+        search_pg.check_integrity(connection)
+        return
     connection.exec_driver_sql(
         f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
     )
@@ -230,14 +249,19 @@ def _like_prefix(value: str) -> str:
 
 
 def _name_matches(
-    column: ColumnElement[str] | InstrumentedAttribute[str], term: FieldTerm
+    column: ColumnElement[str] | InstrumentedAttribute[str], term: FieldTerm, *, postgres: bool
 ) -> ColumnElement[bool]:
+    value = term.value.replace("\x00", "") if postgres else term.value  # no NUL in PG text
     if term.exact:
-        return column == term.value
-    return column.like(_like_prefix(term.value), escape="\\")
+        return column == value
+    if postgres:
+        # PostgreSQL's case-insensitive collation cannot do LIKE; ILIKE under "C" folds
+        # ASCII letters only, which is what SQLite's LIKE does.
+        return column.collate("C").ilike(_like_prefix(value), escape="\\")
+    return column.like(_like_prefix(value), escape="\\")
 
 
-def _sql_condition(term: FieldTerm | YearRange) -> ColumnElement[bool]:
+def _sql_condition(term: FieldTerm | YearRange, *, postgres: bool) -> ColumnElement[bool]:
     """The condition for a term the tables answer directly (not the text index)."""
     if isinstance(term, YearRange):
         year = ReferenceRow.issued_year
@@ -255,7 +279,7 @@ def _sql_condition(term: FieldTerm | YearRange) -> ColumnElement[bool]:
         return ReferenceRow.id.in_(
             select(ReferenceTagRow.reference_id).where(
                 ReferenceTagRow.tag_id.in_(
-                    select(TagRow.id).where(_name_matches(TagRow.name, term))
+                    select(TagRow.id).where(_name_matches(TagRow.name, term, postgres=postgres))
                 )
             )
         )
@@ -264,7 +288,9 @@ def _sql_condition(term: FieldTerm | YearRange) -> ColumnElement[bool]:
     return ReferenceRow.id.in_(
         select(ReferenceCollectionRow.reference_id).where(
             ReferenceCollectionRow.collection_id.in_(
-                select(CollectionRow.id).where(_name_matches(collection_name, term))
+                select(CollectionRow.id).where(
+                    _name_matches(collection_name, term, postgres=postgres)
+                )
             )
         )
     )
@@ -304,14 +330,17 @@ def _text_expressions(query: Query) -> tuple[list[str], list[str]]:
     return positive, negative
 
 
-def text_match(query: Query) -> str | None:
+def text_match(query: Query, *, postgres: bool = False) -> str | None:
     """The one FTS5 MATCH expression a query's results must satisfy, or None.
 
     Positive text terms are ANDed; excluded ones are taken out with FTS5's NOT inside
     the same expression, which reads each document list once instead of building a
     second id list to subtract. Without a positive term there is no expression: FTS5
     cannot express "NOT x" alone, so ``query_condition`` subtracts a MATCH instead.
+    On a team library the expression is a tsquery of the same meaning (``search_pg``).
     """
+    if postgres:
+        return search_pg.text_match(query)
     positive, negative = _text_expressions(query)
     if not positive:
         return None
@@ -321,7 +350,9 @@ def text_match(query: Query) -> str | None:
     return expression
 
 
-def query_condition(query: Query, matched: str | None = None) -> ColumnElement[bool] | None:
+def query_condition(
+    query: Query, matched: str | None = None, *, postgres: bool = False
+) -> ColumnElement[bool] | None:
     """The WHERE condition on ``reference`` for a parsed query; None when it filters nothing.
 
     Text terms become one FTS5 MATCH (``text_match``), or, when ``matched`` gives the ids
@@ -334,14 +365,15 @@ def query_condition(query: Query, matched: str | None = None) -> ColumnElement[b
         if isinstance(term, YearRange) or (
             isinstance(term, FieldTerm) and term.field not in _FTS_FIELD_COLUMNS
         ):
-            condition = _sql_condition(term)
+            condition = _sql_condition(term, postgres=postgres)
             conditions.append(not_(condition) if term.negated else condition)
-    expression = text_match(query)
+    expression = text_match(query, postgres=postgres)
+    full_text = search_pg.match if postgres else _fts_match
     if expression is not None:
-        conditions.insert(0, _fts_match(expression) if matched is None else _one_of(matched))
+        conditions.insert(0, full_text(expression) if matched is None else _one_of(matched))
     else:
-        _, negative = _text_expressions(query)
-        conditions.extend(not_(_fts_match(excluded)) for excluded in negative)
+        _, negative = search_pg.text_expressions(query) if postgres else _text_expressions(query)
+        conditions.extend(not_(full_text(excluded)) for excluded in negative)
     if not conditions:
         return None
     return and_(*conditions)
@@ -353,8 +385,11 @@ def matches_if_fewer(connection: Connection, expression: str, limit: int) -> str
     None when ``limit`` or more match. Reads at most ``limit`` ids, and builds the list
     inside SQLite, so a listing can decide cheaply whether to start from the matches
     (few: it then looks these ids up, without asking the index twice) or from a sort
-    index (many).
+    index (many). A team library always answers None: PostgreSQL's planner makes that
+    choice itself from the GIN index's statistics.
     """
+    if is_postgres(connection):
+        return None
     statement = text(
         f"SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM {FTS_TABLE} "
         f"WHERE {FTS_TABLE} MATCH :match LIMIT :limit)"
@@ -375,5 +410,6 @@ def degraded(query: Query) -> Query:
 
 
 def is_fts_error(error: BaseException) -> bool:
-    """Whether an exception is FTS5 rejecting a query (as opposed to a broken file)."""
-    return "fts5" in str(error).lower()
+    """Whether an exception is the text index rejecting a query (not a broken file)."""
+    message = str(error).lower()
+    return "fts5" in message or "tsquery" in message

@@ -116,6 +116,11 @@ class ReferenceRow(Base):
     sort_author: Mapped[str] = mapped_column(Text, default="")
     sort_title: Mapped[str] = mapped_column(Text, default="")
     sort_source: Mapped[str] = mapped_column(Text, default="")
+    # Row version: raised by every edit, so an edit made on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Who added and who last edited (a PostgreSQL role or the Preferences name).
+    added_by: Mapped[str] = mapped_column(Text, default="", server_default="")
+    modified_by: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (
         CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
