@@ -978,9 +978,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"PeerRef {__version__}")
     library_option = _Parser(add_help=False)
     library_option.add_argument(
-        "--library", metavar="PATH", default=argparse.SUPPRESS, help="the library file to use"
+        "--library",
+        metavar="PATH|URL",
+        default=argparse.SUPPRESS,
+        help="the library file, or a team library's postgresql:// URL",
     )
-    parser.add_argument("--library", metavar="PATH", help="the library file to use")
+    parser.add_argument(
+        "--library",
+        metavar="PATH|URL",
+        help="the library file, or a team library's postgresql:// URL",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -1176,9 +1183,11 @@ def _write_lock(library_file: Path, needed: bool) -> Iterator[None]:
 def _open_library(args: argparse.Namespace, err: TextIO) -> Iterator[Library]:
     paths = AppPaths.from_platformdirs(args.library)
     # Another application's database is refused before a lock file is put beside it.
-    Library.check_file(paths.library_file)
-    with _write_lock(paths.library_file, _writes(args)):
-        library = Library.open(paths.library_file)
+    Library.check_file(paths.library_location)
+    # A team library has no lock: several people write at once (row versions guard edits).
+    needs_lock = _writes(args) and paths.library_url is None
+    with _write_lock(paths.library_file, needs_lock):
+        library = Library.open(paths.library_location)
         try:
             for warning in library.open_warnings:
                 err.write(f"peerref-cli: warning: {warning}\n")
@@ -1222,7 +1231,10 @@ def main(
         if args.command == "csl":
             return cmd_csl(args, out, err, inp)
         if args.command == "restore-backup":
-            target = AppPaths.from_platformdirs(args.library).library_file
+            chosen = AppPaths.from_platformdirs(args.library)
+            if chosen.library_url is not None:
+                raise UsageError("a team library is restored on its server (pg_restore)")
+            target = chosen.library_file
             with _write_lock(target, needed=True):
                 Library.restore_backup(Path(args.file), target)
             err.write(f"restored {args.file} into {target}\n")
