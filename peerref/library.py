@@ -725,7 +725,7 @@ class Library:
         added = skipped = merged = already = 0
         fills: list[MergeRecord] = []
         collected: set[ReferenceId] = set()
-        with self.database.writing() as repo:
+        with self.database.writing(serialised=True) as repo:
             for path, text, result in parsed:
                 imported = self._import_into(
                     repo,
@@ -797,7 +797,8 @@ class Library:
         The batch keeps ``raw_input`` verbatim and each reference keeps its entry's raw
         text, so the original can always be shown next to what was read from it.
         """
-        with self.database.writing() as repo:
+        # Serialised: two people importing the same page at once end with one copy.
+        with self.database.writing(serialised=True) as repo:
             imported = self._import_into(
                 repo,
                 result,
@@ -1082,7 +1083,7 @@ class Library:
         if not other_ids:
             raise UserInputError("name at least one other reference to merge into the kept one")
         now = _now()
-        with self.database.writing() as repo:
+        with self.database.writing(serialised=True) as repo:
             repo.require([keep, *other_ids])
             kept, *merged_refs = repo.get_references([keep, *other_ids])
             combined = merge_references(kept, merged_refs, choices or {})
@@ -1157,7 +1158,8 @@ class Library:
             repo.delete_merge_events(record.event_ids)
             for collection_id in record.added_collections:
                 repo.remove_members(collection_id, [record.kept_id])
-            repo.update_reference(record.kept_before, now=_now())
+            # An undo writes back a snapshot on purpose: version 0, no staleness check.
+            repo.update_reference(record.kept_before.with_changes(version=0), now=_now())
         return ChangeSet(
             updated=frozenset({record.kept_id}),
             restored=frozenset(restored),
@@ -1188,7 +1190,7 @@ class Library:
         with self.database.writing() as repo:
             repo.require([record.kept_id])
             (before,) = repo.get_references([record.kept_id])
-            repo.update_reference(filled, now=_now())
+            repo.update_reference(filled.with_changes(version=0), now=_now())  # a redo
             event_ids = tuple(
                 repo.add_merge_event(
                     record.kept_id,
@@ -1380,10 +1382,7 @@ class Library:
             batches = repo.batch_count()
             tags = repo.tag_count()
             notes = repo.note_count()
-        size = 0
-        if not self.is_team:  # a team library's size is the server's business
-            wal = self.path.with_name(self.path.name + "-wal")
-            size = self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+        size = self.database.size_bytes()
         return LibraryStats(
             references=sum(by_type.values()),
             trashed=trashed,

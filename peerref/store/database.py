@@ -267,6 +267,14 @@ class Database:
         name = Path(postgres.database_name(url) or "team library")
         return cls(engine, name, name, url=url, user=user, read_only=read_only)
 
+    def size_bytes(self) -> int:
+        """How much room the library takes: its files, or its database on the server."""
+        if self.url is not None:
+            with self.reading() as repo:
+                return postgres.database_bytes(repo.connection)
+        wal = self.path.with_name(self.path.name + "-wal")
+        return self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
     @property
     def is_team(self) -> bool:
         """Whether this is a team library on a PostgreSQL server."""

@@ -186,6 +186,10 @@ def is_read_only(connection: Connection) -> bool:
     return not bool(writable)
 
 
+def database_bytes(connection: Connection) -> int:
+    return int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+
+
 def serialise(connection: Connection) -> None:
     """Wait for other imports and merges to commit before this transaction goes on."""
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from peerref.core.dedupe import CandidateScreen, blocking_keys
-from peerref.core.errors import NotFoundError, UserInputError
+from peerref.core.errors import ConflictError, NotFoundError, UserInputError
 from peerref.core.model import (
     AbstractSection,
     BatchId,
@@ -291,6 +291,32 @@ class MergeEvent:
 
 _UNSET = object()
 
+# The fields an edit conflict lists when they differ (the bibliographic ones and tags).
+CONFLICT_FIELDS: tuple[str, ...] = (
+    *("type", "title", "creators", "container_title", "volume", "issue", "page", "issued"),
+    *("publisher", "doi", "url", "abstract", "keywords", "tags", "reading_status", "rating"),
+)
+# How much of a value a conflict message shows.
+SHORT_VALUE_CHARS = 80
+
+
+def _short(value: object) -> str:
+    if isinstance(value, tuple):
+        text = "; ".join(
+            str(
+                getattr(item, "family", "")
+                or getattr(item, "literal", "")
+                or getattr(item, "text", "")
+                or item
+            )
+            for item in value
+        )
+    elif hasattr(value, "year") and not isinstance(value, int):
+        text = str(getattr(value, "year", "") or "")
+    else:
+        text = "" if value is None else str(getattr(value, "value", value))
+    return text if len(text) <= SHORT_VALUE_CHARS else text[: SHORT_VALUE_CHARS - 1] + "…"
+
 
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT many rows with one driver-level executemany.
@@ -464,6 +490,9 @@ class Repository:
             batch_id=None if row.batch_id is None else BatchId(row.batch_id),
             source_text=detail.source_text,
             trashed=row.trashed,
+            version=row.version,
+            added_by=row.added_by,
+            modified_by=row.modified_by,
         )
 
     # -- references: writing ------------------------------------------------------------
@@ -503,6 +532,8 @@ class Repository:
                     "modified": ref.modified or now,
                     "batch_id": batch_id,
                     "trashed": ref.trashed,
+                    "added_by": ref.added_by or self.user,
+                    "modified_by": ref.modified_by or self.user,
                 }
             )
             detail_rows.append(
@@ -600,12 +631,23 @@ class Repository:
         validate(ref)
         self.require([ref.id])
         connection = self.connection
+        rows = table_of(ReferenceRow)
+        statement = update(rows).where(rows.c.id == ref.id)
+        if ref.version:
+            # The edit applies only to the version it was made on: a concurrent edit
+            # that committed first has raised it, and this one is refused, not merged.
+            statement = statement.where(rows.c.version == ref.version)
         with search.reindexing(connection, [ref.id]):
-            connection.execute(
-                update(table_of(ReferenceRow))
-                .where(table_of(ReferenceRow).c.id == ref.id)
-                .values(**_bibliographic_values(ref), modified=now)
+            updated = connection.execute(
+                statement.values(
+                    **_bibliographic_values(ref),
+                    modified=now,
+                    modified_by=self.user,
+                    version=rows.c.version + 1,
+                )
             )
+            if updated.rowcount == 0:
+                raise self._conflict(ref)
             connection.execute(
                 update(table_of(ReferenceDetailRow))
                 .where(table_of(ReferenceDetailRow).c.reference_id == ref.id)
@@ -623,6 +665,29 @@ class Repository:
         )
         connection.execute(insert(table_of(DedupeKeyRow)), dedupe_key_rows(ref.id, ref))
 
+    def _conflict(self, yours: Reference) -> ConflictError:
+        """The error for an edit made on a stale copy, showing the change that came first."""
+        assert yours.id is not None
+        (theirs,) = self.get_references([yours.id])
+        differences = tuple(
+            (name, _short(getattr(theirs, name)), _short(getattr(yours, name)))
+            for name in CONFLICT_FIELDS
+            if getattr(theirs, name) != getattr(yours, name)
+        )
+        who = theirs.modified_by or "someone else"
+        listed = "; ".join(
+            f"{name} is now {now!r} (yours: {mine!r})" for name, now, mine in differences
+        )
+        message = (
+            f"reference {yours.id} was changed by {who} since you opened it "
+            f"(version {yours.version}, now {theirs.version})"
+            + (f": {listed}" if listed else "")
+            + "; nothing was saved: reload it and make your change again"
+        )
+        return ConflictError(
+            message, reference_id=yours.id, by=theirs.modified_by, differences=differences
+        )
+
     def set_trashed(self, ids: Sequence[int], trashed: bool) -> set[ReferenceId]:
         """Move references to or out of the trash; returns those whose state changed."""
         changing = self.existing_ids(ids, trashed=not trashed)
@@ -630,7 +695,11 @@ class Repository:
             self.connection.execute(
                 update(table_of(ReferenceRow))
                 .where(table_of(ReferenceRow).c.id.in_(part))
-                .values(trashed=trashed)
+                .values(
+                    trashed=trashed,
+                    version=table_of(ReferenceRow).c.version + 1,
+                    modified_by=self.user,
+                )
             )
         return {ReferenceId(i) for i in changing}
 
@@ -731,7 +800,11 @@ class Repository:
                 connection.execute(
                     update(table_of(ReferenceRow))
                     .where(table_of(ReferenceRow).c.id.in_(ids_part))
-                    .values(modified=now)
+                    .values(
+                        modified=now,
+                        modified_by=self.user,
+                        version=table_of(ReferenceRow).c.version + 1,
+                    )
                 )
         self._delete_unused_tags()
         return {ReferenceId(i) for i in changed}
