@@ -63,6 +63,7 @@ from peerref.formats.base import ParseResult
 from peerref.paths import is_library_url
 from peerref.review import ReviewManager
 from peerref.store import reviews as review_store
+from peerref.store.copy import copy_library
 from peerref.store.database import Database, check_identity
 from peerref.store.listing import ListFilter, ReferenceSummary, SortKey
 from peerref.store.repository import MergeEvent, NewReference, Repository
@@ -120,6 +121,18 @@ class _Imported:
     fills: tuple[MergeRecord, ...]
     already_in_library: int = 0
     collected: tuple[ReferenceId, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOutcome:
+    """What ``copy_into`` did: rows added to the target, and rows it already held, by table."""
+
+    added: Mapping[str, int]
+    already: Mapping[str, int]
+
+    @property
+    def references(self) -> int:
+        return int(self.added.get("reference", 0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1373,6 +1386,20 @@ class Library:
         library_file = Path(library_file).expanduser().absolute()
         folder = backup_dir if backup_dir is not None else library_file.parent / BACKUP_DIR_NAME
         Database.restore(Path(backup_file).expanduser(), library_file, folder)
+
+    def copy_into(self, target: Library) -> CopyOutcome:
+        """Copy this library into ``target``: every reference with its notes, tags,
+        collections, provenance, merges and reviews, under the target's own ids.
+
+        One transaction in the target. Run again, it adds only what is new since; copied
+        back into the library it came from, it recognises that library's own rows.
+
+        Raises:
+            UserInputError: both are the same library.
+        """
+        with self.database.reading() as source, target.database.writing(serialised=True) as dest:
+            counts = copy_library(source.connection, dest.connection)
+        return CopyOutcome(dict(counts.added), dict(counts.already))
 
     def stats(self) -> LibraryStats:
         with self.database.reading() as repo:

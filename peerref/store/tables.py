@@ -366,6 +366,30 @@ class ReviewDecisionRow(Base):
     created: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class LibraryMetaRow(Base):
+    """A fact about the library itself; ``uuid`` names it wherever its file or server is."""
+
+    __tablename__ = "library_meta"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CopiedRowRow(Base):
+    """Where a copied row came from: library ``source`` (its uuid), table and id there.
+
+    Lets ``copy-library`` run again without copying anything twice, and remap the links
+    of later rows to rows copied earlier.
+    """
+
+    __tablename__ = "copied_row"
+
+    source: Mapped[str] = mapped_column(Text, primary_key=True)
+    table_name: Mapped[str] = mapped_column(Text, primary_key=True)
+    source_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(Integer)
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of an ORM class, for bulk statements (``__table__`` is typed loosely)."""
     table = model.__table__
