@@ -204,12 +204,20 @@ def _run_window(
             library = Library.open(paths.library_location)
         except PeerRefError as error:
             return _fail(f"PeerRef cannot open its library.\n\n{error}")
+        # Changes are recorded as the name set in Preferences, else the login (role).
+        library.set_user(settings.reviewer_name)
         try:
             window = MainWindow(library, settings, paths.settings_file)
             window.importer.preview_opened.connect(
                 lambda dialog: log.info("import preview opened: %s", dialog.windowTitle())
             )
             server.quit_requested.connect(lambda: _quit(app, window))
+            live = None
+            if library.is_team:  # other people's changes appear within a second or two
+                from peerref.gui.live_updates import LiveUpdates
+
+                live = LiveUpdates(library, window)
+                live.attach(window)
             window.show()
             for warning in library.open_warnings:  # e.g. today's backup failed: disk full
                 log.warning("%s", warning)
@@ -218,6 +226,8 @@ def _run_window(
             incoming.add(files, bring_forward=False)
             QTimer.singleShot(0, lambda: log.info("window ready on %s", library.path))
             code = app.exec()
+            if live is not None:
+                live.stop()
             QThreadPool.globalInstance().waitForDone()
             log.info("PeerRef exits with code %d", code)
             return int(code)

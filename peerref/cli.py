@@ -1230,6 +1230,8 @@ def _open_library(args: argparse.Namespace, err: TextIO) -> Iterator[Library]:
     needs_lock = _writes(args) and paths.library_url is None
     with _write_lock(paths.library_file, needs_lock):
         library = Library.open(paths.library_location)
+        # Changes are recorded as the name set in Preferences, else the login (role).
+        library.set_user(settings_io.load(paths.settings_file).reviewer_name)
         try:
             for warning in library.open_warnings:
                 err.write(f"peerref-cli: warning: {warning}\n")

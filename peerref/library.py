@@ -9,11 +9,15 @@ every write is one transaction that returns a ``ChangeSet`` describing what chan
 from __future__ import annotations
 
 import enum
+import functools
+import json
+import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from peerref.core.changes import ChangeSet
 from peerref.core.dedupe import (
@@ -66,6 +70,7 @@ from peerref.store import reviews as review_store
 from peerref.store.copy import copy_library
 from peerref.store.database import Database, check_identity
 from peerref.store.listing import ListFilter, ReferenceSummary, SortKey
+from peerref.store.postgres import ChangeFeed
 from peerref.store.repository import MergeEvent, NewReference, Repository
 
 __all__ = [
@@ -275,11 +280,93 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+_Method = TypeVar("_Method", bound=Callable[..., object])
+
+
+def _changes_in(result: object) -> ChangeSet | None:
+    """The change set a write returned: itself, inside a tuple, or an import's."""
+    if isinstance(result, ChangeSet):
+        return result
+    if isinstance(result, ImportOutcome):
+        return result.changes
+    if isinstance(result, tuple):
+        return next((item for item in result if isinstance(item, ChangeSet)), None)
+    return None
+
+
+def _announced(method: _Method) -> _Method:
+    """Tell a team library's other clients what this write changed, once it committed."""
+
+    @functools.wraps(method)
+    def announcing(self: Library, *args: object, **kwargs: object) -> object:
+        result = method(self, *args, **kwargs)
+        changes = _changes_in(result)
+        if changes is not None and self.is_team and not changes.is_empty:
+            self.database.announce(
+                json.dumps({"origin": self.origin, "by": self.user, **changes.to_json()})
+            )
+        return result
+
+    return announcing  # type: ignore[return-value]  # same signature, as wraps promises
+
+
+@dataclass(frozen=True, slots=True)
+class LiveChange:
+    """What another client of a team library changed, and who.
+
+    ``reload`` when the change set was too large to send: everything is re-read.
+    """
+
+    changes: ChangeSet
+    by: str = ""
+    reload: bool = False
+
+
+class LiveChanges:
+    """Other clients' changes to a team library, as they commit (``Library.listen``)."""
+
+    def __init__(self, feed: ChangeFeed, origin: str) -> None:
+        self._feed = feed
+        self._origin = origin
+
+    def wait(self, timeout: float) -> list[LiveChange]:
+        """The changes announced since the last call, waiting up to ``timeout`` seconds.
+
+        This library's own announcements are left out (its window already shows them);
+        a payload that is not a change set (another program's NOTIFY) is ignored.
+
+        Raises:
+            ConnectionError: the server went away; open the feed again to carry on.
+        """
+        found: list[LiveChange] = []
+        for payload in self._feed.wait(timeout):
+            try:
+                data = json.loads(payload)
+            except ValueError:
+                continue
+            if not isinstance(data, dict) or data.get("origin") == self._origin:
+                continue
+            by = data.get("by")
+            found.append(
+                LiveChange(
+                    ChangeSet.from_json(data),
+                    by=by if isinstance(by, str) else "",
+                    reload=data.get("reload") is True,
+                )
+            )
+        return found
+
+    def close(self) -> None:
+        self._feed.close()
+
+
 class Library:
     """One open library file. Use ``Library.open``; close it, or use it in ``with``."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        # Names this open library in its announcements, so it can skip its own.
+        self.origin = uuid.uuid4().hex
         self.path = database.path
         self.backup_dir = database.backup_dir
         # Literature reviews (screening, PRISMA counts): a room of their own.
@@ -355,6 +442,15 @@ class Library:
     def read_only(self) -> bool:
         """Whether this role may only read the library (a read-only window)."""
         return self.database.read_only
+
+    def listen(self) -> LiveChanges:
+        """Other clients' changes as they commit (a team library; a file raises).
+
+        Raises:
+            UserInputError: a library file (it has no other clients).
+            StorageError: the server cannot be reached.
+        """
+        return LiveChanges(self.database.change_feed(), self.origin)
 
     def set_user(self, name: str) -> None:
         """Record changes under ``name`` (Preferences) instead of the login role."""
@@ -437,6 +533,7 @@ class Library:
 
     # -- writing references ---------------------------------------------------------------
 
+    @_announced
     def add(
         self,
         references: Sequence[Reference],
@@ -477,6 +574,7 @@ class Library:
             collection_ids=frozenset(collection_ids),
         )
 
+    @_announced
     def update(self, reference: Reference) -> ChangeSet:
         """Save a reference's bibliographic fields, tags, reading status and rating.
 
@@ -492,24 +590,28 @@ class Library:
         tags_changed = bool(before) and before[0].tags != after[0].tags
         return ChangeSet(updated=frozenset({reference.id}), tags_changed=tags_changed)
 
+    @_announced
     def trash(self, ids: Iterable[ReferenceId]) -> ChangeSet:
         """Move references to the trash; they can be restored until the trash is emptied."""
         with self.database.writing() as repo:
             changed = repo.set_trashed(repo.require(ids), True)
         return ChangeSet(trashed=frozenset(changed), tags_changed=bool(changed))
 
+    @_announced
     def restore(self, ids: Iterable[ReferenceId]) -> ChangeSet:
         """Bring references back from the trash."""
         with self.database.writing() as repo:
             changed = repo.set_trashed(repo.require(ids), False)
         return ChangeSet(restored=frozenset(changed), tags_changed=bool(changed))
 
+    @_announced
     def empty_trash(self) -> ChangeSet:
         """Delete every trashed reference for good."""
         with self.database.writing() as repo:
             removed = repo.delete_references(repo.trashed_ids())
         return ChangeSet(removed=frozenset(removed), tags_changed=bool(removed))
 
+    @_announced
     def delete_permanently(self, ids: Iterable[ReferenceId]) -> ChangeSet:
         """Delete references for good, bypassing the trash (undo of an add uses this)."""
         with self.database.writing() as repo:
@@ -572,6 +674,7 @@ class Library:
             lookup_seconds=lookup_seconds,
         )
 
+    @_announced
     def apply_completion(
         self,
         ref_id: ReferenceId,
@@ -585,6 +688,7 @@ class Library:
         """
         return self.apply_completions([(ref_id, completion, accept_proposed)])
 
+    @_announced
     def apply_completions(self, items: Sequence[CompletionToApply]) -> ChangeSet:
         """Apply Crossref matches in one transaction, recording each in its provenance.
 
@@ -678,6 +782,7 @@ class Library:
 
     # -- importing ------------------------------------------------------------------------
 
+    @_announced
     def import_text(
         self,
         text: str,
@@ -701,6 +806,7 @@ class Library:
             collection=collection,
         )
 
+    @_announced
     def import_files(
         self,
         paths: Sequence[Path],
@@ -777,6 +883,7 @@ class Library:
             collection=collection,
         )
 
+    @_announced
     def import_parsed(
         self,
         result: ParseResult,
@@ -1032,6 +1139,7 @@ class Library:
         with self.database.reading() as repo:
             return repo.dismissed_pairs()
 
+    @_announced
     def dismiss_duplicates(
         self, ids: Iterable[ReferenceId]
     ) -> tuple[frozenset[DismissedPair], ChangeSet]:
@@ -1048,6 +1156,7 @@ class Library:
         pairs = frozenset(frozenset(pair) for pair in new)
         return pairs, ChangeSet(updated=frozenset(wanted))
 
+    @_announced
     def undo_dismissal(self, pairs: Iterable[DismissedPair]) -> ChangeSet:
         """Forget "not duplicates" decisions (the undo of ``dismiss_duplicates``)."""
         listed = [tuple(sorted(pair)) for pair in pairs]
@@ -1075,6 +1184,7 @@ class Library:
         assert best.id is not None
         return best.id
 
+    @_announced
     def merge(
         self,
         keep: ReferenceId,
@@ -1154,6 +1264,7 @@ class Library:
         )
         return record, changes
 
+    @_announced
     def unmerge(self, record: MergeRecord) -> ChangeSet:
         """Undo a merge (or an import's filling of a reference) from its ``MergeRecord``.
 
@@ -1184,6 +1295,7 @@ class Library:
             collection_ids=frozenset(record.added_collections),
         )
 
+    @_announced
     def refill(
         self, record: MergeRecord, filled: Reference, events: Sequence[MergeEvent]
     ) -> tuple[MergeRecord, ChangeSet]:
@@ -1266,6 +1378,7 @@ class Library:
             raise NotFoundError(f"no collection named {wanted!r}")
         return found
 
+    @_announced
     def add_collection(
         self, name: str, parent: CollectionId | None = None
     ) -> tuple[Collection, ChangeSet]:
@@ -1274,11 +1387,13 @@ class Library:
             created = repo.add_collection(name, parent)
         return created, ChangeSet(collections_changed=True, collection_ids=frozenset({created.id}))
 
+    @_announced
     def rename_collection(self, cid: CollectionId, name: str) -> ChangeSet:
         with self.database.writing() as repo:
             repo.rename_collection(cid, name)
         return ChangeSet(collections_changed=True, collection_ids=frozenset({cid}))
 
+    @_announced
     def move_collection(self, cid: CollectionId, parent: CollectionId | None) -> ChangeSet:
         """Move a collection under another (or to the top level); refuses cycles."""
         with self.database.writing() as repo:
@@ -1286,6 +1401,7 @@ class Library:
         touched = {cid} if parent is None else {cid, parent}
         return ChangeSet(collections_changed=True, collection_ids=frozenset(touched))
 
+    @_announced
     def delete_collection(self, cid: CollectionId) -> ChangeSet:
         """Delete a collection and its subcollections; the references stay in the library."""
         with self.database.writing() as repo:
@@ -1296,6 +1412,7 @@ class Library:
             collection_ids=frozenset(gone),
         )
 
+    @_announced
     def add_to_collection(self, cid: CollectionId, ids: Iterable[ReferenceId]) -> ChangeSet:
         with self.database.writing() as repo:
             added = repo.add_members(cid, list(ids))
@@ -1303,6 +1420,7 @@ class Library:
             updated=frozenset(added), collections_changed=True, collection_ids=frozenset({cid})
         )
 
+    @_announced
     def remove_from_collection(self, cid: CollectionId, ids: Iterable[ReferenceId]) -> ChangeSet:
         """Take references out of a collection (they stay in the library)."""
         with self.database.writing() as repo:
@@ -1323,6 +1441,7 @@ class Library:
         with self.database.reading() as repo:
             return repo.tags()
 
+    @_announced
     def tag(
         self, ids: Iterable[ReferenceId], *, add: Sequence[str] = (), remove: Sequence[str] = ()
     ) -> ChangeSet:
@@ -1338,22 +1457,26 @@ class Library:
         with self.database.reading() as repo:
             return repo.notes(ref_id)
 
+    @_announced
     def add_note(self, ref_id: ReferenceId, text: str) -> tuple[Note, ChangeSet]:
         with self.database.writing() as repo:
             note = repo.add_note(ref_id, text, now=_now())
         return note, ChangeSet(notes_changed=frozenset({ref_id}))
 
+    @_announced
     def add_notes(self, notes: Sequence[tuple[ReferenceId, str]]) -> ChangeSet:
         """Add many notes in one transaction: (reference id, markdown text) pairs."""
         with self.database.writing() as repo:
             touched = repo.add_notes(notes, now=_now())
         return ChangeSet(notes_changed=frozenset(touched))
 
+    @_announced
     def update_note(self, note_id: NoteId, text: str) -> ChangeSet:
         with self.database.writing() as repo:
             ref_id = repo.update_note(note_id, text, now=_now())
         return ChangeSet(notes_changed=frozenset({ref_id}))
 
+    @_announced
     def delete_note(self, note_id: NoteId) -> ChangeSet:
         with self.database.writing() as repo:
             ref_id = repo.delete_note(note_id)

@@ -275,6 +275,36 @@ class Database:
         wal = self.path.with_name(self.path.name + "-wal")
         return self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
+    def announce(self, payload: str) -> None:
+        """Tell the other clients of a team library what changed (nothing for a file).
+
+        A failed announcement is logged, never raised: the change itself is committed,
+        and the others see it at their next refresh.
+        """
+        if self.url is None:
+            return
+        if len(payload.encode()) > postgres.MAX_PAYLOAD_BYTES:
+            payload = '{"reload": true}'
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                postgres.notify(connection, payload)
+        except DBAPIError:
+            log.warning("could not announce a change to %s", self.location, exc_info=True)
+
+    def change_feed(self) -> postgres.ChangeFeed:
+        """A feed of what other clients change (team libraries only).
+
+        Raises:
+            UserInputError: a library file has no other clients to hear from.
+            StorageError: the server cannot be reached.
+        """
+        if self.url is None:
+            raise UserInputError(f"{self.location} is a file: only team libraries change live")
+        try:
+            return postgres.ChangeFeed(self.engine)
+        except DBAPIError as error:
+            raise StorageError(f"cannot listen for changes ({_detail(error)})") from error
+
     @property
     def is_team(self) -> bool:
         """Whether this is a team library on a PostgreSQL server."""

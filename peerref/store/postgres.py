@@ -9,9 +9,7 @@ edit made on a stale copy. Passwords are never PeerRef's to keep: libpq reads
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -195,18 +193,44 @@ def serialise(connection: Connection) -> None:
     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
 
 
-def change_payload(kinds: dict[str, Iterable[int]], author: str) -> str:
-    """The JSON announced on ``CHANGES_CHANNEL``: changed ids by kind, and who changed them."""
-    body = {"by": author, **{kind: sorted({int(i) for i in ids}) for kind, ids in kinds.items()}}
-    payload = json.dumps(body, separators=(",", ":"))
-    if len(payload.encode()) > MAX_PAYLOAD_BYTES:
-        payload = json.dumps({"by": author, "reload": True}, separators=(",", ":"))
-    return payload
-
-
 def notify(connection: Connection, payload: str) -> None:
     """Announce a change; PostgreSQL delivers it when (and only if) the transaction commits."""
     connection.execute(
         text("SELECT pg_notify(:channel, :payload)"),
         {"channel": CHANGES_CHANNEL, "payload": payload},
     )
+
+
+class ChangeFeed:
+    """The announcements of other clients of a team library, on a connection of its own.
+
+    The connection is taken out of the engine's pool (same credentials) and kept for
+    LISTEN; ``close`` discards it rather than giving a listening connection back.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._pooled = engine.raw_connection()
+        driver = self._pooled.driver_connection
+        assert driver is not None
+        self._driver: Any = driver
+        self._driver.autocommit = True
+        self._driver.execute(f"LISTEN {CHANGES_CHANNEL}")
+
+    def wait(self, timeout: float) -> list[str]:
+        """Payloads that arrived, waiting up to ``timeout`` seconds for the first one."""
+        payloads: list[str] = []
+        try:
+            for notice in self._driver.notifies(timeout=timeout, stop_after=1):
+                payloads.append(str(notice.payload))
+            # Whatever else already arrived comes with it, without waiting again.
+            for notice in self._driver.notifies(timeout=0):
+                payloads.append(str(notice.payload))
+        except Exception as error:  # the server went away: the caller decides to reopen
+            raise ConnectionError(f"the team library's change feed stopped: {error}") from error
+        return payloads
+
+    def close(self) -> None:
+        try:
+            self._pooled.invalidate()
+        finally:
+            self._pooled.close()
