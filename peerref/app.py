@@ -191,6 +191,7 @@ def _run_window(
     # exits before paying for the storage layer and the window's modules.
     from peerref.gui.main_window import MainWindow
     from peerref.gui.single_instance import FileOpenFilter, IncomingFiles, InstanceServer
+    from peerref.gui.team_window import prepare_team_window
     from peerref.library import Library
 
     server = InstanceServer(name, app, accept_quit=os.environ.get(TEST_HOOKS_ENV) == "1")
@@ -212,12 +213,8 @@ def _run_window(
                 lambda dialog: log.info("import preview opened: %s", dialog.windowTitle())
             )
             server.quit_requested.connect(lambda: _quit(app, window))
-            live = None
-            if library.is_team:  # other people's changes appear within a second or two
-                from peerref.gui.live_updates import LiveUpdates
-
-                live = LiveUpdates(library, window)
-                live.attach(window)
+            # A team library: its name, read-only mode, other people's changes live.
+            live = prepare_team_window(window, library)
             window.show()
             for warning in library.open_warnings:  # e.g. today's backup failed: disk full
                 log.warning("%s", warning)

@@ -70,7 +70,7 @@ from peerref.store import reviews as review_store
 from peerref.store.copy import copy_library
 from peerref.store.database import Database, check_identity
 from peerref.store.listing import ListFilter, ReferenceSummary, SortKey
-from peerref.store.postgres import ChangeFeed
+from peerref.store.postgres import ChangeFeed, remember_password
 from peerref.store.repository import MergeEvent, NewReference, Repository
 
 __all__ = [
@@ -451,6 +451,14 @@ class Library:
             StorageError: the server cannot be reached.
         """
         return LiveChanges(self.database.change_feed(), self.origin)
+
+    @staticmethod
+    def remember_password(url: str, password: str) -> bool:
+        """Keep a team library's password in the OS keyring (never in PeerRef's settings).
+
+        Returns False when there is no usable keyring; the caller then asks each time.
+        """
+        return remember_password(url, password)
 
     def set_user(self, name: str) -> None:
         """Record changes under ``name`` (Preferences) instead of the login role."""

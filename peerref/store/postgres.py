@@ -81,6 +81,21 @@ def keyring_password(url: URL) -> str | None:
         return None
 
 
+def remember_password(url: str, password: str) -> bool:
+    """Save the password in the OS keyring for ``keyring_password`` to find; False if none."""
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        return False
+    try:
+        keyring.set_password(KEYRING_SERVICE, keyring_account(parse_url(url)), password)
+    except (KeyringError, RuntimeError, OSError):
+        log.info("no usable keyring to keep the password of %s", display_url(url), exc_info=True)
+        return False
+    return True
+
+
 def make_engine(url: str) -> Engine:
     """An engine on a team library; the password comes from libpq's files or the keyring.
 

@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from peerref.core.model import Reference, ReferenceId
+from peerref.gui.dialogs.team_library import TeamLibraryAddress, TeamLibraryDialog
 from peerref.gui.live_updates import LiveUpdates
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.reference_table import Column
+from peerref.gui.team_window import prepare_team_window
 from peerref.gui.views.detail_panel import authorship_text
 from peerref.library import Library
 from peerref.settings import Settings
@@ -103,3 +106,49 @@ def test_the_details_say_who_added_and_who_edited() -> None:
         "Added by Ann"
     )
     assert authorship_text(Reference()) == ""
+
+
+def test_the_dialog_builds_the_url_and_keeps_the_password_out_of_it(qtbot: QtBot) -> None:
+    dialog = TeamLibraryDialog(user="ann")
+    qtbot.addWidget(dialog)
+    open_button = dialog.buttons.button(QDialogButtonBox.StandardButton.Open)
+    assert not open_button.isEnabled()  # no server or database yet
+    dialog.host_field.setText(" db.example.org ")
+    dialog.database_field.setText("team review")
+    dialog.password_field.setText("s3cret")
+    assert open_button.isEnabled()
+    assert dialog.address().url() == "postgresql://ann@db.example.org/team%20review"
+    dialog.port_field.setValue(6543)
+    dialog.ssl_box.setCurrentText("require")
+    url = dialog.address().url()
+    assert url == "postgresql://ann@db.example.org:6543/team%20review?sslmode=require"
+    assert "s3cret" not in url and dialog.password() == "s3cret"
+    assert TeamLibraryAddress("h", "d", "o'neil@uni").url() == "postgresql://o%27neil%40uni@h/d"
+
+
+def test_a_read_only_role_gets_a_read_only_window(
+    qtbot: QtBot, tmp_path: Path, postgres_url: str, postgres_server: object
+) -> None:
+    database = postgres_url.rsplit("/", 1)[1]
+    execute = postgres_server.execute  # type: ignore[attr-defined]
+    execute(database, "DROP ROLE IF EXISTS viewer")
+    execute(database, "CREATE ROLE viewer LOGIN")
+    execute(database, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO viewer")
+    with Library.open(postgres_url) as owner:
+        owner.add([Reference(title="Visible")])
+    try:
+        with Library.open(postgres_url.replace("postgres@", "viewer@", 1)) as viewer:
+            window = _window(qtbot, viewer, tmp_path, "viewer")
+            live = prepare_team_window(window, viewer)
+            assert live is not None
+            try:
+                assert window.windowTitle().endswith("(read-only)")
+                assert "viewer@127.0.0.1" in window.windowTitle()
+                assert not window.import_files_action.isEnabled()
+                assert not window.acceptDrops() and not window.detail_panel.isEnabled()
+                assert window.table_model.rowCount() == 1
+            finally:
+                live.stop()
+    finally:
+        execute(database, "DROP OWNED BY viewer")
+        execute(database, "DROP ROLE viewer")
