@@ -181,6 +181,11 @@ def prepare(connection: Connection, location: str) -> None:
             )
         if current != migrations.head_revision():
             migrations.upgrade_in_transaction(connection)
+            if current is not None:
+                # The text index may be new (or re-created): fill it from the tables.
+                from peerref.store import search
+
+                search.rebuild(connection)
 
 
 def current_user(connection: Connection) -> str:
