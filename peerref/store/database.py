@@ -328,9 +328,17 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Repository]:
-        """A read-only unit of work: one consistent snapshot of the library."""
+        """A read-only unit of work: one consistent snapshot of the library.
+
+        On PostgreSQL that takes REPEATABLE READ: under the default READ COMMITTED each
+        statement would see other people's latest commits, and a reference could be
+        read with the creators of a later edit.
+        """
+        engine = self.engine
+        if self.url is not None:
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
+            with Session(engine, expire_on_commit=False) as session:
                 yield Repository(session, user=self.user)
         except PeerRefError:
             raise
