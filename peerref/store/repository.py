@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from peerref.core.dedupe import CandidateScreen, blocking_keys
@@ -48,6 +49,7 @@ from peerref.store.engine import (
     advance_sequence,
     bulk_cache,
     fetch_rows,
+    is_postgres,
     placeholder,
     reserve_ids,
 )
@@ -729,6 +731,19 @@ class Repository:
             for tag_id, name in rows:
                 found[name.casefold()] = tag_id
         missing = [name for key, name in wanted.items() if key not in found]
+        if missing and is_postgres(self.connection):
+            # Someone else may be creating the same tag right now: take theirs, not an error.
+            self.connection.execute(
+                postgresql_insert(table_of(TagRow)).on_conflict_do_nothing(),
+                [{"name": name} for name in missing],
+            )
+            # One look-up per new name: the database's collation decides which stored
+            # tag a name is (it may fold more than casefold does).
+            for name in missing:
+                found[name.casefold()] = int(
+                    self.session.execute(select(TagRow.id).where(TagRow.name == name)).scalar_one()
+                )
+            missing = []
         if missing:
             table = table_of(TagRow)
             result = self.connection.execute(

@@ -177,3 +177,28 @@ def test_two_people_importing_the_same_page_at_once_end_with_one_copy(
     with Library.open(postgres_url) as library:
         assert library.count("") == 8
         assert len(library.search_ids("psychiatry")) == 8
+
+
+def test_two_people_creating_the_same_tag_at_once_share_it(postgres_url: str) -> None:
+    with Library.open(postgres_url) as library:
+        ids = sorted(library.add([Reference(title=f"Paper {n}") for n in range(CLIENTS)]).added)
+    start = threading.Barrier(CLIENTS)
+    errors: list[BaseException] = []
+
+    def tagger(number: int) -> None:
+        try:
+            with Library.open(postgres_url) as mine:
+                start.wait()
+                mine.tag([ReferenceId(ids[number])], add=["Included" if number % 2 else "INCLUDED"])
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=tagger, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with Library.open(postgres_url) as library:
+        assert len(library.tags()) == 1
+        assert len(library.search_ids("tag:included")) == CLIENTS
