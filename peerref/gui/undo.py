@@ -79,9 +79,17 @@ class LibraryCommand(QUndoCommand):
         raise NotImplementedError
 
 
+# Kept by the store on every write, never written back by an edit or its undo.
+STORE_FIELDS = frozenset({"version", "added_by", "modified_by"})
+
+
 def changed_fields(old: Reference, new: Reference) -> list[str]:
     """Names of the fields that differ between two versions of a reference."""
-    return [f.name for f in fields(Reference) if getattr(old, f.name) != getattr(new, f.name)]
+    return [
+        f.name
+        for f in fields(Reference)
+        if f.name not in STORE_FIELDS and getattr(old, f.name) != getattr(new, f.name)
+    ]
 
 
 class EditReferenceCommand(LibraryCommand):

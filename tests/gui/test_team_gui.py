@@ -69,6 +69,11 @@ def test_an_edit_in_one_window_appears_in_the_other(
         qtbot.waitUntil(
             lambda: _title_shown(bobs, ref_id) == "Peer support workers", timeout=LIVE_DEADLINE_MS
         )
+        # Bob's details say who added the reference and who edited it last.
+        bobs.select_references([ref_id])
+        qtbot.waitUntil(
+            lambda: "Added by Ann · last edited by Ann" in bobs.detail_panel.provenance.text()
+        )
         # A reference Ann adds appears as a new row in Bob's window, the rest untouched.
         (new_id,) = ann.add([Reference(title="Recovery colleges")]).added
         qtbot.waitUntil(
