@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_server import NoPostgresError, running_server
 from pytest_httpserver import HTTPServer
 
 from peerref.settings import CROSSREF_URL_ENV_VAR
@@ -69,9 +70,6 @@ def postgres_server() -> Iterator[object]:
     Skipped with the reason when no PostgreSQL binaries exist, except under CI=true,
     where a missing server is a failure: CI installs it, so its absence is a bug.
     """
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from pg_server import NoPostgresError, running_server
-
     manager = running_server()
     try:
         server = manager.__enter__()
