@@ -103,7 +103,13 @@ def make_engine(url: str) -> Engine:
     must cost one reconnect, not an error on the next click.
     """
     parsed = parse_url(url)
-    connect_args: dict[str, object] = {"application_name": "PeerRef", "connect_timeout": 10}
+    # jit=off: PeerRef's statements are short, and right after a bulk import (before the
+    # server has statistics) PostgreSQL would spend a third of a second compiling each.
+    connect_args: dict[str, object] = {
+        "application_name": "PeerRef",
+        "connect_timeout": 10,
+        "options": "-c jit=off",
+    }
     if parsed.password is None:
         password = keyring_password(parsed)
         if password:

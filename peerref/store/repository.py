@@ -53,6 +53,7 @@ from peerref.store.engine import (
     placeholder,
     reserve_ids,
 )
+from peerref.store.postgres import NUL_REPLACEMENT
 from peerref.store.tables import (
     CollectionRow,
     CreatorRow,
@@ -357,7 +358,35 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
                 changed[i] = result
             values = tuple(changed)
         parameters.append(values)
+    if is_postgres(connection):
+        _insert_as_arrays(connection, table, columns, parameters)
+        return
     connection.exec_driver_sql(statement, parameters)
+
+
+def _insert_as_arrays(
+    connection: Connection, table: Table, columns: list[str], parameters: list[tuple[Any, ...]]
+) -> None:
+    """Send rows to PostgreSQL with COPY, inside the current transaction.
+
+    Why: an executemany is one statement per row on the server, several times slower
+    for a large import than the rows themselves cost. NUL characters, which PostgreSQL
+    text cannot hold, become U+FFFD as in every other statement (``postgres``).
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for values in parameters:
+            copy.write_row(
+                [
+                    value.replace("\x00", NUL_REPLACEMENT)
+                    if isinstance(value, str) and "\x00" in value
+                    else value
+                    for value in values
+                ]
+            )
 
 
 class Repository:

@@ -69,8 +69,11 @@ FROM reference AS r JOIN reference_detail AS d ON d.reference_id = r.id
 WHERE r.id = ANY(:ids)
 """
 
+# One statement per chunk: the ids and documents travel as two arrays.
 _UPSERT_SQL = f"""
-INSERT INTO {INDEX_TABLE} (id, document) VALUES (:id, CAST(:document AS tsvector))
+INSERT INTO {INDEX_TABLE} (id, document)
+SELECT id, CAST(document AS tsvector)
+FROM unnest(CAST(:ids AS integer[]), CAST(:documents AS text[])) AS new (id, document)
 ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document
 """
 
@@ -110,10 +113,19 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return token, marks
 
 
+# ASCII text (most of it) needs no Unicode tables: letters and digits are its tokens.
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
+
+
 def fold_tokens(value: str) -> list[str]:
     """The index's tokens of a text: split as FTS5 splits, lower case, diacritics removed."""
     if not value:
         return []
+    if value.isascii():
+        found = _ASCII_TOKEN.findall(value.lower())
+        if len(value) <= MAX_LEXEME_BYTES:
+            return found
+        return [t for t in found if len(t) <= MAX_LEXEME_BYTES]
     token, marks = _patterns()
     folded = marks.sub("", unicodedata.normalize("NFD", value.lower()))
     return [t for t in token.findall(folded) if len(t.encode()) <= MAX_LEXEME_BYTES]
@@ -124,18 +136,26 @@ def _quote(lexeme: str) -> str:
 
 
 def document(columns: Sequence[str]) -> str:
-    """The tsvector literal of one reference's columns (in ``COLUMNS`` order)."""
+    """The tsvector literal of one reference's columns (in ``COLUMNS`` order).
+
+    Weight D is tsvector's default and is left unwritten; positions only grow, so a
+    duplicate can only come from the clamp at ``MAX_POSITION``.
+    """
     positions: dict[str, list[str]] = {}
     position = 0
     for name, value in zip(COLUMNS, columns, strict=True):
-        weight = WEIGHTS.get(name, "D")
-        for lexeme in fold_tokens(value or ""):
-            position += 1
-            marks = positions.setdefault(lexeme, [])
-            mark = f"{min(position, MAX_POSITION)}{weight}"
-            if len(marks) < MAX_POSITIONS_PER_LEXEME and (not marks or marks[-1] != mark):
+        weight = WEIGHTS.get(name, "")
+        tokens = fold_tokens(value) if value else []
+        for offset, lexeme in enumerate(tokens, position + 1):
+            mark = f"{offset}{weight}" if offset <= MAX_POSITION else f"{MAX_POSITION}{weight}"
+            marks = positions.get(lexeme)
+            if marks is None:
+                positions[lexeme] = [mark]
+            elif len(marks) < MAX_POSITIONS_PER_LEXEME and (
+                offset <= MAX_POSITION or marks[-1] != mark
+            ):
                 marks.append(mark)
-        position += 1  # the gap between columns
+        position += len(tokens) + 1  # the gap between columns
     return " ".join(f"{_quote(lexeme)}:{','.join(marks)}" for lexeme, marks in positions.items())
 
 
@@ -150,7 +170,10 @@ def index(connection: Connection, ids: Iterable[int]) -> None:
     for start in range(0, len(wanted), CHUNK):
         rows = _documents(connection, wanted[start : start + CHUNK])
         if rows:
-            connection.execute(text(_UPSERT_SQL), [{"id": i, "document": d} for i, d in rows])
+            connection.execute(
+                text(_UPSERT_SQL),
+                {"ids": [i for i, _ in rows], "documents": [d for _, d in rows]},
+            )
 
 
 def unindex(connection: Connection, ids: Iterable[int]) -> None:
