@@ -215,6 +215,7 @@ def _run_window(
             server.quit_requested.connect(lambda: _quit(app, window))
             # A team library: its name, read-only mode, other people's changes live.
             live = prepare_team_window(window, library)
+            window.settings_changed.connect(lambda new: library.set_user(new.reviewer_name))
             window.show()
             for warning in library.open_warnings:  # e.g. today's backup failed: disk full
                 log.warning("%s", warning)

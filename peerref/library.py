@@ -461,9 +461,8 @@ class Library:
         return remember_password(url, password)
 
     def set_user(self, name: str) -> None:
-        """Record changes under ``name`` (Preferences) instead of the login role."""
-        if name.strip():
-            self.database.user = name.strip()
+        """Record changes under ``name`` (Preferences); an empty name means the login."""
+        self.database.user = name.strip() or self.database.login
 
     def close(self) -> None:
         self.database.close()

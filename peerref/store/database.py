@@ -229,6 +229,8 @@ class Database:
         # Who is working: recorded as added_by / modified_by (the PostgreSQL role, or the
         # name set in Preferences), and whether this role may only read.
         self.user = user
+        # The login (PostgreSQL role) itself, which ``user`` falls back to.
+        self.login = user
         self.read_only = read_only
         self._engine: Engine | None = engine
 

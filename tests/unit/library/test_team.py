@@ -202,3 +202,11 @@ def test_two_people_creating_the_same_tag_at_once_share_it(postgres_url: str) ->
     with Library.open(postgres_url) as library:
         assert len(library.tags()) == 1
         assert len(library.search_ids("tag:included")) == CLIENTS
+
+
+def test_the_preferences_name_replaces_the_login_until_it_is_cleared(postgres_url: str) -> None:
+    with Library.open(postgres_url) as library:
+        library.set_user("Ann Reviewer")
+        assert library.user == "Ann Reviewer"
+        library.set_user("  ")
+        assert library.user == "postgres"
