@@ -18,9 +18,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from peerref.core.atomic import error_reason, is_disk_full
-from peerref.core.errors import LibraryFileError, NewerLibraryError, PeerRefError, StorageError
+from peerref.core.errors import (
+    LibraryFileError,
+    NewerLibraryError,
+    PeerRefError,
+    StorageError,
+    UserInputError,
+)
 from peerref.core.model import ReferenceId
-from peerref.store import backup, listing, migrations
+from peerref.store import backup, listing, migrations, postgres
 from peerref.store.engine import (
     APPLICATION_ID,
     SQLITE_HEADER,
@@ -218,12 +224,29 @@ class Database:
     """
 
     def __init__(
-        self, engine: Engine, path: Path, backup_dir: Path, warnings: Sequence[str] = ()
+        self,
+        engine: Engine,
+        path: Path,
+        backup_dir: Path,
+        warnings: Sequence[str] = (),
+        *,
+        url: str | None = None,
+        user: str = "",
+        read_only: bool = False,
     ) -> None:
+        # A team library has no file: ``path`` is then only its database name (for a
+        # window title), and ``url`` says where it is.
         self.path = path
+        self.url = url
         self.backup_dir = backup_dir
         # What went wrong on the way without stopping the opening (a failed daily backup).
         self.open_warnings: tuple[str, ...] = tuple(warnings)
+        # Who is working: recorded as added_by / modified_by (the PostgreSQL role, or the
+        # name set in Preferences), and whether this role may only read.
+        self.user = user
+        # The login (PostgreSQL role) itself, which ``user`` falls back to.
+        self.login = user
+        self.read_only = read_only
         self._engine: Engine | None = engine
 
     @classmethod
@@ -231,6 +254,83 @@ class Database:
         """Open (or create) the library file; see ``open_engine`` for the checks made."""
         engine, warnings = open_engine(path, backup_dir=backup_dir, daily_backup=daily_backup)
         return cls(engine, path, backup_dir, warnings)
+
+    @classmethod
+    def open_url(cls, url: str) -> Database:
+        """Open (or set up) a team library on a PostgreSQL server.
+
+        Raises:
+            LibraryFileError: cannot connect (the server's reason is given), or the
+                database holds another application's tables.
+            NewerLibraryError: a newer PeerRef has migrated it.
+        """
+        location = postgres.display_url(url)
+        engine = postgres.make_engine(url)
+        try:
+            with engine.connect() as connection:
+                postgres.prepare(connection, location)
+                with connection.begin():
+                    user = postgres.current_user(connection)
+                    read_only = postgres.is_read_only(connection)
+        except PeerRefError:
+            engine.dispose()
+            raise
+        except DBAPIError as error:
+            engine.dispose()
+            log.debug("opening %s failed", location, exc_info=True)
+            raise LibraryFileError(
+                f"cannot open the team library {location} ({_detail(error)})"
+            ) from error
+        name = Path(postgres.database_name(url) or "team library")
+        return cls(engine, name, name, url=url, user=user, read_only=read_only)
+
+    def size_bytes(self) -> int:
+        """How much room the library takes: its files, or its database on the server."""
+        if self.url is not None:
+            with self.reading() as repo:
+                return postgres.database_bytes(repo.connection)
+        wal = self.path.with_name(self.path.name + "-wal")
+        return self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+    def announce(self, payload: str) -> None:
+        """Tell the other clients of a team library what changed (nothing for a file).
+
+        A failed announcement is logged, never raised: the change itself is committed,
+        and the others see it at their next refresh.
+        """
+        if self.url is None:
+            return
+        if len(payload.encode()) > postgres.MAX_PAYLOAD_BYTES:
+            payload = '{"reload": true}'
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                postgres.notify(connection, payload)
+        except DBAPIError:
+            log.warning("could not announce a change to %s", self.location, exc_info=True)
+
+    def change_feed(self) -> postgres.ChangeFeed:
+        """A feed of what other clients change (team libraries only).
+
+        Raises:
+            UserInputError: a library file has no other clients to hear from.
+            StorageError: the server cannot be reached.
+        """
+        if self.url is None:
+            raise UserInputError(f"{self.location} is a file: only team libraries change live")
+        try:
+            return postgres.ChangeFeed(self.engine)
+        except DBAPIError as error:
+            raise StorageError(f"cannot listen for changes ({_detail(error)})") from error
+
+    @property
+    def is_team(self) -> bool:
+        """Whether this is a team library on a PostgreSQL server."""
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the library is, for messages: its file, or its URL without a password."""
+        return postgres.display_url(self.url) if self.url is not None else str(self.path)
 
     @property
     def engine(self) -> Engine:
@@ -245,18 +345,34 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Repository]:
-        """A read-only unit of work: one consistent snapshot of the library."""
+        """A read-only unit of work: one consistent snapshot of the library.
+
+        On PostgreSQL that takes REPEATABLE READ: under the default READ COMMITTED each
+        statement would see other people's latest commits, and a reference could be
+        read with the creators of a later edit.
+        """
+        engine = self.engine
+        if self.url is not None:
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                yield Repository(session)
+            with Session(engine, expire_on_commit=False) as session:
+                yield Repository(session, user=self.user)
         except PeerRefError:
             raise
         except (DBAPIError, sqlite3.Error) as error:
             raise StorageError(f"reading the library failed: {_detail(error)}") from error
 
     @contextmanager
-    def writing(self) -> Iterator[Repository]:
-        """One write transaction: everything inside commits together or not at all."""
+    def writing(self, *, serialised: bool = False) -> Iterator[Repository]:
+        """One write transaction: everything inside commits together or not at all.
+
+        ``serialised`` (imports and merges): the transaction waits for any other one
+        asking the same, so two people importing the same page at once end with one
+        copy of each reference; the second sees the first's references as duplicates.
+        SQLite's BEGIN IMMEDIATE already lets one writer in at a time.
+        """
+        if self.read_only:
+            raise StorageError(f"{self.location} is read-only for {self.user or 'you'}")
         try:
             with (
                 Session(
@@ -264,7 +380,9 @@ class Database:
                 ) as session,
                 session.begin(),
             ):
-                yield Repository(session)
+                if serialised and self.is_team:
+                    postgres.serialise(session.connection())
+                yield Repository(session, user=self.user)
         except PeerRefError:
             raise
         except (DBAPIError, sqlite3.Error) as error:
@@ -296,6 +414,10 @@ class Database:
 
     def backup(self, destination: Path | None = None) -> Path:
         """Write a consistent copy (SQLite backup API); a folder receives a named file."""
+        if self.is_team:
+            raise UserInputError(
+                f"{self.location} is a team library: back it up on the server with pg_dump"
+            )
         try:
             if destination is None:
                 return backup.backup_into_dir(

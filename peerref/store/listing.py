@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Integer, Select, func, select, type_coerce
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from peerref.core.model import (
@@ -30,7 +30,7 @@ from peerref.core.model import (
 )
 from peerref.core.query import FieldTerm, Query
 from peerref.store import search
-from peerref.store.engine import fetch_rows
+from peerref.store.engine import fetch_rows, is_postgres
 from peerref.store.repository import chunks
 from peerref.store.tables import (
     CreatorRow,
@@ -105,6 +105,7 @@ def _conditions(
     criteria: ListFilter,
     query: Query,
     *,
+    postgres: bool,
     matched: str | None = None,
     from_members: bool = False,
 ) -> list[ColumnElement[bool]]:
@@ -118,7 +119,8 @@ def _conditions(
     collection or tag (``_few_members``), whose members SQLite then starts from.
     """
     trashed: ColumnElement[int] | InstrumentedAttribute[bool] = ReferenceRow.trashed
-    if matched is not None or from_members:
+    if (matched is not None or from_members) and not postgres:
+        # A planner hint for SQLite only; PostgreSQL plans from its statistics.
         trashed = type_coerce(ReferenceRow.trashed, Integer) + 0
     conditions: list[ColumnElement[bool]] = [trashed.is_(criteria.trash)]
     if criteria.collection is not None:
@@ -141,7 +143,7 @@ def _conditions(
         )
     if criteria.batch is not None:
         conditions.append(ReferenceRow.batch_id == criteria.batch)
-    text_condition = search.query_condition(query, matched)
+    text_condition = search.query_condition(query, matched, postgres=postgres)
     if text_condition is not None:
         conditions.append(text_condition)
     return conditions
@@ -152,23 +154,24 @@ _Builder = Callable[[Session, Query], T]
 
 
 def _run_with_fallback(session: Session, query: Query, build: _Builder[T], fallback: T) -> T:
-    """Run a listing; if FTS5 still rejects the query, retry it read as plain words.
+    """Run a listing; if the text index still rejects the query, retry it as plain words.
 
     The compiler quotes every phrase, so this should never trigger; it is the promise
     that no search string can crash the search box, kept even if that reasoning fails.
+    On PostgreSQL each attempt runs in a savepoint: a rejected statement aborts the
+    whole transaction otherwise, and the retry would fail with it.
     """
-    try:
-        return build(session, query)
-    except OperationalError as error:
-        if not search.is_fts_error(error):
-            raise
-        log.warning("full-text search rejected %r: %s", query, error)
-    try:
-        return build(session, search.degraded(query))
-    except OperationalError as error:
-        if not search.is_fts_error(error):
-            raise
-        return fallback
+    for attempt in (query, search.degraded(query)):
+        try:
+            if is_postgres(session.connection()):
+                with session.begin_nested():
+                    return build(session, attempt)
+            return build(session, attempt)
+        except (OperationalError, ProgrammingError, DataError) as error:
+            if not search.is_fts_error(error):
+                raise
+            log.warning("full-text search rejected %r: %s", attempt, error)
+    return fallback
 
 
 # Start from the full-text matches when fewer than this share of the library matches.
@@ -185,20 +188,20 @@ MATCHES_SHARE_TO_START_FROM_FILTERED = 1 / 3
 
 def _few_matches(session: Session, criteria: ListFilter, query: Query) -> str | None:
     """The query's full-text matches when a listing should start from them, else None."""
-    expression = search.text_match(query)
+    connection = session.connection()
+    expression = search.text_match(query, postgres=is_postgres(connection))
     if expression is None:
         return None
     share = MATCHES_SHARE_TO_START_FROM
     if criteria.batch is not None or search.filters_reference_columns(query):
         share = MATCHES_SHARE_TO_START_FROM_FILTERED
-    connection = session.connection()
     # The highest id stands in for the library's size: one index look-up, not a count.
     highest = connection.execute(select(func.max(ReferenceRow.id))).scalar()
     limit = int((highest or 0) * share) + 1
     return search.matches_if_fewer(connection, expression, limit)
 
 
-def _member_queries(criteria: ListFilter, query: Query) -> list[Select[int]]:
+def _member_queries(criteria: ListFilter, query: Query, *, postgres: bool) -> list[Select[int]]:
     """The ids of each collection or tag the listing must be in (the sidebar's, the query's)."""
     queries: list[Select[int]] = []
     if criteria.collection is not None:
@@ -217,7 +220,7 @@ def _member_queries(criteria: ListFilter, query: Query) -> list[Select[int]]:
         )
     for term in query.terms:
         if isinstance(term, FieldTerm) and not term.negated:
-            members = search.member_ids(term)
+            members = search.member_ids(term, postgres=postgres)
             if members is not None:
                 queries.append(members)
     return queries
@@ -231,7 +234,7 @@ def _few_members(session: Session, criteria: ListFilter, query: Query) -> bool:
     (a tag on 3% of 100,000 references: 5 ms instead of 40). Each count stops at that
     tenth, so a large collection costs no more than the walk it leads to.
     """
-    queries = _member_queries(criteria, query)
+    queries = _member_queries(criteria, query, postgres=is_postgres(session.connection()))
     if not queries:
         return False
     connection = session.connection()
@@ -266,11 +269,22 @@ def list_ids(
     column = _SORT_COLUMNS[sort]
     id_column = table_of(ReferenceRow).c.id
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    if is_postgres(session.connection()):
+        # Empty years first going up, last going down, as SQLite orders NULLs.
+        first = column.desc().nulls_last() if descending else column.asc().nulls_first()
+        order = (first, order[1])
 
     def build(session: Session, query: Query) -> list[ReferenceId]:
+        postgres = is_postgres(session.connection())
         matched = _few_matches(session, criteria, query)
-        from_members = matched is None and _few_members(session, criteria, query)
-        conditions = _conditions(criteria, query, matched=matched, from_members=from_members)
+        from_members = matched is None and not postgres and _few_members(session, criteria, query)
+        conditions = _conditions(
+            criteria,
+            query,
+            postgres=postgres,
+            matched=matched,
+            from_members=from_members,
+        )
         statement: Select[tuple[int]] = (
             select(id_column).where(*conditions).order_by(*order).offset(offset)
         )
@@ -285,7 +299,7 @@ def count(session: Session, criteria: ListFilter) -> int:
     """How many references the filter selects."""
 
     def build(session: Session, query: Query) -> int:
-        conditions = _conditions(criteria, query)
+        conditions = _conditions(criteria, query, postgres=is_postgres(session.connection()))
         statement = select(func.count()).select_from(table_of(ReferenceRow)).where(*conditions)
         return int(session.connection().execute(statement).scalar_one())
 

@@ -310,6 +310,19 @@ def provenance_text(reference: Reference, batch: ImportBatch | None) -> str:
     return ""
 
 
+def authorship_text(reference: Reference) -> str:
+    """ "Added by Ann · last edited by Bob on 3 Dec 2026": who, in a shared library."""
+    parts = []
+    if reference.added_by:
+        parts.append(f"Added by {reference.added_by}")
+    edited = reference.version > 1 or reference.modified_by != reference.added_by
+    if reference.modified_by and edited:
+        when = f" on {format_added(reference.modified)}" if reference.modified else ""
+        parts.append(f"last edited by {reference.modified_by}{when}")
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
 def merged_from_lines(events: Sequence[MergeEvent]) -> list[str]:
     """ "Merged from #12 Repper (2012) … on 3 Dec 2026 (title, doi)": one line per merge."""
     lines = []
@@ -1187,6 +1200,9 @@ class DetailPanel(QWidget):
         text = html.escape(provenance_text(reference, batch))
         if reference.source_text:
             text += ' — <a href="#original">Show original text</a>'
+        authorship = authorship_text(reference)
+        if authorship:
+            text = f"{text}<br>{html.escape(authorship)}" if text else html.escape(authorship)
         completed = completion_provenance_text(reference)
         if completed:
             text = f"{text}<br>{html.escape(completed)}" if text else html.escape(completed)
