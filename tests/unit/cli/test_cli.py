@@ -334,10 +334,11 @@ def test_export_leaves_control_characters_out_and_says_so_on_stderr(
     output = tmp_path / f"out.{export_format}"
     code, _, err = cli("export", "--format", export_format, "-o", str(output))
     assert code == 0, err
-    assert (
-        f"warning: reference {chapter}: 2 control characters (NUL, form feed) removed from its "
-        "note 1" in err.splitlines()
-    )
+    # PostgreSQL text cannot hold a NUL: a team library stores U+FFFD in its place, so
+    # only the form feed is left for the export to take out.
+    team = str(cli.library).startswith("postgresql")
+    removed = "1 control character (form feed)" if team else "2 control characters (NUL, form feed)"
+    assert f"warning: reference {chapter}: {removed} removed from its note 1" in err.splitlines()
     data = output.read_bytes()
     assert b"\x00" not in data and b"\x0c" not in data
     other = Cli(tmp_path / "other.sqlite")
