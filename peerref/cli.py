@@ -1060,6 +1060,9 @@ def _add_review_parser(command: Callable[[str, str, object], argparse.ArgumentPa
     a.add_argument("name")
     a.add_argument("--decisions", action="store_true", help="every decision with reasons (CSV)")
     a.add_argument(
+        "--reviewer", metavar="NAME", help="whose view of a dual review (default: settings)"
+    )
+    a.add_argument(
         "--format",
         default="ris",
         help="format of the included references: a writer name (ris, bibtex, csl-json …) "
