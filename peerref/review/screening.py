@@ -442,6 +442,22 @@ class Screening:
             self._rebuild()
         return undone
 
+    def reload(self, review: Review | None = None) -> None:
+        """Read the review again: others' decisions and resolutions made meanwhile.
+
+        The relevance model (its texts) is kept; the queue, counts and curve are rebuilt.
+        """
+        if review is not None:
+            self.review = review
+        self._state = self.manager.state(self.review)
+        self._identified = identified_by_database(self._state.records)
+        self._all = list(self._state.decisions)
+        self._decisions = self._seen(self._all)
+        self._latest = current_decisions(self._decisions)
+        self._agreed = self._state.current()
+        self._curve, self._curve_seen, self._curve_of = [], {}, 0
+        self._rebuild()
+
     def set_stage(self, stage: Stage) -> None:
         self.stage = stage
         self._rebuild()
