@@ -135,3 +135,38 @@ def test_agreement_per_stage_pairs_the_records_both_decided() -> None:
     assert (found[TA].pairs, found[TA].agreed) == (4, 2)
     assert found[TA].kappa is not None and math.isclose(found[TA].kappa, 0.0)
     assert (found[FT].pairs, found[FT].kappa) == (0, None)
+
+
+decision_rows = st.lists(
+    st.tuples(
+        st.integers(1, 6),
+        st.sampled_from(["ana", "ben", "cy"]),
+        st.sampled_from(list(Verdict)),
+        st.sampled_from(list(Stage)),
+        st.sampled_from(["", "Wrong outcome", "Not retrieved"]),
+        st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+@given(decision_rows)
+def test_prisma_sums_hold_for_any_dual_decisions(
+    rows: list[tuple[int, str, Verdict, Stage, str, bool]],
+) -> None:
+    made = _log(*rows)
+    pool = [ReferenceId(i) for i in range(1, 7)]
+    agreed = consensus(made)
+    counts = prisma_counts({"X": 6}, pool, agreed)
+    assert counts.arithmetic_errors() == []
+    assert len({(d.reference_id, d.stage) for d in agreed}) == len(agreed)
+    open_keys = {(d.reference_id, d.stage) for d in disagreements(made)}
+    assert open_keys.isdisjoint((d.reference_id, d.stage) for d in agreed)
+    for reviewer in ("ana", "ben", "cy"):
+        mine = {(d.reference_id, d.stage) for d in made if d.reviewer == reviewer}
+        for seen in visible_to(made, reviewer):
+            assert (
+                seen.reviewer == reviewer
+                or seen.resolution
+                or ((seen.reference_id, seen.stage) in mine)
+            )
