@@ -118,3 +118,18 @@ def test_resolve_refuses_what_it_cannot_do(cli: Cli) -> None:
     assert code == 1 and "review mode" in err
     code, _, err = cli("review", "resolve", "Peer work", str(first), "maybe")
     assert code == 2
+
+
+def test_two_reviewers_screen_in_the_terminal_each_from_the_first_record(cli: Cli) -> None:
+    assert cli("review", "new", "Peer work", "--collection", "Peer work", "--dual")[0] == 0
+    code, _, err = cli("review", "screen", "Peer work", "--reviewer", "ana", stdin="i i e q")
+    assert code == 0 and "3 decision(s) saved; 0 screened" in err, err
+    code, out, err = cli("review", "screen", "Peer work", "--reviewer", "ben", stdin="i e e q")
+    assert code == 0 and "3 decision(s) saved; 2 screened" in err, err
+    assert "relevant found: 0 of 0 screened" in out  # Ana's decisions are not Ben's
+    status = _status(cli)
+    agreement = status["agreement"]
+    assert isinstance(agreement, dict) and agreement["title-abstract"]["disagreements"] == 1
+    code, out, _ = cli("review", "status", "Peer work")
+    assert code == 0 and "Dual screening (independent reviewers):" in out
+    assert "Title/abstract: 3 decided by both, 2 agreed, Cohen's kappa 0.40, 1 to resolve" in out
