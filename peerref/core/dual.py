@@ -113,9 +113,14 @@ def consensus(decisions: Iterable[Decision]) -> list[Decision]:
     yet resolved, have none: PRISMA counts them as not screened yet.
     """
     decisions = list(decisions)
-    resolved = _resolutions(decisions)
+    return _consensus(_latest_by_reviewer(decisions), _resolutions(decisions))
+
+
+def _consensus(
+    latest: dict[Key, dict[str, Decision]], resolved: dict[Key, Decision]
+) -> list[Decision]:
     agreed: list[Decision] = list(resolved.values())
-    for key, mine in _latest_by_reviewer(decisions).items():
+    for key, mine in latest.items():
         if key in resolved or len(mine) < 2:
             continue
         calls = list(mine.values())
@@ -131,9 +136,14 @@ def disagreements(decisions: Iterable[Decision]) -> list[Disagreement]:
     Ordered by record id, then stage (title/abstract first).
     """
     decisions = list(decisions)
-    resolved = _resolutions(decisions)
+    return _disagreements(_latest_by_reviewer(decisions), _resolutions(decisions))
+
+
+def _disagreements(
+    latest: dict[Key, dict[str, Decision]], resolved: dict[Key, Decision]
+) -> list[Disagreement]:
     found: list[Disagreement] = []
-    for key, mine in _latest_by_reviewer(decisions).items():
+    for key, mine in latest.items():
         if key in resolved or len(mine) < 2:
             continue
         calls = [mine[name] for name in sorted(mine)]
@@ -170,8 +180,12 @@ def agreement(decisions: Iterable[Decision]) -> dict[Stage, Agreement]:
     two by name are paired (the same two on every record of a two-person team). Verdicts
     are the categories (include, exclude, maybe).
     """
+    return _agreement(_latest_by_reviewer(decisions))
+
+
+def _agreement(latest: dict[Key, dict[str, Decision]]) -> dict[Stage, Agreement]:
     pairs: dict[Stage, list[tuple[Verdict, Verdict]]] = {stage: [] for stage in Stage}
-    for (_, stage), mine in _latest_by_reviewer(decisions).items():
+    for (_, stage), mine in latest.items():
         if len(mine) < 2:
             continue
         first, second = sorted(mine)[:2]
@@ -185,3 +199,25 @@ def agreement(decisions: Iterable[Decision]) -> dict[Stage, Agreement]:
         )
         for stage, paired in pairs.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class DualSummary:
+    """Consensus, disagreements and agreement of one set of decisions, worked out at once
+    (each needs every reviewer's latest decision per record, the costly part)."""
+
+    consensus: tuple[Decision, ...]
+    disagreements: tuple[Disagreement, ...]
+    agreement: dict[Stage, Agreement]
+
+
+def summarize(decisions: Iterable[Decision]) -> DualSummary:
+    """``consensus``, ``disagreements`` and ``agreement`` of ``decisions`` in one pass."""
+    decisions = list(decisions)
+    latest = _latest_by_reviewer(decisions)
+    resolved = _resolutions(decisions)
+    return DualSummary(
+        consensus=tuple(_consensus(latest, resolved)),
+        disagreements=tuple(_disagreements(latest, resolved)),
+        agreement=_agreement(latest),
+    )

@@ -85,12 +85,12 @@ def test_two_reviewers_screen_blind_and_a_disagreement_is_resolved(
     assert in_force == "yes"  # Ana's decision does not replace Ben's
     assert ben.counts.screened == 2
     panel = ben.disagreements_widget
+    ben.tabs.setCurrentWidget(panel)  # the tab is refreshed while in front
     assert panel.model.rowCount() == 1
     assert "3 decided by both, 2 alike" in panel.agreement_label.text()
     assert "κ 0.40" in panel.agreement_label.text()
 
     # Resolve the disagreement from the tab: the record counts, the list empties.
-    ben.tabs.setCurrentWidget(panel)
     panel.select_row(0)
     (disagreement,) = [panel.selected()]
     assert disagreement is not None and disagreement.stage is Stage.TITLE_ABSTRACT

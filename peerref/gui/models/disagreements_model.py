@@ -52,6 +52,9 @@ class DisagreementsModel(QAbstractTableModel):
         self._titles: dict[ReferenceId, str] = {}
 
     def set_disagreements(self, rows: Sequence[Disagreement]) -> None:
+        """Show ``rows``; the same list again changes nothing (no reset, no title reads)."""
+        if list(rows) == self._rows:
+            return
         self.beginResetModel()
         self._rows = list(rows)
         self._titles = self._read_titles(sorted({d.reference_id for d in self._rows}))

@@ -124,7 +124,8 @@ class ReviewWindow(QMainWindow):
         self._refresh_timer.stop()
         self.diagram_widget.show_counts(self.screening.counts)
         self.decisions_widget.show_decisions(self.screening.decisions)
-        if self.screening.review.dual:
+        # As the diagram: only while its tab is in front (a tab change refreshes it).
+        if self.screening.review.dual and self.tabs.currentWidget() is self.disagreements_widget:
             self.disagreements_widget.refresh()
 
     def _after_resolution(self) -> None:
