@@ -127,7 +127,7 @@ class Screening:
         self._latest: dict[tuple[ReferenceId, Stage], Decision] = current_decisions(self._decisions)
         # What the reviewers agreed at title/abstract: which records reach full text.
         self._agreed = self._state.current()
-        self._summary: tuple[tuple[int, int], dual_screening.DualSummary] | None = None
+        self._tally: dual_screening.DualTally | None = None
         self._cache: OrderedDict[ReferenceId, Reference] = OrderedDict()
         self._ranker: RelevanceRanker | None = None
         # Only ever used by one ranking at a time: the thread that builds or asks it.
@@ -171,7 +171,7 @@ class Screening:
     def _rebuild(self) -> None:
         self._generation += 1
         if self.review.dual:
-            self._agreed = current_decisions(self._dual().consensus)
+            self._agreed = current_decisions(self._dual().consensus())
         pool = [i for i in self._state.pool if self._eligible(i) and self._open(i)]
         if self.order is ScreeningOrder.RANDOM:
             random.Random(self.review.seed).shuffle(pool)
@@ -325,29 +325,28 @@ class Screening:
             return tuple(dual_screening.visible_to(self._all, self.manager.reviewer))
         return tuple(self._decisions)
 
-    def _dual(self) -> dual_screening.DualSummary:
-        """The dual review's consensus, disagreements and kappa, worked out once per
-        change of the decisions (the window asks for all three after each key press)."""
-        mark = (len(self._all), self._all[-1].id if self._all else 0)
-        if self._summary is None or self._summary[0] != mark:
-            self._summary = (mark, dual_screening.summarize(self._all))
-        return self._summary[1]
+    def _dual(self) -> dual_screening.DualTally:
+        """The dual review's consensus, disagreements and kappa, kept up to date by
+        ``decide`` (the window asks for all three after each key press)."""
+        if self._tally is None:
+            self._tally = dual_screening.DualTally(self._all)
+        return self._tally
 
     @property
     def counts(self) -> PrismaCounts:
         """PRISMA counts; in a dual review only agreed or resolved records count."""
         if self.review.dual:
-            agreed = self._dual().consensus
+            agreed = self._dual().consensus()
             return prisma_counts(self._identified, self._state.pool, agreed)
         return prisma_counts(self._identified, self._state.pool, self._decisions)
 
     def disagreements(self) -> list[dual_screening.Disagreement]:
         """Unresolved disagreements known to this session (dual reviews only)."""
-        return list(self._dual().disagreements) if self.review.dual else []
+        return self._dual().disagreements() if self.review.dual else []
 
     def agreement(self) -> dict[Stage, dual_screening.Agreement]:
         """Cohen's kappa per stage from this session's decisions (dual reviews only)."""
-        return dict(self._dual().agreement) if self.review.dual else {}
+        return self._dual().agreement() if self.review.dual else {}
 
     def progress(self) -> Progress:
         """How far screening is; cheap enough to show after every key press."""
@@ -411,6 +410,8 @@ class Screening:
         )
         self._decisions.append(decision)
         self._all.append(decision)
+        if self._tally is not None:
+            self._tally.add(decision)
         self._latest[(ref_id, self.stage)] = decision
         self._pending.pop(0)
         if verdict is Verdict.MAYBE:
@@ -432,6 +433,7 @@ class Screening:
             return None
         self._decisions = [d for d in self._decisions if d.id != undone.id]
         self._all = [d for d in self._all if d.id != undone.id]
+        self._tally = None  # worked out again when next asked
         key = (undone.reference_id, undone.stage)
         previous = [d for d in self._decisions if (d.reference_id, d.stage) == key]
         if previous:
@@ -461,7 +463,7 @@ class Screening:
         self._state = self.manager.state(self.review)
         self._identified = identified_by_database(self._state.records)
         self._all = list(self._state.decisions)
-        self._summary = None  # others' changes may keep the length and the last id
+        self._tally = None
         self._decisions = self._seen(self._all)
         self._latest = current_decisions(self._decisions)
         self._agreed = self._state.current()
@@ -483,8 +485,8 @@ class Screening:
         if switched:  # whose decisions decide the queue has changed
             self._decisions = self._seen(self._all)
             self._latest = current_decisions(self._decisions)
-            self._summary = None
-            self._agreed = current_decisions(self._dual().consensus)
+            self._tally = None
+            self._agreed = current_decisions(self._dual().consensus())
             self._curve, self._curve_seen, self._curve_of = [], {}, 0
             self._rebuild()
 

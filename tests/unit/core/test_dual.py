@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from peerref.core.dual import (
+    DualTally,
     agreement,
     cohen_kappa,
     consensus,
@@ -170,3 +171,17 @@ def test_prisma_sums_hold_for_any_dual_decisions(
                 or seen.resolution
                 or ((seen.reference_id, seen.stage) in mine)
             )
+
+
+@given(decision_rows)
+def test_the_running_tally_agrees_with_the_pure_functions(
+    rows: list[tuple[int, str, Verdict, Stage, str, bool]],
+) -> None:
+    made = _log(*rows)
+    tally = DualTally()
+    for decision in made:
+        tally.add(decision)
+    assert tally.consensus() == consensus(made)
+    assert tally.disagreements() == disagreements(made)
+    assert tally.agreement() == agreement(made)
+    assert DualTally(reversed(made)).consensus() == consensus(made)  # order does not matter
