@@ -52,7 +52,7 @@ def _screen(window: ReviewWindow, letters: str) -> None:
 
 
 def test_two_reviewers_screen_blind_and_a_disagreement_is_resolved(
-    qtbot: QtBot, library: Library
+    qtbot: QtBot, library: Library, tmp_path: Path
 ) -> None:
     review = library.reviews.create("Peer roles")
     ana = _open(qtbot, library, review, "Ana")
@@ -68,6 +68,8 @@ def test_two_reviewers_screen_blind_and_a_disagreement_is_resolved(
     assert "dual screening as Ana" in ana.screening_widget.progress_label.text()
 
     _screen(ana, "IEII")
+    ana.export_decisions(tmp_path / "ana.csv")
+    assert (tmp_path / "ana.csv").read_text(encoding="utf-8").count("Ana") == 4
     assert ana.screening.current_id() is None
     assert ana.counts.screened == 0  # nothing counts on one reviewer's word
     assert ana.decisions_widget.model.rowCount() == 4
@@ -79,6 +81,8 @@ def test_two_reviewers_screen_blind_and_a_disagreement_is_resolved(
     assert len(ben.screening.pending) == 4
     assert ben.decisions_widget.model.rowCount() == 0
     assert ben.disagreements_widget.model.rowCount() == 0
+    ben.export_decisions(tmp_path / "ben.csv")  # the CSV is blind too
+    assert "Ana" not in (tmp_path / "ben.csv").read_text(encoding="utf-8")
     _screen(ben, "IEE")  # the third record: Ana included it, Ben excludes it
     assert ben.decisions_widget.model.rowCount() == 3 + 3  # his own and, now, Ana's on them
     in_force = ben.decisions_widget.model.index(0, 5).data()
