@@ -4,9 +4,12 @@
 
 Figures (targets at 100,000 references): bulk insert rate (>= 5,000 references/s,
 notes included), open time (< 0.5 s, a normal open: today's backup already taken),
-p50/p95 latency of 20 typical searches returning every matching id (< 50 ms), time
-to the first 100 rows sorted by author, year and title with their summaries
-(< 50 ms), file size, and peak resident memory of the whole run (< 300 MB).
+p50/p95 latency of 20 typical searches returning every matching id (< 50 ms), and
+of the same searches' first page (100 ids sorted by author with their summaries, what
+the window shows first), time to the first 100 rows sorted by author, year and title
+with their summaries (< 50 ms), the Duplicates view's ``duplicate_groups`` over the
+whole library (< 2 s at 100,000; ``--no-duplicates`` skips it), file size, and peak
+resident memory of the whole run (< 300 MB).
 """
 
 from __future__ import annotations
@@ -360,7 +363,7 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def run(items: int, directory: Path) -> dict[str, object]:
+def run(items: int, directory: Path, *, duplicates: bool = True) -> dict[str, object]:
     path = directory / "bench.sqlite"
     synthetic = Synthetic()
     with Library.open(path, backup_dir=directory / "backups") as library:
@@ -377,11 +380,25 @@ def run(items: int, directory: Path) -> dict[str, object]:
                 started = time.perf_counter()
                 library.search_ids(query)
                 timings.append(time.perf_counter() - started)
+        page_timings: list[float] = []
+        for _round in range(3):
+            for query in QUERIES:
+                started = time.perf_counter()
+                library.summaries(library.search_ids(query, sort=SortKey.AUTHOR, limit=100))
+                page_timings.append(time.perf_counter() - started)
         first_page: dict[str, float] = {}
         for key in (SortKey.AUTHOR, SortKey.YEAR, SortKey.TITLE):
             started = time.perf_counter()
             library.summaries(library.search_ids(sort=key, limit=100))
             first_page[key.value] = _ms(time.perf_counter() - started)
+        duplicate_figures: dict[str, object] = {}
+        if duplicates:
+            started = time.perf_counter()
+            groups = library.duplicate_groups()
+            duplicate_figures = {
+                "duplicates_s": round(time.perf_counter() - started, 3),
+                "duplicate_groups": len(groups),
+            }
     finally:
         library.close()
     wal = path.with_name(path.name + "-wal")
@@ -392,7 +409,10 @@ def run(items: int, directory: Path) -> dict[str, object]:
         "open_s": round(open_seconds, 4),
         "search_p50_ms": _ms(statistics.median(timings)),
         "search_p95_ms": _ms(statistics.quantiles(timings, n=20)[18]),
+        "search_first_page_p50_ms": _ms(statistics.median(page_timings)),
+        "search_first_page_p95_ms": _ms(statistics.quantiles(page_timings, n=20)[18]),
         "first_page_ms": first_page,
+        **duplicate_figures,
         "file_mb": round(size / 1_000_000, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
@@ -402,13 +422,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--items", type=int, default=10_000, help="references to generate")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep the library")
+    parser.add_argument(
+        "--no-duplicates",
+        dest="duplicates",
+        action="store_false",
+        help="do not time the Duplicates view (duplicate_groups over the whole library)",
+    )
     args = parser.parse_args(argv)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        figures = run(args.items, args.keep)
+        figures = run(args.items, args.keep, duplicates=args.duplicates)
     else:
         with tempfile.TemporaryDirectory(prefix="peerref-bench-") as directory:
-            figures = run(args.items, Path(directory))
+            figures = run(args.items, Path(directory), duplicates=args.duplicates)
     json.dump(figures, sys.stdout)
     sys.stdout.write("\n")
     return 0

@@ -52,7 +52,11 @@ IN_USE_RETRY_SECONDS = 5.0
 def parse_arguments(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     """Our options and files; whatever is left (Qt's own -style, -platform …) goes to Qt."""
     parser = argparse.ArgumentParser(prog="peerref", description="PeerRef reference manager")
-    parser.add_argument("--library", metavar="PATH", help="open this library file")
+    parser.add_argument(
+        "--library",
+        metavar="PATH|URL",
+        help="open this library file, or a team library (postgresql://user@host/dbname)",
+    )
     parser.add_argument("--version", action="version", version=f"PeerRef {__version__}")
     parser.add_argument("files", nargs="*", metavar="FILE", help="reference files to import")
     return parser.parse_known_args(list(argv))
@@ -128,13 +132,16 @@ def _run(app: QApplication, paths: AppPaths, settings: Settings, files: list[Pat
     """Hand over to a running PeerRef, or become the one that runs."""
     from peerref.gui.single_instance import hand_over, server_name
 
-    name = server_name(paths.library_file)
+    name = server_name(paths.library_location)
     if hand_over(name, files):
         log.info("handed %d file(s) to the PeerRef already running on this library", len(files))
         return 0
 
     from peerref.library import Library
 
+    if paths.library_url is not None:
+        # A team library has many writers and no lock file: PostgreSQL keeps them apart.
+        return _run_window(app, paths, settings, files, name)
     lock = LibraryLock(paths.library_file, program="PeerRef")
     try:
         # Another application's database is refused before a lock file is put beside it.
@@ -184,6 +191,7 @@ def _run_window(
     # exits before paying for the storage layer and the window's modules.
     from peerref.gui.main_window import MainWindow
     from peerref.gui.single_instance import FileOpenFilter, IncomingFiles, InstanceServer
+    from peerref.gui.team_window import prepare_team_window
     from peerref.library import Library
 
     server = InstanceServer(name, app, accept_quit=os.environ.get(TEST_HOOKS_ENV) == "1")
@@ -194,15 +202,20 @@ def _run_window(
     app.installEventFilter(open_events)
     try:
         try:
-            library = Library.open(paths.library_file)
+            library = Library.open(paths.library_location)
         except PeerRefError as error:
             return _fail(f"PeerRef cannot open its library.\n\n{error}")
+        # Changes are recorded as the name set in Preferences, else the login (role).
+        library.set_user(settings.reviewer_name)
         try:
             window = MainWindow(library, settings, paths.settings_file)
             window.importer.preview_opened.connect(
                 lambda dialog: log.info("import preview opened: %s", dialog.windowTitle())
             )
             server.quit_requested.connect(lambda: _quit(app, window))
+            # A team library: its name, read-only mode, other people's changes live.
+            live = prepare_team_window(window, library)
+            window.settings_changed.connect(lambda new: library.set_user(new.reviewer_name))
             window.show()
             for warning in library.open_warnings:  # e.g. today's backup failed: disk full
                 log.warning("%s", warning)
@@ -211,6 +224,8 @@ def _run_window(
             incoming.add(files, bring_forward=False)
             QTimer.singleShot(0, lambda: log.info("window ready on %s", library.path))
             code = app.exec()
+            if live is not None:
+                live.stop()
             QThreadPool.globalInstance().waitForDone()
             log.info("PeerRef exits with code %d", code)
             return int(code)

@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -58,7 +58,7 @@ from peerref.library import (
     writes_doi,
 )
 from peerref.lockfile import LibraryLock
-from peerref.paths import AppPaths
+from peerref.paths import AppPaths, is_library_url
 from peerref.review import tables as review_tables
 from peerref.review import terminal as review_terminal
 from peerref.review import text as review_text
@@ -1117,9 +1117,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"PeerRef {__version__}")
     library_option = _Parser(add_help=False)
     library_option.add_argument(
-        "--library", metavar="PATH", default=argparse.SUPPRESS, help="the library file to use"
+        "--library",
+        metavar="PATH|URL",
+        default=argparse.SUPPRESS,
+        help="the library file, or a team library's postgresql:// URL",
     )
-    parser.add_argument("--library", metavar="PATH", help="the library file to use")
+    parser.add_argument(
+        "--library",
+        metavar="PATH|URL",
+        help="the library file, or a team library's postgresql:// URL",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
@@ -1214,6 +1221,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="where (default: the backups folder)")
     p = command("restore-backup", "replace the library with a backup", None)
     p.add_argument("file", metavar="FILE")
+
+    p = command(
+        "copy-library",
+        "copy a library into another (a personal file into a team library, or back)",
+        None,
+    )
+    p.description = (
+        "Copy every reference of SRC, with its notes, tags, collections, provenance and "
+        "reviews, into DEST under DEST's own ids. Each is a file or a postgresql:// URL. "
+        "Run again, it adds only what is new."
+    )
+    p.add_argument("source", metavar="SRC")
+    p.add_argument("destination", metavar="DEST")
 
     p = command("cite", "print a bibliography or an in-text citation", cmd_cite)
     p.add_argument("ids", nargs="+", metavar="ID")
@@ -1318,13 +1338,46 @@ def _write_lock(library_file: Path, needed: bool) -> Iterator[None]:
         yield
 
 
+def _location(value: str) -> Path | str:
+    return value if is_library_url(value) else Path(value).expanduser()
+
+
+def cmd_copy_library(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Copy SRC into DEST; DEST (a file) is locked for the copy, SRC only read."""
+    source, destination = _location(args.source), _location(args.destination)
+    for location in (source, destination):
+        Library.check_file(location)
+    if isinstance(source, Path) and not source.exists():
+        raise UsageError(f"{source} does not exist")
+    lock_target = destination if isinstance(destination, Path) else None
+    if lock_target is not None:
+        lock_target.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        LibraryLock(lock_target, program="peerref-cli") if lock_target else nullcontext(),
+        Library.open(source, daily_backup=False) as src,
+        Library.open(destination) as dest,
+    ):
+        outcome = src.copy_into(dest)
+    added = sum(outcome.added.values())
+    kept = sum(outcome.already.values())
+    out.write(
+        f"copied {outcome.references} references ({added} rows in all) into "
+        f"{dest.location}; {kept} rows were already there\n"
+    )
+    return EXIT_OK
+
+
 @contextmanager
 def _open_library(args: argparse.Namespace, err: TextIO) -> Iterator[Library]:
     paths = AppPaths.from_platformdirs(args.library)
     # Another application's database is refused before a lock file is put beside it.
-    Library.check_file(paths.library_file)
-    with _write_lock(paths.library_file, _writes(args)):
-        library = Library.open(paths.library_file)
+    Library.check_file(paths.library_location)
+    # A team library has no lock: several people write at once (row versions guard edits).
+    needs_lock = _writes(args) and paths.library_url is None
+    with _write_lock(paths.library_file, needs_lock):
+        library = Library.open(paths.library_location)
+        # Changes are recorded as the name set in Preferences, else the login (role).
+        library.set_user(settings_io.load(paths.settings_file).reviewer_name)
         try:
             for warning in library.open_warnings:
                 err.write(f"peerref-cli: warning: {warning}\n")
@@ -1367,8 +1420,13 @@ def main(
             return cmd_styles(args, out, err, inp)
         if args.command == "csl":
             return cmd_csl(args, out, err, inp)
+        if args.command == "copy-library":
+            return cmd_copy_library(args, out, err)
         if args.command == "restore-backup":
-            target = AppPaths.from_platformdirs(args.library).library_file
+            chosen = AppPaths.from_platformdirs(args.library)
+            if chosen.library_url is not None:
+                raise UsageError("a team library is restored on its server (pg_restore)")
+            target = chosen.library_file
             with _write_lock(target, needed=True):
                 Library.restore_backup(Path(args.file), target)
             err.write(f"restored {args.file} into {target}\n")

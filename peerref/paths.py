@@ -16,16 +16,42 @@ APP_NAME = "PeerRef"
 LIBRARY_FILE_NAME = "library.sqlite"
 LIBRARY_ENV_VAR = "PEERREF_LIBRARY"
 
+# URL schemes that name a team library on a PostgreSQL server rather than a file.
+LIBRARY_URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+
+
+def is_library_url(value: Path | str | None) -> bool:
+    """Whether ``--library`` (or ``$PEERREF_LIBRARY``) names a database server, not a file.
+
+    Why a check of its own: a URL handed to ``Path`` becomes a folder named
+    ``postgresql:`` with an SQLite library inside it, silently. A ``Path`` object is
+    never a URL (``Path`` has already collapsed the ``//``).
+    """
+    if not isinstance(value, str):
+        return False
+    scheme, separator, _ = value.partition("://")
+    return bool(separator) and scheme.lower() in LIBRARY_URL_SCHEMES
+
 
 @dataclass(frozen=True, slots=True)
 class AppPaths:
-    """Data, config, cache and log directories, and the library file in use."""
+    """Data, config, cache and log directories, and the library in use.
+
+    ``library_url`` is set when the library is a team library on a PostgreSQL server;
+    ``library_file`` is then the personal library's file, which nothing opens.
+    """
 
     data_dir: Path
     config_dir: Path
     cache_dir: Path
     log_dir: Path
     library_file: Path
+    library_url: str | None = None
+
+    @property
+    def library_location(self) -> Path | str:
+        """What to open: the team library's URL, else the library file."""
+        return self.library_url if self.library_url is not None else self.library_file
 
     @property
     def backup_dir(self) -> Path:
@@ -46,6 +72,7 @@ class AppPaths:
             cache_dir=Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
             log_dir=Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
             library_file=_library_file(library, data_dir),
+            library_url=_library_url(library),
         )
 
     @classmethod
@@ -58,13 +85,23 @@ class AppPaths:
             cache_dir=root / "cache",
             log_dir=root / "log",
             library_file=_library_file(library, root / "data"),
+            library_url=_library_url(library),
         )
 
 
-def _library_file(explicit: Path | str | None, data_dir: Path) -> Path:
+def _chosen(explicit: Path | str | None) -> Path | str | None:
     if explicit:
-        return Path(explicit).expanduser()
-    from_env = os.environ.get(LIBRARY_ENV_VAR)
-    if from_env:
-        return Path(from_env).expanduser()
-    return data_dir / LIBRARY_FILE_NAME
+        return explicit
+    return os.environ.get(LIBRARY_ENV_VAR) or None
+
+
+def _library_url(explicit: Path | str | None) -> str | None:
+    chosen = _chosen(explicit)
+    return chosen if isinstance(chosen, str) and is_library_url(chosen) else None
+
+
+def _library_file(explicit: Path | str | None, data_dir: Path) -> Path:
+    chosen = _chosen(explicit)
+    if chosen is None or is_library_url(chosen):
+        return data_dir / LIBRARY_FILE_NAME
+    return Path(chosen).expanduser()

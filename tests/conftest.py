@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg_server import NoPostgresError, running_server
 from pytest_httpserver import HTTPServer
 
 from peerref.settings import CROSSREF_URL_ENV_VAR
@@ -60,6 +61,59 @@ def crossref(
     monkeypatch.setenv(CROSSREF_URL_ENV_VAR, url)
     yield fake_crossref_server
     fake_crossref_server.clear()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One private PostgreSQL server for the session (see ``tests/pg_server.py``).
+
+    Skipped with the reason when no PostgreSQL binaries exist, except under CI=true,
+    where a missing server is a failure: CI installs it, so its absence is a bug.
+    """
+    manager = running_server()
+    try:
+        server = manager.__enter__()
+    except NoPostgresError as error:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is needed under CI: {error}")
+        pytest.skip(f"team-library tests need PostgreSQL: {error}")
+    try:
+        yield server
+    finally:
+        manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: object) -> str:
+    """A database migrated once, that each test's library is copied from (a second, not five)."""
+    from peerref.library import Library
+
+    url: str = postgres_server.create_database("template")  # type: ignore[attr-defined]
+    Library.open(url).close()
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture
+def postgres_url(postgres_server: object, postgres_template: str) -> str:
+    """The URL of a new team library (migrated, no references) on the session's server."""
+    url: str = postgres_server.create_database(template=postgres_template)  # type: ignore[attr-defined]
+    return url
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server: object) -> str:
+    """The URL of a new, empty database (nothing migrated yet)."""
+    url: str = postgres_server.create_database("empty")  # type: ignore[attr-defined]
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a test's library lives, once per backend: a file, then a team library."""
+    if request.param == "sqlite":
+        return tmp_path / "library.sqlite"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

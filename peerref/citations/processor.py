@@ -193,6 +193,7 @@ class Processor:
             self.bibliography_names_delimiter = style.names_delimiter
         self._dirty = True
         self._locator_term_cache: dict[str, str] | None = None
+        self._initializes: bool | None = None
         self.order: list[str] = []
         self.numbers: dict[str, int] = {}
         self.disambiguation: dict[str, Disambiguation] = {}
@@ -290,6 +291,31 @@ class Processor:
                         return True
         return False
 
+    def _citation_initializes(self) -> bool:
+        """Whether the citation writes given names as initials (``initialize-with``)."""
+        if self._initializes is None:
+            from peerref.citations.style.nodes import Names
+
+            found = self.citation_name_options.initialize_with is not None
+            seen: set[str] = set()
+            queue: list[Any] = list(self.style.citation.layout.children)
+            while queue and not found:
+                batch, queue = queue, []
+                for node in walk_elements(batch):
+                    if (
+                        isinstance(node, Names)
+                        and node.name is not None
+                        and node.name.options.initialize_with is not None
+                    ):
+                        found = True
+                        break
+                    macro = getattr(node, "macro", None)
+                    if macro and macro not in seen:
+                        seen.add(macro)
+                        queue.extend(self.style.macros.get(macro, ()))
+            self._initializes = found
+        return self._initializes
+
     def _style_reads(self, variable: str) -> bool:
         """Whether any layout or macro of the style renders ``variable`` itself."""
         elements: list[Any] = list(self.style.citation.layout.children)
@@ -357,8 +383,13 @@ class Processor:
             if options.add_givenname:
                 # As citeproc-js: where given names disambiguate, the entry shows the
                 # given names its cites were given (when that is more than it would show)
-                # and, with add-names too, the names added to them.
-                disambiguation.givens = dict(state.givens)
+                # and, with add-names too, the names added to them. A cite's name that
+                # is not initialized shows its whole given name when expanded, and that
+                # is what the entry shows too ("Okafor, Chidi", not "Okafor, C.").
+                full = not self._citation_initializes()
+                disambiguation.givens = {
+                    key: 2 if full and level else level for key, level in state.givens.items()
+                }
                 if options.add_names:
                     disambiguation.names = dict(state.names)
         context = Context(

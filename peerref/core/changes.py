@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from peerref.core.model import BatchId, CollectionId, ReferenceId
@@ -50,4 +51,50 @@ class ChangeSet:
             batch_id=other.batch_id or self.batch_id,
             collection_ids=self.collection_ids | other.collection_ids,
             messages=self.messages + other.messages,
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """The change set as JSON-ready values (messages stay with the one who acted)."""
+        return {
+            "added": sorted(self.added),
+            "updated": sorted(self.updated),
+            "removed": sorted(self.removed),
+            "trashed": sorted(self.trashed),
+            "restored": sorted(self.restored),
+            "collections_changed": self.collections_changed,
+            "tags_changed": self.tags_changed,
+            "notes_changed": sorted(self.notes_changed),
+            "batch_id": self.batch_id,
+            "collection_ids": sorted(self.collection_ids),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> ChangeSet:
+        """The change set another client announced; anything malformed counts as nothing.
+
+        Why so forgiving: the payload comes over the network from another program
+        (perhaps another PeerRef version), and a bad one must never crash a window.
+        """
+
+        def ids(name: str) -> frozenset[ReferenceId]:
+            value = data.get(name)
+            if not isinstance(value, list):
+                return frozenset()
+            return frozenset(ReferenceId(v) for v in value if isinstance(v, int))
+
+        batch = data.get("batch_id")
+        collections = data.get("collection_ids")
+        return cls(
+            added=ids("added"),
+            updated=ids("updated"),
+            removed=ids("removed"),
+            trashed=ids("trashed"),
+            restored=ids("restored"),
+            collections_changed=data.get("collections_changed") is True,
+            tags_changed=data.get("tags_changed") is True,
+            notes_changed=ids("notes_changed"),
+            batch_id=BatchId(batch) if isinstance(batch, int) else None,
+            collection_ids=frozenset(CollectionId(c) for c in collections if isinstance(c, int))
+            if isinstance(collections, list)
+            else frozenset(),
         )

@@ -33,6 +33,7 @@ pure-Python edit distance is too slow for checking an import against 100,000 ref
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -40,7 +41,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from peerref.core.ids import doi_key, isbn_digits, normalise_doi, normalise_pmid
 from peerref.core.model import (
@@ -276,6 +277,10 @@ _FOLD_LETTERS = str.maketrans(
 )
 
 
+# Bytes that are not ASCII letters or digits (what ``[\W_]`` matches in ASCII) as spaces.
+_ASCII_WORD_BYTES = bytes(code if chr(code).isalnum() and code < 128 else 32 for code in range(256))
+
+
 def fold(text: str) -> str:
     """Text reduced to what identifies it: no case, accents, markup or punctuation.
 
@@ -286,9 +291,13 @@ def fold(text: str) -> str:
     if "<" in text:
         text = _TAGS_RE.sub(" ", text)
     text = text.replace("&", " and ")
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_FOLD_LETTERS))
-        text = "".join(char for char in text if not unicodedata.combining(char))
+    if text.isascii():
+        # The same result as the regular expression below, several times faster: it
+        # counts when a duplicate search folds the titles of a whole library.
+        ascii_bytes = text.lower().encode("ascii").translate(_ASCII_WORD_BYTES)
+        return " ".join(ascii_bytes.decode("ascii").split())
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD_LETTERS))
+    text = "".join(char for char in text if not unicodedata.combining(char))
     return _NON_WORD_RE.sub(" ", text.casefold()).strip()
 
 
@@ -412,20 +421,34 @@ class _Title:
     def __init__(self, title: str) -> None:
         self.title = title
         self.title_key = fold(title) if title else ""
-
-    @cached_property
-    def title_words(self) -> tuple[str, ...]:
-        return tuple(self.title_key.split())
+        # Plain attributes rather than cached properties: under Python 3.11 each
+        # ``cached_property`` read takes a lock, which counts over 100,000 titles.
+        self.title_words = tuple(self.title_key.split())
+        self._main_title_words: tuple[str, ...] | None = None
 
     @property
     def first_title_word(self) -> str:
         return self.title_key.partition(" ")[0]
 
-    @cached_property
+    @property
     def main_title_words(self) -> tuple[str, ...]:
         """The words before a subtitle ("Main title: subtitle"); all of them if none."""
-        main = _SUBTITLE_RE.split(self.title, maxsplit=1)[0]
-        return tuple(fold(main).split())
+        words = self._main_title_words
+        if words is None:
+            parts = _SUBTITLE_RE.split(self.title, maxsplit=1)
+            words = self.title_words if len(parts) == 1 else tuple(fold(parts[0]).split())
+            self._main_title_words = words
+        return words
+
+    @property
+    def main_title_opens_title(self) -> bool:
+        """Whether ``main_title_words`` is known to begin ``title_words`` without working it out.
+
+        ``fold`` works character by character apart from removing markup, and a subtitle
+        starts at a character it turns into a word break, so without markup the main
+        title's words are the first words of the title.
+        """
+        return "<" not in self.title
 
 
 class _Profile(_Title):
@@ -874,6 +897,8 @@ def _compare_untitled(a: _Profile, b: _Profile, conflicts: list[Reason]) -> Matc
 
 
 _DOI_KEY_PREFIX = "doi:"
+# The broad keys' prefix: "author-year:<first author's family key>:<year>".
+AUTHOR_YEAR_KEY_PREFIX = "author-year:"
 
 
 def blocking_keys(reference: Reference) -> frozenset[str]:
@@ -925,7 +950,7 @@ def _author_year_keys(profile: _Profile, years: tuple[int, ...]) -> set[str]:
         # Without a year nothing but the title can match, and that has its own key.
         return set()
     family = profile.first_author_family
-    return {f"author-year:{family}:{profile.year + offset}" for offset in years}
+    return {f"{AUTHOR_YEAR_KEY_PREFIX}{family}:{profile.year + offset}" for offset in years}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1030,6 +1055,154 @@ def _titles_may_agree(probe: _Title, stored: _Title) -> bool:
     if not stored.title_key:
         return True
     return _title_relation(probe, stored, _title_similarity(probe, stored)) is not None
+
+
+# Close titles are found with rapidfuzz's batch search at a cutoff a point below the
+# real one (so rounding can never drop a pair), then confirmed by ``_title_relation``.
+_SCREEN_CUTOFF = CLOSE_TITLE_SIMILARITY * 100 - 1
+
+
+class GroupScreen:
+    """Which pairs of stored references the Duplicates view must compare, from their keys.
+
+    Why: ``find_groups`` files every reference in a ``DuplicateIndex`` and compares each
+    with all it meets by key, and the first-author-and-year keys are broad: at 100,000
+    references that is millions of comparisons of whole references (16 s). A pair is
+    only ever alike (see ``CandidateScreen``) when the two share an identity key (DOI,
+    PMID, ISBN, normalised title), or share the first author within a year and, both
+    titled, their titles agree, or, one untitled, have the same year. So the store hands
+    over its keys (``filed``) and, for the references met through author-year keys, their
+    titles; the screen names the pairs worth comparing, found with rapidfuzz's batch
+    search rather than pair by pair, and ``find_groups_among`` compares only those. The
+    groups are the same as ``find_groups`` over every reference, in id order.
+    """
+
+    def __init__(self, filed: Iterable[tuple[str, ReferenceId]]) -> None:
+        """Sort the keys out.
+
+        Args:
+            filed: (blocking key, reference id) for every key of every reference to
+                group. Identity keys held by one reference alone may be left out.
+        """
+        identity: defaultdict[str, set[ReferenceId]] = defaultdict(set)
+        families: defaultdict[str, defaultdict[int, set[ReferenceId]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        prefix = len(AUTHOR_YEAR_KEY_PREFIX)
+        for key, reference_id in filed:
+            if key.startswith(AUTHOR_YEAR_KEY_PREFIX):
+                family, _, year = key[prefix:].rpartition(":")
+                try:
+                    families[family][int(year)].add(reference_id)
+                except ValueError:
+                    pass
+                else:
+                    continue
+            # A key not of that form (none is written so) still links what shares it.
+            identity[key].add(reference_id)
+        self._identity = [sorted(ids) for ids in identity.values() if len(ids) > 1]
+        # Per family, the members of each year that have a neighbour within a year.
+        self._families: list[dict[int, list[ReferenceId]]] = []
+        self.needs_titles: set[ReferenceId] = set()
+        for years in families.values():
+            kept = {
+                year: sorted(ids)
+                for year, ids in years.items()
+                if len(ids) > 1 or year - 1 in years or year + 1 in years
+            }
+            if kept:
+                self._families.append(kept)
+                for ids in kept.values():
+                    self.needs_titles.update(ids)
+
+    def pairs(self, titles: Mapping[ReferenceId, str]) -> set[tuple[ReferenceId, ReferenceId]]:
+        """The pairs to compare, each as (smaller id, larger id).
+
+        Args:
+            titles: the title of every reference in ``needs_titles`` (a missing one is
+                taken as untitled, which only adds pairs).
+        """
+        found: set[tuple[ReferenceId, ReferenceId]] = set()
+        for ids in self._identity:
+            found.update(itertools.combinations(ids, 2))
+        for years in self._families:
+            self._family_pairs(years, titles, found)
+        return found
+
+    @staticmethod
+    def _family_pairs(
+        years: Mapping[int, Sequence[ReferenceId]],
+        titles: Mapping[ReferenceId, str],
+        found: set[tuple[ReferenceId, ReferenceId]],
+    ) -> None:
+        """Add the pairs of one first author's references (by year) worth comparing.
+
+        Members travel as (id, folded title) pairs; a ``_Title`` is only built for the
+        few pairs whose titles must be weighed (tens of thousands of titles go by).
+        """
+        titled: dict[int, list[tuple[ReferenceId, str]]] = {}
+        # Titles that agree (``_title_relation``) are the same or close, or one is the
+        # other's opening, or both share a main title: the last two begin with the same
+        # four words, so they are found by those words and the close ones by a search.
+        openings: defaultdict[tuple[str, ...], list[tuple[int, ReferenceId]]]
+        openings = defaultdict(list)
+        built: dict[ReferenceId, _Title] = {}
+
+        def title_of(reference_id: ReferenceId) -> _Title:
+            title = built.get(reference_id)
+            if title is None:
+                title = built[reference_id] = _Title(titles.get(reference_id, ""))
+            return title
+
+        for year, ids in years.items():
+            members = titled[year] = []
+            for reference_id in ids:
+                text = titles.get(reference_id, "")
+                key = fold(text) if text else ""
+                if not key:
+                    # Untitled: compared with everyone of its own year (the same date).
+                    found.update(
+                        (min(reference_id, other), max(reference_id, other))
+                        for other in ids
+                        if other != reference_id
+                    )
+                    continue
+                members.append((reference_id, key))
+                words = key.split(" ", MIN_PREFIX_TITLE_WORDS)[:MIN_PREFIX_TITLE_WORDS]
+                if len(words) == MIN_PREFIX_TITLE_WORDS:
+                    openings[tuple(words)].append((year, reference_id))
+                if "<" in text:  # markup: the main title may not open the title
+                    title = title_of(reference_id)
+                    if not title.main_title_opens_title:
+                        main = title.main_title_words[:MIN_PREFIX_TITLE_WORDS]
+                        if len(main) == MIN_PREFIX_TITLE_WORDS and list(main) != words:
+                            openings[main].append((year, reference_id))
+
+        def consider(id_a: ReferenceId, id_b: ReferenceId) -> None:
+            pair = (id_a, id_b) if id_a < id_b else (id_b, id_a)
+            if pair not in found and _titles_may_agree(title_of(id_a), title_of(id_b)):
+                found.add(pair)
+
+        for bucket in openings.values():
+            for (year_a, id_a), (year_b, id_b) in itertools.combinations(bucket, 2):
+                if id_a != id_b and abs(year_a - year_b) <= 1:
+                    consider(id_a, id_b)
+        for year, members in titled.items():
+            window = members + titled.get(year + 1, [])
+            if len(window) < 2:
+                continue
+            keys = [key for _, key in window]
+            # Each member is searched among those after it: every pair is scored once.
+            for position, (reference_id, key) in enumerate(members):
+                later = position + 1
+                for _, _, index in process.extract(
+                    key,
+                    keys[later:],
+                    scorer=fuzz.ratio,
+                    score_cutoff=_SCREEN_CUTOFF,
+                    limit=None,
+                ):
+                    consider(reference_id, window[later + index][0])
 
 
 _VERDICT_ORDER = {Verdict.DUPLICATE: 0, Verdict.POSSIBLE: 1, Verdict.DIFFERENT: 2}
@@ -1151,6 +1324,55 @@ def find_groups(
         index.add(reference)
         by_id[reference.id] = reference
 
+    return _groups(by_id, links, dismissed_pairs, {})
+
+
+def find_groups_among(
+    references: Iterable[Reference],
+    pairs: Iterable[tuple[ReferenceId, ReferenceId]],
+    dismissed: Collection[DismissedPair] = frozenset(),
+) -> list[DuplicateGroup]:
+    """``find_groups``, comparing only the given pairs (a ``GroupScreen``'s).
+
+    Each pair is compared once, the later reference (by id) with the earlier, as
+    ``find_groups`` does over references in id order; pairs naming a reference not
+    given are skipped.
+
+    Raises:
+        ValueError: a reference has no id.
+    """
+    dismissed_pairs = frozenset(dismissed)
+    by_id: dict[ReferenceId, Reference] = {}
+    for reference in references:
+        if reference.id is None:
+            raise ValueError("find_groups_among needs stored references, which have ids")
+        by_id[reference.id] = reference
+    profiles: dict[ReferenceId, _Profile] = {}
+
+    def profile(reference_id: ReferenceId) -> _Profile:
+        found = profiles.get(reference_id)
+        if found is None:
+            found = profiles[reference_id] = _Profile(by_id[reference_id])
+        return found
+
+    links: list[PairMatch] = []
+    for pair in sorted({(min(a, b), max(a, b)) for a, b in pairs if a != b}):
+        first, second = pair
+        if first not in by_id or second not in by_id or frozenset(pair) in dismissed_pairs:
+            continue
+        match = _compare(profile(second), profile(first))
+        if match.verdict is not Verdict.DIFFERENT:
+            links.append(PairMatch(first, second, match))
+    return _groups(by_id, links, dismissed_pairs, profiles)
+
+
+def _groups(
+    by_id: Mapping[ReferenceId, Reference],
+    links: Sequence[PairMatch],
+    dismissed_pairs: frozenset[DismissedPair],
+    profiles: dict[ReferenceId, _Profile],
+) -> list[DuplicateGroup]:
+    """Groups from the links between references (see ``find_groups``), by smallest id."""
     everything = _UnionFind()
     duplicates_only = _UnionFind()
     for link in links:
@@ -1173,7 +1395,7 @@ def find_groups(
         )
         verdict = Verdict.POSSIBLE
         if len({duplicates_only.find(i) for i in ids}) == 1 and _consistent(
-            [by_id[i] for i in ids], dismissed_pairs
+            [profiles.get(i) or _Profile(by_id[i]) for i in ids], dismissed_pairs
         ):
             verdict = Verdict.DUPLICATE
         groups.append(DuplicateGroup(tuple(ids), verdict, group_links))
@@ -1181,9 +1403,8 @@ def find_groups(
     return groups
 
 
-def _consistent(references: Sequence[Reference], dismissed: frozenset[DismissedPair]) -> bool:
+def _consistent(profiles: Sequence[_Profile], dismissed: frozenset[DismissedPair]) -> bool:
     """No two members were dismissed or are different works."""
-    profiles = [_Profile(r) for r in references]
     for index, first in enumerate(profiles):
         for second in profiles[index + 1 :]:
             assert first.ref.id is not None and second.ref.id is not None
@@ -1214,6 +1435,7 @@ class _UnionFind:
 
 
 __all__ = [
+    "AUTHOR_YEAR_KEY_PREFIX",
     "CLOSE_TITLE_SIMILARITY",
     "SAME_ABSTRACT_SIMILARITY",
     "Candidate",
@@ -1222,6 +1444,7 @@ __all__ = [
     "DuplicateGroup",
     "DuplicateIndex",
     "Explanation",
+    "GroupScreen",
     "Match",
     "PairMatch",
     "Reason",
@@ -1231,6 +1454,7 @@ __all__ = [
     "compare",
     "explain",
     "find_groups",
+    "find_groups_among",
     "fold",
     "lookup_keys",
 ]

@@ -46,6 +46,33 @@ class StorageError(PeerRefError):
     """A write failed; the transaction was rolled back and the library is as it was."""
 
 
+class ConflictError(PeerRefError):
+    """An edit was made on a stale copy: someone else changed the reference meanwhile.
+
+    Nothing was saved. The message names who made the other change and what it was, so
+    the person can reload and decide; the edit is never applied over theirs silently.
+
+    Attributes:
+        reference_id: the reference both edited.
+        by: who made the change that came first ("" when unknown).
+        differences: (field, the stored value, the refused edit's value) for each field
+            where they differ, as short texts.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reference_id: int,
+        by: str = "",
+        differences: tuple[tuple[str, str, str], ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.reference_id = reference_id
+        self.by = by
+        self.differences = differences
+
+
 class EnrichError(PeerRefError):
     """Looking up metadata online failed (offline, time-out, garbled answer)."""
 

@@ -9,6 +9,7 @@ check digit is for the caller to warn about.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 # The DOI Handbook (2.5.2) lets a DOI's suffix hold any printable Unicode character, and
 # real ones do: SICI-based DOIs hold "<", ">", ";" and brackets, such as
@@ -50,14 +51,30 @@ def normalise_doi(text: str) -> str:
     (which ends a DOI at a space). Returns "" when ``text`` holds no DOI. Case is kept:
     DOIs are compared with ``doi_key``.
     """
-    text = text.strip()
-    text = _DOI_PREFIX_RE.sub("", text)
+    text = _without_prefix(text.strip())
     if _WHOLE_DOI_RE.fullmatch(text):
         return _strip_trailing(text)
     match = _DOI_RE.search(text)
     if not match:
         return ""
     return _strip_trailing(match.group(0))
+
+
+_DOI_URL_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi\.org/)", re.IGNORECASE)
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
+def _without_prefix(text: str) -> str:
+    """``text`` without a doi.org URL or "doi:" before it; a URL's %-escapes decoded.
+
+    In a doi.org link the DOI is percent-encoded ("%3C" for "<", as the DOI Handbook
+    requires of URLs); the DOI itself is the decoded name.
+    """
+    is_url = _DOI_URL_RE.match(text) is not None
+    text = _DOI_PREFIX_RE.sub("", text)
+    if is_url and _PERCENT_ESCAPE.search(text):
+        text = unquote(text)
+    return text
 
 
 # What may follow a space in a DOI field without being part of the DOI: a remark in
@@ -72,7 +89,7 @@ def doi_of_field(text: str) -> str:
     kept whole rather than cut at the space, unless what follows the space is a remark in
     brackets or another DOI. Runs of white space count as one space.
     """
-    words = _DOI_PREFIX_RE.sub("", text.strip()).split()
+    words = _without_prefix(text.strip()).split()
     if (
         len(words) > 1
         and _WHOLE_DOI_RE.fullmatch(words[0])

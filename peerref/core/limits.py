@@ -56,14 +56,31 @@ class CleanedText:
         return f"{self.count} control character{plural} ({names})"
 
 
+_CONTROL_CHARACTERS = tuple(chr(c) for c in (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+
+
 def has_control_characters(text: str) -> bool:
-    """Whether ``text`` holds a character ``clean_text`` would remove or replace."""
-    return _CONTROL.search(text) is not None
+    """Whether ``text`` holds a character ``clean_text`` would remove or replace.
+
+    Asked of every field of every reference read, so done the fast way: a substring test
+    per control character (each a C-speed scan) and, for text that is not ASCII, an
+    encoding to UTF-8, which fails on a lone surrogate and only then; a regular
+    expression over the text is ten times slower.
+    """
+    if any(char in text for char in _CONTROL_CHARACTERS):
+        return True
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def clean_text(text: str) -> CleanedText:
     """``text`` with control characters removed (tab, line breaks kept; form feeds as spaces)."""
-    if _CONTROL.search(text) is None:
+    if not has_control_characters(text):
         return CleanedText(text)
     found = _CONTROL.findall(text)
     offsets = tuple(m.start() for _, m in zip(range(5), _CONTROL.finditer(text), strict=False))
@@ -74,7 +91,7 @@ def clean_text(text: str) -> CleanedText:
 
 def strip_control_characters(text: str) -> str:
     """``clean_text(text).text``, for writers that report the change elsewhere."""
-    return _CONTROL.sub(_replacement, text) if _CONTROL.search(text) else text
+    return _CONTROL.sub(_replacement, text) if has_control_characters(text) else text
 
 
 # ---------------------------------------------------------------- sizes
@@ -146,6 +163,7 @@ _SHORT_FIELDS = (
     "publisher_place",
 )
 _CODE_FIELDS = ("volume", "issue", "page", "edition", "doi", "pmid", "pmcid", "language", "status")
+_SHORT_AND_CODE_FIELDS = (*_SHORT_FIELDS, *_CODE_FIELDS, "url")
 _CUT_MARK = "…"
 
 
@@ -229,15 +247,17 @@ def _abstract(
 
 
 def checked_reference(
-    reference: Reference, limits: FieldLimits = DEFAULT_LIMITS
+    reference: Reference, limits: FieldLimits = DEFAULT_LIMITS, *, controls: bool = True
 ) -> tuple[Reference, list[str]]:
     """``reference`` with no control characters and no field beyond ``limits``; and why.
 
     Returns the reference itself (the same object) when nothing had to change, and a
     message per change otherwise, naming the field ("the title is 1,048,576 characters
-    long: kept the first 10,000 …").
+    long: kept the first 10,000 …"). ``controls=False`` says the caller knows there are
+    no control characters (they were taken out of the text it was read from, and the
+    text had no escapes to make new ones), so only lengths are looked at first.
     """
-    if not _needs_checking(reference, limits):
+    if not _needs_checking(reference, limits, controls=controls):
         return reference, []
     changes = _Changes()
     values: dict[str, object] = {}
@@ -272,34 +292,68 @@ def checked_reference(
     return replace(reference, **values), list(dict.fromkeys(changes.messages))  # type: ignore[arg-type]
 
 
-def _texts(reference: Reference) -> list[str]:
-    texts = [getattr(reference, name) for name in (*_SHORT_FIELDS, *_CODE_FIELDS, "url")]
+def _limited_texts(reference: Reference, limits: FieldLimits) -> list[tuple[str, int]]:
+    """Every text of ``reference`` with the limit it is held to."""
+    texts = [(getattr(reference, name), limits.short_text) for name in _SHORT_FIELDS]
+    texts += [(getattr(reference, name), limits.code) for name in _CODE_FIELDS]
+    texts.append((reference.url, limits.url))
     for creator in reference.creators:
-        texts += [creator.family, creator.given, creator.particle, creator.literal]
-        texts += [creator.dropping_particle, creator.suffix]
+        texts += [(creator.family, limits.short_text), (creator.given, limits.short_text)]
+        texts += [(creator.particle, limits.short_text), (creator.literal, limits.short_text)]
+        texts += [(creator.dropping_particle, limits.short_text)]
+        texts += [(creator.suffix, limits.short_text)]
     date: PartialDate | None = reference.issued
     while date is not None:
-        texts += [date.season, date.literal]
+        texts += [(date.season, limits.code), (date.literal, limits.code)]
         date = date.end
-    texts += [*reference.issn, *reference.isbn, *reference.keywords, *reference.tags]
-    texts += [text for section in reference.abstract for text in (section.heading, section.text)]
-    texts += [text for pair in reference.extra.items() for text in pair]
+    texts += [(text, limits.code) for text in (*reference.issn, *reference.isbn)]
+    texts += [(text, limits.short_text) for text in (*reference.keywords, *reference.tags)]
+    for section in reference.abstract:
+        texts += [(section.heading, limits.short_text), (section.text, limits.abstract)]
+    for key, value in reference.extra.items():
+        texts += [(key, limits.short_text), (value, limits.extra_value)]
     return texts
 
 
-def _needs_checking(reference: Reference, limits: FieldLimits) -> bool:
-    """A quick look first: nearly every reference has nothing to change."""
+def _short_texts_length(reference: Reference) -> int:
+    """The length of every text of ``reference`` but its abstract and ``extra``, together."""
+    total = sum(map(len, (getattr(reference, name) for name in _SHORT_AND_CODE_FIELDS)))
+    for creator in reference.creators:
+        total += len(creator.family) + len(creator.given) + len(creator.literal)
+        total += len(creator.particle) + len(creator.dropping_particle) + len(creator.suffix)
+    total += sum(map(len, reference.keywords)) + sum(map(len, reference.tags))
+    total += sum(map(len, reference.issn)) + sum(map(len, reference.isbn))
+    date: PartialDate | None = reference.issued
+    while date is not None:
+        total += len(date.season) + len(date.literal)
+        date = date.end
+    return total
+
+
+def _needs_checking(reference: Reference, limits: FieldLimits, *, controls: bool) -> bool:
+    """A quick look first: nearly every reference has nothing to change.
+
+    Asked of every entry of every import, so the common case is cheap: when all the short
+    texts together are within the smallest limit, none of them is beyond its own.
+    """
     if len(reference.creators) > limits.creators:
         return True
     if max(len(reference.keywords), len(reference.tags)) > limits.keywords:
         return True
-    if sum(len(s.text) + len(s.heading) for s in reference.abstract) > limits.abstract:
+    abstract = sum(len(s.text) + len(s.heading) for s in reference.abstract)
+    if abstract > limits.abstract:
         return True
-    shortest_limit = min(limits.short_text, limits.code, limits.url)
-    texts = _texts(reference)
-    if any(len(text) > shortest_limit for text in texts):
+    if any(len(value) > limits.extra_value for value in reference.extra.values()):
         return True
-    return has_control_characters("\n".join(texts))
+    smallest = min(limits.short_text, limits.code, limits.url)
+    short = _short_texts_length(reference) + sum(map(len, reference.extra))
+    if (short > smallest or abstract > limits.short_text) and any(
+        len(text) > limit for text, limit in _limited_texts(reference, limits)
+    ):
+        return True
+    if not controls:
+        return False
+    return has_control_characters("\n".join(text for text, _ in _limited_texts(reference, limits)))
 
 
 def control_character_messages(reference: Reference) -> list[str]:

@@ -289,6 +289,12 @@ class Reference:
     batch_id: BatchId | None = None
     source_text: str = ""
     trashed: bool = False
+    # Row version and authorship, owned by the store and left out of comparisons (two
+    # copies of a reference are equal whoever saved them). ``version`` 0 means "not
+    # read from a library": an update then has no copy to be stale against.
+    version: int = field(default=0, compare=False)
+    added_by: str = field(default="", compare=False)
+    modified_by: str = field(default="", compare=False)
 
     def __hash__(self) -> int:  # extra is a mapping; hash the identity-relevant fields only
         return hash((self.id, self.type, self.title, self.doi, self.creators, self.issued))

@@ -31,7 +31,9 @@ are not exported.
 Escaping: the ten LaTeX specials (& % $ # _ { } ~ ^ \\) are escaped in text fields;
 other non-ASCII characters are written as UTF-8, which biber/BibLaTeX and BibTeX with
 ``inputenc`` read directly, and which keeps names legible. URL and DOI fields are
-written verbatim, as BibLaTeX and the ``url`` package expect.
+written verbatim, as BibLaTeX and the ``url`` package expect: a URL's braces as %7B and
+%7D, which mean the same in a URL, a DOI's as they are (balanced) or as ``\\{`` and
+``\\}`` (unbalanced), since "%7D" would be another DOI. Control characters are left out.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from lxml import etree
 
 from peerref.core.dates import parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi, normalise_pmcid, normalise_pmid
+from peerref.core.ids import doi_of_field, normalise_pmcid, normalise_pmid
 from peerref.core.model import (
     Creator,
     CreatorRole,
@@ -230,7 +230,7 @@ def _record(element: etree._Element) -> tuple[Reference, list[str]]:
     if len(urls) > 1:
         extra["endnote:urls"] = "\n".join(urls[1:])
     doi_text = record.peek("electronic-resource-num")
-    doi = normalise_doi(doi_text)
+    doi = doi_of_field(doi_text)
     if is_whole_doi(doi_text, doi):
         record.find("electronic-resource-num")
     reference = Reference(

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from peerref.core.dates import find_year, parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi, normalise_pmid
+from peerref.core.ids import doi_of_field, normalise_pmid
 from peerref.core.model import (
     Creator,
     CreatorRole,
@@ -597,7 +597,7 @@ def _record_to_reference(record: TaggedRecord) -> tuple[Reference, list[Diagnost
     issns, isbns = _standard_numbers(record, extra, warnings)
     doi = ""
     for value in record.values_of("DO", "DI"):
-        doi = normalise_doi(value.value)
+        doi = doi_of_field(value.value)
         if doi:
             value.used = is_whole_doi(value.value, doi)
             break

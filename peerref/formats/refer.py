@@ -23,7 +23,7 @@ import re
 
 from peerref.core.dates import find_year, parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi
+from peerref.core.ids import doi_of_field
 from peerref.core.model import Creator, CreatorRole, PartialDate, Reference, ReferenceType
 from peerref.core.names import parse_name
 from peerref.formats._export_fields import abstract_sections
@@ -180,7 +180,7 @@ def _record_to_reference(record: TaggedRecord) -> tuple[Reference, list[Diagnost
         )
     doi = ""
     for value in record.values_of("R"):
-        doi = normalise_doi(value.value)
+        doi = doi_of_field(value.value)
         if doi:
             value.used = is_whole_doi(value.value, doi)
             break

@@ -20,7 +20,7 @@ import re
 
 from peerref.core.dates import find_year, parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi, normalise_pmcid, normalise_pmid
+from peerref.core.ids import doi_of_field, normalise_doi, normalise_pmcid, normalise_pmid
 from peerref.core.model import (
     Creator,
     CreatorRole,
@@ -229,7 +229,7 @@ def _record_to_reference(record: TaggedRecord) -> tuple[Reference, list[Diagnost
 
     doi = ""
     for value in record.values_of("DO"):
-        doi = normalise_doi(value.value)
+        doi = doi_of_field(value.value)
         if doi:
             value.used = is_whole_doi(value.value, doi)
             break

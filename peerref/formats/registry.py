@@ -176,7 +176,11 @@ def decode_bytes(data: bytes) -> DecodedText:
         # as coherent in cp1250, where it reads "Núńez"): of those, the commonest wins.
         tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
         best = min(tied, key=lambda m: _preference(m.encoding))
-    if best is None or (has_nul and not best.encoding.startswith("utf_")):
+    past_nuls = None
+    if b"\x00" in data and (best is None or not best.encoding.startswith("utf_")):
+        past_nuls = _guess_past_stray_nuls(data)
+        best = past_nuls or best
+    if best is None or (has_nul and past_nuls is None and not best.encoding.startswith("utf_")):
         if has_nul:
             raise FormatError(
                 "this is binary data (an image or a program?), not text with references"
@@ -184,6 +188,10 @@ def decode_bytes(data: bytes) -> DecodedText:
         return DecodedText(data.decode("cp1252", errors="replace"), "cp1252", guessed=True)
     same_text = best.could_be_from_charset
     encoding = next((e for e in _NAMING_PREFERENCE if e in same_text), best.encoding)
+    if past_nuls is not None:
+        # Guessed without its NULs: read all of it (NULs included, for ``parse_text`` to
+        # remove and count) in the encoding found.
+        return DecodedText(data.decode(best.encoding), encoding, guessed=True)
     return DecodedText(str(best), encoding, guessed=True)
 
 
@@ -206,6 +214,38 @@ def _has_stray_nuls_only(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+# Bytes other than NUL that text does not hold but programs and compressed data do (C0
+# controls but tab, line feed, form feed, carriage return and escape): random bytes are
+# about one in ten of them.
+_BINARY_CONTROLS = re.compile(rb"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+
+
+def _guess_past_stray_nuls(data: bytes) -> charset_normalizer.CharsetMatch | None:
+    """The one-byte or CJK encoding of text that is not UTF-8 and holds a few stray NULs.
+
+    A cp1252 export with a NUL in one field is text: the encoding is guessed from the
+    bytes without their NULs, and only an encoding in which a NUL byte is a NUL character
+    is accepted (not UTF-16 or UTF-32, whose NULs are half of each letter). Data with
+    many NULs or other control bytes stays binary.
+    """
+    share = len(data) * _STRAY_NUL_SHARE
+    if data.count(b"\x00") > share or len(_BINARY_CONTROLS.findall(data)) > share:
+        return None
+    text_encodings = [e for e in _CANDIDATE_ENCODINGS if not e.startswith(("utf_16", "utf_32"))]
+    matches = charset_normalizer.from_bytes(data.replace(b"\x00", b""), cp_isolation=text_encodings)
+    best = matches.best()
+    if best is None:
+        return None
+    tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    for match in sorted(tied, key=lambda m: _preference(m.encoding)):
+        try:
+            data.decode(match.encoding)  # a NUL inside a multi-byte character is not text
+        except UnicodeDecodeError:
+            continue
+        return match
+    return None
 
 
 def _preference(encoding: str) -> int:
@@ -306,7 +346,8 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
             ),
         )
     if format_name is not None:
-        return _checked(_read_safely(reader_named(format_name), text), notices)
+        result = _read_safely(reader_named(format_name), text)
+        return _checked(result, notices, escapes=_may_hold_escapes(text))
     unsupported = identify_unsupported(text)
     if unsupported is not None:
         # Refused outright: another reader would misread it (see ``_unsupported``).
@@ -323,7 +364,8 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
             errors.append(f"{reader.label}: {error}")
             continue
         if result.entries:
-            return _checked(replace(result, tried=tuple(tried)), notices)
+            result = replace(result, tried=tuple(tried))
+            return _checked(result, notices, escapes=_may_hold_escapes(text))
     if not tried:
         known = ", ".join(r.label for r in readers())
         raise FormatError(
@@ -336,7 +378,19 @@ def parse_text(text: str, format_name: str | None = None) -> ParseResult:
     )
 
 
-def _checked(result: ParseResult, notices: tuple[Diagnostic, ...]) -> ParseResult:
+# What a reader decodes into a character the text does not hold as such: JSON's "\u0000",
+# XML's and HTML's "&#12;", TeX's "^^@" and "\char". A text with none of them gives
+# readers no way to make a control character once ``clean_text`` has taken them out.
+_ESCAPES = ("\\u", "\\U", "&#", "^^", "\\char", "\\x")
+
+
+def _may_hold_escapes(text: str) -> bool:
+    return any(escape in text for escape in _ESCAPES)
+
+
+def _checked(
+    result: ParseResult, notices: tuple[Diagnostic, ...], *, escapes: bool = True
+) -> ParseResult:
     """``result`` with every entry held to ``core.limits`` (warnings say what changed).
 
     Readers keep what they read; this is where a control character that arrived escaped
@@ -346,7 +400,7 @@ def _checked(result: ParseResult, notices: tuple[Diagnostic, ...]) -> ParseResul
     entries: list[ParsedEntry] = []
     changed = False
     for entry in result.entries:
-        reference, messages = checked_reference(entry.reference)
+        reference, messages = checked_reference(entry.reference, controls=escapes)
         if messages:
             changed = True
             warnings = tuple(Diagnostic(m, entry.first_line) for m in messages)

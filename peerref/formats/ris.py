@@ -39,6 +39,11 @@ continuation line that opens with a known heading, so the sections come back; un
 paragraphs of an abstract come back as one paragraph. A multi-line note is one ``N1``
 with its lines as continuation lines, as rispy writes it; on reading, a single line
 break inside a paragraph becomes a space (as it does in markdown) and blank lines are kept.
+
+No value can end its field or its record: every field but the abstract and notes is
+written on one line, and a continuation line that a reader could take for a tag line (a
+note's "ER  - " or "TY  - JOUR" line) is indented by a space, which readers drop. Control
+characters are left out (``core.limits``).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import csv
 import re
 
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi, normalise_pmid
+from peerref.core.ids import doi_of_field, normalise_pmid
 from peerref.core.model import Creator, CreatorRole, PartialDate, Reference, ReferenceType
 from peerref.core.names import parse_name
 from peerref.formats._export_fields import abstract_sections, parse_short_name, same_people
@@ -160,7 +160,7 @@ def _record_to_reference(record: TaggedRecord) -> tuple[Reference, list[Diagnost
     if not other:
         record.take("ISSN", "ISBN")
     warnings.extend(Diagnostic(m, line) for m in standard_number_warnings(issns, isbns))
-    doi = normalise_doi(record.peek_first("DOI"))
+    doi = doi_of_field(record.peek_first("DOI"))
     if is_whole_doi(record.peek_first("DOI"), doi):
         record.take_first("DOI")
     pmid = normalise_pmid(record.peek_first("PubMed ID"))

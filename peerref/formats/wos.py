@@ -23,7 +23,7 @@ import unicodedata
 
 from peerref.core.dates import MONTHS, parse_date
 from peerref.core.errors import FormatError
-from peerref.core.ids import normalise_doi, normalise_pmid
+from peerref.core.ids import doi_of_field, normalise_pmid
 from peerref.core.model import (
     Creator,
     CreatorRole,
@@ -203,7 +203,7 @@ def record_to_reference(record: TaggedRecord, file_name: str) -> tuple[Reference
     record.take_first("PY")
     if complete:
         record.take_first("PD")
-    doi = normalise_doi(record.peek_first("DI"))
+    doi = doi_of_field(record.peek_first("DI"))
     if is_whole_doi(record.peek_first("DI"), doi):
         record.take_first("DI")
     pmid = normalise_pmid(record.peek_first("PM"))

@@ -4,7 +4,7 @@ The controller asks what to write (:mod:`peerref.gui.dialogs.export_dialog`), th
 (the platform's save dialog), and writes the file off the UI thread through
 :class:`~peerref.gui.ops.BackgroundOp`: references are read in chunks, so a progress bar
 moves and Cancel stops between chunks, and the text is made by
-:func:`peerref.exporting.export_text`, the function ``peerref-cli export`` uses. Nothing
+:func:`peerref.exporting.export_document`, the function ``peerref-cli export`` uses. Nothing
 is written until the whole text is ready, and the file is replaced in one step, so a
 cancelled or failed export never leaves half a file.
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from peerref.citations.styles import StyleCatalogue, StyleInfo
 from peerref.core.errors import CitationError, StorageError
 from peerref.core.model import Reference, ReferenceId
-from peerref.exporting import ExportFormat, export_notes, export_text
+from peerref.exporting import ExportFormat, export_document, export_notes
 from peerref.gui.dialogs.export_dialog import (
     FILE_FORMATS_BY_KEY,
     BibliographyDialog,
@@ -83,10 +83,16 @@ def _write_export(path: Path, data: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ExportOutcome:
-    """A finished export: where it went and how many references it holds."""
+    """A finished export: where it went, how many references it holds, what it left out.
+
+    ``warnings`` are :attr:`peerref.exporting.ExportDocument.warnings` (control
+    characters removed from a field or note), the lines ``peerref-cli export`` prints on
+    stderr: the window tells them too, or a changed value would go unnoticed.
+    """
 
     path: Path
     count: int
+    warnings: tuple[str, ...] = ()
 
 
 class ExportController(QObject):
@@ -283,7 +289,7 @@ class ExportController(QObject):
             context.raise_if_cancelled()
             context.report_progress(0, 0, f"Writing {path.name}…")
             needs_style = file_format.export_format is ExportFormat.BIBLIOGRAPHY
-            text = export_text(
+            document = export_document(
                 references,
                 file_format.export_format,
                 notes=notes,
@@ -292,16 +298,22 @@ class ExportController(QObject):
             )
             context.raise_if_cancelled()
             try:
-                _write_export(path, text)
+                _write_export(path, document.text)
             except OSError as error:
                 raise StorageError(
                     f"Could not write {path}: {error.strerror or error}. Nothing was written."
                 ) from error
-            return ExportOutcome(path, len(references))
+            return ExportOutcome(path, len(references), document.warnings)
 
         def done(outcome: ExportOutcome) -> None:
             noun = "reference" if outcome.count == 1 else "references"
-            self.message_posted.emit(f"Exported {outcome.count:,} {noun} to {outcome.path.name}")
+            line = f"Exported {outcome.count:,} {noun} to {outcome.path.name}"
+            if outcome.warnings:
+                count = len(outcome.warnings)
+                line += f" with {count:,} warning{'' if count == 1 else 's'}"
+            self.message_posted.emit(line)
+            if outcome.warnings:
+                self._show_warnings(outcome)
             self.exported.emit(outcome)
 
         op = BackgroundOp(
@@ -317,6 +329,33 @@ class ExportController(QObject):
         )
         self.last_op = op
         return op.start()
+
+    def _show_warnings(self, outcome: ExportOutcome) -> None:
+        """Tell what the written file left out: the first few lines, all behind "Show Details"."""
+        text = export_warnings_text(outcome)
+        details = "\n".join(outcome.warnings)
+        if self._show_message is show_message_box:
+            show_message_box(self._parent_widget, "Export", text, details)
+        else:
+            self._show_message(self._parent_widget, "Export", text)
+
+
+WARNINGS_SHOWN = 3
+"""Warning lines the message itself lists; the rest are behind "Show Details"."""
+
+
+def export_warnings_text(outcome: ExportOutcome) -> str:
+    """The message after an export that left characters out, with its first warnings."""
+    count = len(outcome.warnings)
+    head = (
+        f"{outcome.path.name} was written, but {count:,} "
+        f"{'value' if count == 1 else 'values'} had characters a text file cannot hold; "
+        "they were left out of the file (your library is unchanged):"
+    )
+    lines = [f"• {warning}" for warning in outcome.warnings[:WARNINGS_SHOWN]]
+    if count > WARNINGS_SHOWN:
+        lines.append(f"… and {count - WARNINGS_SHOWN:,} more (Show Details).")
+    return "\n".join([head, *lines])
 
 
 def _safe_stem(name: str) -> str:

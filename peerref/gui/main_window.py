@@ -73,6 +73,7 @@ from peerref.gui.dialogs.export_dialog import BibliographyDialog, ExportDialog
 from peerref.gui.dialogs.merge_dialog import MergeDialog
 from peerref.gui.dialogs.preferences import PreferencesDialog
 from peerref.gui.dialogs.tag_dialogs import TagMergeDialog
+from peerref.gui.dialogs.team_library import open_team_library
 from peerref.gui.exporting import ExportController
 from peerref.gui.importing import ImportController
 from peerref.gui.models.reference_table import ReferenceTableModel
@@ -346,6 +347,11 @@ class MainWindow(QMainWindow):
             icon_name="import",
             tip="Read references from a page or list you copied",
         )
+        self.open_team_library_action = self._action(
+            "Open &Team Library…",
+            lambda: open_team_library(self, user=self.settings.reviewer_name),
+            tip="Open a library shared on a PostgreSQL server, in a window of its own",
+        )
         self.import_files_action = self._action(
             "&Import Files…",
             self.import_files_dialog,
@@ -515,6 +521,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_files_action)
         file_menu.addAction(self.import_clipboard_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.open_team_library_action)
         file_menu.addSeparator()
         file_menu.addAction(self.export_library_action)
         file_menu.addAction(self.export_collection_action)

@@ -43,17 +43,22 @@ MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 BATCH_DELAY_MS = 150
 
 
-def server_name(library_file: Path) -> str:
+def server_name(library_file: Path | str) -> str:
     """The socket name for this user and library: the same in every PeerRef process.
 
     Hashed so that odd characters in user names or paths never reach the socket name,
-    and so it stays short enough for the 108-byte limit of a Unix socket path.
+    and so it stays short enough for the 108-byte limit of a Unix socket path. A team
+    library's URL is used as it is (it is no path to resolve).
     """
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no user name in the environment or the password database
         user = str(Path.home())
-    library = str(Path(library_file).expanduser().resolve())
+    library = (
+        library_file
+        if isinstance(library_file, str)
+        else str(Path(library_file).expanduser().resolve())
+    )
     digest = hashlib.sha256(f"{user}\0{library}".encode()).hexdigest()[:24]
     return f"peerref-{digest}"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from PySide6.QtGui import QUndoCommand
 
 from peerref.core.changes import ChangeSet
-from peerref.core.errors import PeerRefError
+from peerref.core.errors import ConflictError, PeerRefError
 from peerref.core.model import (
     Collection,
     CollectionId,
@@ -80,9 +80,17 @@ class LibraryCommand(QUndoCommand):
         raise NotImplementedError
 
 
+# Kept by the store on every write, never written back by an edit or its undo.
+STORE_FIELDS = frozenset({"version", "added_by", "modified_by"})
+
+
 def changed_fields(old: Reference, new: Reference) -> list[str]:
     """Names of the fields that differ between two versions of a reference."""
-    return [f.name for f in fields(Reference) if getattr(old, f.name) != getattr(new, f.name)]
+    return [
+        f.name
+        for f in fields(Reference)
+        if f.name not in STORE_FIELDS and getattr(old, f.name) != getattr(new, f.name)
+    ]
 
 
 class EditReferenceCommand(LibraryCommand):
@@ -108,15 +116,30 @@ class EditReferenceCommand(LibraryCommand):
         self._old = {name: getattr(old, name) for name in names}
         self._new = {name: getattr(new, name) for name in names}
 
-    def _write(self, values: dict[str, object]) -> ChangeSet:
+    def _write(self, values: dict[str, object], expected: dict[str, object]) -> ChangeSet:
+        """Write ``values`` over the stored reference if its fields still hold ``expected``.
+
+        Someone else (in a team library) may have changed the same field since it was
+        shown: that is refused with their change named, never overwritten. Other fields
+        they changed are kept. The stored copy's version guards the write itself.
+        """
         current = self._library.get(self._id)
+        moved = [name for name, value in expected.items() if getattr(current, name) != value]
+        if moved:
+            who = current.modified_by or "someone else"
+            raise ConflictError(
+                f"{who} changed {', '.join(n.replace('_', ' ') for n in moved)} of this "
+                "reference meanwhile; nothing was saved: see their change and edit again",
+                reference_id=self._id,
+                by=current.modified_by,
+            )
         return self._library.update(current.with_changes(**values))
 
     def _do(self) -> ChangeSet:
-        return self._write(self._new)
+        return self._write(self._new, self._old)
 
     def _undo(self) -> ChangeSet:
-        return self._write(self._old)
+        return self._write(self._old, self._new)
 
 
 class CompletionCommand(LibraryCommand):

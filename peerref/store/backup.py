@@ -93,14 +93,24 @@ def automatic_backups(library_file: Path, backup_dir: Path) -> list[Path]:
     return sorted(backup_dir.glob(f"{library_file.stem}-{AUTO}-*.sqlite"))
 
 
+def backup_due(library_file: Path, backup_dir: Path) -> bool:
+    """Whether today's automatic backup is still to be taken (no file made today yet).
+
+    Opening asks this first: the file's integrity is checked only when a backup is about
+    to be taken, so a damaged library never replaces a good backup, while the other opens
+    of the day skip a check that reads the whole file (0.6 s at 100,000 references).
+    """
+    today = f"{library_file.stem}-{AUTO}-{datetime.now():%Y%m%d}-"
+    return not any(p.name.startswith(today) for p in automatic_backups(library_file, backup_dir))
+
+
 def daily_backup(engine: Engine, library_file: Path, backup_dir: Path) -> Path | None:
     """Back up unless today's automatic backup exists; keep the newest few. Returns the new file.
 
     Why daily and on open: it costs one copy a day and means a damaged or mistaken
     library is never more than a day from a good copy.
     """
-    today = f"{library_file.stem}-{AUTO}-{datetime.now():%Y%m%d}-"
-    if any(p.name.startswith(today) for p in automatic_backups(library_file, backup_dir)):
+    if not backup_due(library_file, backup_dir):
         return None
     made = backup_into_dir(engine, library_file, backup_dir, AUTO)
     prune(library_file, backup_dir)

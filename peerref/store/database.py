@@ -18,9 +18,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from peerref.core.atomic import error_reason, is_disk_full
-from peerref.core.errors import LibraryFileError, NewerLibraryError, PeerRefError, StorageError
+from peerref.core.errors import (
+    LibraryFileError,
+    NewerLibraryError,
+    PeerRefError,
+    StorageError,
+    UserInputError,
+)
 from peerref.core.model import ReferenceId
-from peerref.store import backup, listing, migrations
+from peerref.store import backup, listing, migrations, postgres
 from peerref.store.engine import (
     APPLICATION_ID,
     SQLITE_HEADER,
@@ -114,8 +120,11 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> tuple[En
     Order matters: the file's identity is checked before anything is written to it (see
     ``check_identity``), its integrity before it is migrated, a backup is taken before a
     migration changes it, and the daily backup happens only once the file is known to
-    be sound. A daily backup that fails (a full disk) does not stop the opening: it is
-    returned as a warning, as the library itself is fine.
+    be sound. The integrity check reads the whole file, so it runs only before one of
+    those backups: the other opens of the day take milliseconds, and damage that appears
+    in between is still met (as a clear error) by the reads it affects. A daily backup
+    that fails (a full disk) does not stop the opening: it is returned as a warning, as
+    the library itself is fine.
 
     Returns:
         The engine, and warnings to show the user.
@@ -131,9 +140,10 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> tuple[En
     except OSError as error:
         raise LibraryFileError(f"cannot create the folder for {path}: {error}") from error
     engine = make_engine(path)
+    backing_up = daily_backup and backup.backup_due(path, backup_dir)
     try:
         with engine.connect() as connection:
-            created = _prepare(connection, path, backup_dir, engine)
+            created = _prepare(connection, path, backup_dir, engine, check=backing_up)
     except PeerRefError:
         engine.dispose()
         raise
@@ -142,7 +152,7 @@ def open_engine(path: Path, *, backup_dir: Path, daily_backup: bool) -> tuple[En
         log.debug("opening %s failed", path, exc_info=True)
         raise LibraryFileError(describe_error(error, path, backup_dir)) from error
     warnings: list[str] = []
-    if daily_backup and not created:
+    if backing_up and not created:
         warning = _daily_backup(engine, path, backup_dir)
         if warning:
             warnings.append(warning)
@@ -165,28 +175,39 @@ def _daily_backup(engine: Engine, path: Path, backup_dir: Path) -> str | None:
     return None
 
 
-def _prepare(connection: Connection, path: Path, backup_dir: Path, engine: Engine) -> bool:
-    """Check and migrate the file; True when it was a new, empty library just set up."""
+def _prepare(
+    connection: Connection, path: Path, backup_dir: Path, engine: Engine, *, check: bool
+) -> bool:
+    """Check and migrate the file; True when it was a new, empty library just set up.
+
+    ``check`` asks for the integrity check of a file about to be backed up; a file about
+    to be migrated is checked (and backed up) in any case.
+    """
     with connection.begin():
         app_id = application_id(connection)
         tables = user_table_names(connection)
-        problems = quick_check(connection) if tables else []
     fresh = app_id == 0 and not tables
     if not fresh and app_id != APPLICATION_ID:
         raise LibraryFileError(
             f"{path} is an SQLite database but not a PeerRef library; "
             "choose another file with --library PATH"
         )
-    if problems:
-        raise LibraryFileError(f"{path} is damaged ({problems[0]}); {_restore_hint(backup_dir)}")
     with connection.begin():
         current = None if fresh else migrations.current_revision(connection)
+    migrating = current != migrations.head_revision()
+    if tables and (check or migrating):
+        with connection.begin():
+            problems = quick_check(connection)
+        if problems:
+            raise LibraryFileError(
+                f"{path} is damaged ({problems[0]}); {_restore_hint(backup_dir)}"
+            )
     if current is not None and current not in migrations.known_revisions():
         raise NewerLibraryError(
             f"{path} was written by a newer version of PeerRef (schema {current}); "
             f"update PeerRef, or {_restore_hint(backup_dir)}"
         )
-    if current == migrations.head_revision():
+    if not migrating:
         return False
     if current is not None:
         made = backup.backup_into_dir(engine, path, backup_dir, f"before-upgrade-{current}")
@@ -203,12 +224,29 @@ class Database:
     """
 
     def __init__(
-        self, engine: Engine, path: Path, backup_dir: Path, warnings: Sequence[str] = ()
+        self,
+        engine: Engine,
+        path: Path,
+        backup_dir: Path,
+        warnings: Sequence[str] = (),
+        *,
+        url: str | None = None,
+        user: str = "",
+        read_only: bool = False,
     ) -> None:
+        # A team library has no file: ``path`` is then only its database name (for a
+        # window title), and ``url`` says where it is.
         self.path = path
+        self.url = url
         self.backup_dir = backup_dir
         # What went wrong on the way without stopping the opening (a failed daily backup).
         self.open_warnings: tuple[str, ...] = tuple(warnings)
+        # Who is working: recorded as added_by / modified_by (the PostgreSQL role, or the
+        # name set in Preferences), and whether this role may only read.
+        self.user = user
+        # The login (PostgreSQL role) itself, which ``user`` falls back to.
+        self.login = user
+        self.read_only = read_only
         self._engine: Engine | None = engine
 
     @classmethod
@@ -216,6 +254,83 @@ class Database:
         """Open (or create) the library file; see ``open_engine`` for the checks made."""
         engine, warnings = open_engine(path, backup_dir=backup_dir, daily_backup=daily_backup)
         return cls(engine, path, backup_dir, warnings)
+
+    @classmethod
+    def open_url(cls, url: str) -> Database:
+        """Open (or set up) a team library on a PostgreSQL server.
+
+        Raises:
+            LibraryFileError: cannot connect (the server's reason is given), or the
+                database holds another application's tables.
+            NewerLibraryError: a newer PeerRef has migrated it.
+        """
+        location = postgres.display_url(url)
+        engine = postgres.make_engine(url)
+        try:
+            with engine.connect() as connection:
+                postgres.prepare(connection, location)
+                with connection.begin():
+                    user = postgres.current_user(connection)
+                    read_only = postgres.is_read_only(connection)
+        except PeerRefError:
+            engine.dispose()
+            raise
+        except DBAPIError as error:
+            engine.dispose()
+            log.debug("opening %s failed", location, exc_info=True)
+            raise LibraryFileError(
+                f"cannot open the team library {location} ({_detail(error)})"
+            ) from error
+        name = Path(postgres.database_name(url) or "team library")
+        return cls(engine, name, name, url=url, user=user, read_only=read_only)
+
+    def size_bytes(self) -> int:
+        """How much room the library takes: its files, or its database on the server."""
+        if self.url is not None:
+            with self.reading() as repo:
+                return postgres.database_bytes(repo.connection)
+        wal = self.path.with_name(self.path.name + "-wal")
+        return self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+    def announce(self, payload: str) -> None:
+        """Tell the other clients of a team library what changed (nothing for a file).
+
+        A failed announcement is logged, never raised: the change itself is committed,
+        and the others see it at their next refresh.
+        """
+        if self.url is None:
+            return
+        if len(payload.encode()) > postgres.MAX_PAYLOAD_BYTES:
+            payload = '{"reload": true}'
+        try:
+            with self.engine.connect() as connection, connection.begin():
+                postgres.notify(connection, payload)
+        except DBAPIError:
+            log.warning("could not announce a change to %s", self.location, exc_info=True)
+
+    def change_feed(self) -> postgres.ChangeFeed:
+        """A feed of what other clients change (team libraries only).
+
+        Raises:
+            UserInputError: a library file has no other clients to hear from.
+            StorageError: the server cannot be reached.
+        """
+        if self.url is None:
+            raise UserInputError(f"{self.location} is a file: only team libraries change live")
+        try:
+            return postgres.ChangeFeed(self.engine)
+        except DBAPIError as error:
+            raise StorageError(f"cannot listen for changes ({_detail(error)})") from error
+
+    @property
+    def is_team(self) -> bool:
+        """Whether this is a team library on a PostgreSQL server."""
+        return self.url is not None
+
+    @property
+    def location(self) -> str:
+        """Where the library is, for messages: its file, or its URL without a password."""
+        return postgres.display_url(self.url) if self.url is not None else str(self.path)
 
     @property
     def engine(self) -> Engine:
@@ -230,18 +345,34 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Repository]:
-        """A read-only unit of work: one consistent snapshot of the library."""
+        """A read-only unit of work: one consistent snapshot of the library.
+
+        On PostgreSQL that takes REPEATABLE READ: under the default READ COMMITTED each
+        statement would see other people's latest commits, and a reference could be
+        read with the creators of a later edit.
+        """
+        engine = self.engine
+        if self.url is not None:
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
-                yield Repository(session)
+            with Session(engine, expire_on_commit=False) as session:
+                yield Repository(session, user=self.user)
         except PeerRefError:
             raise
         except (DBAPIError, sqlite3.Error) as error:
             raise StorageError(f"reading the library failed: {_detail(error)}") from error
 
     @contextmanager
-    def writing(self) -> Iterator[Repository]:
-        """One write transaction: everything inside commits together or not at all."""
+    def writing(self, *, serialised: bool = False) -> Iterator[Repository]:
+        """One write transaction: everything inside commits together or not at all.
+
+        ``serialised`` (imports and merges): the transaction waits for any other one
+        asking the same, so two people importing the same page at once end with one
+        copy of each reference; the second sees the first's references as duplicates.
+        SQLite's BEGIN IMMEDIATE already lets one writer in at a time.
+        """
+        if self.read_only:
+            raise StorageError(f"{self.location} is read-only for {self.user or 'you'}")
         try:
             with (
                 Session(
@@ -249,7 +380,9 @@ class Database:
                 ) as session,
                 session.begin(),
             ):
-                yield Repository(session)
+                if serialised and self.is_team:
+                    postgres.serialise(session.connection())
+                yield Repository(session, user=self.user)
         except PeerRefError:
             raise
         except (DBAPIError, sqlite3.Error) as error:
@@ -281,6 +414,10 @@ class Database:
 
     def backup(self, destination: Path | None = None) -> Path:
         """Write a consistent copy (SQLite backup API); a folder receives a named file."""
+        if self.is_team:
+            raise UserInputError(
+                f"{self.location} is a team library: back it up on the server with pg_dump"
+            )
         try:
             if destination is None:
                 return backup.backup_into_dir(

@@ -1,14 +1,15 @@
 """The SQLite engine: connection pragmas and file identity, and nothing else SQLite-only.
 
 Everything specific to SQLite's connection handling lives here (full-text search lives
-in ``search``), so that a shared PostgreSQL library later replaces these two modules
-rather than code spread through the store.
+in ``search``); a team library's PostgreSQL engine is in ``postgres``. The few helpers
+the rest of the store calls on either backend (``fetch_rows``, ``reserve_ids``,
+``bulk_cache``) answer for both, so nothing above them asks which backend it has.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,11 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+def is_postgres(connection: Connection) -> bool:
+    """Whether the connection is to a team library (PostgreSQL) rather than a file."""
+    return connection.dialect.name == "postgresql"
+
+
 def _on_connect(dbapi_connection: Any, connection_record: ConnectionPoolEntry) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -92,8 +98,12 @@ def bulk_cache(connection: Connection) -> Iterator[None]:
     duplicate keys) and of the full-text index; with the normal cache those pages keep
     being evicted and read back (a tenth of the time of a 5,000-reference batch at
     100,000). The normal size comes back afterwards so an open library keeps its usual
-    footprint; SQLite frees the extra pages as they become clean.
+    footprint; SQLite frees the extra pages as they become clean. PostgreSQL's shared
+    buffers are the server's to size: nothing to do there.
     """
+    if is_postgres(connection):
+        yield
+        return
     connection.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
     try:
         yield
@@ -178,8 +188,11 @@ def fetch_rows(connection: Connection, statement: Select[Any]) -> list[tuple[Any
     Why: SQLAlchemy's result rows cost about a microsecond each, which dominates reads of
     tens of thousands of small rows (a duplicate check's keys and candidates). The
     statement still comes from SQLAlchemy; only the fetching is done directly, so result
-    types get no conversion (use it for integer and text columns).
+    types get no conversion (use it for integer and text columns). On PostgreSQL the
+    rows come through SQLAlchemy (psycopg's own rows are already cheap tuples).
     """
+    if is_postgres(connection):
+        return [tuple(row) for row in connection.execute(statement)]
     compiled = statement.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -199,8 +212,11 @@ def set_foreign_keys(connection: Connection, enabled: bool) -> None:
     """Switch enforcement outside any transaction (SQLite ignores it inside one).
 
     Goes to the driver connection directly: through SQLAlchemy the statement would
-    first begin a transaction and so be silently ignored.
+    first begin a transaction and so be silently ignored. PostgreSQL always enforces
+    them, statement by statement: nothing to switch.
     """
+    if is_postgres(connection):
+        return
     if connection.in_transaction():
         raise RuntimeError("foreign key enforcement can only change between transactions")
     driver = connection.connection.driver_connection
@@ -210,20 +226,57 @@ def set_foreign_keys(connection: Connection, enabled: bool) -> None:
 
 def foreign_key_violations(connection: Connection) -> list[tuple[Any, ...]]:
     """Rows whose foreign keys point nowhere, as ``PRAGMA foreign_key_check`` lists them."""
+    if is_postgres(connection):
+        return []  # PostgreSQL refuses such a row when it is written
     return [tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")]
 
 
-def reserve_ids(connection: Connection, table: str, count: int) -> range:
+def reserve_ids(connection: Connection, table: str, count: int) -> Sequence[int]:
     """The next ``count`` ids of an AUTOINCREMENT table, for a bulk insert with set ids.
 
     Why: a multi-row INSERT ... RETURNING in parameter order runs one statement per row
     on SQLite, while a plain executemany with ids chosen up front is many times faster.
     Safe only inside a write transaction (BEGIN IMMEDIATE holds the write lock), and it
-    never reuses the id of a deleted row, as AUTOINCREMENT promises.
+    never reuses the id of a deleted row, as AUTOINCREMENT promises. On PostgreSQL the
+    ids come from the table's sequence, which several writers share safely (they need
+    not be consecutive).
     """
+    if is_postgres(connection):
+        rows = connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
+            ),
+            {"table": table, "n": count},
+        )
+        return [int(i) for i in rows.scalars()]
     sequence = connection.execute(
         text("SELECT seq FROM sqlite_sequence WHERE name = :table"), {"table": table}
     ).scalar()
     highest = connection.exec_driver_sql(f'SELECT max(id) FROM "{table}"').scalar()
     start = max(int(sequence or 0), int(highest or 0)) + 1
     return range(start, start + count)
+
+
+def advance_sequence(connection: Connection, table: str) -> None:
+    """After rows were inserted with ids of their own, keep new ids above them.
+
+    SQLite's AUTOINCREMENT does this by itself; a PostgreSQL sequence does not know
+    about ids it did not hand out, and would later hand out one already taken.
+    """
+    if not is_postgres(connection):
+        return
+    # nextval as the lower bound: the sequence never goes back below an id it handed
+    # out (ids of deleted rows are never reused), at the cost of skipping one number.
+    connection.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence(:table, 'id'), "
+            f'GREATEST((SELECT coalesce(max(id), 0) FROM "{table}"), '
+            "nextval(pg_get_serial_sequence(:table, 'id'))))"
+        ),
+        {"table": table},
+    )
+
+
+def placeholder(connection: Connection) -> str:
+    """The driver's positional parameter marker, for statements sent with exec_driver_sql."""
+    return "%s" if is_postgres(connection) else "?"

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
-from peerref.core.dedupe import CandidateScreen, blocking_keys
-from peerref.core.errors import NotFoundError, UserInputError
+from peerref.core.dedupe import AUTHOR_YEAR_KEY_PREFIX, CandidateScreen, blocking_keys
+from peerref.core.errors import ConflictError, NotFoundError, UserInputError
 from peerref.core.model import (
     AbstractSection,
     BatchId,
@@ -43,7 +44,16 @@ from peerref.core.model import (
     abstract_to_text,
 )
 from peerref.store import search
-from peerref.store.engine import BULK_ROWS, bulk_cache, fetch_rows, reserve_ids
+from peerref.store.engine import (
+    BULK_ROWS,
+    advance_sequence,
+    bulk_cache,
+    fetch_rows,
+    is_postgres,
+    placeholder,
+    reserve_ids,
+)
+from peerref.store.postgres import NUL_REPLACEMENT
 from peerref.store.tables import (
     CollectionRow,
     CreatorRow,
@@ -284,6 +294,32 @@ class MergeEvent:
 
 _UNSET = object()
 
+# The fields an edit conflict lists when they differ (the bibliographic ones and tags).
+CONFLICT_FIELDS: tuple[str, ...] = (
+    *("type", "title", "creators", "container_title", "volume", "issue", "page", "issued"),
+    *("publisher", "doi", "url", "abstract", "keywords", "tags", "reading_status", "rating"),
+)
+# How much of a value a conflict message shows.
+SHORT_VALUE_CHARS = 80
+
+
+def _short(value: object) -> str:
+    if isinstance(value, tuple):
+        text = "; ".join(
+            str(
+                getattr(item, "family", "")
+                or getattr(item, "literal", "")
+                or getattr(item, "text", "")
+                or item
+            )
+            for item in value
+        )
+    elif hasattr(value, "year") and not isinstance(value, int):
+        text = str(getattr(value, "year", "") or "")
+    else:
+        text = "" if value is None else str(getattr(value, "value", value))
+    return text if len(text) <= SHORT_VALUE_CHARS else text[: SHORT_VALUE_CHARS - 1] + "…"
+
 
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT many rows with one driver-level executemany.
@@ -300,7 +336,7 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
     quote = dialect.identifier_preparer.quote
     statement = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
+        f"VALUES ({', '.join(placeholder(connection) for _ in columns)})"
     )
     values_of = operator.itemgetter(*columns)
     converted = [(i, process) for i, process in enumerate(processors) if process is not None]
@@ -322,14 +358,65 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, A
                 changed[i] = result
             values = tuple(changed)
         parameters.append(values)
+    if is_postgres(connection):
+        _insert_as_arrays(connection, table, columns, parameters)
+        return
     connection.exec_driver_sql(statement, parameters)
+
+
+def _minus_trashed(
+    connection: Connection, group: ColumnElement[Any], reference: ColumnElement[Any]
+) -> dict[int, int]:
+    """Rows of a link table per ``group`` value, leaving out rows of trashed references.
+
+    Every row is counted from the index on ``group`` alone; the rows of trashed
+    references, found from the ``trashed`` indexes, are then taken off.
+    """
+    everything = select(group, func.count()).group_by(group)
+    trashed = (
+        select(group, func.count())
+        .join(ReferenceRow, ReferenceRow.id == reference)
+        .where(ReferenceRow.trashed.is_(True))
+        .group_by(group)
+    )
+    counts = {int(value): int(count) for value, count in fetch_rows(connection, everything)}
+    for value, count in fetch_rows(connection, trashed):
+        counts[int(value)] -= int(count)
+    return counts
+
+
+def _insert_as_arrays(
+    connection: Connection, table: Table, columns: list[str], parameters: list[tuple[Any, ...]]
+) -> None:
+    """Send rows to PostgreSQL with COPY, inside the current transaction.
+
+    Why: an executemany is one statement per row on the server, several times slower
+    for a large import than the rows themselves cost. NUL characters, which PostgreSQL
+    text cannot hold, become U+FFFD as in every other statement (``postgres``).
+    """
+    quote = connection.dialect.identifier_preparer.quote
+    statement = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for values in parameters:
+            copy.write_row(
+                [
+                    value.replace("\x00", NUL_REPLACEMENT)
+                    if isinstance(value, str) and "\x00" in value
+                    else value
+                    for value in values
+                ]
+            )
 
 
 class Repository:
     """Table access for one transaction; see the module docstring."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, user: str = "") -> None:
         self.session = session
+        # Who is making the changes: written to added_by / modified_by.
+        self.user = user
 
     @property
     def connection(self) -> Connection:
@@ -455,6 +542,9 @@ class Repository:
             batch_id=None if row.batch_id is None else BatchId(row.batch_id),
             source_text=detail.source_text,
             trashed=row.trashed,
+            version=row.version,
+            added_by=row.added_by,
+            modified_by=row.modified_by,
         )
 
     # -- references: writing ------------------------------------------------------------
@@ -494,6 +584,8 @@ class Repository:
                     "modified": ref.modified or now,
                     "batch_id": batch_id,
                     "trashed": ref.trashed,
+                    "added_by": ref.added_by or self.user,
+                    "modified_by": ref.modified_by or self.user,
                 }
             )
             detail_rows.append(
@@ -508,9 +600,12 @@ class Repository:
         if kept_ids is None:
             kept_ids = [ReferenceId(i) for i in reserve_ids(connection, "reference", len(rows))]
         with bulk_cache(connection) if len(new) >= BULK_ROWS else nullcontext():
-            return self._insert_references(
+            added = self._insert_references(
                 connection, new, rows, detail_rows, now, collection, kept_ids
             )
+        if keep_ids:
+            advance_sequence(connection, "reference")
+        return added
 
     def _free_ids_of(self, new: Sequence[NewReference]) -> list[ReferenceId]:
         """The references' own ids, each checked to be set, given once and not in use."""
@@ -588,12 +683,23 @@ class Repository:
         validate(ref)
         self.require([ref.id])
         connection = self.connection
+        rows = table_of(ReferenceRow)
+        statement = update(rows).where(rows.c.id == ref.id)
+        if ref.version:
+            # The edit applies only to the version it was made on: a concurrent edit
+            # that committed first has raised it, and this one is refused, not merged.
+            statement = statement.where(rows.c.version == ref.version)
         with search.reindexing(connection, [ref.id]):
-            connection.execute(
-                update(table_of(ReferenceRow))
-                .where(table_of(ReferenceRow).c.id == ref.id)
-                .values(**_bibliographic_values(ref), modified=now)
+            updated = connection.execute(
+                statement.values(
+                    **_bibliographic_values(ref),
+                    modified=now,
+                    modified_by=self.user,
+                    version=rows.c.version + 1,
+                )
             )
+            if updated.rowcount == 0:
+                raise self._conflict(ref)
             connection.execute(
                 update(table_of(ReferenceDetailRow))
                 .where(table_of(ReferenceDetailRow).c.reference_id == ref.id)
@@ -611,6 +717,29 @@ class Repository:
         )
         connection.execute(insert(table_of(DedupeKeyRow)), dedupe_key_rows(ref.id, ref))
 
+    def _conflict(self, yours: Reference) -> ConflictError:
+        """The error for an edit made on a stale copy, showing the change that came first."""
+        assert yours.id is not None
+        (theirs,) = self.get_references([yours.id])
+        differences = tuple(
+            (name, _short(getattr(theirs, name)), _short(getattr(yours, name)))
+            for name in CONFLICT_FIELDS
+            if getattr(theirs, name) != getattr(yours, name)
+        )
+        who = theirs.modified_by or "someone else"
+        listed = "; ".join(
+            f"{name} is now {now!r} (yours: {mine!r})" for name, now, mine in differences
+        )
+        message = (
+            f"reference {yours.id} was changed by {who} since you opened it "
+            f"(version {yours.version}, now {theirs.version})"
+            + (f": {listed}" if listed else "")
+            + "; nothing was saved: reload it and make your change again"
+        )
+        return ConflictError(
+            message, reference_id=yours.id, by=theirs.modified_by, differences=differences
+        )
+
     def set_trashed(self, ids: Sequence[int], trashed: bool) -> set[ReferenceId]:
         """Move references to or out of the trash; returns those whose state changed."""
         changing = self.existing_ids(ids, trashed=not trashed)
@@ -618,7 +747,11 @@ class Repository:
             self.connection.execute(
                 update(table_of(ReferenceRow))
                 .where(table_of(ReferenceRow).c.id.in_(part))
-                .values(trashed=trashed)
+                .values(
+                    trashed=trashed,
+                    version=table_of(ReferenceRow).c.version + 1,
+                    modified_by=self.user,
+                )
             )
         return {ReferenceId(i) for i in changing}
 
@@ -648,6 +781,19 @@ class Repository:
             for tag_id, name in rows:
                 found[name.casefold()] = tag_id
         missing = [name for key, name in wanted.items() if key not in found]
+        if missing and is_postgres(self.connection):
+            # Someone else may be creating the same tag right now: take theirs, not an error.
+            self.connection.execute(
+                postgresql_insert(table_of(TagRow)).on_conflict_do_nothing(),
+                [{"name": name} for name in missing],
+            )
+            # One look-up per new name: the database's collation decides which stored
+            # tag a name is (it may fold more than casefold does).
+            for name in missing:
+                found[name.casefold()] = int(
+                    self.session.execute(select(TagRow.id).where(TagRow.name == name)).scalar_one()
+                )
+            missing = []
         if missing:
             table = table_of(TagRow)
             result = self.connection.execute(
@@ -719,21 +865,28 @@ class Repository:
                 connection.execute(
                     update(table_of(ReferenceRow))
                     .where(table_of(ReferenceRow).c.id.in_(ids_part))
-                    .values(modified=now)
+                    .values(
+                        modified=now,
+                        modified_by=self.user,
+                        version=table_of(ReferenceRow).c.version + 1,
+                    )
                 )
         self._delete_unused_tags()
         return {ReferenceId(i) for i in changed}
 
     def tags(self) -> list[tuple[str, int]]:
-        """Tag names with their number of references outside the trash, by name."""
-        statement = (
-            select(TagRow.name, func.count(ReferenceRow.id))
-            .join(ReferenceTagRow, ReferenceTagRow.tag_id == TagRow.id)
-            .join(ReferenceRow, ReferenceRow.id == ReferenceTagRow.reference_id)
-            .where(ReferenceRow.trashed.is_(False))
-            .group_by(TagRow.id)
-        )
-        rows = [(str(name), int(count)) for name, count in self.session.execute(statement)]
+        """Tag names with their number of references outside the trash, by name.
+
+        Counted as every use minus the uses by trashed references: the first is read
+        from the tag index alone, the second starts from the (few) trashed references,
+        where joining every use with its reference reads the whole table (0.9 s instead
+        of 20 ms at 100,000 references). A tag used only in the trash is left out.
+        """
+        link = table_of(ReferenceTagRow).c
+        counts = _minus_trashed(self.connection, link.tag_id, link.reference_id)
+        tag = table_of(TagRow).c
+        names: dict[int, str] = dict(fetch_rows(self.connection, select(tag.id, tag.name)))
+        rows = [(str(names[i]), n) for i, n in counts.items() if n > 0 and i in names]
         return sorted(rows, key=lambda pair: (pair[0].casefold(), pair[0]))
 
     def tag_count(self) -> int:
@@ -878,14 +1031,10 @@ class Repository:
     def collection_counts(self) -> dict[CollectionId, int]:
         """References outside the trash directly in each collection (every collection listed)."""
         counts = {c.id: 0 for c in self.collections()}
-        statement = (
-            select(ReferenceCollectionRow.collection_id, func.count())
-            .join(ReferenceRow, ReferenceRow.id == ReferenceCollectionRow.reference_id)
-            .where(ReferenceRow.trashed.is_(False))
-            .group_by(ReferenceCollectionRow.collection_id)
-        )
-        for collection_id, count in self.session.execute(statement):
-            counts[CollectionId(collection_id)] = int(count)
+        member = table_of(ReferenceCollectionRow).c
+        found = _minus_trashed(self.connection, member.collection_id, member.reference_id)
+        for collection_id, count in found.items():
+            counts[CollectionId(collection_id)] = count
         return counts
 
     # -- notes ----------------------------------------------------------------------------
@@ -1001,7 +1150,19 @@ class Repository:
         return [ReferenceId(i) for i in self.session.scalars(statement)]
 
     def unkeyed_ids(self) -> list[ReferenceId]:
-        """References whose blocking keys were never computed (upgraded libraries)."""
+        """References whose blocking keys were never computed (upgraded libraries).
+
+        Every duplicate check asks, and the answer is nearly always "none": two counts
+        from indexes say so (a third of the time of looking for them one by one).
+        Key rows go with their reference (ON DELETE CASCADE), so equal counts mean
+        every reference has keys.
+        """
+        references = self.connection.execute(select(func.count(ReferenceRow.id))).scalar()
+        keyed_count = self.connection.execute(
+            select(func.count(DedupeKeyRow.reference_id.distinct()))
+        ).scalar()
+        if references == keyed_count:
+            return []
         keyed = select(DedupeKeyRow.reference_id).where(
             DedupeKeyRow.reference_id == ReferenceRow.id
         )
@@ -1039,6 +1200,55 @@ class Repository:
         )
         filed = set(self.session.scalars(select(key.c.reference_id).where(key.c.key.in_(shared))))
         return sorted(ReferenceId(i) for i in self.existing_ids(filed, trashed=False))
+
+    def filed_keys(self) -> list[tuple[str, ReferenceId]]:
+        """(key, reference id) rows for grouping duplicates (``GroupScreen``), compactly.
+
+        Every first-author-and-year key, and the identity keys (DOI, PMID, ISBN, title)
+        that more than one reference holds; rows of trashed references left out. Plain
+        tuples: the Duplicates view needs keys and titles first, not whole references.
+        """
+        key = table_of(DedupeKeyRow)
+        # "author-year:" up to, not including, "author-year;" (";" follows ":"): a range
+        # on the key index, where LIKE (case-insensitive in SQLite) would scan.
+        broad = (key.c.key >= AUTHOR_YEAR_KEY_PREFIX) & (
+            key.c.key < AUTHOR_YEAR_KEY_PREFIX[:-1] + ";"
+        )
+        shared = (
+            select(key.c.key)
+            .where(key.c.key != NO_KEYS)
+            .group_by(key.c.key)
+            .having(func.count() > 1)
+        )
+        rows = fetch_rows(self.connection, select(key.c.key, key.c.reference_id).where(broad))
+        rows += fetch_rows(
+            self.connection,
+            select(key.c.key, key.c.reference_id).where(key.c.key.in_(shared), ~broad),
+        )
+        trashed = set(
+            self.session.scalars(select(ReferenceRow.id).where(ReferenceRow.trashed.is_(True)))
+        )
+        return [(k, ReferenceId(i)) for k, i in rows if i not in trashed]
+
+    def titles(self, ids: Iterable[int]) -> dict[ReferenceId, str]:
+        """The title of each of these references (missing ids left out).
+
+        Many ids (a quarter of the library or more) are read with one pass over the
+        table, in its own order: three times faster than looking each one up.
+        """
+        table = table_of(ReferenceRow)
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        highest = self.connection.execute(select(func.max(table.c.id))).scalar() or 0
+        if len(wanted) * 4 >= highest:
+            rows = fetch_rows(self.connection, select(table.c.id, table.c.title))
+            return {i: title for i, title in rows if i in wanted}
+        found: dict[ReferenceId, str] = {}
+        for part in chunks(sorted(wanted)):
+            statement = select(table.c.id, table.c.title).where(table.c.id.in_(part))
+            found.update(fetch_rows(self.connection, statement))
+        return found
 
     def candidate_ids(self, keys: Iterable[str]) -> set[ReferenceId]:
         """References outside the trash filed under any of these blocking keys.

@@ -5,7 +5,8 @@ texts people search: title, creators, container, abstract, keywords, notes and t
 Documents come from a view over the stored rows (external content), so the index can
 only ever hold what the tables hold; every write that touches those texts wraps its
 change in ``reindexing`` inside its own transaction. All FTS5 specifics are in this
-module (a PostgreSQL library would replace it with a tsvector column and keep the rest).
+module; a team library's PostgreSQL index (a tsvector per reference) is in ``search_pg``,
+and the functions here hand over to it, so callers never ask which backend they have.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Select,
     and_,
     bindparam,
     column,
@@ -46,6 +48,8 @@ from peerref.core.query import (
     Word,
     YearRange,
 )
+from peerref.store import search_pg
+from peerref.store.engine import is_postgres
 from peerref.store.tables import (
     CollectionRow,
     ReferenceCollectionRow,
@@ -110,6 +114,9 @@ def _id_list(ids: Iterable[int]) -> str:
 
 def index(connection: Connection, ids: Iterable[int]) -> None:
     """Add the documents of new (or just unindexed) references to the index."""
+    if is_postgres(connection):
+        search_pg.index(connection, ids)
+        return
     id_list = _id_list(ids)
     if id_list != "[]":
         connection.execute(text(_INDEX_SQL), {"ids": id_list})
@@ -121,6 +128,9 @@ def unindex(connection: Connection, ids: Iterable[int]) -> None:
     An external-content index forgets a document by being told its exact old text,
     which the view still shows only until the rows are written.
     """
+    if is_postgres(connection):
+        search_pg.unindex(connection, ids)
+        return
     id_list = _id_list(ids)
     if id_list != "[]":
         connection.execute(text(_UNINDEX_SQL), {"ids": id_list})
@@ -134,6 +144,10 @@ def reindexing(connection: Connection, ids: Iterable[int]) -> Iterator[None]:
     re-index per change is cheaper than one per row touched.
     """
     id_set = {int(i) for i in ids}
+    if is_postgres(connection):  # each document is rewritten whole: nothing to forget first
+        yield
+        index(connection, id_set)
+        return
     unindex(connection, id_set)
     yield
     index(connection, id_set)
@@ -141,11 +155,17 @@ def reindexing(connection: Connection, ids: Iterable[int]) -> Iterator[None]:
 
 def rebuild(connection: Connection) -> None:
     """Rebuild the whole index from the view (after a migration, or to repair it)."""
+    if is_postgres(connection):
+        search_pg.rebuild(connection)
+        return
     connection.exec_driver_sql(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
 
 
 def check_integrity(connection: Connection) -> None:
     """Raise if the index differs from the documents the tables give (tests use this)."""
+    if is_postgres(connection):
+        search_pg.check_integrity(connection)
+        return
     connection.exec_driver_sql(
         f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('integrity-check', 1)"
     )
@@ -240,11 +260,16 @@ def _like_prefix(value: str) -> str:
 
 
 def _name_matches(
-    column: ColumnElement[str] | InstrumentedAttribute[str], term: FieldTerm
+    column: ColumnElement[str] | InstrumentedAttribute[str], term: FieldTerm, *, postgres: bool
 ) -> ColumnElement[bool]:
+    value = term.value.replace("\x00", "") if postgres else term.value  # no NUL in PG text
     if term.exact:
-        return column == term.value
-    return column.like(_like_prefix(term.value), escape="\\")
+        return column == value
+    if postgres:
+        # PostgreSQL's case-insensitive collation cannot do LIKE; ILIKE under "C" folds
+        # ASCII letters only, which is what SQLite's LIKE does.
+        return column.collate("C").ilike(_like_prefix(value), escape="\\")
+    return column.like(_like_prefix(value), escape="\\")
 
 
 def identifier_condition(term: IdentifierTerm) -> ColumnElement[bool]:
@@ -283,7 +308,9 @@ def _answered_by_tables(term: Term) -> bool:
     )
 
 
-def _sql_condition(term: FieldTerm | YearRange | IdentifierTerm) -> ColumnElement[bool]:
+def _sql_condition(
+    term: FieldTerm | YearRange | IdentifierTerm, *, postgres: bool
+) -> ColumnElement[bool]:
     """The condition for a term the tables answer directly (not the text index)."""
     if isinstance(term, IdentifierTerm):
         return identifier_condition(term)
@@ -295,27 +322,35 @@ def _sql_condition(term: FieldTerm | YearRange | IdentifierTerm) -> ColumnElemen
     if term.field is Field.TYPE:
         types = types_named(term.value)
         return ReferenceRow.type.in_([t.value for t in types]) if types else false()
-    # IN (...) rather than a correlated EXISTS: SQLite can then start from the few
-    # tagged references instead of probing every row of the library. Nested IN rather
-    # than a join: the join lets SQLite scan every membership row and look its name up,
-    # where this finds the few matching names first and then their members by index.
+    members = member_ids(term, postgres=postgres)
+    return false() if members is None else ReferenceRow.id.in_(members)
+
+
+def member_ids(term: FieldTerm, *, postgres: bool) -> Select[int] | None:
+    """The ids of the references a ``tag:`` or ``collection:`` term names; None for others.
+
+    IN (...) over this rather than a correlated EXISTS: SQLite can then start from the
+    few tagged references instead of probing every row of the library. Nested IN rather
+    than a join: the join lets SQLite scan every membership row and look its name up,
+    where this finds the few matching names first and then their members by index.
+    """
     if term.field is Field.TAG:
-        return ReferenceRow.id.in_(
-            select(ReferenceTagRow.reference_id).where(
-                ReferenceTagRow.tag_id.in_(
-                    select(TagRow.id).where(_name_matches(TagRow.name, term))
+        return select(ReferenceTagRow.reference_id).where(
+            ReferenceTagRow.tag_id.in_(
+                select(TagRow.id).where(_name_matches(TagRow.name, term, postgres=postgres))
+            )
+        )
+    if term.field is Field.COLLECTION:
+        # Collection names compare without regard to letter case, like tag names.
+        collection_name = CollectionRow.name.collate("NOCASE")
+        return select(ReferenceCollectionRow.reference_id).where(
+            ReferenceCollectionRow.collection_id.in_(
+                select(CollectionRow.id).where(
+                    _name_matches(collection_name, term, postgres=postgres)
                 )
             )
         )
-    # Collection names compare without regard to letter case, like tag names.
-    collection_name = CollectionRow.name.collate("NOCASE")
-    return ReferenceRow.id.in_(
-        select(ReferenceCollectionRow.reference_id).where(
-            ReferenceCollectionRow.collection_id.in_(
-                select(CollectionRow.id).where(_name_matches(collection_name, term))
-            )
-        )
-    )
+    return None
 
 
 def filters_reference_columns(query: Query) -> bool:
@@ -351,14 +386,17 @@ def _text_expressions(query: Query) -> tuple[list[str], list[str]]:
     return positive, negative
 
 
-def text_match(query: Query) -> str | None:
+def text_match(query: Query, *, postgres: bool = False) -> str | None:
     """The one FTS5 MATCH expression a query's results must satisfy, or None.
 
     Positive text terms are ANDed; excluded ones are taken out with FTS5's NOT inside
     the same expression, which reads each document list once instead of building a
     second id list to subtract. Without a positive term there is no expression: FTS5
     cannot express "NOT x" alone, so ``query_condition`` subtracts a MATCH instead.
+    On a team library the expression is a tsquery of the same meaning (``search_pg``).
     """
+    if postgres:
+        return search_pg.text_match(query)
     positive, negative = _text_expressions(query)
     if not positive:
         return None
@@ -368,7 +406,9 @@ def text_match(query: Query) -> str | None:
     return expression
 
 
-def query_condition(query: Query, matched: str | None = None) -> ColumnElement[bool] | None:
+def query_condition(
+    query: Query, matched: str | None = None, *, postgres: bool = False
+) -> ColumnElement[bool] | None:
     """The WHERE condition on ``reference`` for a parsed query; None when it filters nothing.
 
     Text terms become one FTS5 MATCH (``text_match``), or, when ``matched`` gives the ids
@@ -379,19 +419,25 @@ def query_condition(query: Query, matched: str | None = None) -> ColumnElement[b
     conditions: list[ColumnElement[bool]] = []
     for term in query.terms:
         if isinstance(term, YearRange | IdentifierTerm | FieldTerm) and _answered_by_tables(term):
-            condition = _sql_condition(term)
+            condition = _sql_condition(term, postgres=postgres)
             if isinstance(term, IdentifierTerm) and term.in_text:
                 # A plain word: also the text that quotes it (a note, an abstract).
-                phrase = _fts_phrase(term.text, prefix=False)
+                phrase = (
+                    search_pg.phrase(term.text, prefix=False)
+                    if postgres
+                    else _fts_phrase(term.text, prefix=False)
+                )
                 if phrase is not None:
-                    condition = or_(condition, _fts_match(phrase))
+                    text_condition = search_pg.match if postgres else _fts_match
+                    condition = or_(condition, text_condition(phrase))
             conditions.append(not_(condition) if term.negated else condition)
-    expression = text_match(query)
+    expression = text_match(query, postgres=postgres)
+    full_text = search_pg.match if postgres else _fts_match
     if expression is not None:
-        conditions.insert(0, _fts_match(expression) if matched is None else _one_of(matched))
+        conditions.insert(0, full_text(expression) if matched is None else _one_of(matched))
     else:
-        _, negative = _text_expressions(query)
-        conditions.extend(not_(_fts_match(excluded)) for excluded in negative)
+        _, negative = search_pg.text_expressions(query) if postgres else _text_expressions(query)
+        conditions.extend(not_(full_text(excluded)) for excluded in negative)
     if not conditions:
         return None
     return and_(*conditions)
@@ -403,8 +449,11 @@ def matches_if_fewer(connection: Connection, expression: str, limit: int) -> str
     None when ``limit`` or more match. Reads at most ``limit`` ids, and builds the list
     inside SQLite, so a listing can decide cheaply whether to start from the matches
     (few: it then looks these ids up, without asking the index twice) or from a sort
-    index (many).
+    index (many). A team library always answers None: PostgreSQL's planner makes that
+    choice itself from the GIN index's statistics.
     """
+    if is_postgres(connection):
+        return None
     statement = text(
         f"SELECT count(*), json_group_array(rowid) FROM (SELECT rowid FROM {FTS_TABLE} "
         f"WHERE {FTS_TABLE} MATCH :match LIMIT :limit)"
@@ -427,5 +476,6 @@ def degraded(query: Query) -> Query:
 
 
 def is_fts_error(error: BaseException) -> bool:
-    """Whether an exception is FTS5 rejecting a query (as opposed to a broken file)."""
-    return "fts5" in str(error).lower()
+    """Whether an exception is the text index rejecting a query (not a broken file)."""
+    message = str(error).lower()
+    return "fts5" in message or "tsquery" in message

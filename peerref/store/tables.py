@@ -117,6 +117,11 @@ class ReferenceRow(Base):
     sort_author: Mapped[str] = mapped_column(Text, default="")
     sort_title: Mapped[str] = mapped_column(Text, default="")
     sort_source: Mapped[str] = mapped_column(Text, default="")
+    # Row version: raised by every edit, so an edit made on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Who added and who last edited (a PostgreSQL role or the Preferences name).
+    added_by: Mapped[str] = mapped_column(Text, default="", server_default="")
+    modified_by: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     __table_args__ = (
         CheckConstraint("rating IS NULL OR rating BETWEEN 1 AND 5", name="rating_range"),
@@ -364,6 +369,30 @@ class ReviewDecisionRow(Base):
     created: Mapped[datetime] = mapped_column(UtcDateTime())
     # A decision that settles reviewers' disagreement in dual screening (revision 0007).
     resolution: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class LibraryMetaRow(Base):
+    """A fact about the library itself; ``uuid`` names it wherever its file or server is."""
+
+    __tablename__ = "library_meta"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class CopiedRowRow(Base):
+    """Where a copied row came from: library ``source`` (its uuid), table and id there.
+
+    Lets ``copy-library`` run again without copying anything twice, and remap the links
+    of later rows to rows copied earlier.
+    """
+
+    __tablename__ = "copied_row"
+
+    source: Mapped[str] = mapped_column(Text, primary_key=True)
+    table_name: Mapped[str] = mapped_column(Text, primary_key=True)
+    source_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(Integer)
 
 
 def table_of(model: type[Base]) -> Table:

@@ -109,3 +109,18 @@ def test_another_applications_database_is_refused_before_any_lock_file(
     assert "not a PeerRef library" in text
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert _names(tmp_path) == ["history.db"]  # no .lock, -wal or -shm
+
+
+def test_a_team_library_url_is_never_taken_for_a_path(
+    qapp: QApplication,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    restored_logging: None,
+    shown: list[str],
+) -> None:
+    """``peerref --library postgresql://…`` asks the server, and makes no folder or lock."""
+    monkeypatch.chdir(tmp_path)
+    assert peerref_app.main(["--library", "postgresql://nobody@127.0.0.1:1/team"]) == 1
+    (text,) = shown
+    assert "cannot open the team library postgresql://nobody@127.0.0.1:1/team" in text
+    assert _names(tmp_path) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -540,6 +541,26 @@ def test_an_unknown_doi_typed_in_is_said_so(
 
     assert dialog.lookup_status.text() == "Crossref has no record with the DOI 10.5555/nothing."
     assert not dialog.apply_button.isEnabled()
+
+
+def test_a_typed_doi_is_read_as_a_whole_doi_field(
+    qtbot: QtBot, window: MainWindow, library: Library, crossref: HTTPServer
+) -> None:
+    """The DOI box holds one DOI: one written with a space is looked up whole, not cut."""
+    crossref.expect_request("/works").respond_with_json(work_list())
+    crossref.expect_request(re.compile(r"^/works/10\.1000/peer")).respond_with_data("", status=404)
+    ref_id = add_untitled(window, library)
+    dialog = open_dialog(qtbot, window)
+    dialog.tree.setCurrentItem(dialog.tree.topLevelItem(0))
+
+    qtbot.keyClicks(dialog.doi_edit, "https://doi.org/10.1000/peer support 2019")
+    with (
+        qtbot.waitSignal(dialog.doi_lookup_requested, timeout=WAIT_MS) as requested,
+        qtbot.waitSignal(window.completer.doi_looked_up, timeout=WAIT_MS),
+    ):
+        qtbot.keyClick(dialog.doi_edit, Qt.Key.Key_Return)
+
+    assert requested.args == [int(ref_id), "10.1000/peer support 2019"]
 
 
 def test_a_match_shows_what_agreed(

@@ -204,3 +204,45 @@ def test_clicking_the_add_button_then_typing_fills_the_highlighted_cell(
     qtbot.waitUntil(
         lambda: [c.family for c in library.get(ref_id).creators] == ["Okafor", "Brandt"]
     )
+
+
+SICI_DOI = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0"
+
+
+def test_the_doi_edit_keeps_a_whole_field_doi_whole(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    """The DOI box holds one DOI: the formats' whole-field rule, not the free-text one."""
+    select_title(window, library, PLAIN.title)
+    panel = window.detail_panel
+    ref_id = panel.reference.id  # type: ignore[union-attr]
+    edit = panel.field_edit("doi")
+
+    def enter(text: str, *, paste: bool = False) -> str:
+        edit.setFocus()
+        qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(edit, Qt.Key.Key_Delete)
+        if paste:
+            QApplication.clipboard().setText(text)
+            qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+        else:
+            qtbot.keyClicks(edit, text)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+        return library.get(ref_id).doi
+
+    assert enter(SICI_DOI) == SICI_DOI
+    assert panel.field_message("doi") == ""
+    qtbot.waitUntil(lambda: edit.text() == SICI_DOI)
+    link = (
+        "https://doi.org/10.1002/(SICI)1097-4571(199806)49%3A8%3C693%3A%3AAID-ASI3%3E3.0.CO%3B2-0"
+    )
+    assert enter("https://doi.org/10.1108/MHRJ-03-2019-0012", paste=True) == (
+        "10.1108/MHRJ-03-2019-0012"
+    )
+    assert enter(link, paste=True) == SICI_DOI
+    # A DOI with a space in it (the DOI Handbook allows it) is not cut at the space ...
+    assert enter("10.1000/peer support 2019", paste=True) == "10.1000/peer support 2019"
+    # ... but a remark after it is no part of it.
+    assert enter("10.1108/MHRJ-03-2019-0012 (retracted)") == "10.1108/MHRJ-03-2019-0012"
+    assert enter("not a doi") == "10.1108/MHRJ-03-2019-0012"
+    assert "Not a DOI" in panel.field_message("doi")

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
     QMenu,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QWidget,
@@ -21,8 +22,13 @@ from pytestqt.qtbot import QtBot
 
 from peerref.citations import StyleCatalogue
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
-from peerref.exporting import export_notes, export_text
-from peerref.gui.dialogs.export_dialog import BibliographyDialog, BibliographyOutput, ExportDialog
+from peerref.exporting import export_document, export_notes, export_text
+from peerref.gui.dialogs.export_dialog import (
+    FILE_FORMATS_BY_KEY,
+    BibliographyDialog,
+    BibliographyOutput,
+    ExportDialog,
+)
 from peerref.gui.exporting import _write_export
 from peerref.gui.main_window import MainWindow
 from peerref.library import Library, SortKey
@@ -317,3 +323,72 @@ def test_write_export_replaces_a_file_whole(tmp_path: Path) -> None:
     _write_export(target, json.dumps(["new"]))
     assert json.loads(target.read_text("utf-8")) == ["new"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["refs.json"]
+
+
+def test_export_tells_what_it_left_out_as_the_cli_does(
+    qtbot: QtBot, library: Library, qsettings: QSettings, messages: Messages, tmp_path: Path
+) -> None:
+    """A NUL in a title and a form feed in a note are left out, and the window says so."""
+    library.add(
+        [Reference(title="Carers\x00 and respite", issued=PartialDate(2020))],
+        notes=[["Seen\x0c twice"]],
+    )
+    window = open_window(qtbot, library, qsettings, messages)
+    save_paths = SavePaths()
+    window.exporter.ask_path = save_paths
+    target = tmp_path / "all.ris"
+    save_paths.answers.append(target)
+    window.export_library_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    choose_format(dialog, "ris")
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS) as blocker:
+        press_ok(qtbot, dialog.buttons)
+    outcome = blocker.args[0]
+    refs = library.get_many(library.search_ids(sort=SortKey.AUTHOR))
+    expected = export_document(refs, "ris", notes=export_notes(library, refs))
+    assert len(expected.warnings) == 2
+    assert outcome.warnings == expected.warnings
+    assert target.read_text("utf-8") == expected.text
+    assert "\x00" not in expected.text
+    assert "2 warnings" in window.statusBar().currentMessage()
+    assert len(messages.shown) == 1
+    title, text = messages.shown[0]
+    assert title == "Export"
+    assert "all.ris was written" in text
+    for warning in expected.warnings:
+        assert warning in text
+
+
+def test_export_without_warnings_shows_no_message(
+    qtbot: QtBot, window: MainWindow, messages: Messages, save_paths: SavePaths, tmp_path: Path
+) -> None:
+    target = tmp_path / "clean.ris"
+    save_paths.answers.append(target)
+    window.export_library_action.trigger()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    choose_format(dialog, "ris")
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS) as blocker:
+        press_ok(qtbot, dialog.buttons)
+    assert blocker.args[0].warnings == ()
+    assert messages.shown == []
+    assert "warning" not in window.statusBar().currentMessage()
+
+
+def test_export_warnings_sit_behind_show_details_in_the_message_box(
+    qtbot: QtBot, library: Library, qsettings: QSettings, tmp_path: Path
+) -> None:
+    """With the house message box, every warning is in its details, the first few in its text."""
+    library.add([Reference(title=f"Respite\x00 care {n}") for n in range(5)])
+    window = MainWindow(library=library, settings=Settings(), qsettings=qsettings)
+    qtbot.addWidget(window)
+    ids = library.search_ids()
+    with qtbot.waitSignal(window.exporter.exported, timeout=WAIT_MS):
+        window.exporter.export_to(tmp_path / "all.json", ids, FILE_FORMATS_BY_KEY["csl-json"])
+    box = window.findChild(QMessageBox, "peerrefMessage")
+    assert box is not None
+    assert box.text().count("•") == 3 and "and 2 more" in box.text()
+    assert len(box.detailedText().splitlines()) == 5
+    assert all("NUL" in line for line in box.detailedText().splitlines())
+    box.close()

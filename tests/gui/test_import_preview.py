@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QProgressDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerref.core.model import ImportMethod
@@ -21,6 +21,7 @@ from peerref.gui.dialogs.import_preview import (
     PreviewColumn,
     collection_choices,
 )
+from peerref.gui.long_text import ABSTRACT_DISPLAY_LIMIT, LongTextDialog
 from peerref.library import Library
 
 # The offscreen platform cannot pass a window's size limits on and says so; harmless.
@@ -202,6 +203,43 @@ def test_show_original_text_follows_the_current_entry(qtbot: QtBot, library: Lib
     assert "Case 0 of the series" not in dialog.original_text.toPlainText()
     qtbot.mouseClick(dialog.show_original_button, Qt.MouseButton.LeftButton)
     assert not dialog.original_text.isVisible()
+
+
+def test_a_one_megabyte_original_line_is_shown_bounded_and_whole_on_request(
+    qtbot: QtBot, library: Library
+) -> None:
+    """A 1 MB line is not laid out whole (Qt wraps it slowly): its start is shown, unwrapped."""
+    abstract = "peer-support-" * 80_000  # about 1 MB with nowhere to break
+    text = f"TY  - JOUR\nTI  - Peer support on wards\nAB  - {abstract}\nER  - \n"
+    dialog = make_dialog(qtbot, library, pending_for(text, ImportMethod.FILE))
+    raw = dialog.model.entry(0).raw_text
+    assert len(raw) > 1_000_000
+    dialog.table.selectRow(0)
+    qtbot.mouseClick(dialog.show_original_button, Qt.MouseButton.LeftButton)
+    assert dialog.original_text.isVisible()
+    shown = dialog.original_text.toPlainText()
+    assert len(shown) <= ABSTRACT_DISPLAY_LIMIT + 1
+    assert raw.startswith(shown.removesuffix("…"))
+    assert dialog.original_text.lineWrapMode() is QPlainTextEdit.LineWrapMode.NoWrap
+    assert dialog.long_original_row.isVisible()
+    assert f"{len(raw):,} characters" in dialog.long_original_note.text()
+
+    qtbot.waitUntil(lambda: dialog.whole_original_button.width() > 0)  # the splitter's layout
+    qtbot.mouseClick(dialog.whole_original_button, Qt.MouseButton.LeftButton)
+    whole = dialog.findChild(LongTextDialog)
+    assert whole is not None and whole.isVisible()
+    assert whole.text() == raw
+    assert whole.editor.isReadOnly()
+    assert whole.editor.lineWrapMode() is QPlainTextEdit.LineWrapMode.NoWrap
+    whole.reject()
+
+
+def test_a_short_original_is_shown_whole_and_wrapped(qtbot: QtBot, library: Library) -> None:
+    dialog = make_dialog(qtbot, library, pending_for(emerald_page(2)))
+    qtbot.mouseClick(dialog.show_original_button, Qt.MouseButton.LeftButton)
+    assert dialog.original_text.toPlainText() == dialog.model.entry(0).raw_text
+    assert dialog.original_text.lineWrapMode() is QPlainTextEdit.LineWrapMode.WidgetWidth
+    assert not dialog.long_original_row.isVisible()
 
 
 def test_import_into_the_chosen_collection(qtbot: QtBot, library: Library) -> None:

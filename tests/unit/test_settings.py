@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from peerref import settings as settings_module
+from peerref.paths import AppPaths, is_library_url
 from peerref.settings import Settings, load, save
 
 
@@ -73,3 +74,30 @@ def test_a_damaged_file_in_a_read_only_folder_still_gives_defaults(
 
     monkeypatch.setattr(Path, "replace", refuse)
     assert load(path) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("postgresql://ann@db.example.org/team", True),
+        ("postgres://ann@db/team", True),
+        ("PostgreSQL+psycopg://ann@db/team", True),
+        ("postgresql:relative/file.sqlite", False),
+        ("library.sqlite", False),
+        ("/home/ann/postgresql://x", False),
+        (Path("postgresql://ann@db/team"), False),  # a Path is a path, whatever it says
+        (None, False),
+    ],
+)
+def test_is_library_url(value: Path | str | None, expected: bool) -> None:
+    assert is_library_url(value) is expected
+
+
+def test_app_paths_keep_a_url_as_a_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = AppPaths.in_dir(tmp_path, "postgresql://ann@db/team")
+    assert paths.library_url == "postgresql://ann@db/team"
+    assert paths.library_location == "postgresql://ann@db/team"
+    assert paths.library_file == tmp_path / "data" / "library.sqlite"
+    monkeypatch.setenv("PEERREF_LIBRARY", "postgres://bob@db/team")
+    assert AppPaths.from_platformdirs().library_url == "postgres://bob@db/team"
+    assert AppPaths.from_platformdirs(tmp_path / "x.sqlite").library_url is None

@@ -145,7 +145,6 @@ def _collapse_authors(
     last_years: tuple[int, ...] | None = None
     previous: CiteInfo | None = None
     previous_collapsed = False
-    previous_suffix_only = False
     for cite, full in zip(cites, rendered, strict=True):
         # Cites that print no names at all count as by the same (empty) author, as
         # citeproc-js groups them: "(2021, 2023; Mind)".
@@ -181,7 +180,10 @@ def _collapse_authors(
             piece = processor.with_affixes(body or [processor_no_form()], cite)
         delimiter: Content = []
         if previous is not None:
-            if suffix_only and (previous_suffix_only or not previous.locator):
+            if suffix_only:
+                # A year-suffix written alone follows its predecessor's with the
+                # year-suffix delimiter, after a locator too: "(Philpott et al. 2017a,
+                # 148; b)", as citeproc-js joins them.
                 delimiter = suffix_successor
             else:
                 delimiter = _splice_delimiter(
@@ -198,7 +200,7 @@ def _collapse_authors(
             delimiter = _delimiter_between(previous, cite, delimiter)
         tags = rich.find_tags(piece, "year-suffix")
         entries.append((delimiter, piece, tags[0] if tags else None, suffix_only))
-        previous, previous_collapsed, previous_suffix_only = cite, collapsed, suffix_only
+        previous, previous_collapsed = cite, collapsed
     if collapse == "year-suffix-ranged":
         entries = _range_year_suffixes(entries, processor)
     out: Content = []

@@ -53,13 +53,14 @@ class Disambiguation:
         names: per nameset, how many names are shown (add-names); unset keeps et-al.
         givens: per (nameset, name index): 1 initials, 2 the full given name.
         year_suffix: "a", "b" … once assigned.
-        condition: whether ``disambiguate="true"`` tests are true.
+        condition: how many ``disambiguate="true"`` tests are true, counted in the
+            order a rendering meets them (citeproc-js turns them on one at a time).
     """
 
     names: dict[int, int] = field(default_factory=dict)
     givens: dict[tuple[int, int], int] = field(default_factory=dict)
     year_suffix: str = ""
-    condition: bool = False
+    condition: int = 0
 
     def copy(self) -> Disambiguation:
         return Disambiguation(dict(self.names), dict(self.givens), self.year_suffix, self.condition)
@@ -86,6 +87,7 @@ class Context:
         "capitalize_terms",
         "citation_number",
         "cite",
+        "disambiguate_tests",
         "disambiguating",
         "disambiguation",
         "english",
@@ -154,6 +156,8 @@ class Context:
         self.suppress_year = False
         # Rendering a cite to compare it with others (disambiguation's own renders).
         self.disambiguating = False
+        # The disambiguate="true" tests this rendering has met so far.
+        self.disambiguate_tests = 0
         # Whether anything was written before (a term written first is capitalized,
         # except in in-text citations).
         self.term_predecessor = False

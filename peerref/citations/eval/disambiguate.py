@@ -44,7 +44,7 @@ class _Config:
     names: list[int]
     givens: list[list[int]]
     year_suffix: int | None = None
-    disambiguate: bool = False
+    disambiguate: int = 0
 
     def copy(self) -> _Config:
         return _Config(
@@ -93,21 +93,29 @@ class _Render:
     namesets: list[tuple[int, int]] = field(default_factory=list)  # (names, shown)
 
 
-def uses_condition(processor: Processor) -> bool:
-    """Whether the style has a ``disambiguate="true"`` test anywhere in its citation."""
+def count_conditions(processor: Processor) -> int:
+    """How many ``disambiguate="true"`` tests the style has (citation and macros)."""
     from peerref.citations.processor import walk_elements
 
     elements = list(processor.style.citation.layout.children)
     for macro in processor.style.macros.values():
         elements.extend(macro)
+    found = 0
     for node in walk_elements(elements):
         if isinstance(node, Choose):
             for condition, _branch in node.branches:
-                if isinstance(condition, Condition) and any(
-                    attribute == "disambiguate" for attribute, _ in condition.tests
-                ):
-                    return True
-    return False
+                if isinstance(condition, Condition):
+                    found += sum(
+                        1
+                        for attribute, values in condition.tests
+                        if attribute == "disambiguate" and "true" in values
+                    )
+    return found
+
+
+def uses_condition(processor: Processor) -> bool:
+    """Whether the style has a ``disambiguate="true"`` test anywhere in its citation."""
+    return count_conditions(processor) > 0
 
 
 def run(processor: Processor) -> None:
@@ -156,7 +164,7 @@ def run(processor: Processor) -> None:
         # The configuration that shows just what the first render showed renders the
         # same: the first scan of a group finds it here instead of drawing it again.
         shown = tuple(count for _names, count in found.namesets)
-        memo[(item_id, (shown, tuple((0,) * count for count in shown), None, False))] = found
+        memo[(item_id, (shown, tuple((0,) * count for count in shown), None, 0))] = found
     order = {item_id: index for index, item_id in enumerate(processor.order)}
     for group in groups.values():
         if len(group) > 1:
@@ -211,6 +219,7 @@ class _Resolver:
         self.clashes = [1, 0]
         self.partners: list[str] = []
         self.nonpartners: list[str] = []
+        self.conditions = count_conditions(processor) if "condition" in modes else 0
 
     def _same_names(self) -> bool:
         names = [self.processor.items[item_id].names for item_id in self.items]
@@ -247,8 +256,9 @@ class _Resolver:
             return False
         mode = self.modes[self.mode_index]
         if mode == "condition":
-            self.base.disambiguate = True
-            self.better.disambiguate = True
+            # One more disambiguate="true" test comes on.
+            self.base.disambiguate = min(self.base.disambiguate + 1, self.conditions)
+            self.better.disambiguate = self.base.disambiguate
             return False
         if mode != "names":
             return False
@@ -378,12 +388,26 @@ class _Resolver:
         self.lists[0] = (self.better, [])
 
     def condition_step(self) -> None:
-        """The ``disambiguate="true"`` branches: whatever they achieve is final."""
+        """The ``disambiguate="true"`` tests, turned on one at a time (citeproc-js).
+
+        Items the tests so far tell apart keep that many; the others go on to the next
+        test, and whatever the last one achieves is final.
+        """
         config, items = self.lists[0]
-        config.disambiguate = True
+        by_text: dict[str, list[str]] = defaultdict(list)
         for item_id in items:
-            self.register(item_id, config)
-        self.lists[0] = (self.better, [])
+            by_text[self._render(item_id)].append(item_id)
+        remaining = []
+        for group in by_text.values():
+            if len(group) == 1 or config.disambiguate >= self.conditions:
+                for item_id in group:
+                    self.register(item_id, config)
+            else:
+                remaining.extend(group)
+        if remaining:
+            self.lists[0] = (config, remaining)
+        else:
+            self.lists[0] = (self.better, [])
 
 
 def _expand_names_globally(

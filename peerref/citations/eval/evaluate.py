@@ -332,7 +332,9 @@ class Evaluator:
                 value = numbers.format_page_range(
                     value, self.style.page_range_format, self.page_delimiter
                 )
-            content = rich.parse_markup(value)
+            # As cs:text writes them: a number variable is data, never markup
+            # (citeproc-js prints "1<sup>er</sup>" as it stands).
+            content: Content = [value] if variable in NUMBER_VARIABLES else rich.parse_markup(value)
         else:
             content = [self.format_number(value, node.form, variable)]
         if variable == "citation-number":
@@ -572,7 +574,12 @@ class Evaluator:
                 return position != FIRST and cite.near_note
             return False
         if attribute == "disambiguate":
-            return context.disambiguation.condition == (value == "true")
+            if value != "true":
+                return context.disambiguation.condition == 0
+            # As citeproc-js: the tests come on one by one, as disambiguation needs
+            # them; the first ``condition`` a rendering meets are true.
+            context.disambiguate_tests += 1
+            return context.disambiguate_tests <= context.disambiguation.condition
         return False
 
     # -- cs:names ----------------------------------------------------------------------------
@@ -773,6 +780,11 @@ class Evaluator:
                 use_first = sort_names.use_first
             if sort_names.use_last is not None:
                 use_last = sort_names.use_last
+        if use_last and et_al_min is not None and use_first is not None:
+            # As citeproc-js: with the last name added, the names before the ellipsis
+            # are at most et-al-min − 2, so the list always comes out shorter than the
+            # shortest list that is cut (et-al-min 7, use-first 6: "A, B, C, D, E, … G").
+            use_first = max(1, min(use_first, et_al_min - 2))
         truncated = (
             et_al_min is not None
             and use_first is not None
@@ -840,7 +852,16 @@ class Evaluator:
                         apply_formatting(last, name_rendering, english=context.english),
                         name_rendering,
                     )
-                content = rich.join([*_delimited(pieces, delimiter), delimiter, ["… "], last])
+                # As citeproc-js: the delimiter before the ellipsis only after two
+                # names or more ("A … Z", "A, B, … Z"), whatever delimiter-precedes-et-al.
+                content = rich.join(
+                    [
+                        *_delimited(pieces, delimiter),
+                        delimiter if shown >= 2 else [" "],
+                        ["… "],
+                        last,
+                    ]
+                )
             else:
                 term_name = et_al.term if et_al is not None else "et-al"
                 term = self.locale.term_text(term_name)
@@ -877,6 +898,14 @@ class Evaluator:
                 "never": False,
                 "after-inverted-name": inverted_flags[-2],
             }.get(rule, len(pieces) >= 3)
+            if names[len(pieces) - 1].is_literal:
+                # As citeproc-js joins an organisation that ends the list: "always" and
+                # "never" do not reach it, so it takes the delimiter when the list has
+                # three names or more ("J. Smith, A. Roe, & Group X" under "never",
+                # "J. Smith & Group X" under "always"), or after an inverted name.
+                use_delimiter = len(pieces) >= 3 or (
+                    rule == "after-inverted-name" and inverted_flags[-2]
+                )
             head = _delimited(pieces[:-1], delimiter)
             # As citeproc-js: an "and" in a script without spaces ("和") takes none.
             gap: Content = [" "] if _ROMANESQUE_START.match(and_text) else []

@@ -375,7 +375,7 @@ _MARKUP = re.compile(
     r"<i>|</i>|<em>|</em>|<b>|</b>|<strong>|</strong>|<sc>|</sc>|<sup>|</sup>|<sub>|</sub>"
     r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
     r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
-    r"|[\"'“”‘’«»]"
+    r"|[\"'“”‘’«»„]"
 )
 # The tags alone, for code that must carry them through its own work on a value
 # (initializing "<b>John</b> Quiggly" to "<b>J.</b> Q.").
@@ -384,7 +384,7 @@ MARKUP_TAG = re.compile(
     r'|<span class="nocase">|<span class="nodecor">|<span class="smallcaps">'
     r'|<span style="font-variant: ?small-caps;">|<span style="font-style:normal;">|</span>'
 )
-_NEEDS_PARSING = re.compile(r"[<\"'“”‘’«»]")
+_NEEDS_PARSING = re.compile(r"[<\"'“”‘’«»„]")
 _OPENERS_BEFORE = frozenset(" \t\n([{\u00a0\u2014\u2013-/\"'“‘«")
 
 
@@ -426,7 +426,7 @@ def _classify_quotes(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
             continue
         before = _neighbour(tokens, index, -1)
         after = _neighbour(tokens, index, 1)
-        if value in ("“", "‘", "«"):
+        if value in ("“", "‘", "«", "„"):
             out.append(("qopen", value))
         elif value in ("”", "»"):
             out.append(("qclose", value))
@@ -441,7 +441,15 @@ def _classify_quotes(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
             else:
                 out.append(("qclose", value))
         else:  # straight single quote
-            if (not before or before in _OPENERS_BEFORE) and after and not after.isspace():
+            if (
+                out
+                and tokens[index - 1][0] == "quote"
+                and (out[-1] == ("text", "’") or out[-1][0] == "qclose-or-apostrophe")
+            ):
+                # Right after an apostrophe (or a closing mark) it closes or is an
+                # apostrophe too, as in a run of them after "l": never an opening mark.
+                out.append(("qclose-or-apostrophe", value))
+            elif (not before or before in _OPENERS_BEFORE) and after and not after.isspace():
                 out.append(("qopen", value))
             elif before and not before.isspace() and before.isalnum() and after.isalnum():
                 out.append(("text", "’"))
@@ -465,8 +473,9 @@ def _neighbour(tokens: list[tuple[str, str]], index: int, step: int) -> str:
     return ""
 
 
-_TYPED_QUOTES = frozenset("“‘«")
-_QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»", '"': '"', "'": "'"}
+_TYPED_QUOTES = frozenset("“‘«„")
+# „ (German, Czech …) closes with “, the mark English opens with.
+_QUOTE_PAIRS = {"“": "”", "‘": "’", "«": "»", "„": "“", '"': '"', "'": "'"}
 
 
 def _build(tokens: list[tuple[str, str]]) -> Content:
@@ -498,6 +507,14 @@ def _build(tokens: list[tuple[str, str]]) -> Content:
                 continue
             _close_to(stack, position, root, emit)
         elif kind == "qopen":
+            if value == "“":
+                position = _find_frame(
+                    stack,
+                    lambda frame: frame[0] == QUOTE and frame[1] == "“",
+                )
+                if position is not None:  # the close of a „…“ quotation
+                    _close_to(stack, position, root, emit)
+                    continue
             stack.append((QUOTE, _QUOTE_PAIRS[value], value, []))
         elif kind in ("qclose", "qclose-or-apostrophe"):
             position = _find_frame(
@@ -614,6 +631,11 @@ def _punctuation_in_quotes(content: Content) -> Content:
             if node.kind == QUOTE or _ends_with_quote(node):
                 rest = items[index + 1 :]
                 start = first_char(rest)
+                if _typed_by_author(rest) and not _ends_a_sentence(rest):
+                    # A cite suffix the author typed gives up only a mark that ends a
+                    # sentence ("“Title.” Also"); its comma stays where it was typed
+                    # ("“Title”, especially chapter 3"), as citeproc-js leaves it.
+                    start = ""
                 while start in _MOVES_INTO_QUOTES and start:
                     node = _append_inside_quote(node, start)
                     rest = drop_first_char(rest)
@@ -622,6 +644,27 @@ def _punctuation_in_quotes(content: Content) -> Content:
         out.append(node)
         index += 1
     return out
+
+
+def _typed_by_author(rest: Content) -> bool:
+    """Whether what follows starts with a cite prefix or suffix the author typed."""
+    for node in rest:
+        if isinstance(node, str):
+            if node:
+                return False
+            continue
+        if node.kind == TAG and node.data == "user-affix":
+            return True
+        if is_empty([node]):
+            continue
+        return _typed_by_author(node.children)
+    return False
+
+
+def _ends_a_sentence(rest: Content) -> bool:
+    """Whether ``rest`` starts with ".", "!" or "?" and goes on after a space."""
+    text = plain(rest)
+    return text[:1] in ".!?" and text[1:2].isspace() and bool(text[2:].strip())
 
 
 def _ends_with_quote(span: Span) -> bool:

@@ -66,15 +66,18 @@ def _quote_marks(quotes: Quotes, depth: int) -> tuple[str, str]:
 def _quote(node: Span, quotes: Quotes, depth: int) -> tuple[str, str, int]:
     """A quotation's marks and the depth its contents are written at.
 
-    At the top level, marks typed in the data (``node.data``) stay as typed and what
-    they enclose alternates from them: “…‘…’…” even where the locale's outer marks
-    are single. Inside another quotation every level takes the locale's marks.
+    Curly marks typed in the data (``node.data``) stay as typed and what they enclose
+    alternates from them: “…‘…’…” even where the locale's outer marks are single. As
+    citeproc-js flip-flops, typed marks inside a quotation only give way when they are
+    the marks of the quotation around them (“…“…”…” becomes “…‘…’…”); inside »…«
+    they stay “…”. Straight marks always take the locale's, level by level.
     """
-    if depth == 0 and isinstance(node.data, tuple):
+    if isinstance(node.data, tuple):
         opening, closing = node.data
-        if (opening, closing) == (quotes[2], quotes[3]):
-            return opening, closing, 2
-        return opening, closing, 1
+        if depth == 0 or opening != _quote_marks(quotes, depth - 1)[0]:
+            if (opening, closing) == (quotes[2], quotes[3]):
+                return opening, closing, 2
+            return opening, closing, 1
     opening, closing = _quote_marks(quotes, depth)
     return opening, closing, depth + 1
 

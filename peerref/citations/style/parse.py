@@ -472,6 +472,7 @@ _TEXT_ATTRIBUTES = frozenset(
         "sort-separator",
         "initialize-with",
         "range-delimiter",
+        "subsequent-author-substitute",
     }
 )
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")

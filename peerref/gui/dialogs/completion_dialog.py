@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerref.core.ids import normalise_doi
+from peerref.core.ids import doi_of_field
 from peerref.core.model import Reference, ReferenceId
 from peerref.enrich import BatchResult, Candidate, Completion, CompletionStatus
 from peerref.library import COMPLETION_FIELD_LABELS, CompletionToApply, completion_value_text
@@ -382,7 +382,7 @@ class CompletionDialog(QDialog):
         text = self.doi_edit.text().strip()
         if ref_id is None or not text:
             return
-        doi = normalise_doi(text)
+        doi = doi_of_field(text)
         if not doi:
             self.lookup_status.setText(f"{text!r} is not a DOI; a DOI looks like 10.1108/…")
             return

@@ -50,6 +50,12 @@ from peerref.core.merging import short_value
 from peerref.core.model import Collection, CollectionId, ImportMethod, Reference, ReferenceId
 from peerref.formats.base import Diagnostic, ParsedEntry, ParseResult
 from peerref.gui.dialogs.import_entry_details import EntryDetails
+from peerref.gui.long_text import (
+    ABSTRACT_DISPLAY_LIMIT,
+    LongTextDialog,
+    bounded_text,
+    shortened_note,
+)
 from peerref.gui.ops import (
     PROGRESS_DELAY_MS,
     BackgroundOp,
@@ -809,16 +815,38 @@ class ImportPreviewDialog(QDialog):
         self.details = EntryDetails()
         self.details.replacing_chosen.connect(self._on_replacing_chosen)
 
+        self._original_row = -1
         self.original_text = QPlainTextEdit()
         self.original_text.setObjectName("originalText")
         self.original_text.setAccessibleName("Original text of the entry")
         self.original_text.setReadOnly(True)
         self.original_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.original_text.setVisible(False)
+        # Shown in place of a long original's tail: its length, and the whole on request.
+        self.long_original_note = QLabel()
+        self.long_original_note.setObjectName("longOriginalNote")
+        self.long_original_note.setWordWrap(True)
+        self.whole_original_button = QPushButton("Show &Whole Text…")
+        self.whole_original_button.setObjectName("wholeOriginal")
+        self.whole_original_button.setToolTip(
+            "Open the whole original text of this entry, to read or copy"
+        )
+        self.whole_original_button.clicked.connect(self.show_whole_original)
+        self.long_original_row = QWidget()
+        long_row = QHBoxLayout(self.long_original_row)
+        long_row.setContentsMargins(0, 0, 0, 0)
+        long_row.addWidget(self.long_original_note, 1)
+        long_row.addWidget(self.whole_original_button)
+        self.long_original_row.setVisible(False)
+        self.original_panel = QWidget()
+        original_layout = QVBoxLayout(self.original_panel)
+        original_layout.setContentsMargins(0, 0, 0, 0)
+        original_layout.addWidget(self.long_original_row)
+        original_layout.addWidget(self.original_text, 1)
+        self.original_panel.setVisible(False)
 
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(self.details)
-        lower.addWidget(self.original_text)
+        lower.addWidget(self.original_panel)
         lower.setStretchFactor(0, 3)
         lower.setStretchFactor(1, 2)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -1096,18 +1124,54 @@ class ImportPreviewDialog(QDialog):
 
     @Slot(bool)
     def _on_show_original_toggled(self, shown: bool) -> None:
-        self.original_text.setVisible(shown)
+        self.original_panel.setVisible(shown)
         self.show_original_button.setText("Hide &Original Text" if shown else "Show &Original Text")
         current = self.table.currentIndex()
         self._show_original_for(current.row() if current.isValid() else -1)
 
     def _show_original_for(self, row: int) -> None:
+        """Show the start of the current entry's original text, bounded as the details panel is.
+
+        Qt lays out the whole of a wrapped paragraph: a 1 MB line with nowhere to break
+        would stall the dialog. A long original is cut to its first
+        :data:`ABSTRACT_DISPLAY_LIMIT` characters, not wrapped, and opened whole in a
+        :class:`LongTextDialog` on request.
+        """
+        self._original_row = row
         if row < 0:
             self.original_text.clear()
+            self.long_original_row.setVisible(False)
             return
         entry = self.model.entry(row)
-        self.original_text.setPlainText(entry.raw_text)
+        text = entry.raw_text
+        long_text = len(text) > ABSTRACT_DISPLAY_LIMIT
+        self.original_text.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.NoWrap
+            if long_text
+            else QPlainTextEdit.LineWrapMode.WidgetWidth
+        )
+        self.original_text.setPlainText(bounded_text(text, ABSTRACT_DISPLAY_LIMIT))
         self.original_text.setToolTip(f"Lines {entry.first_line}–{entry.last_line} of the input")
+        if long_text:
+            self.long_original_note.setText(
+                shortened_note("original text", len(text), ABSTRACT_DISPLAY_LIMIT)
+            )
+        self.long_original_row.setVisible(long_text)
+
+    def show_whole_original(self) -> LongTextDialog | None:
+        """The whole original text of the current entry, read only, in an editor without wrap."""
+        row = self._original_row
+        if row < 0 or row >= self.model.rowCount():
+            return None
+        dialog = LongTextDialog(
+            "Original text of the entry",
+            self.model.entry(row).raw_text,
+            read_only=True,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (

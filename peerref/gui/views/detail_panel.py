@@ -130,10 +130,15 @@ def apply_year(reference: Reference, text: str, typed: Collection[str] = ()) -> 
 
 
 def apply_doi(reference: Reference, text: str) -> Checked:
-    """A DOI in any common form (URL, "doi:"), stored bare; anything else is refused."""
+    """A DOI in any common form (URL, "doi:"), stored bare; anything else is refused.
+
+    The box holds one DOI, as RIS ``DO`` or BibTeX ``doi`` does, so it reads the value
+    with the formats' whole-field rule (:func:`peerref.core.ids.doi_of_field`): a SICI
+    DOI or one with a space in it is kept whole, where the free-text rule would cut it.
+    """
     if not text.strip():
         return Checked(reference.with_changes(doi=""))
-    doi = idcheck.normalise_doi(text)
+    doi = idcheck.doi_of_field(text)
     if not doi:
         raise FieldError("Not a DOI: a DOI looks like 10.1108/JD-01-2020-0001.")
     return Checked(reference.with_changes(doi=doi))
@@ -303,6 +308,19 @@ def provenance_text(reference: Reference, batch: ImportBatch | None) -> str:
     if reference.added is not None:
         return f"Added on {format_added(reference.added)}"
     return ""
+
+
+def authorship_text(reference: Reference) -> str:
+    """ "Added by Ann · last edited by Bob on 3 Dec 2026": who, in a shared library."""
+    parts = []
+    if reference.added_by:
+        parts.append(f"Added by {reference.added_by}")
+    edited = reference.version > 1 or reference.modified_by != reference.added_by
+    if reference.modified_by and edited:
+        when = f" on {format_added(reference.modified)}" if reference.modified else ""
+        parts.append(f"last edited by {reference.modified_by}{when}")
+    text = " · ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 def merged_from_lines(events: Sequence[MergeEvent]) -> list[str]:
@@ -1182,6 +1200,9 @@ class DetailPanel(QWidget):
         text = html.escape(provenance_text(reference, batch))
         if reference.source_text:
             text += ' — <a href="#original">Show original text</a>'
+        authorship = authorship_text(reference)
+        if authorship:
+            text = f"{text}<br>{html.escape(authorship)}" if text else html.escape(authorship)
         completed = completion_provenance_text(reference)
         if completed:
             text = f"{text}<br>{html.escape(completed)}" if text else html.escape(completed)

@@ -82,3 +82,12 @@ def upgrade(
                 )
     finally:
         set_foreign_keys(connection, True)
+
+
+def upgrade_in_transaction(connection: Connection, revision: str = "head") -> None:
+    """Migrate a PostgreSQL team library inside the caller's transaction.
+
+    PostgreSQL checks foreign keys at every statement and its DDL is transactional, so
+    none of SQLite's precautions apply: a failed migration rolls back with the caller.
+    """
+    command.upgrade(make_config(connection), revision)

@@ -91,6 +91,7 @@ def _run_citations(processor: Processor, steps: list[list[Any]]) -> list[str]:
     """The document after every step, as citeproc-test-runner prints it."""
     known: dict[str, CitationRequest] = {}
     previous_output: dict[str, str] = {}
+    previous_inputs: dict[str, object] = {}
     marks: dict[str, str] = {}
     order: list[str] = []
     for number, (data, before, after) in enumerate(steps, start=1):
@@ -111,19 +112,60 @@ def _run_citations(processor: Processor, steps: list[list[Any]]) -> list[str]:
             citation_id: processor.html(content)
             for citation_id, content in zip(order, rendered, strict=True)
         }
+        inputs = _citation_inputs(processor, document)
         marks = {
             citation_id: (
                 ">>"
-                if citation_id == citation.citation_id or previous_output.get(citation_id) != text
+                if citation_id == citation.citation_id
+                or previous_output.get(citation_id) != text
+                or previous_inputs.get(citation_id) != inputs[citation_id]
                 else ".."
             )
             for citation_id, text in output.items()
         }
         previous_output = output
+        previous_inputs = inputs
     return [
         f"{marks[citation_id]}[{index}] {previous_output[citation_id]}"
         for index, citation_id in enumerate(order)
     ]
+
+
+def _citation_inputs(processor: Processor, document: list[CitationRequest]) -> dict[str, object]:
+    """What each citation's rendering depends on besides its text, per citation.
+
+    citeproc-js hands back (and the runner marks ``>>``) every citation it rendered
+    again: the new one, and those whose cites' positions, citation numbers or
+    disambiguation changed, or whose note number did in a style that prints note
+    numbers, even where the text came out the same.
+    """
+    placed = processor.place(document)
+    # A note number that moves only counts where the style prints note numbers.
+    notes_matter = processor._style_reads("first-reference-note-number")
+    inputs: dict[str, object] = {}
+    for request, cites in zip(document, placed, strict=True):
+        state = []
+        for cite in cites:
+            choice = processor.disambiguation.get(cite.item_id)
+            state.append(
+                (
+                    cite.item_id,
+                    cite.position,
+                    cite.near_note,
+                    cite.first_note_number,
+                    processor.numbers.get(cite.item_id) if processor.numeric_citations else 0,
+                    (
+                        sorted(choice.names.items()),
+                        sorted(choice.givens.items()),
+                        choice.year_suffix,
+                        choice.condition,
+                    )
+                    if choice is not None
+                    else None,
+                )
+            )
+        inputs[request.citation_id] = (request.note_index if notes_matter else 0, state)
+    return inputs
 
 
 def run_fixture(fixture: Fixture) -> str:

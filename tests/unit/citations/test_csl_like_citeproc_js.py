@@ -66,6 +66,26 @@ _TITLE_ONLY = "<citation><layout><text variable='title'/></layout></citation>"
         ("en-US", True, "“It gave me hope”: peer support", "“‘It gave me hope’: peer support”"),
         ("en-GB", True, "“It gave me hope”: peer support", "‘“It gave me hope”: peer support’"),
         ("en-GB", True, "‘Single’ marks", "‘“Single” marks’"),
+        # Typed marks other than the quotation's own stay as typed inside it.
+        (
+            "de-DE",
+            True,
+            "“Es gab mir Hoffnung”: Peer-Support",
+            "„“Es gab mir Hoffnung”: Peer-Support“",
+        ),
+        # German marks typed in the data are a quotation too, and flip inside the style's.
+        (
+            "de-DE",
+            True,
+            "„Es gab mir Hoffnung“: Peer-Support",
+            "„‚Es gab mir Hoffnung‘: Peer-Support“",
+        ),
+        (
+            "de-DE",
+            False,
+            "„Es gab mir Hoffnung“: Peer-Support",
+            "„Es gab mir Hoffnung“: Peer-Support",
+        ),
     ],
 )
 def test_quotation_marks_in_titles(locale: str, quoted: bool, title: str, expected: str) -> None:
@@ -524,3 +544,141 @@ def test_the_layout_suffix_goes_inside_the_last_block() -> None:
     assert _bibliography(style, _one_book(title="Peer support")) == [
         '<div class="csl-block">Peer support.</div>'
     ]
+
+
+_GIVEN = {"Smith": "John", "Roe": "Ann"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "authors", "expected"),
+    [
+        # An organisation that ends the list is joined as "contextual" whatever the
+        # cs:name says: the delimiter from three names on.
+        ("never", ["Smith", "Roe", "*Group X"], "J. Smith, A. Roe, &#38; Group X"),
+        ("never", ["Smith", "*Group X"], "J. Smith &#38; Group X"),
+        ("always", ["Smith", "*Group X"], "J. Smith &#38; Group X"),
+        # A person at the end keeps the cs:name's rule.
+        ("never", ["*Group X", "Smith", "Roe"], "Group X, J. Smith &#38; A. Roe"),
+        ("always", ["*Group X", "Smith"], "Group X, &#38; J. Smith"),
+    ],
+)
+def test_an_organisation_at_the_end_of_a_name_list(
+    rule: str, authors: list[str], expected: str
+) -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography><layout><names variable='author'>"
+        f"<name and='symbol' initialize-with='.' delimiter=', ' delimiter-precedes-last='{rule}'/>"
+        "</names></layout></bibliography>"
+    )
+    names = [
+        {"literal": name[1:]} if name.startswith("*") else {"family": name, "given": _GIVEN[name]}
+        for name in authors
+    ]
+    items = [{"id": "a", "type": "book", "title": "T", "author": names}]
+    assert _bibliography(style, items) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "expected"),
+    [
+        (", especially chapter 3", "“Mutual Aid”, especially chapter 3."),
+        (". Also", "“Mutual Aid.” Also."),
+        ("? Yes", "“Mutual Aid?” Yes."),
+        (".", "“Mutual Aid”."),
+    ],
+)
+def test_a_cite_suffix_after_a_quoted_title(suffix: str, expected: str) -> None:
+    style = _style(
+        "<citation><layout suffix='.'><text variable='title' quotes='true'/></layout></citation>"
+    )
+    items = [{"id": "a", "type": "book", "title": "Mutual Aid"}]
+    assert _citation(style, items, [{"id": "a", "suffix": suffix}]) == expected
+
+
+@pytest.mark.parametrize(
+    ("attributes", "expected"),
+    [("", "(Doe, 2017a, 148; b)"), ("year-suffix-delimiter='~ '", "(Doe, 2017a, 148~ b)")],
+)
+def test_a_year_suffix_after_a_cite_with_a_locator(attributes: str, expected: str) -> None:
+    style = _style(
+        f"<citation disambiguate-add-year-suffix='true' collapse='year-suffix' {attributes}>"
+        "<layout prefix='(' suffix=')' delimiter='; '><group delimiter=', '>"
+        "<names variable='author'><name form='short'/></names>"
+        "<date variable='issued'><date-part name='year'/></date><text variable='locator'/>"
+        "</group></layout></citation>"
+    )
+    items = [
+        {
+            "id": key,
+            "type": "book",
+            "title": key,
+            "author": [{"family": "Doe"}],
+            "issued": {"date-parts": [[2017]]},
+        }
+        for key in ("a", "b")
+    ]
+    assert _citation(style, items, [{"id": "a", "locator": "148"}, "b"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("initialize", "expected"),
+    [
+        ("", ["Okafor, Chidi", "Okafor, Ngozi"]),
+        (" initialize-with='. '", ["Okafor, C.", "Okafor, N."]),
+    ],
+)
+def test_an_entry_shows_the_given_names_its_cites_were_given(
+    initialize: str, expected: list[str]
+) -> None:
+    style = _style(
+        "<citation disambiguate-add-givenname='true'><layout delimiter='; '><group delimiter=', '>"
+        f"<names variable='author'><name form='short'{initialize}/></names>"
+        "<date variable='issued'><date-part name='year'/></date></group></layout></citation>"
+        "<bibliography><layout><names variable='author'>"
+        "<name name-as-sort-order='all' initialize-with='. '/></names></layout></bibliography>"
+    )
+    items = [
+        {
+            "id": given,
+            "type": "book",
+            "author": [{"family": "Okafor", "given": given}],
+            "issued": {"date-parts": [[2019]]},
+        }
+        for given in ("Chidi", "Ngozi")
+    ]
+    assert _bibliography(style, items) == expected
+
+
+def test_a_substitute_escaped_twice_is_read_as_its_characters() -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography subsequent-author-substitute='&amp;#8212;&amp;#8212;'>"
+        "<layout><group delimiter='. '><names variable='author'><name/></names>"
+        "<text variable='title'/></group></layout></bibliography>"
+    )
+    author = [{"family": "Doe", "given": "Ann"}]
+    items = [
+        {"id": "a", "type": "book", "title": "First", "author": author},
+        {"id": "b", "type": "book", "title": "Second", "author": author},
+    ]
+    assert _bibliography(style, items) == ["Ann Doe. First", "——. Second"]
+
+
+@pytest.mark.parametrize(
+    ("et_al_min", "use_first", "authors", "expected"),
+    [
+        # use-first is capped at et-al-min - 2 when the last name is added.
+        (7, 6, 8, "A. N1, A. N2, A. N3, A. N4, A. N5, … A. N8"),
+        (7, 6, 7, "A. N1, A. N2, A. N3, A. N4, A. N5, … A. N7"),
+        (6, 3, 9, "A. N1, A. N2, A. N3, … A. N9"),
+        # One name before the ellipsis takes no delimiter.
+        (3, 1, 5, "A. N1 … A. N5"),
+    ],
+)
+def test_et_al_use_last(et_al_min: int, use_first: int, authors: int, expected: str) -> None:
+    style = _style(
+        f"{_TITLE_ONLY}<bibliography et-al-min='{et_al_min}' et-al-use-first='{use_first}'"
+        " et-al-use-last='true'><layout><names variable='author'><name initialize-with='.'/>"
+        "</names></layout></bibliography>"
+    )
+    names = [{"family": f"N{n}", "given": "A"} for n in range(1, authors + 1)]
+    assert _bibliography(style, [{"id": "a", "type": "book", "author": names}]) == [expected]

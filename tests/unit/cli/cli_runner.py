@@ -11,9 +11,9 @@ from peerref.cli import main
 
 
 class Cli:
-    """Calls ``peerref-cli --library FILE ...`` and returns (exit code, stdout, stderr)."""
+    """Calls ``peerref-cli --library FILE|URL ...`` and returns (exit code, stdout, stderr)."""
 
-    def __init__(self, library: Path) -> None:
+    def __init__(self, library: Path | str) -> None:
         self.library = library
 
     def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:

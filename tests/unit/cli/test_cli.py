@@ -32,8 +32,17 @@ CSL_ITEMS = [
 
 
 @pytest.fixture
-def cli(tmp_path: Path) -> Cli:
+def file_cli(tmp_path: Path) -> Cli:
+    """The CLI on a library file: for what only a file has (a lock, SQLite backups)."""
     return Cli(tmp_path / "lib" / "library.sqlite")
+
+
+@pytest.fixture
+def cli(library_location: Path | str) -> Cli:
+    """The CLI on a new library, once per backend (a file, a team library)."""
+    if isinstance(library_location, Path):
+        return Cli(library_location.parent / "lib" / "library.sqlite")
+    return Cli(library_location)
 
 
 @pytest.fixture
@@ -180,7 +189,8 @@ def test_export_ris_and_bibtex_carry_tags_and_notes(cli: Cli, csl_file: Path) ->
     assert "keywords = {NHS, peer support}" in bib
 
 
-def test_backup_and_restore_backup(cli: Cli, csl_file: Path, tmp_path: Path) -> None:
+def test_backup_and_restore_backup(file_cli: Cli, csl_file: Path, tmp_path: Path) -> None:
+    cli = file_cli
     cli("import", str(csl_file))
     code, out, _ = cli("backup")
     assert code == 0
@@ -297,7 +307,8 @@ def test_in_text_and_bibliography_disambiguate_the_same_way(cli: Cli) -> None:
     assert "(2012a)" in bibliography and "(2012b)" in bibliography
 
 
-def test_a_second_writer_is_refused_while_readers_still_work(cli: Cli, csl_file: Path) -> None:
+def test_a_second_writer_is_refused_while_readers_still_work(file_cli: Cli, csl_file: Path) -> None:
+    cli = file_cli
     from peerref.lockfile import LibraryLock
 
     cli("import", str(csl_file))
@@ -347,3 +358,21 @@ def test_import_of_a_file_above_the_size_limit_is_one_line_and_reads_nothing(
     assert out == ""
     assert len(err.strip().splitlines()) == 1
     assert "Too large to import at once" in err and "about 200 MB" in err
+
+
+def test_a_team_library_url_is_never_taken_for_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No folder named "postgresql:" appears: the URL is tried as a server and refused."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = Cli("postgresql://nobody@127.0.0.1:1/nothing")("stats")
+    assert code == 1
+    assert "cannot open the team library postgresql://nobody@127.0.0.1:1/nothing" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_team_library_backup_is_pg_dump(postgres_url: str) -> None:
+    code, _, err = Cli(postgres_url)("backup")
+    assert code == 1 and "pg_dump" in err
+    code, _, err = Cli(postgres_url)("restore-backup", "x.sqlite")
+    assert code == 2 and "pg_restore" in err

@@ -98,3 +98,16 @@ def test_control_character_messages_ignore_length() -> None:
     assert control_character_messages(reference) == [
         "1 control character (NUL) removed from the extra field 'note'"
     ]
+
+
+def test_the_quick_look_misses_no_long_field_or_key() -> None:
+    reference = Reference(volume="9" * 5_000, extra={"k" * 20_000: "v"})
+    checked, messages = checked_reference(reference)
+    assert checked.volume == "9" * DEFAULT_LIMITS.code + "…"
+    assert list(checked.extra) == ["k" * DEFAULT_LIMITS.short_text + "…"]
+    assert len(messages) == 2
+
+
+def test_without_controls_only_lengths_are_looked_at() -> None:
+    reference = Reference(title="clean")
+    assert checked_reference(reference, controls=False)[0] is reference

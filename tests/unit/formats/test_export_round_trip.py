@@ -82,6 +82,7 @@ def test_hostile_values_come_back_as_one_reference_with_their_text(
         creators=(Creator(family="Doe", given="Jane"),),
         abstract=abstract_from_text(f"Begin {abstract} finish"),
         keywords=(f"k {keyword} w",),
+        tags=(f"t {keyword} g",),  # library tags leave as keywords, as Zotero's do
         extra={"note": f"First {note} last"},
     )
     neighbour = Reference(title="The next one", creators=(Creator(family="Roe"),))
@@ -89,7 +90,7 @@ def test_hostile_values_come_back_as_one_reference_with_their_text(
     assert _flat(back.title) == _flat(reference.title)
     assert _flat(back.abstract_text) == _flat(reference.abstract_text)
     assert _flat(back.extra["note"]) == _flat(reference.extra["note"])
-    assert [_flat(k) for k in back.keywords] == [_flat(f"k {keyword} w")]
+    assert [_flat(k) for k in back.keywords] == [_flat(f"k {keyword} w"), _flat(f"t {keyword} g")]
     assert [c.family for c in back.creators] == ["Doe"]
     assert after.title == "The next one"
 
@@ -142,3 +143,24 @@ def test_an_export_holds_no_control_characters_and_reads_back(format_name: str) 
     assert strip_control_characters(text) == text
     (back,) = registry.parse_bytes(text.encode("utf-8")).references
     assert (back.title, back.extra["note"]) == ("Nul title", "form feed")
+
+
+_SICI = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI3>3.0.CO;2-0"
+
+
+@pytest.mark.parametrize(
+    ("format_name", "text"),
+    [
+        ("refer", f"%0 Journal Article\n%T Peer work\n%R {_SICI}\n"),
+        ("refworks", f"RT Journal Article\nT1 Peer work\nDO {_SICI}\n"),
+        (
+            "wos",
+            "FN Clarivate Analytics Web of Science\nVR 1.0\n"
+            f"PT J\nTI Peer work\nDI {_SICI}\nER\nEF\n",
+        ),
+    ],
+)
+def test_other_readers_keep_a_sici_doi_field_whole(format_name: str, text: str) -> None:
+    """Issue 17 #9 in the other tagged readers: their DOI fields follow the same rule."""
+    (reference,) = registry.parse_text(text, format_name).references
+    assert reference.doi == _SICI

@@ -8,7 +8,9 @@ from peerref.formats._tagged import (
     RecordBlock,
     TaggedRecord,
     TagSyntax,
+    continued_lines,
     join_paragraphs,
+    one_line,
     read_block,
     read_fields,
     read_table,
@@ -117,3 +119,17 @@ def test_table_rows_keep_their_lines_and_leftover_cells() -> None:
     # Without quoting, a quote is text and every line is a row.
     unquoted = read_table('PT\tTI\nJ\t"Peer" work\n', delimiter="\t", quoted=False)
     assert unquoted[1].cells == ("J", '"Peer" work')
+
+
+def test_one_line_turns_every_kind_of_line_break_into_one_space() -> None:
+    assert one_line("a\r\nb\rc\nd\u2028e\x85f\x0cg  h") == "a b c d e f g h"
+
+
+def test_continued_lines_indent_only_the_lines_a_reader_would_take_for_a_tag() -> None:
+    looks_like_tag = re.compile(r"^\s*[A-Za-z0-9]{2}\s*-")
+    value = "first\r\nER  - \rTY - JOUR\u2028plain line\n\nAB  - x"
+    assert continued_lines(value, looks_like_tag) == (
+        "first\n ER  - \n TY - JOUR\nplain line\n\n AB  - x"
+    )
+    lines = continued_lines(value, looks_like_tag).split("\n")
+    assert not any(TWO_LETTER.match(line) for line in lines[1:])

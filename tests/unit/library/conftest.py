@@ -11,6 +11,7 @@ from peerref.library import Library
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    with Library.open(tmp_path / "library.sqlite") as opened:
+def library(library_location: Path | str) -> Iterator[Library]:
+    """A new library on each backend (a file, a team library on PostgreSQL)."""
+    with Library.open(library_location) as opened:
         yield opened

@@ -226,7 +226,7 @@ def test_dismissed_pairs_never_come_back(library: Library, tmp_path: Path) -> No
     assert library.duplicate_groups() == []
     library.update(library.get(a).with_changes(title="Peer navigators in emergency departments"))
     assert library.duplicate_groups() == []
-    path = library.path
+    path = library.opened_from
     library.close()
     with Library.open(path) as reopened:
         assert reopened.duplicate_groups() == []

@@ -12,8 +12,9 @@ from peerref.store import search
 
 
 @pytest.fixture
-def library(tmp_path: Path) -> Iterator[Library]:
-    path = tmp_path / "library.sqlite"
+def library(library_location: Path | str) -> Iterator[Library]:
+    """A new library on each backend (a file, a team library on PostgreSQL)."""
+    path = library_location
     with Library.open(path) as opened:
         yield opened
     # Whatever the test did, the search index must match the tables exactly.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from store_samples import full_reference
 
@@ -36,7 +36,7 @@ def test_every_field_round_trips_exactly(library: Library) -> None:
 def test_round_trip_survives_closing_and_reopening(library: Library) -> None:
     original = full_reference()
     (ref_id,) = library.add([original]).added
-    path = library.path
+    path = library.opened_from
     library.close()
     with Library.open(path) as reopened:
         assert reopened.get(ref_id) == original.with_changes(id=ref_id)
@@ -55,6 +55,8 @@ def test_library_fields_are_filled_when_missing(library: Library) -> None:
 def test_text_with_nul_and_control_characters_round_trips(library: Library) -> None:
     original = Reference(title="a\x00b\x01c\x1f", abstract=(AbstractSection("", "x\x00y"),))
     (ref_id,) = library.add([original]).added
+    if library.is_team:  # PostgreSQL text cannot hold NUL: kept visibly as U+FFFD
+        original = Reference(title="a\ufffdb\x01c\x1f", abstract=(AbstractSection("", "x\ufffdy"),))
     assert library.get(ref_id) == original.with_changes(
         id=ref_id, added=library.get(ref_id).added, modified=library.get(ref_id).modified
     )
@@ -97,6 +99,8 @@ references = st.builds(
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(references)
 def test_arbitrary_references_round_trip(library: Library, original: Reference) -> None:
+    # NUL becomes U+FFFD in a team library (test_text_with_nul_and_control_characters…).
+    assume(not library.is_team or "\\x00" not in repr(original))
     (ref_id,) = library.add([original]).added
     stored = library.get(ref_id)
     assert stored == original.with_changes(id=ref_id)

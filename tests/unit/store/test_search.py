@@ -239,13 +239,13 @@ def test_starting_from_the_matches_lists_what_walking_a_sort_index_lists(
 def test_a_query_fts5_rejects_is_retried_as_plain_words(
     library: Library, refs: dict[str, ReferenceId], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The promise behind the search box: even an expression FTS5 refuses lists something."""
+    """The promise behind the search box: even an expression the index refuses lists something."""
     real_text_match = search.text_match
 
-    def broken_for_fields(query: Query) -> str | None:
+    def broken_for_fields(query: Query, *, postgres: bool = False) -> str | None:
         if any(isinstance(term, FieldTerm) for term in query.terms):
-            return "AND AND"
-        return real_text_match(query)
+            return "& &" if postgres else "AND AND"  # a syntax error for tsquery / FTS5
+        return real_text_match(query, postgres=postgres)
 
     monkeypatch.setattr(search, "text_match", broken_for_fields)
     assert _found(library, "title:networks") == {refs["learn"]}

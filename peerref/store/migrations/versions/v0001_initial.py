@@ -18,8 +18,18 @@ depends_on: str | None = None
 # Times are fixed-width ISO 8601 text in UTC (peerref.store.tables.UtcDateTime).
 TIME = sa.String(32)
 
+# Tag names compare without regard to case (SQLite's built-in NOCASE). PostgreSQL has no
+# such collation: a team library gets a case-insensitive ICU collation of that name, so
+# the same table definitions (and their unique constraint) mean the same on both.
+PG_NOCASE = (
+    'CREATE COLLATION IF NOT EXISTS "NOCASE" '
+    "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+)
+
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_NOCASE)
     op.create_table(
         "import_batch",
         sa.Column("id", sa.Integer(), nullable=False),

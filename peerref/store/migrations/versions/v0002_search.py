@@ -58,6 +58,17 @@ SORT_INDEXES = {
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        # A team library alters tables in place, and its full-text search (tsvector,
+        # not FTS5) is created by revision 0007: no PostgreSQL library predates it.
+        op.create_check_constraint(
+            op.f("ck_reference_rating_range"),
+            "reference",
+            "rating IS NULL OR rating BETWEEN 1 AND 5",
+        )
+        for name, column in SORT_INDEXES.items():
+            op.create_index(name, "reference", ["trashed", column])
+        return
     with op.batch_alter_table(
         "reference", recreate="always", table_kwargs={"sqlite_autoincrement": True}
     ) as batch:
@@ -72,6 +83,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name in SORT_INDEXES:
+            op.drop_index(name, table_name="reference")
+        op.drop_constraint(op.f("ck_reference_rating_range"), "reference", type_="check")
+        return
     op.execute("DROP TABLE reference_fts")
     op.execute("DROP VIEW reference_document")
     for name in SORT_INDEXES:

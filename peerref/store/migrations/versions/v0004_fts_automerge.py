@@ -28,10 +28,14 @@ FTS5_DEFAULT_AUTOMERGE = 4
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return  # an FTS5 setting: a team library's search has no segments to merge
     op.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('automerge', {AUTOMERGE})")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        return
     op.execute(
         f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) "
         f"VALUES ('automerge', {FTS5_DEFAULT_AUTOMERGE})"

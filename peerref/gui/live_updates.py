@@ -1,0 +1,105 @@
+"""Live updates of a team library: other people's changes appear in this window.
+
+A thread waits on the library's change feed (PostgreSQL LISTEN/NOTIFY, see
+``Library.listen``) and hands each change set to the GUI thread, which refreshes only
+the rows that changed through the window's usual ``apply_changes``, as after one of
+its own edits. Nothing here reads the database; the feed only says what to re-read.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from PySide6.QtCore import QObject, Signal
+
+from peerref.core.errors import PeerRefError
+from peerref.gui.main_window import MainWindow
+from peerref.library import Library, LiveChange, LiveChanges
+
+log = logging.getLogger(__name__)
+
+# How long one wait on the feed lasts: also how quickly ``stop`` is honoured.
+WAIT_SECONDS = 0.25
+# After the server went away, try to listen again this often.
+RECONNECT_SECONDS = 2.0
+
+
+class LiveUpdates(QObject):
+    """Listens for other clients' changes and applies them to one main window.
+
+    ``changes_arrived`` is emitted in the GUI thread (a queued connection from the
+    listening thread) with the ``LiveChange``; ``attach`` applies it to the window.
+    """
+
+    changes_arrived = Signal(object)
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._window: MainWindow | None = None
+        self.changes_arrived.connect(self._apply)
+
+    def attach(self, window: MainWindow) -> None:
+        """Refresh ``window`` from every change that arrives, and start listening."""
+        self._window = window
+        window.destroyed.connect(self.stop)
+        self.start()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        feed = self._library.listen()  # raises now, in the GUI thread, if it cannot listen
+        self._thread = threading.Thread(
+            target=self._run, args=(feed,), name="peerref-live-updates", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop listening; returns once the thread has let go of its connection."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _run(self, feed: LiveChanges | None) -> None:
+        while not self._stopping.is_set():
+            if feed is None:
+                try:
+                    feed = self._library.listen()
+                except PeerRefError:
+                    self._stopping.wait(RECONNECT_SECONDS)
+                    continue
+            try:
+                changes = feed.wait(WAIT_SECONDS)
+            except ConnectionError:
+                log.info("the team library's change feed stopped; listening again", exc_info=True)
+                feed.close()
+                feed = None
+                continue
+            for change in changes:
+                self.changes_arrived.emit(change)
+        if feed is not None:
+            feed.close()
+
+    def _apply(self, change: LiveChange) -> None:
+        window = self._window
+        if window is None:
+            return
+        if change.reload:
+            window.table_model.reload()
+            window.sidebar_model.rebuild()
+            window.detail_panel.refresh()
+        else:
+            window.apply_changes(change.changes)
+        count = len(change.changes.added | change.changes.updated | change.changes.removed)
+        who = change.by or "Someone"
+        window.statusBar().showMessage(
+            f"{who} changed {count} reference{'s' if count != 1 else ''}"
+            if count
+            else f"{who} changed the library",
+            5000,
+        )

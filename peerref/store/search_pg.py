@@ -1,0 +1,279 @@
+"""Full-text search of a team library: one ``tsvector`` per reference, with a GIN index.
+
+The search language and its meaning are ``search``'s; this module gives PostgreSQL the
+same tokens FTS5 would see. Why PeerRef tokenises in Python instead of using
+``to_tsvector``: PostgreSQL's parser reads "10.1108/x" as a file path and "e-mail" as a
+hyphenated word, and which letters count as letters depends on the database's locale;
+with tokens made here (letters, digits and marks, folded to lower case without
+diacritics, as FTS5's ``unicode61 remove_diacritics 2`` does) the same query finds the
+same references on both backends whatever the server's configuration.
+
+Each column of FTS5's index is a weight here: title A, creators B, container C, the
+rest D, so ``title:`` and ``author:`` restrict a term to one weight. A gap between
+columns keeps a phrase from running from one into the next, as in FTS5.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Integer,
+    bindparam,
+    literal_column,
+    select,
+    text,
+)
+
+from peerref.core.query import Field, FieldTerm, Phrase, Query, Term, Word, YearRange
+from peerref.store.tables import ReferenceRow
+
+INDEX_TABLE = "reference_fts"
+
+MIN_PREFIX_LETTERS = 3
+# tsvector limits: positions above 16383 are all 16383, at most 256 per lexeme, and a
+# lexeme is at most 2047 bytes.
+MAX_POSITION = 16383
+MAX_POSITIONS_PER_LEXEME = 256
+MAX_LEXEME_BYTES = 2046
+# Ids per statement when (re)indexing a large import.
+CHUNK = 2000
+
+COLUMNS = ("title", "creators", "container", "abstract", "keywords", "notes", "tags")
+WEIGHTS = {"title": "A", "creators": "B", "container": "C"}
+_FIELD_WEIGHTS = {Field.TITLE: "A", Field.AUTHOR: "B"}
+
+# The same document FTS5 reads from the ``reference_document`` view, column for column.
+_DOCUMENTS_SQL = """
+SELECT r.id,
+  r.title || ' ' || r.title_short,
+  coalesce((SELECT string_agg(c.given || ' ' || c.dropping_particle || ' ' || c.particle
+                              || ' ' || c.family || ' ' || c.suffix || ' ' || c.literal, ' '
+                              ORDER BY c.position)
+            FROM creator AS c WHERE c.reference_id = r.id), ''),
+  r.container_title || ' ' || r.container_title_short || ' ' || r.collection_title
+    || ' ' || r.publisher,
+  d.abstract,
+  d.keywords,
+  coalesce((SELECT string_agg(n.text, ' ' ORDER BY n.id) FROM note AS n
+            WHERE n.reference_id = r.id), ''),
+  coalesce((SELECT string_agg(t.name, ' ' ORDER BY t.id) FROM reference_tag AS rt
+            JOIN tag AS t ON t.id = rt.tag_id WHERE rt.reference_id = r.id), '')
+FROM reference AS r JOIN reference_detail AS d ON d.reference_id = r.id
+WHERE r.id = ANY(:ids)
+"""
+
+# One statement per chunk: the ids and documents travel as two arrays.
+_UPSERT_SQL = f"""
+INSERT INTO {INDEX_TABLE} (id, document)
+SELECT id, CAST(document AS tsvector)
+FROM unnest(CAST(:ids AS integer[]), CAST(:documents AS text[])) AS new (id, document)
+ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document
+"""
+
+
+def _ranges(codes: Iterable[int]) -> str:
+    """A regex character class body for sorted code points, as ranges."""
+    parts: list[str] = []
+    start = previous = -2
+    for code in codes:
+        if code != previous + 1:
+            if start >= 0:
+                parts.append(f"\\U{start:08x}-\\U{previous:08x}")
+            start = code
+        previous = code
+    if start >= 0:
+        parts.append(f"\\U{start:08x}-\\U{previous:08x}")
+    return "".join(parts)
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Token characters (letters, numbers, marks, private use) and marks, as regexes.
+
+    Built on first use (a fraction of a second), not at import: FTS5's ``unicode61``
+    classes by Unicode category, which Python's ``\\w`` does not (it leaves marks out).
+    """
+    token_codes: list[int] = []
+    mark_codes: list[int] = []
+    for code in range(0x110000):
+        category = unicodedata.category(chr(code))
+        if category[0] in "LNM" or category == "Co":
+            token_codes.append(code)
+        if category[0] == "M":
+            mark_codes.append(code)
+    token = re.compile(f"[{_ranges(token_codes)}]+")
+    marks = re.compile(f"[{_ranges(mark_codes)}]")
+    return token, marks
+
+
+# ASCII text (most of it) needs no Unicode tables: letters and digits are its tokens.
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def fold_tokens(value: str) -> list[str]:
+    """The index's tokens of a text: split as FTS5 splits, lower case, diacritics removed."""
+    if not value:
+        return []
+    if value.isascii():
+        found = _ASCII_TOKEN.findall(value.lower())
+        if len(value) <= MAX_LEXEME_BYTES:
+            return found
+        return [t for t in found if len(t) <= MAX_LEXEME_BYTES]
+    token, marks = _patterns()
+    folded = marks.sub("", unicodedata.normalize("NFD", value.lower()))
+    return [t for t in token.findall(folded) if len(t.encode()) <= MAX_LEXEME_BYTES]
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def document(columns: Sequence[str]) -> str:
+    """The tsvector literal of one reference's columns (in ``COLUMNS`` order).
+
+    Weight D is tsvector's default and is left unwritten; positions only grow, so a
+    duplicate can only come from the clamp at ``MAX_POSITION``.
+    """
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for name, value in zip(COLUMNS, columns, strict=True):
+        weight = WEIGHTS.get(name, "")
+        tokens = fold_tokens(value) if value else []
+        for offset, lexeme in enumerate(tokens, position + 1):
+            mark = f"{offset}{weight}" if offset <= MAX_POSITION else f"{MAX_POSITION}{weight}"
+            marks = positions.get(lexeme)
+            if marks is None:
+                positions[lexeme] = [mark]
+            elif len(marks) < MAX_POSITIONS_PER_LEXEME and (
+                offset <= MAX_POSITION or marks[-1] != mark
+            ):
+                marks.append(mark)
+        position += len(tokens) + 1  # the gap between columns
+    return " ".join(f"{_quote(lexeme)}:{','.join(marks)}" for lexeme, marks in positions.items())
+
+
+def _documents(connection: Connection, ids: list[int]) -> list[tuple[int, str]]:
+    rows = connection.execute(text(_DOCUMENTS_SQL), {"ids": ids})
+    return [(int(row[0]), document([str(v or "") for v in row[1:]])) for row in rows]
+
+
+def index(connection: Connection, ids: Iterable[int]) -> None:
+    """Write the documents of these references (new ones, or ones whose text changed)."""
+    wanted = sorted({int(i) for i in ids})
+    for start in range(0, len(wanted), CHUNK):
+        rows = _documents(connection, wanted[start : start + CHUNK])
+        if rows:
+            connection.execute(
+                text(_UPSERT_SQL),
+                {"ids": [i for i, _ in rows], "documents": [d for _, d in rows]},
+            )
+
+
+def unindex(connection: Connection, ids: Iterable[int]) -> None:
+    """Forget references' documents (deleting a reference also does, by cascade)."""
+    wanted = sorted({int(i) for i in ids})
+    for start in range(0, len(wanted), CHUNK):
+        connection.execute(
+            text(f"DELETE FROM {INDEX_TABLE} WHERE id = ANY(:ids)"),
+            {"ids": wanted[start : start + CHUNK]},
+        )
+
+
+def rebuild(connection: Connection) -> None:
+    """Rewrite every document from the tables."""
+    connection.execute(text(f"DELETE FROM {INDEX_TABLE}"))
+    ids = [int(i) for i in connection.execute(text("SELECT id FROM reference")).scalars()]
+    index(connection, ids)
+
+
+def check_integrity(connection: Connection) -> None:
+    """Raise if a stored document differs from what the tables give (tests use this)."""
+    rows = connection.execute(text(f"SELECT id, document::text FROM {INDEX_TABLE}"))
+    stored = {int(ref_id): str(document) for ref_id, document in rows}
+    ids = [int(i) for i in connection.execute(text("SELECT id FROM reference")).scalars()]
+    if set(stored) != set(ids):
+        raise AssertionError(f"indexed {sorted(stored)} but the library holds {sorted(ids)}")
+    for ref_id, literal in _documents(connection, ids):
+        expected = connection.execute(
+            text("SELECT CAST(:d AS tsvector)::text"), {"d": literal}
+        ).scalar_one()
+        if stored[ref_id] != expected:
+            raise AssertionError(f"reference {ref_id}: index {stored[ref_id]!r} != {expected!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# Compiling the search language to tsquery
+
+
+def _phrase(value: str, *, prefix: bool, weight: str = "") -> str | None:
+    """A tsquery phrase of the value's tokens; None when it has none.
+
+    Every lexeme is quoted, so no user text is read as tsquery syntax. As with FTS5, a
+    last word of one or two letters matches exactly: as a prefix it would match most of
+    the library.
+    """
+    raw = fold_tokens(value)
+    if not raw:
+        return None
+    parts = [f"{_quote(t)}:{weight}" if weight else _quote(t) for t in raw]
+    if prefix and len(raw[-1]) >= MIN_PREFIX_LETTERS:
+        parts[-1] = f"{_quote(raw[-1])}:*{weight}"
+    body = " <-> ".join(parts)
+    return f"({body})" if len(parts) > 1 else body
+
+
+def phrase(value: str, *, prefix: bool) -> str | None:
+    """A tsquery phrase of the value's tokens, for any column; None when it has none."""
+    return _phrase(value, prefix=prefix)
+
+
+def _expression(term: Term) -> str | None:
+    if isinstance(term, Word):
+        return _phrase(term.text, prefix=True)
+    if isinstance(term, Phrase):
+        return _phrase(term.text, prefix=False)
+    if isinstance(term, FieldTerm) and term.field in _FIELD_WEIGHTS:
+        return _phrase(term.value, prefix=not term.exact, weight=_FIELD_WEIGHTS[term.field])
+    return None
+
+
+def text_expressions(query: Query) -> tuple[list[str], list[str]]:
+    """The tsquery expressions of the query's positive and excluded text terms."""
+    positive: list[str] = []
+    negative: list[str] = []
+    for term in query.terms:
+        if isinstance(term, YearRange) or (
+            isinstance(term, FieldTerm) and term.field not in _FIELD_WEIGHTS
+        ):
+            continue
+        expression = _expression(term)
+        if expression is not None:
+            (negative if term.negated else positive).append(expression)
+    return positive, negative
+
+
+def text_match(query: Query) -> str | None:
+    """The tsquery every result must match, or None (see ``search.text_match``)."""
+    positive, negative = text_expressions(query)
+    if not positive:
+        return None
+    expression = " & ".join(positive)
+    if negative:
+        expression = f"({expression}) & !({' | '.join(negative)})"
+    return expression
+
+
+def match(expression: str) -> ColumnElement[bool]:
+    """``reference.id`` among the documents matching a tsquery."""
+    # unique=True: a query holds several matches, each with its own value.
+    value: BindParameter[str] = bindparam("tsquery", expression, unique=True)
+    condition = text("document @@ CAST(:tsquery AS tsquery)").bindparams(value)
+    matching = select(literal_column("id", Integer)).select_from(text(INDEX_TABLE))
+    return ReferenceRow.id.in_(matching.where(condition))

@@ -1,0 +1,97 @@
+"""A team library's schema, identity and credentials on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from peerref.core.errors import LibraryFileError, NewerLibraryError
+from peerref.core.model import Reference, ReferenceId
+from peerref.library import Library
+from peerref.store import migrations, postgres
+from peerref.store.base import Base
+
+
+def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_url: str) -> None:
+    with (
+        Library.open(empty_postgres_url) as library,
+        library.database.engine.connect() as db,
+    ):
+        assert migrations.current_revision(db) == migrations.head_revision() == "0007"
+        context = MigrationContext.configure(
+            db,
+            opts={
+                "include_name": lambda name, kind, parent: (
+                    not (name or "").startswith(("reference_fts", "alembic_version"))
+                ),
+                # Types compare by dialect; SQLite's TEXT and String(32) are PostgreSQL's too.
+                "compare_type": False,
+            },
+        )
+        assert compare_metadata(context, Base.metadata) == []
+
+
+def test_downgrade_and_upgrade_again_on_postgresql(empty_postgres_url: str) -> None:
+    with Library.open(empty_postgres_url) as library:
+        library.add_note(next(iter(library.add([Reference(title="Simple")]).added)), "note")
+        engine = library.database.engine
+        with engine.connect() as connection, connection.begin():
+            command.downgrade(migrations.make_config(connection), "0006")
+    with Library.open(empty_postgres_url) as library:  # upgraded again, and re-indexed
+        assert library.search_ids("simple") == [ReferenceId(1)]
+        assert library.search_ids("note") == [ReferenceId(1)]
+        (ref_id,) = library.add([Reference(title="After the upgrade")]).added
+        assert library.search_ids("upgrade") == [ReferenceId(ref_id)]
+
+
+def test_a_database_of_another_application_is_refused(
+    empty_postgres_url: str, postgres_server: object
+) -> None:
+    database = empty_postgres_url.rsplit("/", 1)[1]
+    postgres_server.execute(database, "CREATE TABLE invoices (id integer)")  # type: ignore[attr-defined]
+    with pytest.raises(LibraryFileError, match=r"not a PeerRef library.*invoices"):
+        Library.open(empty_postgres_url)
+
+
+def test_a_library_from_a_newer_peerref_is_refused(
+    postgres_url: str, postgres_server: object
+) -> None:
+    database = postgres_url.rsplit("/", 1)[1]
+    postgres_server.execute(  # type: ignore[attr-defined]
+        database, "UPDATE alembic_version SET version_num = '9999'"
+    )
+    with pytest.raises(NewerLibraryError, match=r"newer version of PeerRef.*9999"):
+        Library.open(postgres_url)
+
+
+def test_an_unreachable_server_is_one_clear_error() -> None:
+    with pytest.raises(LibraryFileError, match=r"cannot open the team library postgresql://"):
+        Library.open("postgresql://ann:secret@127.0.0.1:1/team")
+
+
+def test_passwords_are_masked_and_come_from_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert postgres.display_url("postgresql://ann:secret@db/team") == "postgresql://ann:***@db/team"
+    url = postgres.parse_url("postgresql://ann@db.example.org/team")
+    assert url.drivername == "postgresql+psycopg"
+    assert postgres.keyring_account(url) == "ann@db.example.org:5432/team"
+    asked: list[tuple[str, str]] = []
+
+    def get_password(service: str, account: str) -> str:
+        asked.append((service, account))
+        return "from-keyring"
+
+    import keyring
+
+    monkeypatch.setattr(keyring, "get_password", get_password)
+    engine = postgres.make_engine("postgresql://ann@db.example.org/team")
+    try:
+        assert asked == [("PeerRef", "ann@db.example.org:5432/team")]
+        assert postgres.keyring_password(url) == "from-keyring"
+        # A password in the URL (or one libpq finds in ~/.pgpass) is used as it is.
+        asked.clear()
+        postgres.make_engine("postgresql://ann:typed@db.example.org/team").dispose()
+        assert asked == []
+    finally:
+        engine.dispose()
