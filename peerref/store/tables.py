@@ -341,7 +341,7 @@ class ReviewRow(Base):
     reasons: Mapped[str] = mapped_column(Text, default="[]")
     include_terms: Mapped[str] = mapped_column(Text, default="[]")
     exclude_terms: Mapped[str] = mapped_column(Text, default="[]")
-    # "single" or "dual" (independent screening by two or more reviewers), revision 0007.
+    # "single" or "dual" (independent screening by two or more reviewers), revision 0008.
     screening: Mapped[str] = mapped_column(String(16), default="single", server_default="single")
 
 
@@ -367,7 +367,7 @@ class ReviewDecisionRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(UtcDateTime())
-    # A decision that settles reviewers' disagreement in dual screening (revision 0007).
+    # A decision that settles reviewers' disagreement in dual screening (revision 0008).
     resolution: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 

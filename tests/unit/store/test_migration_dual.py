@@ -1,4 +1,4 @@
-"""Revision 0007: reviews made before dual screening stay single, decisions stay plain."""
+"""Revision 0008: reviews made before dual screening stay single, decisions stay plain."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from peerref.store import migrations
 from peerref.store.engine import make_engine, set_foreign_keys
 
 
-def test_a_library_goes_down_to_0006_and_back_up_keeping_its_reviews(tmp_path: Path) -> None:
+def test_a_library_goes_down_to_0007_and_back_up_keeping_its_reviews(tmp_path: Path) -> None:
     path = tmp_path / "library.sqlite"
     with Library.open(path, daily_backup=False) as library:
         library.add([Reference(title="Peer navigators")])
@@ -28,10 +28,10 @@ def test_a_library_goes_down_to_0006_and_back_up_keeping_its_reviews(tmp_path: P
         # keys on, dropping it would cascade to the decisions.
         set_foreign_keys(connection, False)
         with connection.begin():
-            command.downgrade(migrations.make_config(connection), "0006")
+            command.downgrade(migrations.make_config(connection), "0007")
     engine.dispose()
     db = sqlite3.connect(path)
-    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
+    assert db.execute("SELECT version_num FROM alembic_version").fetchall() == [("0007",)]
     columns = {row[1] for row in db.execute("PRAGMA table_info(review)")}
     assert "screening" not in columns and "name" in columns
     db.close()

@@ -4,8 +4,8 @@ Two added columns with server defaults, so existing reviews stay single-reviewer
 existing decisions stay ordinary decisions. Batch mode rebuilds the tables on SQLite
 and is a plain ``ALTER TABLE … ADD COLUMN`` on PostgreSQL.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision: str | None = "0006"
+revision = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | None = None
 depends_on: str | None = None
 
