@@ -33,7 +33,7 @@ from peerref.core.csl import reference_to_csl
 from peerref.core.errors import FormatError, PeerRefError, UserInputError
 from peerref.core.limits import input_too_large_message
 from peerref.core.model import CollectionId, ImportMethod, Reference, ReferenceId
-from peerref.core.prisma import ScreeningOrder, Stage, Verdict
+from peerref.core.prisma import Review, ScreeningOrder, Stage, Verdict
 from peerref.enrich import (
     BatchResult,
     Completion,
@@ -62,6 +62,7 @@ from peerref.paths import AppPaths, is_library_url
 from peerref.review import tables as review_tables
 from peerref.review import terminal as review_terminal
 from peerref.review import text as review_text
+from peerref.review.manager import ReviewManager
 from peerref.review.screening import Screening
 
 EXIT_OK = 0
@@ -849,7 +850,8 @@ def _review_output(
 def cmd_review(
     library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
 ) -> int:
-    """``review new|list|decide|undo|status|prisma|log|export|screen|reasons|terms``."""
+    """``review new|list|decide|undo|status|prisma|log|export|screen|reasons|terms``,
+    and for dual screening ``mode|disagreements|resolve``."""
     reviews = library.reviews
     reviewer = (
         getattr(args, "reviewer", None)
@@ -860,9 +862,10 @@ def cmd_review(
     action = args.review_action
     if action == "new":
         collection = _collection_id(library, args.collection)
-        review = reviews.create(args.name, collection, seed=args.seed)
+        review = reviews.create(args.name, collection, seed=args.seed, dual=args.dual)
         scope = f"the collection {args.collection!r}" if args.collection else "the whole library"
-        out.write(f"created review {review.name!r} over {scope}\n")
+        mode = ", dual independent screening" if review.dual else ""
+        out.write(f"created review {review.name!r} over {scope}{mode}\n")
         return EXIT_OK
     if action == "list":
         for review in reviews.all():
@@ -891,10 +894,18 @@ def cmd_review(
         state = reviews.state(review)
         counts = state.counts
         if args.json:
-            _print_json(counts.as_json(), out)
+            data = counts.as_json()
+            if review.dual:  # an extra key; the others are a contract
+                data["agreement"] = review_text.agreement_json(
+                    state.agreement(), state.disagreements()
+                )
+            _print_json(data, out)
         else:
             for line in review_text.status_lines(counts):
                 out.write(line + "\n")
+            if review.dual:
+                lines = review_text.agreement_lines(state.agreement(), state.disagreements())
+                out.write("\n".join(lines) + "\n")
             if args.duplicates:
                 out.write("\n" + review_tables.duplicates_table(state.duplicates, "md"))
     elif action == "prisma":
@@ -941,6 +952,23 @@ def cmd_review(
             review = reviews.set_reasons(review, reasons)
         for reason in review.reasons:
             out.write(reason + "\n")
+    elif action == "mode":
+        if args.mode is not None:
+            review = reviews.set_dual(review, args.mode == "dual")
+        out.write(("dual" if review.dual else "single") + "\n")
+    elif action == "disagreements":
+        return _review_disagreements(reviews, review, args, out)
+    elif action == "resolve":
+        (ref_id,) = _reference_ids([args.ref_id])
+        stage = Stage(args.stage) if args.stage else None
+        decision = reviews.resolve(
+            review, ref_id, Verdict(args.verdict), stage=stage, reason=args.reason or ""
+        )
+        reason = f" ({decision.reason})" if decision.reason else ""
+        out.write(
+            f"#{decision.reference_id}: resolved as {decision.verdict.value} "
+            f"at {decision.stage.value}{reason}\n"
+        )
     elif action == "terms":
         include = [*review.include_terms, *(args.include or ())]
         exclude = [*review.exclude_terms, *(args.exclude or ())]
@@ -952,6 +980,47 @@ def cmd_review(
     return EXIT_OK
 
 
+def _review_disagreements(
+    reviews: ReviewManager, review: Review, args: argparse.Namespace, out: TextIO
+) -> int:
+    """List the unresolved disagreements of a dual review, as text or JSON."""
+    if not review.dual:
+        raise UserInputError(
+            f"the review {review.name!r} is not screened by two reviewers "
+            f"(see `peerref-cli review mode {review.name!r} dual`)"
+        )
+    found = reviews.state(review).disagreements()
+    titles = reviews.titles(sorted({d.reference_id for d in found}))
+    if args.json:
+        _print_json(
+            [
+                {
+                    "ref_id": d.reference_id,
+                    "stage": d.stage.value,
+                    "title": titles.get(d.reference_id, ""),
+                    "decisions": [
+                        {"reviewer": x.reviewer, "verdict": x.verdict.value, "reason": x.reason}
+                        for x in d.decisions
+                    ],
+                }
+                for d in found
+            ],
+            out,
+        )
+        return EXIT_OK
+    for d in found:
+        calls = "; ".join(
+            f"{x.reviewer or '(no name)'}: {x.verdict.value}"
+            + (f" ({x.reason})" if x.reason else "")
+            for x in d.decisions
+        )
+        out.write(f"#{d.reference_id} {d.stage.value}: {titles.get(d.reference_id, '')}\n")
+        out.write(f"    {calls}\n")
+    if not found:
+        out.write("no disagreements to resolve\n")
+    return EXIT_OK
+
+
 def _add_review_parser(command: Callable[[str, str, object], argparse.ArgumentParser]) -> None:
     p = command("review", "literature reviews: screening, PRISMA counts and diagram", cmd_review)
     actions = p.add_subparsers(dest="review_action", metavar="ACTION", parser_class=_Parser)
@@ -960,6 +1029,9 @@ def _add_review_parser(command: Callable[[str, str, object], argparse.ArgumentPa
     a.add_argument("name")
     a.add_argument("--collection", metavar="PATH", help="the collection (default: the library)")
     a.add_argument("--seed", type=int, help="seed of the random screening order")
+    a.add_argument(
+        "--dual", action="store_true", help="dual independent screening by two reviewers"
+    )
     actions.add_parser("list", help="the reviews with their progress")
     a = actions.add_parser("decide", help="record a screening decision")
     a.add_argument("name")
@@ -970,6 +1042,7 @@ def _add_review_parser(command: Callable[[str, str, object], argparse.ArgumentPa
     a.add_argument("--reviewer", metavar="NAME", help="who decided (default: settings, OS user)")
     a = actions.add_parser("undo", help="take back the review's latest decision")
     a.add_argument("name")
+    a.add_argument("--reviewer", metavar="NAME", help="whose decision (dual screening)")
     a = actions.add_parser("status", help="the PRISMA counts, computed from the decisions")
     a.add_argument("name")
     a.add_argument("--json", action="store_true", help="one JSON object")
@@ -986,6 +1059,9 @@ def _add_review_parser(command: Callable[[str, str, object], argparse.ArgumentPa
     a = actions.add_parser("export", help="the included references, or every decision as CSV")
     a.add_argument("name")
     a.add_argument("--decisions", action="store_true", help="every decision with reasons (CSV)")
+    a.add_argument(
+        "--reviewer", metavar="NAME", help="whose view of a dual review (default: settings)"
+    )
     a.add_argument(
         "--format",
         default="ris",
@@ -1012,6 +1088,24 @@ def _add_review_parser(command: Callable[[str, str, object], argparse.ArgumentPa
     a.add_argument("--include", action="append", metavar="TERM", help="inclusion term (green)")
     a.add_argument("--exclude", action="append", metavar="TERM", help="exclusion term (red)")
     a.add_argument("--clear", action="store_true", help="replace the terms instead of adding")
+    a = actions.add_parser("mode", help="show or set single or dual independent screening")
+    a.add_argument("name")
+    a.add_argument("mode", nargs="?", choices=["single", "dual"], default=None)
+    a = actions.add_parser("disagreements", help="records the reviewers decided differently")
+    a.add_argument("name")
+    a.add_argument("--json", action="store_true", help="a JSON list")
+    a = actions.add_parser("resolve", help="settle a disagreement of dual screening")
+    a.add_argument("name")
+    a.add_argument("ref_id", metavar="REF_ID")
+    a.add_argument("verdict", choices=[Verdict.INCLUDE.value, Verdict.EXCLUDE.value])
+    a.add_argument(
+        "--stage",
+        choices=[s.value for s in Stage],
+        default=None,
+        help="the stage to resolve (default: the record's disagreement)",
+    )
+    a.add_argument("--reason", metavar="TEXT", help="required for a full-text exclusion")
+    a.add_argument("--reviewer", metavar="NAME", help="who resolved (default: settings, OS user)")
 
 
 def build_parser() -> argparse.ArgumentParser:

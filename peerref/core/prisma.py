@@ -74,6 +74,9 @@ class Review:
     reasons: tuple[str, ...] = DEFAULT_REASONS
     include_terms: tuple[str, ...] = ()
     exclude_terms: tuple[str, ...] = ()
+    # Dual independent screening: every reviewer screens every record, and a record is
+    # decided when they agree or a disagreement is resolved (``peerref.core.dual``).
+    dual: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class Decision:
     created: datetime
     reason: str = ""
     reviewer: str = ""
+    # Settles a disagreement of dual screening; it outranks the reviewers' own decisions.
+    resolution: bool = False
 
 
 @dataclass(frozen=True, slots=True)

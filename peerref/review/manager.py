@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from peerref.core import dual as dual_screening
+from peerref.core.dual import Agreement, Disagreement
 from peerref.core.errors import NotFoundError, UserInputError
 from peerref.core.model import CollectionId, Reference, ReferenceId
 from peerref.core.prisma import (
@@ -63,11 +65,33 @@ class ReviewState:
     decisions: tuple[Decision, ...]
 
     @property
+    def effective(self) -> tuple[Decision, ...]:
+        """The decisions that count: all of them, or in a dual review the consensus."""
+        if self.review.dual:
+            return tuple(dual_screening.consensus(self.decisions))
+        return self.decisions
+
+    @property
     def counts(self) -> PrismaCounts:
-        return prisma_counts(identified_by_database(self.records), self.pool, self.decisions)
+        return prisma_counts(identified_by_database(self.records), self.pool, self.effective)
 
     def current(self) -> dict[tuple[ReferenceId, Stage], Decision]:
-        return current_decisions(self.decisions)
+        """The decision in force per record and stage (in a dual review, the agreed one)."""
+        return current_decisions(self.effective)
+
+    def visible_to(self, reviewer: str) -> tuple[Decision, ...]:
+        """The decisions ``reviewer`` may see (all of them unless the review is dual)."""
+        if self.review.dual:
+            return tuple(dual_screening.visible_to(self.decisions, reviewer))
+        return self.decisions
+
+    def disagreements(self) -> list[Disagreement]:
+        """Records the reviewers of a dual review decided differently, unresolved."""
+        return dual_screening.disagreements(self.decisions) if self.review.dual else []
+
+    def agreement(self) -> dict[Stage, Agreement]:
+        """Cohen's kappa and agreement per stage (dual reviews; empty otherwise)."""
+        return dual_screening.agreement(self.decisions) if self.review.dual else {}
 
 
 def _clean_terms(terms: Sequence[str]) -> tuple[str, ...]:
@@ -84,9 +108,16 @@ class ReviewManager:
     # -- reviews ----------------------------------------------------------------------------
 
     def create(
-        self, name: str, collection: CollectionId | None = None, *, seed: int | None = None
+        self,
+        name: str,
+        collection: CollectionId | None = None,
+        *,
+        seed: int | None = None,
+        dual: bool = False,
     ) -> Review:
         """A new review over a collection, or the whole library without one.
+
+        ``dual``: independent screening by two or more reviewers (see ``set_dual``).
 
         Raises:
             UserInputError: the name is empty or taken.
@@ -106,6 +137,7 @@ class ReviewManager:
                 created=_now(),
                 seed=chosen_seed,
                 reasons=DEFAULT_REASONS,
+                dual=dual,
             )
 
     def all(self) -> list[Review]:
@@ -147,6 +179,14 @@ class ReviewManager:
             )
         )
 
+    def set_dual(self, review: Review, dual: bool) -> Review:
+        """Switch between single-reviewer and dual independent screening.
+
+        Nothing recorded changes: decisions made before keep their reviewer, so a review
+        switched to dual counts a record once a second reviewer agrees with the first.
+        """
+        return self._save(replace(review, dual=dual))
+
     def _save(self, review: Review) -> Review:
         with self.database.writing() as repo:
             return review_store.update_review(repo.session, review)
@@ -176,6 +216,7 @@ class ReviewManager:
             UserInputError: full text before inclusion, or a missing or unknown reason.
         """
         reason = " ".join(reason.split())
+        self._check_reviewer(review)
         if stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE:
             if not reason:
                 listed = "; ".join(review.reasons)
@@ -186,7 +227,10 @@ class ReviewManager:
             if ref_id not in set(pool):
                 raise NotFoundError(f"reference {ref_id} is not in the review {review.name!r}")
             if stage is Stage.FULL_TEXT:
-                latest = current_decisions(review_store.decisions(repo.session, review.id))
+                recorded = review_store.decisions(repo.session, review.id)
+                if review.dual:
+                    recorded = dual_screening.consensus(recorded)
+                latest = current_decisions(recorded)
                 first = latest.get((ref_id, Stage.TITLE_ABSTRACT))
                 if first is None or first.verdict is not Verdict.INCLUDE:
                     raise UserInputError(
@@ -218,6 +262,7 @@ class ReviewManager:
         For the screening views, which hold the state and offer only records of the pool
         at the stage they are at: one insert, no re-reading of the pool per key press.
         """
+        self._check_reviewer(review)
         if stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE:
             reason = self._known_reason(review, reason)
         with self.database.writing() as repo:
@@ -230,6 +275,71 @@ class ReviewManager:
                 reason=reason,
                 reviewer=self.reviewer,
                 created=_now(),
+            )
+
+    def _check_reviewer(self, review: Review) -> None:
+        """Dual screening tells reviewers apart by name, so a decision needs one."""
+        if review.dual and not self.reviewer.strip():
+            raise UserInputError(
+                "dual screening needs a reviewer name (Preferences › Reviewer name, "
+                "or --reviewer NAME)"
+            )
+
+    def resolve(
+        self,
+        review: Review,
+        ref_id: ReferenceId,
+        verdict: Verdict,
+        *,
+        stage: Stage | None = None,
+        reason: str = "",
+    ) -> Decision:
+        """Settle the reviewers' disagreement on a record with a final verdict.
+
+        ``stage`` defaults to the record's disagreement (full text before title/abstract
+        when it has both). Re-resolving a resolved record replaces the resolution; undo
+        takes it back like any decision of the person who resolved it.
+
+        Raises:
+            UserInputError: the review is not dual, the verdict is "maybe", the record has
+                no disagreement at that stage, or a full-text exclusion lacks a reason.
+        """
+        if not review.dual:
+            raise UserInputError(f"the review {review.name!r} is not screened by two reviewers")
+        if verdict is Verdict.MAYBE:
+            raise UserInputError("a disagreement is resolved by include or exclude")
+        self._check_reviewer(review)
+        reason = " ".join(reason.split())
+        with self.database.writing() as repo:
+            recorded = review_store.decisions(repo.session, review.id)
+            open_stages = [
+                d.stage for d in dual_screening.disagreements(recorded) if d.reference_id == ref_id
+            ]
+            resolved = [d.stage for d in recorded if d.resolution and d.reference_id == ref_id]
+            if stage is None:
+                candidates = open_stages or resolved
+                if not candidates:
+                    raise UserInputError(f"reviewers do not disagree on reference {ref_id}")
+                stage = Stage.FULL_TEXT if Stage.FULL_TEXT in candidates else candidates[0]
+            elif stage not in open_stages and stage not in resolved:
+                raise UserInputError(
+                    f"reviewers do not disagree on reference {ref_id} at {stage.value}"
+                )
+            if stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE:
+                if not reason:
+                    listed = "; ".join(review.reasons)
+                    raise UserInputError(f"excluding at full text needs a reason, one of: {listed}")
+                reason = self._known_reason(review, reason)
+            return review_store.add_decision(
+                repo.session,
+                review.id,
+                ref_id,
+                stage=stage,
+                verdict=verdict,
+                reason=reason,
+                reviewer=self.reviewer,
+                created=_now(),
+                resolution=True,
             )
 
     @staticmethod
@@ -245,13 +355,22 @@ class ReviewManager:
         )
 
     def undo(self, review: Review) -> Decision | None:
-        """Take back the review's latest decision; None when there is none left."""
+        """Take back the review's latest decision; None when there is none left.
+
+        In a dual review, the latest decision of this reviewer: never someone else's.
+        """
         with self.database.writing() as repo:
-            return review_store.delete_latest_decision(repo.session, review.id)
+            return review_store.delete_latest_decision(
+                repo.session, review.id, self.reviewer if review.dual else None
+            )
 
     def decisions(self, review: Review) -> list[Decision]:
+        """Every decision, or in a dual review those this reviewer may see (``visible_to``)."""
         with self.database.reading() as repo:
-            return review_store.decisions(repo.session, review.id)
+            recorded = review_store.decisions(repo.session, review.id)
+        if review.dual:
+            return dual_screening.visible_to(recorded, self.reviewer)
+        return recorded
 
     # -- reading ----------------------------------------------------------------------------
 

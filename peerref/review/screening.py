@@ -25,6 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from peerref.core import dual as dual_screening
 from peerref.core.errors import UserInputError
 from peerref.core.model import Reference, ReferenceId
 from peerref.core.prisma import (
@@ -34,6 +35,7 @@ from peerref.core.prisma import (
     ScreeningOrder,
     Stage,
     Verdict,
+    current_decisions,
     prisma_counts,
 )
 from peerref.review.manager import ReviewManager, ReviewState, identified_by_database
@@ -117,8 +119,15 @@ class Screening:
         self.retrain_every = max(1, retrain_every)
         self._state = state or manager.state(review)
         self._identified = identified_by_database(self._state.records)
-        self._decisions: list[Decision] = list(self._state.decisions)
-        self._latest: dict[tuple[ReferenceId, Stage], Decision] = self._state.current()
+        # Every decision, for the counts; and those that decide this session's queue: all
+        # of them, or in a dual review this reviewer's own and the resolutions (blinded:
+        # the others' verdicts never reach the queue or the screen).
+        self._all: list[Decision] = list(self._state.decisions)
+        self._decisions: list[Decision] = self._seen(self._all)
+        self._latest: dict[tuple[ReferenceId, Stage], Decision] = current_decisions(self._decisions)
+        # What the reviewers agreed at title/abstract: which records reach full text.
+        self._agreed = self._state.current()
+        self._tally: dual_screening.DualTally | None = None
         self._cache: OrderedDict[ReferenceId, Reference] = OrderedDict()
         self._ranker: RelevanceRanker | None = None
         # Only ever used by one ranking at a time: the thread that builds or asks it.
@@ -143,10 +152,16 @@ class Screening:
 
     # -- the queue ------------------------------------------------------------------------
 
+    def _seen(self, decisions: list[Decision]) -> list[Decision]:
+        if self.review.dual:
+            return dual_screening.own(decisions, self.manager.reviewer)
+        return list(decisions)
+
     def _eligible(self, ref_id: ReferenceId) -> bool:
         if self.stage is Stage.TITLE_ABSTRACT:
             return True
-        first = self._latest.get((ref_id, Stage.TITLE_ABSTRACT))
+        settled = self._agreed if self.review.dual else self._latest
+        first = settled.get((ref_id, Stage.TITLE_ABSTRACT))
         return first is not None and first.verdict is Verdict.INCLUDE
 
     def _open(self, ref_id: ReferenceId) -> bool:
@@ -155,6 +170,8 @@ class Screening:
 
     def _rebuild(self) -> None:
         self._generation += 1
+        if self.review.dual:
+            self._agreed = current_decisions(self._dual().consensus())
         pool = [i for i in self._state.pool if self._eligible(i) and self._open(i)]
         if self.order is ScreeningOrder.RANDOM:
             random.Random(self.review.seed).shuffle(pool)
@@ -303,11 +320,33 @@ class Screening:
 
     @property
     def decisions(self) -> tuple[Decision, ...]:
+        """The decisions this reviewer may see (in a dual review, blinded: ``visible_to``)."""
+        if self.review.dual:
+            return tuple(dual_screening.visible_to(self._all, self.manager.reviewer))
         return tuple(self._decisions)
+
+    def _dual(self) -> dual_screening.DualTally:
+        """The dual review's consensus, disagreements and kappa, kept up to date by
+        ``decide`` (the window asks for all three after each key press)."""
+        if self._tally is None:
+            self._tally = dual_screening.DualTally(self._all)
+        return self._tally
 
     @property
     def counts(self) -> PrismaCounts:
+        """PRISMA counts; in a dual review only agreed or resolved records count."""
+        if self.review.dual:
+            agreed = self._dual().consensus()
+            return prisma_counts(self._identified, self._state.pool, agreed)
         return prisma_counts(self._identified, self._state.pool, self._decisions)
+
+    def disagreements(self) -> list[dual_screening.Disagreement]:
+        """Unresolved disagreements known to this session (dual reviews only)."""
+        return self._dual().disagreements() if self.review.dual else []
+
+    def agreement(self) -> dict[Stage, dual_screening.Agreement]:
+        """Cohen's kappa per stage from this session's decisions (dual reviews only)."""
+        return self._dual().agreement() if self.review.dual else {}
 
     def progress(self) -> Progress:
         """How far screening is; cheap enough to show after every key press."""
@@ -370,6 +409,9 @@ class Screening:
             self.review, ref_id, verdict, stage=self.stage, reason=reason
         )
         self._decisions.append(decision)
+        self._all.append(decision)
+        if self._tally is not None:
+            self._tally.add(decision)
         self._latest[(ref_id, self.stage)] = decision
         self._pending.pop(0)
         if verdict is Verdict.MAYBE:
@@ -390,6 +432,8 @@ class Screening:
         if undone is None:
             return None
         self._decisions = [d for d in self._decisions if d.id != undone.id]
+        self._all = [d for d in self._all if d.id != undone.id]
+        self._tally = None  # worked out again when next asked
         key = (undone.reference_id, undone.stage)
         previous = [d for d in self._decisions if (d.reference_id, d.stage) == key]
         if previous:
@@ -409,6 +453,23 @@ class Screening:
             self._rebuild()
         return undone
 
+    def reload(self, review: Review | None = None) -> None:
+        """Read the review again: others' decisions and resolutions made meanwhile.
+
+        The relevance model (its texts) is kept; the queue, counts and curve are rebuilt.
+        """
+        if review is not None:
+            self.review = review
+        self._state = self.manager.state(self.review)
+        self._identified = identified_by_database(self._state.records)
+        self._all = list(self._state.decisions)
+        self._tally = None
+        self._decisions = self._seen(self._all)
+        self._latest = current_decisions(self._decisions)
+        self._agreed = self._state.current()
+        self._curve, self._curve_seen, self._curve_of = [], {}, 0
+        self._rebuild()
+
     def set_stage(self, stage: Stage) -> None:
         self.stage = stage
         self._rebuild()
@@ -418,8 +479,16 @@ class Screening:
         self._rebuild()
 
     def set_review(self, review: Review) -> None:
-        """The same review with new reasons or highlight terms."""
+        """The same review with new reasons, highlight terms or screening mode."""
+        switched = review.dual != self.review.dual
         self.review = review
+        if switched:  # whose decisions decide the queue has changed
+            self._decisions = self._seen(self._all)
+            self._latest = current_decisions(self._decisions)
+            self._tally = None
+            self._agreed = current_decisions(self._dual().consensus())
+            self._curve, self._curve_seen, self._curve_of = [], {}, 0
+            self._rebuild()
 
 
 def _reordered(ids: list[ReferenceId], order: tuple[ReferenceId, ...]) -> list[ReferenceId]:

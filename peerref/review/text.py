@@ -1,8 +1,12 @@
-"""The PRISMA counts as lines of text, for ``peerref-cli review status`` and tooltips."""
+"""The PRISMA counts (and a dual review's agreement) as text, for ``review status``."""
 
 from __future__ import annotations
 
-from peerref.core.prisma import PrismaCounts
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from peerref.core.dual import Agreement, Disagreement
+from peerref.core.prisma import PrismaCounts, Stage
 
 
 def status_lines(counts: PrismaCounts) -> list[str]:
@@ -30,3 +34,41 @@ def status_lines(counts: PrismaCounts) -> list[str]:
         ),
     ]
     return lines
+
+
+def kappa_text(agreement: Agreement) -> str:
+    """Cohen's kappa to two decimals, or a dash when it is undefined."""
+    return "—" if agreement.kappa is None else f"{agreement.kappa:.2f}"
+
+
+def agreement_lines(
+    agreement: Mapping[Stage, Agreement], disagreements: Sequence[Disagreement]
+) -> list[str]:
+    """Inter-rater agreement per stage, for a dual review's status."""
+    open_by_stage = Counter(d.stage for d in disagreements)
+    lines = ["Dual screening (independent reviewers):"]
+    for stage, found in agreement.items():
+        lines.append(
+            f"  {_STAGE_NAMES[stage]}: {found.pairs} decided by both, {found.agreed} agreed, "
+            f"Cohen's kappa {kappa_text(found)}, {open_by_stage[stage]} to resolve"
+        )
+    return lines
+
+
+def agreement_json(
+    agreement: Mapping[Stage, Agreement], disagreements: Sequence[Disagreement]
+) -> dict[str, object]:
+    """The extra ``"agreement"`` object of ``review status --json`` in a dual review."""
+    open_by_stage = Counter(d.stage for d in disagreements)
+    return {
+        stage.value: {
+            "pairs": found.pairs,
+            "agreed": found.agreed,
+            "kappa": found.kappa,
+            "disagreements": open_by_stage[stage],
+        }
+        for stage, found in agreement.items()
+    }
+
+
+_STAGE_NAMES = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full text"}

@@ -43,6 +43,8 @@ from peerref.store.tables import (
 )
 
 LIBRARY_SCOPE = "library"
+SINGLE_SCREENING = "single"
+DUAL_SCREENING = "dual"
 COLLECTION_SCOPE = "collection"
 # Ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits.
 _CHUNK = 5000
@@ -59,6 +61,7 @@ def _review(row: ReviewRow) -> Review:
         reasons=tuple(json.loads(row.reasons)),
         include_terms=tuple(json.loads(row.include_terms)),
         exclude_terms=tuple(json.loads(row.exclude_terms)),
+        dual=row.screening == DUAL_SCREENING,
     )
 
 
@@ -72,6 +75,7 @@ def _decision(row: ReviewDecisionRow) -> Decision:
         created=row.created,
         reason=row.reason,
         reviewer=row.reviewer,
+        resolution=bool(row.resolution),
     )
 
 
@@ -83,6 +87,7 @@ def add_review(
     created: datetime,
     seed: int,
     reasons: Sequence[str],
+    dual: bool = False,
 ) -> Review:
     """A new review over a collection (or the library when ``collection_id`` is None).
 
@@ -100,6 +105,7 @@ def add_review(
         reasons=json.dumps(list(reasons), ensure_ascii=False),
         include_terms="[]",
         exclude_terms="[]",
+        screening=DUAL_SCREENING if dual else SINGLE_SCREENING,
     )
     session.add(row)
     try:
@@ -134,7 +140,7 @@ def _review_row(session: Session, review_id: ReviewId) -> ReviewRow:
 
 
 def update_review(session: Session, review: Review) -> Review:
-    """Save a review's name, reasons and highlight terms."""
+    """Save a review's name, reasons, highlight terms and screening mode."""
     row = _review_row(session, review.id)
     if review.name != row.name:
         taken = session.scalar(
@@ -146,6 +152,7 @@ def update_review(session: Session, review: Review) -> Review:
     row.reasons = json.dumps(list(review.reasons), ensure_ascii=False)
     row.include_terms = json.dumps(list(review.include_terms), ensure_ascii=False)
     row.exclude_terms = json.dumps(list(review.exclude_terms), ensure_ascii=False)
+    row.screening = DUAL_SCREENING if review.dual else SINGLE_SCREENING
     session.flush()
     return _review(row)
 
@@ -165,6 +172,7 @@ def add_decision(
     reason: str,
     reviewer: str,
     created: datetime,
+    resolution: bool = False,
 ) -> Decision:
     row = ReviewDecisionRow(
         review_id=review_id,
@@ -174,6 +182,7 @@ def add_decision(
         reason=reason,
         reviewer=reviewer,
         created=created,
+        resolution=resolution,
     )
     session.add(row)
     session.flush()
@@ -190,14 +199,18 @@ def decisions(session: Session, review_id: ReviewId) -> list[Decision]:
     return [_decision(row) for row in session.scalars(statement)]
 
 
-def delete_latest_decision(session: Session, review_id: ReviewId) -> Decision | None:
-    """Undo: remove the review's latest decision, which brings back the one before it."""
-    row = session.scalars(
-        select(ReviewDecisionRow)
-        .where(ReviewDecisionRow.review_id == review_id)
-        .order_by(ReviewDecisionRow.id.desc())
-        .limit(1)
-    ).first()
+def delete_latest_decision(
+    session: Session, review_id: ReviewId, reviewer: str | None = None
+) -> Decision | None:
+    """Undo: remove the review's latest decision, which brings back the one before it.
+
+    With ``reviewer`` (dual screening), that reviewer's latest: one never takes back
+    another's decision, which they may not even see.
+    """
+    statement = select(ReviewDecisionRow).where(ReviewDecisionRow.review_id == review_id)
+    if reviewer is not None:
+        statement = statement.where(ReviewDecisionRow.reviewer == reviewer)
+    row = session.scalars(statement.order_by(ReviewDecisionRow.id.desc()).limit(1)).first()
     if row is None:
         return None
     undone = _decision(row)

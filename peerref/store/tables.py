@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -340,6 +341,8 @@ class ReviewRow(Base):
     reasons: Mapped[str] = mapped_column(Text, default="[]")
     include_terms: Mapped[str] = mapped_column(Text, default="[]")
     exclude_terms: Mapped[str] = mapped_column(Text, default="[]")
+    # "single" or "dual" (independent screening by two or more reviewers), revision 0008.
+    screening: Mapped[str] = mapped_column(String(16), default="single", server_default="single")
 
 
 class ReviewDecisionRow(Base):
@@ -364,6 +367,8 @@ class ReviewDecisionRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(UtcDateTime())
+    # A decision that settles reviewers' disagreement in dual screening (revision 0008).
+    resolution: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class LibraryMetaRow(Base):

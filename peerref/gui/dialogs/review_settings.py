@@ -1,4 +1,4 @@
-"""A review's settings: its name, its exclusion reasons (a list) and its highlight terms."""
+"""A review's settings: its name, exclusion reasons (a list), highlight terms, and mode."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -88,6 +89,14 @@ class ReasonsDialog(QDialog):
         form.addRow("Reasons for exclusion:", reasons)
         form.addRow("Inclusion terms (green):", self.include_edit)
         form.addRow("Exclusion terms (red):", self.exclude_edit)
+        self.dual_check = QCheckBox("&Dual independent screening", self)
+        self.dual_check.setObjectName("dualScreeningCheck")
+        self.dual_check.setChecked(review.dual)
+        self.dual_check.setToolTip(
+            "Every reviewer screens every record without seeing the others' decisions; "
+            "a record counts once they agree, or once their disagreement is resolved."
+        )
+        form.addRow("Screening:", self.dual_check)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -127,6 +136,10 @@ class ReasonsDialog(QDialog):
             moved = self.reasons_model.move(row, delta)
             self.reasons_view.setCurrentIndex(self.reasons_model.index(moved))
             self._update_buttons()
+
+    def dual(self) -> bool:
+        """Whether the review is to be screened by two reviewers independently."""
+        return self.dual_check.isChecked()
 
     def values(self) -> tuple[str, list[str], list[str], list[str]]:
         def split(text: str) -> list[str]:

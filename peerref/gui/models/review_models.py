@@ -223,6 +223,9 @@ class DecisionsModel(QAbstractTableModel):
         self._decisions: list[Decision] = []  # oldest first; row 0 is the last of them
         self._in_force: set[DecisionId] = set()
         self._titles: dict[ReferenceId, str] = {}
+        # Dual screening: each reviewer's latest decision is in force for them, so one
+        # reviewer's decision never marks the other's as replaced.
+        self.per_reviewer = False
 
     # -- following the decisions ----------------------------------------------------------
 
@@ -250,7 +253,15 @@ class DecisionsModel(QAbstractTableModel):
             self._decisions = new
             self._titles.clear()
             self.endResetModel()
-        in_force = {d.id for d in current_decisions(self._decisions).values()}
+        if self.per_reviewer:
+            by_reviewer: dict[str, list[Decision]] = {}
+            for decision in self._decisions:
+                by_reviewer.setdefault(decision.reviewer, []).append(decision)
+            in_force = {
+                d.id for mine in by_reviewer.values() for d in current_decisions(mine).values()
+            }
+        else:
+            in_force = {d.id for d in current_decisions(self._decisions).values()}
         if in_force != self._in_force:
             self._in_force = in_force
             if self._decisions:

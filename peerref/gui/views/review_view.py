@@ -8,7 +8,12 @@ Four tabs, each a widget of its own module, wired here:
 - ``review_tables_view.SearchLogWidget``: the search log (PRISMA-S) and the duplicates
   removed before screening;
 - ``review_tables_view.DecisionsWidget``: every decision, newest first, with its reviewer,
-  time and reason.
+  time and reason;
+- ``disagreements_widget.DisagreementsWidget`` (dual reviews only): Cohen's kappa and the
+  records the reviewers decided differently, to resolve.
+
+In a dual review the window shows only this reviewer's decisions until the others have
+decided the same record (``peerref.core.dual.visible_to``).
 
 The session (``peerref.review.screening.Screening``) keeps the decisions in memory and
 writes each one as its own transaction; the counts, the decisions table and the diagram
@@ -30,6 +35,7 @@ from peerref.core.prisma import PrismaCounts, Review
 from peerref.gui.dialogs.review_settings import ReasonsDialog
 from peerref.gui.exporting import ExportController
 from peerref.gui.ops import MessagePresenter, show_message_box
+from peerref.gui.views.disagreements_widget import DisagreementsWidget
 from peerref.gui.views.prisma_diagram_widget import DiagramWidget
 from peerref.gui.views.review_tables_view import DecisionsWidget, SearchLogWidget
 from peerref.gui.views.screening_widget import ScreeningWidget
@@ -64,12 +70,19 @@ class ReviewWindow(QMainWindow):
         self.diagram_widget = DiagramWidget(review.name, self, show_message=show_message)
         self.log_widget = SearchLogWidget(self)
         self.decisions_widget = DecisionsWidget(library, self)
+        self.decisions_widget.model.per_reviewer = review.dual
+        self.disagreements_widget = DisagreementsWidget(
+            self.screening, self, show_message=show_message
+        )
+        self.disagreements_widget.resolved.connect(self._after_resolution)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("reviewTabs")
         self.tabs.addTab(self.screening_widget, "&Screening")
         self.tabs.addTab(self.diagram_widget, "PRISMA &Diagram")
         self.tabs.addTab(self.log_widget, "Search &Log")
         self.tabs.addTab(self.decisions_widget, "De&cisions")
+        self._disagreements_tab = self.tabs.addTab(self.disagreements_widget, "Dis&agreements")
+        self.tabs.setTabVisible(self._disagreements_tab, review.dual)
         self.setCentralWidget(self.tabs)
         self.setWindowTitle(f"Review — {review.name}")
         self.resize(1000, 760)
@@ -111,6 +124,14 @@ class ReviewWindow(QMainWindow):
         self._refresh_timer.stop()
         self.diagram_widget.show_counts(self.screening.counts)
         self.decisions_widget.show_decisions(self.screening.decisions)
+        # As the diagram: only while its tab is in front (a tab change refreshes it).
+        if self.screening.review.dual and self.tabs.currentWidget() is self.disagreements_widget:
+            self.disagreements_widget.refresh()
+
+    def _after_resolution(self) -> None:
+        """The session was read again: the record on screen and every count may change."""
+        self.screening_widget.show_current()
+        self.refresh_counts()
 
     def edit_settings(self) -> None:
         dialog = ReasonsDialog(
@@ -130,6 +151,8 @@ class ReviewWindow(QMainWindow):
                 review = reviews.rename(review, name)
             review = reviews.set_reasons(review, reasons)
             review = reviews.set_terms(review, include=include, exclude=exclude)
+            if dialog.dual() != review.dual:
+                review = reviews.set_dual(review, dialog.dual())
         except PeerRefError as error:
             self._show_message(self, "Review", str(error))
             return
@@ -137,6 +160,9 @@ class ReviewWindow(QMainWindow):
         self.setWindowTitle(f"Review — {review.name}")
         self.diagram_widget.title = review.name
         self.screening_widget.fill_reasons()
+        self.disagreements_widget.fill_reasons()
+        self.decisions_widget.model.per_reviewer = review.dual
+        self.tabs.setTabVisible(self._disagreements_tab, review.dual)
         self.screening_widget.show_current()
         self.refresh_counts()
 

@@ -244,6 +244,8 @@ class ScreeningWidget(QWidget):
             parts.append(f"{progress.maybe} maybe")
         if self.screening.stage is Stage.TITLE_ABSTRACT and progress.relevant_screened:
             parts.append(f"{progress.since_last_relevant} since the last relevant")
+        if review.dual:  # blind: only this reviewer's own decisions are counted here
+            parts.append(f"dual screening as {self.screening.manager.reviewer}")
         self.progress_label.setText(" · ".join(parts))
         has_record = reference is not None and (progress.remaining > 0 or progress.maybe > 0)
         for button in (self.include_button, self.exclude_button, self.maybe_button):
