@@ -7,11 +7,20 @@ the whole library; both plans must give the same ids in the same order.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId, ReferenceType
 from peerref.library import Library, SortKey
 from peerref.store import listing
+
+
+@pytest.fixture
+def library_location(tmp_path: Path) -> Path:
+    """SQLite only: starting from the members is a plan for SQLite's planner, which
+    PostgreSQL (planning from its statistics) is never given."""
+    return tmp_path / "library.sqlite"
 
 
 @pytest.fixture
