@@ -303,10 +303,8 @@ def _announced(method: _Method) -> _Method:
     def announcing(self: Library, *args: object, **kwargs: object) -> object:
         result = method(self, *args, **kwargs)
         changes = _changes_in(result)
-        if changes is not None and self.is_team and not changes.is_empty:
-            self.database.announce(
-                json.dumps({"origin": self.origin, "by": self.user, **changes.to_json()})
-            )
+        if changes is not None:
+            self.announce(changes)
         return result
 
     return announcing  # type: ignore[return-value]  # same signature, as wraps promises
@@ -374,12 +372,23 @@ class Library:
         # Literature reviews (screening, PRISMA counts): a room of their own.
         self.reviews = ReviewManager(database)
         # Tags across the library (counts, rename, merge, delete): another room.
-        self.tags = TagManager(database)
+        self.tags = TagManager(database, announce=self.announce)
         # Problems met while opening that did not stop it (today's backup failed), for
         # the window or the command line to show.
         self.open_warnings: tuple[str, ...] = database.open_warnings
 
     # -- lifetime -------------------------------------------------------------------------
+
+    def announce(self, changes: ChangeSet) -> None:
+        """Tell a team library's other clients what a committed write changed.
+
+        Nothing for a personal library, or for a write that changed nothing. The rooms
+        beside this façade (``tags``) call it after their own transactions.
+        """
+        if self.is_team and not changes.is_empty:
+            self.database.announce(
+                json.dumps({"origin": self.origin, "by": self.user, **changes.to_json()})
+            )
 
     @classmethod
     def open(

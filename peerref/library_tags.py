@@ -10,7 +10,7 @@ involved, and how the tag was spelt.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -51,8 +51,12 @@ def _clean(name: str) -> str:
 class TagManager:
     """The tags of one library."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self, database: Database, *, announce: Callable[[ChangeSet], None] | None = None
+    ) -> None:
         self._database = database
+        # A team library's other windows hear of each committed edit (LISTEN/NOTIFY).
+        self._announce = announce or (lambda _changes: None)
 
     def counts(self) -> list[tuple[str, int]]:
         """Tags with the number of references outside the trash that carry them, by name."""
@@ -90,11 +94,15 @@ class TagManager:
             for _name, ids in before.members:
                 carriers |= ids
             now = _now()
-            changed = tag_store.set_tag_members(session, target, carriers, now=now)
+            changed = tag_store.set_tag_members(session, target, carriers, now=now, user=repo.user)
             for source in sources:
                 if source.casefold() != target.casefold():
-                    changed |= tag_store.set_tag_members(session, source, (), now=now)
-        return TagEdit(before, ChangeSet(updated=frozenset(changed), tags_changed=True))
+                    changed |= tag_store.set_tag_members(
+                        session, source, (), now=now, user=repo.user
+                    )
+        edit = TagEdit(before, ChangeSet(updated=frozenset(changed), tags_changed=True))
+        self._announce(edit.changes)
+        return edit
 
     def delete(self, name: str) -> TagEdit:
         """Take tag ``name`` off every reference (their other tags stay).
@@ -105,8 +113,12 @@ class TagManager:
         with self._database.writing() as repo:
             stored = self._stored(repo, name)
             before = self._snapshot(repo, [stored])
-            changed = tag_store.set_tag_members(repo.session, stored, (), now=_now())
-        return TagEdit(before, ChangeSet(updated=frozenset(changed), tags_changed=True))
+            changed = tag_store.set_tag_members(
+                repo.session, stored, (), now=_now(), user=repo.user
+            )
+        edit = TagEdit(before, ChangeSet(updated=frozenset(changed), tags_changed=True))
+        self._announce(edit.changes)
+        return edit
 
     def restore(self, snapshot: TagSnapshot) -> ChangeSet:
         """Put the tags of a snapshot back as they were: the undo of any edit here."""
@@ -115,8 +127,12 @@ class TagManager:
             now = _now()
             # Emptied tags first: a respelt tag is then recreated with its old spelling.
             for name, ids in sorted(snapshot.members, key=lambda item: bool(item[1])):
-                changed |= tag_store.set_tag_members(repo.session, name, ids, now=now)
-        return ChangeSet(updated=frozenset(changed), tags_changed=True)
+                changed |= tag_store.set_tag_members(
+                    repo.session, name, ids, now=now, user=repo.user
+                )
+        changes = ChangeSet(updated=frozenset(changed), tags_changed=True)
+        self._announce(changes)
+        return changes
 
     @staticmethod
     def _stored(repo: Repository, name: str) -> str:

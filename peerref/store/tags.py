@@ -49,13 +49,15 @@ def tag_members(session: Session, names: Iterable[str]) -> Mapping[str, frozense
 
 
 def set_tag_members(
-    session: Session, name: str, ids: Collection[int], *, now: datetime
+    session: Session, name: str, ids: Collection[int], *, now: datetime, user: str = ""
 ) -> set[ReferenceId]:
     """Make exactly ``ids`` carry the tag ``name``, spelt so; returns the references changed.
 
     The tag is created when missing and dropped when nobody carries it any more. Ids of
     references deleted since are skipped (an undo after "Empty Trash" still works for
     the rest). Respelling a tag ("ml" to "ML") changes every reference that carries it.
+    Each reference changed gets a new row version and ``user`` as its last editor, so a
+    teammate's edit made on the copy from before is refused, not silently undone.
     """
     name = name.strip()
     connection = session.connection()
@@ -106,7 +108,9 @@ def set_tag_members(
         references = table_of(ReferenceRow)
         for part in chunks(sorted(changed)):
             connection.execute(
-                update(references).where(references.c.id.in_(part)).values(modified=now)
+                update(references)
+                .where(references.c.id.in_(part))
+                .values(modified=now, modified_by=user, version=references.c.version + 1)
             )
     if not wanted:
         connection.execute(delete(table_of(TagRow)).where(TagRow.id == tag_id))

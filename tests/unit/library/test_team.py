@@ -210,3 +210,27 @@ def test_the_preferences_name_replaces_the_login_until_it_is_cleared(postgres_ur
         assert library.user == "Ann Reviewer"
         library.set_user("  ")
         assert library.user == "postgres"
+
+
+def test_a_tag_renamed_across_the_library_refuses_an_edit_made_before_it(
+    two: tuple[Library, Library], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library-wide tag edit is an edit of each reference: new version, editor, news."""
+    ann, bob = two
+    (ref_id,) = ann.add([Reference(title="Peer support", tags=("rct",))]).added
+    anns_copy = ann.get(ref_id)
+    announced: list[dict[str, object]] = []
+    monkeypatch.setattr(bob.database, "announce", lambda text: announced.append(json.loads(text)))
+
+    bob.tags.rename("rct", "RCT")
+
+    stored = bob.get(ref_id)
+    assert stored.tags == ("RCT",) and stored.modified_by == "Bob"
+    assert stored.version == anns_copy.version + 1
+    with pytest.raises(ConflictError) as refused:
+        ann.update(anns_copy.with_changes(title="Peer support work"))
+    assert refused.value.by == "Bob"
+    if bob.is_team:  # other windows hear of it; a personal library has nobody to tell
+        assert [(news["by"], news["updated"]) for news in announced] == [("Bob", [ref_id])]
+    else:
+        assert announced == []
