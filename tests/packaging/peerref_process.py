@@ -102,7 +102,7 @@ class Launcher:
         self.command = list(command)
         self.processes: list[subprocess.Popen[str]] = []
 
-    def start(self, library: Path, *files: Path) -> subprocess.Popen[str]:
+    def start(self, library: Path | str, *files: Path) -> subprocess.Popen[str]:
         process = subprocess.Popen(
             [*self.command, "--library", str(library), *map(str, files)],
             cwd=REPO,

@@ -89,6 +89,25 @@ def test_bundle_opens_a_ris_file_in_the_import_preview_and_exits_cleanly(
     assert size < 480e6, report
 
 
+def test_bundle_sets_up_a_team_library_on_postgresql(
+    build_seconds: float, empty_postgres_url: str
+) -> None:
+    """The driver, dialect and migrations a team library needs are in the bundle too.
+
+    SQLAlchemy and Alembic load them by name, out of PyInstaller's sight.
+    """
+    launcher = Launcher([str(EXECUTABLE)])
+    try:
+        app = launcher.start(empty_postgres_url)  # migrated by the bundle itself
+        wait_for_log(r"window ready on", app.pid, process=app)
+        assert send_message(
+            server_name(empty_postgres_url), encode_message("quit"), timeout_ms=10_000
+        )
+        assert app.wait(timeout=30) == 0
+    finally:
+        launcher.close()
+
+
 def test_archive_holds_the_bundle_and_the_desktop_integration(build_seconds: float) -> None:
     stem = ARCHIVE.name.removesuffix(".tar.gz")
     with tarfile.open(ARCHIVE) as archive:
