@@ -47,7 +47,6 @@ from peerref.core.query import (
     Word,
     YearRange,
 )
-from peerref.store.engine import BULK_ROWS
 from peerref.store.tables import (
     CollectionRow,
     ReferenceCollectionRow,
@@ -110,30 +109,11 @@ def _id_list(ids: Iterable[int]) -> str:
     return json.dumps(sorted({int(i) for i in ids}))
 
 
-# FTS5 keeps new tokens in memory and writes them out as a new index segment whenever
-# they pass its "hashsize" (1 MiB unless set). A batch of 5,000 references with
-# abstracts holds several MiB of tokens, so it became a dozen small segments that FTS5
-# then merged again at once: a larger buffer for a bulk insert writes one segment per
-# batch instead, a sixth less time on the index at 30,000 references. The buffer only
-# lives until the transaction commits; the usual size is put back after the insert (a
-# failed insert rolls the setting back with everything else).
-DEFAULT_HASH_BYTES = 1024 * 1024
-BULK_HASH_BYTES = 16 * 1024 * 1024
-_SET_HASH_SIZE = f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('hashsize', :size)"
-
-
 def index(connection: Connection, ids: Iterable[int]) -> None:
     """Add the documents of new (or just unindexed) references to the index."""
-    id_set = {int(i) for i in ids}
-    if not id_set:
-        return
-    id_list = json.dumps(sorted(id_set))
-    if len(id_set) < BULK_ROWS:
+    id_list = _id_list(ids)
+    if id_list != "[]":
         connection.execute(text(_INDEX_SQL), {"ids": id_list})
-        return
-    connection.execute(text(_SET_HASH_SIZE), {"size": BULK_HASH_BYTES})
-    connection.execute(text(_INDEX_SQL), {"ids": id_list})
-    connection.execute(text(_SET_HASH_SIZE), {"size": DEFAULT_HASH_BYTES})
 
 
 def unindex(connection: Connection, ids: Iterable[int]) -> None:
