@@ -204,6 +204,11 @@ def _abstract_from_row(row: ReferenceDetailRow) -> tuple[AbstractSection, ...]:
     return abstract_from_text(row.abstract)
 
 
+def _key_order(row: dict[str, Any]) -> tuple[str, int]:
+    """Sort key of a ``dedupe_key`` row: the order of the table's primary key."""
+    return (row["key"], row["reference_id"])
+
+
 def dedupe_key_rows(ref_id: int, ref: Reference) -> list[dict[str, Any]]:
     """The ``dedupe_key`` rows of a reference (``NO_KEYS`` alone when it has none)."""
     keys = sorted(blocking_keys(ref)) or [NO_KEYS]
@@ -664,15 +669,15 @@ class Repository:
             for text in item.notes
         ]
         bulk_insert(connection, table_of(NoteRow), note_rows)
-        bulk_insert(
-            connection,
-            table_of(DedupeKeyRow),
-            [
-                row
-                for ref_id, item in zip(ids, new, strict=True)
-                for row in dedupe_key_rows(ref_id, item.reference)
-            ],
-        )
+        key_rows = [
+            row
+            for ref_id, item in zip(ids, new, strict=True)
+            for row in dedupe_key_rows(ref_id, item.reference)
+        ]
+        # In key order the rows go into the (key, reference_id) B-tree one after another
+        # rather than at scattered pages: the same rows, fewer page splits and look-ups.
+        key_rows.sort(key=_key_order)
+        bulk_insert(connection, table_of(DedupeKeyRow), key_rows)
         search.index(connection, ids)
         return ids
 
