@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
+from peerref.core.dual import Disagreement
 from peerref.core.model import BatchId, Reference, ReferenceId
 from peerref.core.prisma import (
     Decision,
@@ -20,6 +21,7 @@ from peerref.core.prisma import (
     Stage,
     Verdict,
 )
+from peerref.gui.models.disagreements_model import DisagreementColumn, DisagreementsModel
 from peerref.gui.models.review_models import (
     TITLE_BLOCK,
     DecisionColumn,
@@ -289,3 +291,33 @@ def test_reasons_model_passes_qtmodeltester_while_edited(qtmodeltester, qtbot: Q
     assert model.remove(4) and not model.remove(9)
     qtmodeltester.check(model)
     assert model.reasons == ["wrong setting", "Wrong outcome", "Not in English", "New reason 2"]
+
+
+def test_disagreements_model_passes_qtmodeltester_as_disagreements_change(qtmodeltester) -> None:
+    reads = TitleReads({ReferenceId(3): "Peer navigators", ReferenceId(5): "Recovery colleges"})
+    model = DisagreementsModel(reads)
+    qtmodeltester.check(model)
+    rows = [
+        Disagreement(
+            ReferenceId(ref),
+            Stage.TITLE_ABSTRACT,
+            (decision(n, ref, Verdict.INCLUDE), decision(n + 1, ref, Verdict.EXCLUDE)),
+        )
+        for n, ref in ((1, 3), (3, 5))
+    ]
+    model.set_disagreements(rows)
+    qtmodeltester.check(model)
+
+    assert model.rowCount() == 2 and model.columnCount() == len(DisagreementColumn)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == [
+        "Reference",
+        "Stage",
+        "Title",
+        "Decisions",
+    ]
+    title = model.index(1, DisagreementColumn.TITLE)
+    assert model.data(title) == "Recovery colleges"
+    assert model.data(title, Role.REFERENCE_ID) == ReferenceId(5)
+    model.set_disagreements(rows[:1])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 1

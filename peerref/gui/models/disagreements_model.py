@@ -6,10 +6,11 @@ import enum
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from peerref.core.dual import Disagreement
 from peerref.core.model import ReferenceId
+from peerref.gui.models.headered_table import HeaderedTableModel
 from peerref.gui.models.review_models import STAGE_TEXT, VERDICT_TEXT
 from peerref.gui.models.roles import Role
 
@@ -37,13 +38,15 @@ def decisions_text(disagreement: Disagreement) -> str:
     )
 
 
-class DisagreementsModel(QAbstractTableModel):
+class DisagreementsModel(HeaderedTableModel):
     """Unresolved disagreements of a dual review, in record order.
 
     Rows are frozen ``Disagreement`` objects; the list is short (the records two
     reviewers decided differently), so it is replaced whole on each refresh. Titles are
     read once per refresh through ``titles``. ``Role.REFERENCE_ID`` gives a row's record.
     """
+
+    headers = tuple(column.header for column in DisagreementColumn)
 
     def __init__(self, titles: TitleReader, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,22 +66,8 @@ class DisagreementsModel(QAbstractTableModel):
     def disagreement(self, row: int) -> Disagreement | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(DisagreementColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(DisagreementColumn)
-        ):
-            return DisagreementColumn(section).header
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self.disagreement(index.row()) if index.isValid() else None

@@ -11,10 +11,11 @@ import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from peerref.core.dedupe import DuplicateGroup, Verdict, explain
 from peerref.core.model import Reference, ReferenceId
+from peerref.gui.models.headered_table import HeaderedTableModel
 from peerref.gui.models.roles import Role
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -52,13 +53,15 @@ def _title(reference: Reference) -> str:
     return f"[untitled] {start}…" if start else "[untitled]"
 
 
-class DuplicateGroupsModel(QAbstractTableModel):
+class DuplicateGroupsModel(HeaderedTableModel):
     """One row per member of each duplicate group, in group order.
 
     ``Role.REFERENCE_ID`` gives a row's reference id; ``group_of(row)`` its group. The
     Why column says, on a group's first row, why its members were matched
     (``dedupe.explain``); every row's tooltip says it too.
     """
+
+    headers = tuple(column.header for column in DuplicateColumn)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,22 +102,8 @@ class DuplicateGroupsModel(QAbstractTableModel):
 
     # -- Qt model interface ------------------------------------------------------------
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(DuplicateColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(DuplicateColumn)
-        ):
-            return DuplicateColumn(section).header
-        return None
+    def row_total(self) -> int:
+        return len(self._rows)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

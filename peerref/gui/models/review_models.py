@@ -20,7 +20,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -37,6 +36,7 @@ from peerref.core.prisma import (
     Verdict,
     current_decisions,
 )
+from peerref.gui.models.headered_table import HeaderedTableModel
 from peerref.gui.models.roles import Role
 from peerref.review import tables
 
@@ -50,32 +50,17 @@ STAGE_TEXT = {Stage.TITLE_ABSTRACT: "Title/abstract", Stage.FULL_TEXT: "Full tex
 VERDICT_TEXT = {Verdict.INCLUDE: "Include", Verdict.EXCLUDE: "Exclude", Verdict.MAYBE: "Maybe"}
 
 
-class _StringTableModel(QAbstractTableModel):
+class _StringTableModel(HeaderedTableModel):
     """A read-only table of rows already turned into cells, with a sort value per cell."""
 
-    _header: tuple[str, ...] = ()
     _numeric: frozenset[int] = frozenset()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cells: list[list[str]] = []
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._cells)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._header)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._header)
-        ):
-            return self._header[section]
-        return None
+    def row_total(self) -> int:
+        return len(self._cells)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._cells):
@@ -112,7 +97,7 @@ class SearchLogColumn(enum.IntEnum):
 class SearchLogModel(_StringTableModel):
     """The searches that fed a review (PRISMA-S), oldest first: one row per import batch."""
 
-    _header = tables.SEARCH_LOG_COLUMNS
+    headers = tables.SEARCH_LOG_COLUMNS
     _numeric = frozenset({SearchLogColumn.RECORDS, SearchLogColumn.DUPLICATES})
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -157,7 +142,7 @@ class DuplicateColumn(enum.IntEnum):
 class RemovedDuplicatesModel(_StringTableModel):
     """The records removed as duplicates before screening, with the reference kept."""
 
-    _header = tables.DUPLICATE_COLUMNS
+    headers = tables.DUPLICATE_COLUMNS
     _numeric = frozenset({DuplicateColumn.KEPT, DuplicateColumn.COUNT})
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -208,7 +193,7 @@ def decision_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-class DecisionsModel(QAbstractTableModel):
+class DecisionsModel(HeaderedTableModel):
     """Every decision of a review, newest first, with who made it, when and why.
 
     A decision taken back by undo leaves the table; a decision replaced by a later one
@@ -216,6 +201,8 @@ class DecisionsModel(QAbstractTableModel):
     exported CSV. ``Role.REFERENCE_ID`` gives a row's reference, ``Role.SORT`` a cell's
     sort value (the time for the time column).
     """
+
+    headers = tuple(column.header for column in DecisionColumn)
 
     def __init__(self, titles: TitleReader, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -283,22 +270,8 @@ class DecisionsModel(QAbstractTableModel):
 
     # -- Qt model interface ---------------------------------------------------------------
 
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._decisions)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(DecisionColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(DecisionColumn)
-        ):
-            return DecisionColumn(section).header
-        return None
+    def row_total(self) -> int:
+        return len(self._decisions)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._decisions):
