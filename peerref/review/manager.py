@@ -217,11 +217,7 @@ class ReviewManager:
         """
         reason = " ".join(reason.split())
         self._check_reviewer(review)
-        if stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE:
-            if not reason:
-                listed = "; ".join(review.reasons)
-                raise UserInputError(f"excluding at full text needs a reason, one of: {listed}")
-            reason = self._known_reason(review, reason)
+        reason = self._checked_reason(review, stage, verdict, reason)
         with self.database.writing() as repo:
             pool = review_store.pool_ids(repo.session, review)
             if ref_id not in set(pool):
@@ -325,11 +321,7 @@ class ReviewManager:
                 raise UserInputError(
                     f"reviewers do not disagree on reference {ref_id} at {stage.value}"
                 )
-            if stage is Stage.FULL_TEXT and verdict is Verdict.EXCLUDE:
-                if not reason:
-                    listed = "; ".join(review.reasons)
-                    raise UserInputError(f"excluding at full text needs a reason, one of: {listed}")
-                reason = self._known_reason(review, reason)
+            reason = self._checked_reason(review, stage, verdict, reason)
             return review_store.add_decision(
                 repo.session,
                 review.id,
@@ -341,6 +333,16 @@ class ReviewManager:
                 created=_now(),
                 resolution=True,
             )
+
+    @classmethod
+    def _checked_reason(cls, review: Review, stage: Stage, verdict: Verdict, reason: str) -> str:
+        """The reason as the review spells it; a full-text exclusion must give a listed one."""
+        if stage is not Stage.FULL_TEXT or verdict is not Verdict.EXCLUDE:
+            return reason
+        if not reason:
+            listed = "; ".join(review.reasons)
+            raise UserInputError(f"excluding at full text needs a reason, one of: {listed}")
+        return cls._known_reason(review, reason)
 
     @staticmethod
     def _known_reason(review: Review, reason: str) -> str:
