@@ -183,13 +183,8 @@ def agreement(decisions: Iterable[Decision]) -> dict[Stage, Agreement]:
     return _agreement(_latest_by_reviewer(decisions))
 
 
-def _agreement(latest: dict[Key, dict[str, Decision]]) -> dict[Stage, Agreement]:
-    pairs: dict[Stage, list[tuple[Verdict, Verdict]]] = {stage: [] for stage in Stage}
-    for (_, stage), mine in latest.items():
-        if len(mine) < 2:
-            continue
-        first, second = sorted(mine)[:2]
-        pairs[stage].append((mine[first].verdict, mine[second].verdict))
+def _agreements_of(pairs: dict[Stage, list[tuple[Verdict, Verdict]]]) -> dict[Stage, Agreement]:
+    """Each stage's agreement from the two reviewers' verdicts on the records both decided."""
     return {
         stage: Agreement(
             stage=stage,
@@ -199,6 +194,16 @@ def _agreement(latest: dict[Key, dict[str, Decision]]) -> dict[Stage, Agreement]
         )
         for stage, paired in pairs.items()
     }
+
+
+def _agreement(latest: dict[Key, dict[str, Decision]]) -> dict[Stage, Agreement]:
+    pairs: dict[Stage, list[tuple[Verdict, Verdict]]] = {stage: [] for stage in Stage}
+    for (_, stage), mine in latest.items():
+        if len(mine) < 2:
+            continue
+        first, second = sorted(mine)[:2]
+        pairs[stage].append((mine[first].verdict, mine[second].verdict))
+    return _agreements_of(pairs)
 
 
 class DualTally:
@@ -263,12 +268,4 @@ class DualTally:
         pairs: dict[Stage, list[tuple[Verdict, Verdict]]] = {stage: [] for stage in Stage}
         for (_, stage), pair in self._pairs.items():
             pairs[stage].append(pair)
-        return {
-            stage: Agreement(
-                stage=stage,
-                pairs=len(paired),
-                agreed=sum(1 for a, b in paired if a is b),
-                kappa=cohen_kappa(paired),
-            )
-            for stage, paired in pairs.items()
-        }
+        return _agreements_of(pairs)
