@@ -1080,6 +1080,8 @@ class Library:
         changed_ids = sorted({ref_id for ref_id, _, _ in stored_events})
         for ref_id in changed_ids:
             repo.update_reference(current[ref_id], now=now)
+        # As stored (tags cleaned, versions raised): what an undo expects to find.
+        after = {ref.id: ref for ref in repo.get_references(changed_ids)} if changed_ids else {}
         event_ids: dict[ReferenceId, list[int]] = {}
         targets = [(id_of_entry[j], f, i) for j, f, i in entry_events] + stored_events
         for ref_id, fields, i in targets:
@@ -1096,7 +1098,10 @@ class Library:
             )
         fills = tuple(
             MergeRecord(
-                kept_id=ref_id, kept_before=before[ref_id], event_ids=tuple(event_ids[ref_id])
+                kept_id=ref_id,
+                kept_before=before[ref_id],
+                kept_after=after[ref_id],
+                event_ids=tuple(event_ids[ref_id]),
             )
             for ref_id in changed_ids
         )
@@ -1235,6 +1240,7 @@ class Library:
             kept, *merged_refs = repo.get_references([keep, *other_ids])
             combined = merge_references(kept, merged_refs, choices or {})
             repo.update_reference(combined, now=now)
+            (kept_after,) = repo.get_references([keep])
             added_collections = tuple(
                 c for c in combined.collection_ids if c not in kept.collection_ids
             )
@@ -1271,6 +1277,7 @@ class Library:
         record = MergeRecord(
             kept_id=keep,
             kept_before=kept,
+            kept_after=kept_after,
             merged_ids=tuple(other_ids),
             trashed_ids=tuple(sorted(trashed)),
             note_owners=note_owners,
@@ -1294,20 +1301,29 @@ class Library:
 
         The kept reference gets its fields, tags and collections back, the moved notes and
         merge history return to their references, and the merged ones leave the trash.
+        Only the fields the merge changed are written back, and only if nobody changed
+        them since (a team library): an edit made after the merge is never undone with it.
 
         Raises:
             NotFoundError: a reference involved was deleted for good since.
+            ConflictError: someone changed a field the merge had filled; nothing was undone.
         """
+        action = "undoing the merge" if record.merged_ids else "undoing the import's filling"
         with self.database.writing() as repo:
             repo.require([record.kept_id, *record.merged_ids])
+            repo.write_back(
+                record.kept_id,
+                values=record.kept_before,
+                expected=record.kept_after,
+                action=action,
+                now=_now(),
+            )
             restored = repo.set_trashed(record.trashed_ids, False)
             repo.reassign_notes(record.note_owners)
             repo.reassign_merge_events(record.event_owners)
             repo.delete_merge_events(record.event_ids)
             for collection_id in record.added_collections:
                 repo.remove_members(collection_id, [record.kept_id])
-            # An undo writes back a snapshot on purpose: version 0, no staleness check.
-            repo.update_reference(record.kept_before.with_changes(version=0), now=_now())
         return ChangeSet(
             updated=frozenset({record.kept_id}),
             restored=frozenset(restored),
@@ -1330,16 +1346,26 @@ class Library:
         back, so a redone import reads as the original one did. Returns the record that
         undoes this again (the provenance records get new ids).
 
+        Only the fields the undo took back are filled again, and only if nobody filled or
+        changed them since.
+
         Raises:
             UserInputError: the record is of a merge of references (redo that with ``merge``).
             NotFoundError: the reference was deleted for good since.
+            ConflictError: someone changed a field the filling would write; nothing was redone.
         """
         if record.merged_ids or filled.id != record.kept_id:
             raise UserInputError("only an import's filling of one reference can be redone")
         with self.database.writing() as repo:
             repo.require([record.kept_id])
             (before,) = repo.get_references([record.kept_id])
-            repo.update_reference(filled.with_changes(version=0), now=_now())  # a redo
+            repo.write_back(
+                record.kept_id,
+                values=filled,
+                expected=record.kept_before,
+                action="redoing the import's filling",
+                now=_now(),
+            )
             event_ids = tuple(
                 repo.add_merge_event(
                     record.kept_id,
@@ -1352,7 +1378,8 @@ class Library:
                 )
                 for event in events
             )
-        redone = replace(record, kept_before=before, event_ids=event_ids)
+            (after,) = repo.get_references([record.kept_id])
+        redone = replace(record, kept_before=before, kept_after=after, event_ids=event_ids)
         changes = ChangeSet(
             updated=frozenset({record.kept_id}), tags_changed=before.tags != filled.tags
         )
@@ -1610,6 +1637,7 @@ class MergeRecord:
     Attributes:
         kept_id: the reference that received the others' fields.
         kept_before: that reference as it was before, with its tags and collections.
+        kept_after: that reference as the merge stored it: what an undo expects to find.
         merged_ids: the references merged into it (none when an import filled it).
         trashed_ids: those of them the merge moved to the trash.
         note_owners: notes moved to the kept reference, with the reference each came from.
@@ -1620,6 +1648,7 @@ class MergeRecord:
 
     kept_id: ReferenceId
     kept_before: Reference
+    kept_after: Reference
     merged_ids: tuple[ReferenceId, ...] = ()
     trashed_ids: tuple[ReferenceId, ...] = ()
     note_owners: Mapping[NoteId, ReferenceId] = field(default_factory=dict)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -324,6 +325,25 @@ def _short(value: object) -> str:
     else:
         text = "" if value is None else str(getattr(value, "value", value))
     return text if len(text) <= SHORT_VALUE_CHARS else text[: SHORT_VALUE_CHARS - 1] + "…"
+
+
+# The fields a snapshot written back (undoing a merge, redoing an import's filling) may
+# restore: a reference's contents, not where it lives (collections, trash, its batch) nor
+# what the store keeps about the write itself.
+SNAPSHOT_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in dataclass_fields(Reference)
+    if f.name
+    not in {"id", "collection_ids", "added", "modified", "batch_id", "source_text", "trashed"}
+    and f.compare
+)
+
+
+def _as_stored(name: str, value: object) -> object:
+    """A field's value as the store keeps it, for comparing a snapshot with a stored copy."""
+    if name == "tags" and isinstance(value, tuple):
+        return tuple(sorted(tag.casefold() for tag in clean_tags(value)))
+    return value
 
 
 def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -721,6 +741,63 @@ class Repository:
             delete(table_of(DedupeKeyRow)).where(DedupeKeyRow.reference_id == ref.id)
         )
         connection.execute(insert(table_of(DedupeKeyRow)), dedupe_key_rows(ref.id, ref))
+
+    def write_back(
+        self,
+        ref_id: ReferenceId,
+        *,
+        values: Reference,
+        expected: Reference,
+        action: str,
+        now: datetime,
+    ) -> bool:
+        """Write back the fields where ``values`` differs from ``expected``, if still unchanged.
+
+        Undo and redo move a reference between two snapshots (before and after a merge or
+        an import's filling). In a team library someone may have edited it in between:
+        each field the step would write must still hold ``expected``, or the step is
+        refused with their change named (``action`` says what was refused), so it is never
+        overwritten; fields the step does not touch keep whatever was stored since. The
+        stored copy's version guards the write itself. Returns whether anything was
+        written.
+
+        Raises:
+            ConflictError: a field the step writes was changed since.
+        """
+        (current,) = self.get_references([ref_id])
+        touched = [
+            name
+            for name in SNAPSHOT_FIELDS
+            if _as_stored(name, getattr(values, name)) != _as_stored(name, getattr(expected, name))
+        ]
+        moved = [
+            name
+            for name in touched
+            if _as_stored(name, getattr(current, name)) != _as_stored(name, getattr(expected, name))
+        ]
+        if moved:
+            differences = tuple(
+                (name, _short(getattr(current, name)), _short(getattr(values, name)))
+                for name in moved
+            )
+            who = current.modified_by or "someone else"
+            listed = "; ".join(
+                f"{name.replace('_', ' ')} is now {now_value!r} (this would write {mine!r})"
+                for name, now_value, mine in differences
+            )
+            raise ConflictError(
+                f"{who} changed reference {ref_id} since: {listed}; {action} was refused "
+                "and their change kept",
+                reference_id=ref_id,
+                by=current.modified_by,
+                differences=differences,
+            )
+        if not touched:
+            return False
+        self.update_reference(
+            current.with_changes(**{name: getattr(values, name) for name in touched}), now=now
+        )
+        return True
 
     def _conflict(self, yours: Reference) -> ConflictError:
         """The error for an edit made on a stale copy, showing the change that came first."""

@@ -16,6 +16,7 @@ from peerref.gui.live_updates import LiveUpdates
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.reference_table import Column
 from peerref.gui.team_window import prepare_team_window
+from peerref.gui.undo import MergeCommand
 from peerref.gui.views.detail_panel import authorship_text
 from peerref.library import Library
 from peerref.settings import Settings
@@ -157,3 +158,39 @@ def test_a_read_only_role_gets_a_read_only_window(
     finally:
         execute(database, "DROP OWNED BY viewer")
         execute(database, "DROP ROLE viewer")
+
+
+def test_undoing_a_merge_keeps_what_someone_else_changed_since(
+    qtbot: QtBot, tmp_path: Path, two_libraries: tuple[Library, Library]
+) -> None:
+    ann, bob = two_libraries
+    paper = Reference(title="Peer navigators", container_title="Psychiatric Services")
+    a, b = sorted(ann.add([paper, paper.with_changes(doi="10.1176/x1", page="14-20")]).added)
+    messages: list[str] = []
+    anns = MainWindow(
+        library=ann,
+        settings=Settings(),
+        qsettings=QSettings(str(tmp_path / "a.ini"), QSettings.Format.IniFormat),
+        show_message=lambda _parent, _title, text: messages.append(text),
+    )
+    qtbot.addWidget(anns)
+
+    # Bob edits a field the merge did not touch: Ctrl+Z undoes the merge, keeps his edit.
+    assert anns.run_command(MergeCommand(ann, a, [b], {}, *anns._handlers()))
+    bob.update(bob.get(a).with_changes(volume="71"))
+    anns.undo_action.trigger()
+    assert not messages
+    undone = ann.get(a)
+    assert (undone.doi, undone.page, undone.volume) == ("", "", "71")
+    assert not ann.get(b).trashed
+
+    # Bob edits the page the merge filled: the undo is refused with his change named, his
+    # page stays, and the step leaves the history instead of being tried again.
+    anns.undo_stack.clear()
+    assert anns.run_command(MergeCommand(ann, a, [b], {}, *anns._handlers()))
+    bob.update(bob.get(a).with_changes(page="14-21"))
+    anns.undo_action.trigger()
+    assert len(messages) == 1
+    assert "Bob changed reference" in messages[0] and "page is now '14-21'" in messages[0]
+    assert ann.get(a).page == "14-21" and ann.get(b).trashed
+    assert not anns.undo_stack.canUndo()
