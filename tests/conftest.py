@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterator
@@ -63,12 +64,12 @@ def crossref(
     fake_crossref_server.clear()
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[object]:
-    """One private PostgreSQL server for the session (see ``tests/pg_server.py``).
+@contextlib.contextmanager
+def _server_or_skip() -> Iterator[object]:
+    """A private PostgreSQL server (``tests/pg_server.py``) for as long as the block runs.
 
-    Skipped with the reason when no PostgreSQL binaries exist, except under CI=true,
-    where a missing server is a failure: CI installs it, so its absence is a bug.
+    Skips the test with the reason when no PostgreSQL binaries exist, except under
+    CI=true, where a missing server is a failure: CI installs it, so its absence is a bug.
     """
     manager = running_server()
     try:
@@ -81,6 +82,24 @@ def postgres_server() -> Iterator[object]:
         yield server
     finally:
         manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One private PostgreSQL server for the session, shared by the team-library tests."""
+    with _server_or_skip() as server:
+        yield server
+
+
+@pytest.fixture
+def restartable_postgres() -> Iterator[object]:
+    """A PostgreSQL server of the test's own, which it may stop and start again.
+
+    The session's server is shared by every test, so restarting it would cut the others
+    off: tests of what happens when the server goes away get one each.
+    """
+    with _server_or_skip() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

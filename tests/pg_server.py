@@ -56,6 +56,8 @@ class PostgresServer:
     bin_dir: Path
     data_dir: Path
     port: int
+    options: str = ""
+    log_file: Path | None = None
     superuser: str = SERVER_USER
     _names: Iterator[int] = field(default_factory=lambda: count(1))
 
@@ -85,6 +87,43 @@ class PostgresServer:
             host="127.0.0.1", port=self.port, user=self.superuser, dbname=database, autocommit=True
         ) as connection:
             connection.execute(statement)
+
+    def stop(self) -> None:
+        """Shut the server down now, its clients cut off (as a crash or a restart would)."""
+        subprocess.run(
+            _as_server_user(
+                [str(self.bin_dir / "pg_ctl"), "-D", str(self.data_dir), "-m", "fast", "stop"]
+            ),
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        """Start the stopped server again on the same port, with the same data."""
+        _pg_ctl_start(self.bin_dir, self.data_dir, self.log_file, self.options)
+        _wait_ready(self)
+
+
+def _pg_ctl_start(bin_dir: Path, data_dir: Path, log_file: Path | None, options: str) -> None:
+    log = ["-l", str(log_file)] if log_file is not None else []
+    subprocess.run(
+        _as_server_user(
+            [
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data_dir),
+                *log,
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(START_TIMEOUT_S),
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
 
 
 def _as_server_user(command: list[str]) -> list[str]:
@@ -132,25 +171,7 @@ def running_server() -> Iterator[PostgresServer]:
             capture_output=True,
         )
         options = f"-p {port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off"
-        subprocess.run(
-            _as_server_user(
-                [
-                    str(bin_dir / "pg_ctl"),
-                    "-D",
-                    str(data_dir),
-                    "-l",
-                    str(log_file),
-                    "-o",
-                    options,
-                    "-w",
-                    "-t",
-                    str(START_TIMEOUT_S),
-                    "start",
-                ]
-            ),
-            check=True,
-            capture_output=True,
-        )
+        _pg_ctl_start(bin_dir, data_dir, log_file, options)
     except (subprocess.CalledProcessError, OSError) as error:
         detail = getattr(error, "stderr", b"") or b""
         log = log_file.read_text(errors="replace") if log_file.exists() else ""
@@ -158,7 +179,7 @@ def running_server() -> Iterator[PostgresServer]:
         raise NoPostgresError(
             f"PostgreSQL did not start: {error} {detail.decode(errors='replace')} {log}"
         ) from error
-    server = PostgresServer(bin_dir, data_dir, port)
+    server = PostgresServer(bin_dir, data_dir, port, options, log_file)
     try:
         _wait_ready(server)
         yield server

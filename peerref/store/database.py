@@ -319,7 +319,7 @@ class Database:
             raise UserInputError(f"{self.location} is a file: only team libraries change live")
         try:
             return postgres.ChangeFeed(self.engine)
-        except DBAPIError as error:
+        except (DBAPIError, ConnectionError) as error:
             raise StorageError(f"cannot listen for changes ({_detail(error)})") from error
 
     @property

@@ -235,12 +235,27 @@ class ChangeFeed:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self._pooled = engine.raw_connection()
+        """Take a connection and LISTEN on it.
+
+        Raises:
+            ConnectionError: the server cannot be reached (psycopg's own error, which
+                the pool passes on unwrapped when a reconnect fails, is turned into it).
+        """
+        import psycopg  # loaded already: the engine's dialect uses it
+
+        try:
+            self._pooled = engine.raw_connection()
+        except psycopg.Error as error:
+            raise ConnectionError(f"cannot reach the server: {error}") from error
         driver = self._pooled.driver_connection
         assert driver is not None
         self._driver: Any = driver
-        self._driver.autocommit = True
-        self._driver.execute(f"LISTEN {CHANGES_CHANNEL}")
+        try:
+            self._driver.autocommit = True
+            self._driver.execute(f"LISTEN {CHANGES_CHANNEL}")
+        except psycopg.Error as error:
+            self.close()
+            raise ConnectionError(f"cannot listen for changes: {error}") from error
 
     def wait(self, timeout: float) -> list[str]:
         """Payloads that arrived, waiting up to ``timeout`` seconds for the first one."""

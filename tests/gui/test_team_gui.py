@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from peerref.core.model import Reference, ReferenceId
 from peerref.gui.dialogs.team_library import TeamLibraryAddress, TeamLibraryDialog
-from peerref.gui.live_updates import LiveUpdates
+from peerref.gui.live_updates import RECONNECT_SECONDS, LiveUpdates
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models.reference_table import Column
 from peerref.gui.team_window import prepare_team_window
@@ -194,3 +194,41 @@ def test_undoing_a_merge_keeps_what_someone_else_changed_since(
     assert "Bob changed reference" in messages[0] and "page is now '14-21'" in messages[0]
     assert ann.get(a).page == "14-21" and ann.get(b).trashed
     assert not anns.undo_stack.canUndo()
+
+
+def test_the_window_says_when_the_server_is_gone_and_catches_up_when_it_is_back(
+    qtbot: QtBot, tmp_path: Path, restartable_postgres: object
+) -> None:
+    server = restartable_postgres
+    url: str = server.create_database("team")  # type: ignore[attr-defined]
+    with Library.open(url) as ann, Library.open(url) as bob:
+        bob.set_user("Bob")
+        anns = _window(qtbot, ann, tmp_path, "ann")
+        live = LiveUpdates(ann, anns)
+        live.attach(anns)
+        label = anns.findChild(QLabel, "teamLibraryUnreachableLabel")
+        try:
+            assert label is not None and not label.isVisible()
+            server.stop()  # type: ignore[attr-defined]
+            qtbot.waitUntil(label.isVisible, timeout=LIVE_DEADLINE_MS)
+            assert "Lost the connection to the team library" in anns.statusBar().currentMessage()
+
+            server.start()  # type: ignore[attr-defined]
+            # Bob adds a reference at once, perhaps before Ann's window listens again: it
+            # shows up all the same, because the window re-reads what it shows on return.
+            (ref_id,) = bob.add([Reference(title="Added during the outage")]).added
+            qtbot.waitUntil(
+                lambda: (
+                    not label.isVisible()
+                    and _title_shown(anns, ref_id) == "Added during the outage"
+                ),
+                timeout=RECONNECT_SECONDS * 1000 + 3 * LIVE_DEADLINE_MS,
+            )
+            # And the feed works again: Bob's next edit arrives live.
+            bob.update(bob.get(ref_id).with_changes(title="Edited after the outage"))
+            qtbot.waitUntil(
+                lambda: _title_shown(anns, ref_id) == "Edited after the outage",
+                timeout=LIVE_DEADLINE_MS,
+            )
+        finally:
+            live.stop()
