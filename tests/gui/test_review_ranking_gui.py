@@ -17,6 +17,7 @@ from peerref.gui.views.review_view import ReviewWindow
 from peerref.gui.views.screening_widget import RANKING_STOPPED_TEXT, RANKING_TEXT, UNTRAINED_TEXT
 from peerref.library import Library
 from peerref.review.ranking import RETRAIN_EVERY, Ranked
+from peerref.review.ranking_process import ProgressReporter as Progress
 from peerref.review.screening import RankingRequest
 
 WAIT_MS = 30_000
@@ -122,10 +123,10 @@ def test_screening_goes_on_while_the_ranking_runs_and_stop_keeps_the_order(
     started = threading.Event()
     real = screening.run_ranking
 
-    def slow(request: RankingRequest, check: Callable[[], None] = lambda: None) -> Ranked:
+    def slow(request: RankingRequest, check: Callable[[], None], progress: Progress) -> Ranked:
         started.set()
         release.wait(WAIT_MS / 1000)
-        return real(request, check)
+        return real(request, check, progress)
 
     monkeypatch.setattr(screening, "run_ranking", slow)
     try:
@@ -164,9 +165,9 @@ def test_closing_the_window_stops_the_ranking(
     release = threading.Event()
     real = review_window.screening.run_ranking
 
-    def slow(request: RankingRequest, check: Callable[[], None] = lambda: None) -> Ranked:
+    def slow(request: RankingRequest, check: Callable[[], None], progress: Progress) -> Ranked:
         release.wait(WAIT_MS / 1000)
-        return real(request, check)
+        return real(request, check, progress)
 
     monkeypatch.setattr(review_window.screening, "run_ranking", slow)
     choose_relevance(qtbot, review_window)
@@ -191,7 +192,7 @@ def test_a_failed_ranking_is_told_and_screening_goes_on(
     window.show()
     qtbot.waitExposed(window)
 
-    def broken(request: RankingRequest, check: Callable[[], None] = lambda: None) -> Ranked:
+    def broken(request: RankingRequest, check: Callable[[], None], progress: Progress) -> Ranked:
         raise StorageError("the library file went away")
 
     monkeypatch.setattr(window.screening, "run_ranking", broken)
