@@ -20,10 +20,13 @@ it prints ONE JSON object:
   ``open_seconds``; ``key_to_shown_ms`` from a decision key to the next record's title,
   abstract and progress on screen (target p95 < 30 ms); ``refresh_ms``, what runs in the
   pause after a key (counts and the decisions table; the diagram only on its own tab);
-  ``key_to_shown_while_ranking_ms``, the same while the relevance model is retrained on
-  its worker thread; ``background_rerank_seconds``, from choosing "Most relevant first"
-  to the new order applied (texts read, TF-IDF fitted, model trained: the first ranking
-  of a session); skipped with ``--no-window``.
+  ``key_to_shown_while_ranking_ms``, the same while the relevance model is built and
+  trained in the session's worker process (``peerref.review.ranking_process``; the
+  window's process only waits for it on a thread); ``background_rerank_seconds``, from
+  choosing "Most relevant first" to the new order applied: the first ranking of a
+  session, so it includes starting the worker process and its importing scikit-learn
+  (which this script's own process had already done above), reading the texts, fitting
+  TF-IDF and training; skipped with ``--no-window``.
 - ``dual``: the same review screened by two reviewers independently, the first having
   decided every record: ``decision_to_next_ms`` for the second (blind: their own queue),
   and ``refresh_ms``, the p95 of what the window works out after a key (consensus counts,

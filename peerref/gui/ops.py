@@ -163,13 +163,17 @@ class BackgroundOp(QObject):
     - ``failed(error)`` when it raised (after the error was shown, unless ``on_failure``
       handles it instead),
     - ``cancelled()`` when it raised ``OperationCancelled``,
-    - ``finished()`` after any of those.
+    - ``finished()`` after any of those;
+
+    and ``progressed(done, total, message)`` on the UI thread as the work reports progress,
+    for a caller that shows it in its own widgets instead of the dialog.
     """
 
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
     finished = Signal()
+    progressed = Signal(int, int, str)
     progress_dialog_shown = Signal(object)
 
     # Operations still running, so that a fire-and-forget op is not garbage collected.
@@ -272,6 +276,7 @@ class BackgroundOp(QObject):
     def _on_progressed(self, done: int, total: int, message: str) -> None:
         self._last_progress = (done, total, message)
         self._apply_progress(done, total, message)
+        self.progressed.emit(done, total, message)
 
     def _apply_progress(self, done: int, total: int, message: str) -> None:
         dialog = self._dialog

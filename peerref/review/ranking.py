@@ -10,8 +10,9 @@ same order (fixed solver, fixed seed, ties kept in import order).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from peerref.core.model import ReferenceId
@@ -23,6 +24,32 @@ from peerref.core.model import ReferenceId
 # that the order follows the person, rarely enough that a key press never waits for it.
 RETRAIN_EVERY = 5
 _MAX_FEATURES = 50_000
+
+
+class RankingStep(Enum):
+    """The long steps of a ranking, in order, as reported to a progress bar.
+
+    The first two happen once per screening session (the TF-IDF matrix is kept); a
+    retraining after more decisions goes straight to training.
+    """
+
+    READING_TEXTS = "Reading texts"
+    BUILDING_FEATURES = "Building features"
+    TRAINING = "Training"
+    ORDERING = "Ordering"
+
+    @property
+    def number(self) -> int:
+        """The step's place, from 0: how many steps are done when it begins."""
+        return list(RankingStep).index(self)
+
+
+# Called as each step begins; it may raise to stop the ranking there.
+StepReporter = Callable[[RankingStep], None]
+
+
+def _no_report(step: RankingStep) -> None:
+    """Nobody asked for progress."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +87,17 @@ class RelevanceRanker:
             except ValueError:  # nothing but stop words
                 self._matrix = None
 
-    def rank(self, labels: Mapping[ReferenceId, bool], candidates: Sequence[ReferenceId]) -> Ranked:
+    def rank(
+        self,
+        labels: Mapping[ReferenceId, bool],
+        candidates: Sequence[ReferenceId],
+        step: StepReporter = _no_report,
+    ) -> Ranked:
         """``candidates`` most probably relevant first, learnt from ``labels``.
 
         Until there is at least one relevant and one irrelevant record to learn from,
-        the candidates keep the order given.
+        the candidates keep the order given. ``step`` hears of training and ordering as
+        they begin (and may raise to stop before either).
         """
         import numpy as np
         from sklearn.linear_model import LogisticRegression
@@ -73,6 +106,7 @@ class RelevanceRanker:
         classes = {labels[i] for i in known}
         if self._matrix is None or len(classes) < 2:
             return Ranked(tuple(candidates), trained=False)
+        step(RankingStep.TRAINING)
         rows = [self._row[i] for i in known]
         model = LogisticRegression(
             C=10.0,
@@ -82,6 +116,7 @@ class RelevanceRanker:
             random_state=self._seed,
         )
         model.fit(self._matrix[rows], np.array([1 if labels[i] else 0 for i in known]))
+        step(RankingStep.ORDERING)
         scored = [i for i in candidates if i in self._row]
         unscored = [i for i in candidates if i not in self._row]
         if scored:

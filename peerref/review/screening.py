@@ -13,7 +13,9 @@ TF-IDF, training). The terminal waits for it; a window must not, so it opens the
 with ``defer_ranking=True``: the session then never ranks by itself, says when a ranking
 is due, hands out a :class:`RankingRequest` (a snapshot of what was decided) that can be
 run on another thread, and applies the answer later, keeping the record on screen where
-it is so nothing moves under the reader's eyes.
+it is so nothing moves under the reader's eyes. With ``rank_in_process=True`` as well, the
+ranking itself runs in a worker process kept for the session
+(:mod:`peerref.review.ranking_process`): a thread would still share the window's GIL.
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ from peerref.core.prisma import (
     prisma_counts,
 )
 from peerref.review.manager import ReviewManager, ReviewState, identified_by_database
-from peerref.review.ranking import RETRAIN_EVERY, Ranked, RelevanceRanker
+from peerref.review.ranking import RETRAIN_EVERY, Ranked, RankingStep, RelevanceRanker
+from peerref.review.ranking_process import (
+    ProgressReporter,
+    RankingProcess,
+    TextSource,
+)
 from peerref.store import reviews as review_store
 
 # Records read ahead of the current one, and how few may remain before reading again.
@@ -111,6 +118,7 @@ class Screening:
         retrain_every: int = RETRAIN_EVERY,
         state: ReviewState | None = None,
         defer_ranking: bool = False,
+        rank_in_process: bool = False,
     ) -> None:
         self.manager = manager
         self.review = review
@@ -135,6 +143,15 @@ class Screening:
         self._since_training = 0
         self.last_ranking: Ranked | None = None
         self.defer_ranking = defer_ranking
+        # Started at the first ranking, reading the pool as it is now (as the in-process
+        # ranker does: the texts are read once per session).
+        self.ranking_process: RankingProcess | None = None
+        if rank_in_process:
+            database = manager.database
+            self.ranking_process = RankingProcess(
+                TextSource(database.path, database.url, tuple(self._state.pool)),
+                seed=review.seed,
+            )
         # Deferred: the latest relevance order applied, reused until the next one lands.
         self._relevance_order: tuple[ReferenceId, ...] = ()
         self._generation = 0
@@ -210,15 +227,20 @@ class Screening:
         labels: Mapping[ReferenceId, bool],
         candidates: list[ReferenceId],
         check: Callable[[], None] = lambda: None,
+        progress: ProgressReporter = lambda done, total, what: None,
     ) -> Ranked:
+        def began(step: RankingStep) -> None:
+            check()
+            progress(step.number, len(RankingStep), step.value)
+
         with self._ranker_lock:
             if self._ranker is None:
+                began(RankingStep.READING_TEXTS)
                 with self.manager.database.reading() as repo:
                     texts = review_store.screening_texts(repo.session, self._state.pool)
-                check()
+                began(RankingStep.BUILDING_FEATURES)
                 self._ranker = RelevanceRanker(texts, seed=self.review.seed)
-            check()
-            return self._ranker.rank(labels, candidates)
+            return self._ranker.rank(labels, candidates, began)
 
     # -- ranking on another thread (defer_ranking) --------------------------------------------
 
@@ -250,14 +272,31 @@ class Screening:
         )
 
     def run_ranking(
-        self, request: RankingRequest, check: Callable[[], None] = lambda: None
+        self,
+        request: RankingRequest,
+        check: Callable[[], None] = lambda: None,
+        progress: ProgressReporter = lambda done, total, what: None,
     ) -> Ranked:
         """Rank ``request``'s candidates; safe off the UI thread (reads only the store).
 
         ``check`` is called between the long steps (reading the texts, fitting TF-IDF,
-        training) and may raise to stop the work, as a cancelled operation does.
+        training, ordering; while waiting, when the worker process ranks) and may raise
+        to stop the work, as a cancelled operation does. ``progress(done, total, what)``
+        hears of each step as it begins.
+
+        Raises:
+            RankingProcessError: the worker process died (ranking in a process).
         """
-        return self._rank(request.labels, list(request.candidates), check)
+        if self.ranking_process is not None:
+            return self.ranking_process.rank(
+                request.labels, request.candidates, check=check, progress=progress
+            )
+        return self._rank(request.labels, list(request.candidates), check, progress)
+
+    def close(self) -> None:
+        """End the ranking's worker process, if any: the session is over."""
+        if self.ranking_process is not None:
+            self.ranking_process.close()
 
     def apply_ranking(self, request: RankingRequest, ranked: Ranked) -> bool:
         """Put the undecided records in ``ranked``'s order; False when it came too late.

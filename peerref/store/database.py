@@ -284,6 +284,17 @@ class Database:
         name = Path(postgres.database_name(url) or "team library")
         return cls(engine, name, name, url=url, user=user, read_only=read_only)
 
+    @classmethod
+    def open_reader(cls, path: Path, url: str | None = None) -> Database:
+        """A second, read-only view of a library this PeerRef already has open.
+
+        For a helper process (the relevance ranking's, which reads the texts it ranks):
+        no identity check, migration or backup, because the process that opened the
+        library has done them; ``path`` and ``url`` are that library's.
+        """
+        engine = make_engine(path) if url is None else postgres.make_engine(url)
+        return cls(engine, path, path.parent, url=url, read_only=True)
+
     def size_bytes(self) -> int:
         """How much room the library takes: its files, or its database on the server."""
         if self.url is not None:

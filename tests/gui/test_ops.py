@@ -113,6 +113,29 @@ def test_slow_work_shows_progress_and_stays_responsive_then_cancels(
     assert op.was_cancel_requested
 
 
+def test_progress_reaches_the_ui_thread_as_a_signal_without_a_dialog(
+    qtbot: QtBot, window: QWidget
+) -> None:
+    ui_thread = threading.get_ident()
+    heard: list[tuple[int, int, str, bool]] = []
+
+    def work(context: OpContext) -> str:
+        for step in range(3):
+            context.report_progress(step, 3, f"Step {step}")
+        return "done"
+
+    op = BackgroundOp(work, parent=window, label="Working", progress_delay_ms=2**31 - 1)
+    op.progressed.connect(
+        lambda done, total, what: heard.append(
+            (done, total, what, threading.get_ident() == ui_thread)
+        )
+    )
+    with qtbot.waitSignal(op.finished, timeout=WAIT_MS):
+        op.start()
+    assert heard == [(n, 3, f"Step {n}", True) for n in range(3)]
+    assert op.progress_dialog is None
+
+
 def test_peerref_error_is_shown_with_its_own_text(qtbot: QtBot, window: QWidget) -> None:
     messages = Messages()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +18,8 @@ from peerref.core.prisma import ScreeningOrder
 from peerref.gui.views.review_view import ReviewWindow
 from peerref.gui.views.screening_widget import RANKING_STOPPED_TEXT, RANKING_TEXT, UNTRAINED_TEXT
 from peerref.library import Library
-from peerref.review.ranking import RETRAIN_EVERY, Ranked
+from peerref.review.ranking import RETRAIN_EVERY, Ranked, RankingStep
+from peerref.review.ranking_process import ProgressReporter as Progress
 from peerref.review.screening import RankingRequest
 
 WAIT_MS = 30_000
@@ -122,10 +125,10 @@ def test_screening_goes_on_while_the_ranking_runs_and_stop_keeps_the_order(
     started = threading.Event()
     real = screening.run_ranking
 
-    def slow(request: RankingRequest, check: Callable[[], None] = lambda: None) -> Ranked:
+    def slow(request: RankingRequest, check: Callable[[], None], progress: Progress) -> Ranked:
         started.set()
         release.wait(WAIT_MS / 1000)
-        return real(request, check)
+        return real(request, check, progress)
 
     monkeypatch.setattr(screening, "run_ranking", slow)
     try:
@@ -164,9 +167,9 @@ def test_closing_the_window_stops_the_ranking(
     release = threading.Event()
     real = review_window.screening.run_ranking
 
-    def slow(request: RankingRequest, check: Callable[[], None] = lambda: None) -> Ranked:
+    def slow(request: RankingRequest, check: Callable[[], None], progress: Progress) -> Ranked:
         release.wait(WAIT_MS / 1000)
-        return real(request, check)
+        return real(request, check, progress)
 
     monkeypatch.setattr(review_window.screening, "run_ranking", slow)
     choose_relevance(qtbot, review_window)
@@ -191,7 +194,7 @@ def test_a_failed_ranking_is_told_and_screening_goes_on(
     window.show()
     qtbot.waitExposed(window)
 
-    def broken(request: RankingRequest, check: Callable[[], None] = lambda: None) -> Ranked:
+    def broken(request: RankingRequest, check: Callable[[], None], progress: Progress) -> Ranked:
         raise StorageError("the library file went away")
 
     monkeypatch.setattr(window.screening, "run_ranking", broken)
@@ -203,3 +206,91 @@ def test_a_failed_ranking_is_told_and_screening_goes_on(
     assert not widget.is_ranking
     key(qtbot, window, "E")
     assert window.screening.current_id() == ids[1]  # the import order still serves
+
+
+def gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie nobody reaped counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+    return state in {"Z", "X"}
+
+
+def test_the_progress_bar_follows_the_workers_steps_and_hides_after(
+    qtbot: QtBot, review_window: ReviewWindow
+) -> None:
+    widget = review_window.screening_widget
+    bar = widget.ranking_progress
+    assert not bar.isVisible()  # idle
+    values: list[int] = []
+    bar.valueChanged.connect(values.append)
+    with qtbot.waitSignal(widget.ranking_finished, timeout=WAIT_MS):
+        choose_relevance(qtbot, review_window)
+        assert bar.isVisible() and bar.value() == 0 and bar.maximum() == len(RankingStep)
+        qtbot.waitUntil(lambda: bar.value() >= 1, timeout=WAIT_MS)
+        assert bar.isVisible()
+    assert not bar.isVisible()
+    # Reading texts (0), building features (1), done (4): nothing to train on yet.
+    assert values == [0, 1, len(RankingStep)]
+    pid = review_window.screening.ranking_process.pid
+    assert pid is not None  # a worker process ranked, kept for the session
+
+    values.clear()
+    with qtbot.waitSignal(widget.ranking_finished, timeout=WAIT_MS):
+        for letter in FIRST_KEYS:
+            key(qtbot, review_window, letter)
+        assert bar.isVisible()
+    assert not bar.isVisible()
+    # A retraining: the kept worker goes straight to training (2) and ordering (3).
+    assert values == [0, 2, 3, len(RankingStep)]
+    assert review_window.screening.ranking_process.pid == pid
+
+
+def test_a_killed_worker_is_told_and_screening_goes_on_in_the_current_order(
+    qtbot: QtBot, library: Library, ids: list[ReferenceId]
+) -> None:
+    messages: list[str] = []
+    window = ReviewWindow(
+        library,
+        library.reviews.create("Killed", seed=5),
+        show_message=lambda _parent, _title, text: messages.append(text),
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    widget = window.screening_widget
+    screening = window.screening
+    with qtbot.waitSignal(widget.ranking_finished, timeout=WAIT_MS):
+        choose_relevance(qtbot, window)
+    process = screening.ranking_process
+    assert process is not None and process.pid is not None
+    pid = process.pid
+    os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: gone(pid), timeout=WAIT_MS)
+    with qtbot.waitSignal(widget.ranking_finished, timeout=WAIT_MS):
+        for letter in FIRST_KEYS:  # the fifth asks the dead worker for a retraining
+            key(qtbot, window, letter)
+    assert len(messages) == 1 and "ended unexpectedly" in messages[0]
+    assert "Could not rank" in widget.ranking_label.text()
+    assert not widget.ranking_progress.isVisible()
+    # Screening goes on in the order it had (import order: nothing was learnt).
+    assert screening.current_id() == ids[len(FIRST_KEYS)]
+    key(qtbot, window, "E")
+    assert screening.current_id() == ids[len(FIRST_KEYS) + 1]
+    window.close()
+
+
+def test_closing_the_window_ends_the_worker_process(
+    qtbot: QtBot, review_window: ReviewWindow
+) -> None:
+    widget = review_window.screening_widget
+    with qtbot.waitSignal(widget.ranking_finished, timeout=WAIT_MS):
+        choose_relevance(qtbot, review_window)
+    process = review_window.screening.ranking_process
+    assert process is not None
+    pid = process.pid
+    assert pid is not None and not gone(pid)
+    review_window.close()
+    assert process.pid is None
+    qtbot.waitUntil(lambda: gone(pid), timeout=WAIT_MS)

@@ -65,7 +65,11 @@ class ReviewWindow(QMainWindow):
         # The main window's exports (every format, bibliographies in any style); without
         # it (a window on its own) the included set goes out through the format writers.
         self._exporter = exporter
-        self.screening = Screening(library.reviews, review, defer_ranking=True)
+        # Ranked in a worker process of its own: on a thread, scikit-learn would hold
+        # the GIL long enough to delay the keys (benchmarks/bench_screening.py).
+        self.screening = Screening(
+            library.reviews, review, defer_ranking=True, rank_in_process=True
+        )
         self.screening_widget = ScreeningWidget(self.screening, self, show_message=show_message)
         self.diagram_widget = DiagramWidget(review.name, self, show_message=show_message)
         self.log_widget = SearchLogWidget(self)
@@ -241,5 +245,6 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.screening_widget.stop_ranking()
+        self.screening.close()  # no ranking process outlives its window
         self.closed.emit()
         super().closeEvent(event)

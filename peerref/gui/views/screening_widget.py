@@ -3,9 +3,11 @@
 The record in large type, its structured abstract with the review's highlight terms
 (inclusion terms green, exclusion terms red), and I include, E exclude, M maybe, U undo.
 At the full-text stage E takes the reason chosen in the reasons box. Ordered by
-relevance, the model is retrained off the UI thread every few decisions
-(``gui.ops.BackgroundOp``) while screening goes on; its answer reorders the records after
-the one on screen, and the tab says what the model learnt (the terms weighing most).
+relevance, the model is retrained every few decisions while screening goes on: in the
+session's worker process when the session has one (``review.ranking_process``; the
+window's sessions do), waited for on a ``gui.ops.BackgroundOp`` thread, with a progress
+bar in the ranking row following the worker's steps. Its answer reorders the records
+after the one on screen, and the tab says what the model learnt (the terms weighing most).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSizePolicy,
     QTextBrowser,
@@ -30,7 +33,7 @@ from peerref.core.errors import PeerRefError
 from peerref.core.model import Reference
 from peerref.core.prisma import Review, ScreeningOrder, Stage, Verdict
 from peerref.gui.ops import BackgroundOp, MessagePresenter, report_error
-from peerref.review.ranking import Ranked
+from peerref.review.ranking import Ranked, RankingStep
 from peerref.review.screening import RankingRequest, Screening, highlight_spans
 
 INCLUDE_COLOUR = "#c6efce"
@@ -118,8 +121,18 @@ class ScreeningWidget(QWidget):
         self.stop_ranking_button.setObjectName("stopRankingButton")
         self.stop_ranking_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.stop_ranking_button.clicked.connect(self.stop_ranking)
+        # The worker's steps (reading texts, building features, training, ordering), shown
+        # only while a ranking runs.
+        self.ranking_progress = QProgressBar(self)
+        self.ranking_progress.setObjectName("rankingProgress")
+        self.ranking_progress.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ranking_progress.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.ranking_progress.setMinimumWidth(220)
+        self.ranking_progress.setRange(0, len(RankingStep))
+        self.ranking_progress.setVisible(False)
         ranking_row = QHBoxLayout()
         ranking_row.addWidget(self.ranking_label, 1)
+        ranking_row.addWidget(self.ranking_progress)
         ranking_row.addWidget(self.stop_ranking_button)
         self._ranking_op: BackgroundOp | None = None
 
@@ -344,7 +357,9 @@ class ScreeningWidget(QWidget):
         request = self.screening.ranking_request()
         screening = self.screening
         op = BackgroundOp(
-            lambda context: screening.run_ranking(request, context.raise_if_cancelled),
+            lambda context: screening.run_ranking(
+                request, context.raise_if_cancelled, context.report_progress
+            ),
             parent=self,
             title="Screening",
             label=RANKING_TEXT,
@@ -354,9 +369,21 @@ class ScreeningWidget(QWidget):
             show_message=self._show_message,
             progress_delay_ms=NO_PROGRESS_DIALOG_MS,
         )
+        op.progressed.connect(
+            lambda done, total, what: self._ranking_progressed(op, done, total, what)
+        )
         self._ranking_op = op
+        self.ranking_progress.setValue(0)
+        self.ranking_progress.setFormat("Starting…")
         self._show_ranking_state()
         return op.start()
+
+    def _ranking_progressed(self, op: BackgroundOp, done: int, total: int, what: str) -> None:
+        if op is not self._ranking_op:
+            return  # a stopped ranking's last words
+        self.ranking_progress.setRange(0, total)
+        self.ranking_progress.setValue(done)
+        self.ranking_progress.setFormat(what or "Done")
 
     def stop_ranking(self) -> None:
         """Stop the running ranking: the order stays as it was until the next one."""
@@ -397,6 +424,7 @@ class ScreeningWidget(QWidget):
         relevance = self.screening.order is ScreeningOrder.RELEVANCE
         self.ranking_label.setVisible(relevance)
         self.stop_ranking_button.setVisible(relevance and self.is_ranking)
+        self.ranking_progress.setVisible(relevance and self.is_ranking)
         if not relevance:
             return
         ranking = self.screening.last_ranking
