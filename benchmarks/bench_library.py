@@ -10,11 +10,21 @@ the window shows first), time to the first 100 rows sorted by author, year and t
 with their summaries (< 50 ms), the Duplicates view's ``duplicate_groups`` over the
 whole library (< 2 s at 100,000; ``--no-duplicates`` skips it), file size, and peak
 resident memory of the whole run (< 300 MB).
+
+    uv run python benchmarks/bench_library.py --backend postgresql --items 100000
+    uv run python benchmarks/bench_library.py --library postgresql://me@host/bench
+
+The same figures for a team library: ``--library URL`` uses an empty database on a
+server you run, ``--backend postgresql`` starts a private throw-away server the way
+the tests do (``tests/pg_server.py``). There the size is the database's
+(``pg_database_size``) and the peak memory is this client's alone, not the server's.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import itertools
 import json
 import random
@@ -25,6 +35,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 from peerref.core.model import (
     AbstractSection,
@@ -363,15 +374,48 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def run(items: int, directory: Path, *, duplicates: bool = True) -> dict[str, object]:
-    path = directory / "bench.sqlite"
+def _pg_server_module() -> ModuleType:
+    path = Path(__file__).resolve().parents[1] / "tests" / "pg_server.py"
+    spec = importlib.util.spec_from_file_location("pg_server", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def _private_server_url() -> Iterator[str]:
+    """An empty database on a throw-away server, stopped and removed afterwards."""
+    pg_server = _pg_server_module()
+    with pg_server.running_server() as server:
+        yield str(server.create_database("bench"))
+
+
+def _size_mb(location: Path | str) -> float:
+    if isinstance(location, str):
+        import psycopg  # only a team library needs the driver here
+
+        with psycopg.connect(location) as connection:
+            row = connection.execute("SELECT pg_database_size(current_database())").fetchone()
+        return round(int(row[0]) / 1_000_000, 1) if row else 0.0
+    wal = location.with_name(location.name + "-wal")
+    size = location.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+    return round(size / 1_000_000, 1)
+
+
+def run(
+    items: int, directory: Path, *, duplicates: bool = True, url: str | None = None
+) -> dict[str, object]:
+    location: Path | str = url if url else directory / "bench.sqlite"
     synthetic = Synthetic()
-    with Library.open(path, backup_dir=directory / "backups") as library:
+    with Library.open(location, backup_dir=directory / "backups") as library:
         insert_seconds = build(library, items, synthetic)
     # The first open of the day takes the daily backup; time a normal open after it.
-    Library.open(path, backup_dir=directory / "backups").close()
+    Library.open(location, backup_dir=directory / "backups").close()
     started = time.perf_counter()
-    library = Library.open(path, backup_dir=directory / "backups")
+    library = Library.open(location, backup_dir=directory / "backups")
     open_seconds = time.perf_counter() - started
     try:
         timings: list[float] = []
@@ -401,9 +445,8 @@ def run(items: int, directory: Path, *, duplicates: bool = True) -> dict[str, ob
             }
     finally:
         library.close()
-    wal = path.with_name(path.name + "-wal")
-    size = path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
     return {
+        "backend": "postgresql" if url else "sqlite",
         "items": items,
         "insert_refs_per_s": round(items / insert_seconds, 1),
         "open_s": round(open_seconds, 4),
@@ -413,7 +456,7 @@ def run(items: int, directory: Path, *, duplicates: bool = True) -> dict[str, ob
         "search_first_page_p95_ms": _ms(statistics.quantiles(page_timings, n=20)[18]),
         "first_page_ms": first_page,
         **duplicate_figures,
-        "file_mb": round(size / 1_000_000, 1),
+        "file_mb": _size_mb(location),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -428,13 +471,30 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="do not time the Duplicates view (duplicate_groups over the whole library)",
     )
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: a team library on a private throw-away server (unless --library)",
+    )
+    parser.add_argument(
+        "--library",
+        metavar="URL",
+        help="a postgresql:// URL of an empty database to fill (implies --backend postgresql)",
+    )
     args = parser.parse_args(argv)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        figures = run(args.items, args.keep, duplicates=args.duplicates)
-    else:
-        with tempfile.TemporaryDirectory(prefix="peerref-bench-") as directory:
-            figures = run(args.items, Path(directory), duplicates=args.duplicates)
+    with contextlib.ExitStack() as stack:
+        url: str | None = args.library
+        if url is None and args.backend == "postgresql":
+            url = stack.enter_context(_private_server_url())
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            directory = args.keep
+        else:
+            directory = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="peerref-bench-"))
+            )
+        figures = run(args.items, directory, duplicates=args.duplicates, url=url)
     json.dump(figures, sys.stdout)
     sys.stdout.write("\n")
     return 0
