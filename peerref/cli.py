@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from peerref import __version__
 from peerref import settings as settings_io
@@ -896,15 +896,17 @@ def cmd_review(
         if args.json:
             data = counts.as_json()
             if review.dual:  # an extra key; the others are a contract
-                data["agreement"] = review_text.agreement_json(
-                    state.agreement(), state.disagreements()
-                )
+                agreement = review_text.agreement_json(state.agreement(), state.disagreements())
+                for key, extra in review_text.team_agreement_json(state.team_agreement()).items():
+                    cast(dict[str, object], agreement[key]).update(cast(dict[str, object], extra))
+                data["agreement"] = agreement
             _print_json(data, out)
         else:
             for line in review_text.status_lines(counts):
                 out.write(line + "\n")
             if review.dual:
                 lines = review_text.agreement_lines(state.agreement(), state.disagreements())
+                lines += review_text.team_agreement_lines(state.team_agreement())
                 out.write("\n".join(lines) + "\n")
             if args.duplicates:
                 out.write("\n" + review_tables.duplicates_table(state.duplicates, "md"))

@@ -70,6 +70,84 @@ def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
     return (observed - expected) / (1.0 - expected)
 
 
+def fleiss_kappa(ratings: Sequence[Sequence[Hashable]]) -> float | None:
+    """Fleiss' kappa of a fixed number of raters per record, None when undefined.
+
+    Cohen's kappa only pairs two raters; with three or more reviewers each record gets
+    one row of ``n`` ratings (the same ``n`` on every row, ``n`` at least 2), as in
+    Fleiss (1971). κ = (P̄ − P_e) / (1 − P_e), with P̄ the mean share of agreeing rater
+    pairs per record and P_e the sum of squared category shares. Undefined when there
+    are no rows or every rating falls in one category (P_e is 1).
+
+    Raises:
+        ValueError: rows of different lengths, or fewer than two ratings per row.
+    """
+    if not ratings:
+        return None
+    n = len(ratings[0])
+    if n < 2 or any(len(row) != n for row in ratings):
+        raise ValueError("Fleiss' kappa needs the same number (at least 2) of ratings per row")
+    totals: Counter[Hashable] = Counter()
+    agreeing = 0.0
+    for row in ratings:
+        counts = Counter(row)
+        totals.update(counts)
+        agreeing += (sum(c * c for c in counts.values()) - n) / (n * (n - 1))
+    observed = agreeing / len(ratings)
+    all_ratings = n * len(ratings)
+    expected = sum((c / all_ratings) ** 2 for c in totals.values())
+    if expected >= 1.0:
+        return None
+    return (observed - expected) / (1.0 - expected)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamAgreement:
+    """Agreement of three or more reviewers at one stage.
+
+    ``raters`` is the number of reviewers per record the Fleiss kappa is taken over
+    (records with another number of decisions are left out of it, since Fleiss' kappa
+    needs the same number on each), ``records`` how many records that is; ``pairwise``
+    holds Cohen's kappa for every pair of reviewers, keyed by the two names in order.
+    """
+
+    stage: Stage
+    raters: int
+    records: int
+    fleiss: float | None
+    pairwise: dict[tuple[str, str], Agreement]
+
+
+def team_agreement(decisions: Iterable[Decision]) -> dict[Stage, TeamAgreement]:
+    """Fleiss' kappa and pairwise Cohen's kappa per stage, for teams of any size.
+
+    The number of raters is the one most records were decided by (at least 2; the
+    larger on a tie), so a record a late joiner has not reached yet does not shrink
+    the table for everyone else.
+    """
+    latest = _latest_by_reviewer(decisions)
+    result: dict[Stage, TeamAgreement] = {}
+    for stage in Stage:
+        rows = [mine for (_, s), mine in latest.items() if s is stage and len(mine) >= 2]
+        sizes = Counter(len(mine) for mine in rows)
+        raters = max(sizes, key=lambda k: (sizes[k], k)) if sizes else 2
+        table = [[d.verdict for d in mine.values()] for mine in rows if len(mine) == raters]
+        reviewers = sorted({name for mine in rows for name in mine})
+        pairwise: dict[tuple[str, str], Agreement] = {}
+        for i, a in enumerate(reviewers):
+            for b in reviewers[i + 1 :]:
+                paired = [(m[a].verdict, m[b].verdict) for m in rows if a in m and b in m]
+                pairwise[(a, b)] = _agreements_of({stage: paired})[stage]
+        result[stage] = TeamAgreement(
+            stage=stage,
+            raters=raters,
+            records=len(table),
+            fleiss=fleiss_kappa(table),
+            pairwise=pairwise,
+        )
+    return result
+
+
 def _latest_by_reviewer(decisions: Iterable[Decision]) -> dict[Key, dict[str, Decision]]:
     """Each reviewer's decision in force (their latest) per record and stage."""
     latest: dict[Key, dict[str, Decision]] = {}

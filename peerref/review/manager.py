@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from peerref.core import dual as dual_screening
-from peerref.core.dual import Agreement, Disagreement
+from peerref.core.dual import Agreement, Disagreement, TeamAgreement
 from peerref.core.errors import NotFoundError, UserInputError
 from peerref.core.model import CollectionId, Reference, ReferenceId
 from peerref.core.prisma import (
@@ -92,6 +92,14 @@ class ReviewState:
     def agreement(self) -> dict[Stage, Agreement]:
         """Cohen's kappa and agreement per stage (dual reviews; empty otherwise)."""
         return dual_screening.agreement(self.decisions) if self.review.dual else {}
+
+    def team_agreement(self) -> dict[Stage, TeamAgreement]:
+        """Fleiss' kappa and per-pair Cohen's kappa per stage (dual reviews; empty otherwise).
+
+        Cohen's kappa in ``agreement`` pairs only the first two reviewers by name; a team
+        of three or more needs these to say how the whole team agreed.
+        """
+        return dual_screening.team_agreement(self.decisions) if self.review.dual else {}
 
 
 def _clean_terms(terms: Sequence[str]) -> tuple[str, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from peerref.core.dual import Agreement, Disagreement
+from peerref.core.dual import Agreement, Disagreement, TeamAgreement
 from peerref.core.prisma import PrismaCounts, Stage
 
 
@@ -53,6 +53,45 @@ def agreement_lines(
             f"Cohen's kappa {kappa_text(found)}, {open_by_stage[stage]} to resolve"
         )
     return lines
+
+
+def team_agreement_lines(team: Mapping[Stage, TeamAgreement]) -> list[str]:
+    """Fleiss' kappa and each pair's Cohen's kappa, when three or more reviewers decided."""
+    lines: list[str] = []
+    for stage, found in team.items():
+        if len(found.pairwise) < 3:  # two reviewers: agreement_lines already says it all
+            continue
+        fleiss = "n/a" if found.fleiss is None else f"{found.fleiss:.2f}"
+        lines.append(
+            f"  {_STAGE_NAMES[stage]}: Fleiss' kappa {fleiss} over {found.records} records "
+            f"decided by {found.raters} reviewers"
+        )
+        for (a, b), pair in found.pairwise.items():
+            lines.append(
+                f"    {a} / {b}: {pair.pairs} decided by both, Cohen's kappa {kappa_text(pair)}"
+            )
+    return lines
+
+
+def team_agreement_json(team: Mapping[Stage, TeamAgreement]) -> dict[str, object]:
+    """Fleiss and pairwise figures per stage, added under each stage of ``"agreement"``.
+
+    Only stages three or more reviewers decided get them, so a two-person review's
+    JSON stays exactly what it was.
+    """
+    return {
+        stage.value: {
+            "fleiss": found.fleiss,
+            "raters": found.raters,
+            "fleiss_records": found.records,
+            "pairwise": [
+                {"reviewers": [a, b], "pairs": p.pairs, "agreed": p.agreed, "kappa": p.kappa}
+                for (a, b), p in found.pairwise.items()
+            ],
+        }
+        for stage, found in team.items()
+        if len(found.pairwise) >= 3
+    }
 
 
 def agreement_json(

@@ -133,3 +133,35 @@ def test_two_reviewers_screen_in_the_terminal_each_from_the_first_record(cli: Cl
     code, out, _ = cli("review", "status", "Peer work")
     assert code == 0 and "Dual screening (independent reviewers):" in out
     assert "Title/abstract: 3 decided by both, 2 agreed, Cohen's kappa 0.40, 1 to resolve" in out
+
+
+def test_three_reviewers_get_fleiss_and_pairwise_kappa(cli: Cli) -> None:
+    assert cli("review", "new", "Peer work", "--collection", "Peer work", "--dual")[0] == 0
+    first, second, third, *_ = _ids(cli)
+    # The hand-computed table of tests/unit/core/test_dual_fleiss.py: Fleiss' kappa 0.55.
+    for who, verdicts in (
+        ("ana", ("include", "include", "exclude")),
+        ("ben", ("include", "include", "exclude")),
+        ("cy", ("include", "exclude", "exclude")),
+    ):
+        for ref, verdict in zip((first, second, third), verdicts, strict=True):
+            _decide(cli, who, ref, verdict)
+    status = _status(cli)
+    assert set(status) == CONTRACT_KEYS | {"agreement"}
+    agreement = status["agreement"]
+    assert isinstance(agreement, dict)
+    ta = agreement["title-abstract"]
+    assert (ta["pairs"], ta["agreed"], ta["disagreements"]) == (3, 3, 1)  # ana/ben as before
+    assert (ta["raters"], ta["fleiss_records"]) == (3, 3)
+    assert abs(ta["fleiss"] - 0.55) < 1e-9
+    assert [p["reviewers"] for p in ta["pairwise"]] == [
+        ["ana", "ben"],
+        ["ana", "cy"],
+        ["ben", "cy"],
+    ]
+    assert abs(ta["pairwise"][1]["kappa"] - 0.4) < 1e-9
+    assert "fleiss" not in agreement["full-text"]  # nobody decided at full text
+    code, out, _ = cli("review", "status", "Peer work")
+    assert code == 0
+    assert "Title/abstract: Fleiss' kappa 0.55 over 3 records decided by 3 reviewers" in out
+    assert "ana / cy: 3 decided by both, Cohen's kappa 0.40" in out
