@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,9 +79,12 @@ def test_model_passes_qt_model_tester(library: Library, qtmodeltester, qapp) -> 
     qtmodeltester.check(model, force_py=True)
 
 
-def test_rows_are_loaded_a_page_at_a_time_and_the_cache_is_bounded(library: Library) -> None:
+def test_rows_are_loaded_a_page_at_a_time_and_the_cache_is_bounded(
+    library: Library, qtbot: QtBot
+) -> None:
     fill(library, 100)
     model = ReferenceTableModel(library, page_size=10, cache_limit=30)
+    qtbot.waitUntil(lambda: model.is_complete)
     assert model.rowCount() == 100
     assert model.cached_row_count == 0
 
@@ -240,3 +244,54 @@ def test_dragged_rows_carry_their_ids(library: Library) -> None:
     assert sorted(reference_ids_from_mime(mime)) == ids[:2]
     assert model.flags(indexes[0]) & Qt.ItemFlag.ItemIsDragEnabled
     assert model.flags(QModelIndex()) == Qt.ItemFlag.NoItemFlags
+
+
+def test_a_big_search_shows_its_first_page_before_the_full_list_is_read(
+    library: Library, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(library, 30)
+    model = ReferenceTableModel(library, page_size=10)
+    qtbot.waitUntil(lambda: model.is_complete)
+    release = threading.Event()
+    search_ids = library.search_ids
+
+    def held_full_read(*args: object, **kwargs: object) -> list[ReferenceId]:
+        if kwargs.get("limit") is None:  # the background read of every id waits
+            assert release.wait(10)
+        return search_ids(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library, "search_ids", held_full_read)
+    model.set_query("mental")  # 12 of the 30 match: more than a page
+
+    expected = search_ids("mental", sort=SortKey.ADDED, descending=True)
+    assert not model.is_complete
+    assert model.reference_ids() == expected[:10]
+    assert model.data(model.index(0, Column.TITLE)) is not None
+
+    with qtbot.waitSignal(model.full_listing_loaded):
+        release.set()
+    assert model.is_complete
+    assert model.reference_ids() == expected
+
+
+def test_a_newer_search_supersedes_a_full_read_still_running(
+    library: Library, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill(library, 30)
+    model = ReferenceTableModel(library, page_size=5)
+    qtbot.waitUntil(lambda: model.is_complete)
+    release = threading.Event()
+    search_ids = library.search_ids
+
+    def held_full_read(*args: object, **kwargs: object) -> list[ReferenceId]:
+        if kwargs.get("limit") is None and args and args[0] == "mental":
+            assert release.wait(10)
+        return search_ids(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(library, "search_ids", held_full_read)
+    model.set_query("mental")
+    model.set_query("trust")  # 6 match: first page of 5, then the full read
+    qtbot.waitUntil(lambda: model.is_complete)
+    release.set()  # the older read finishes last; its answer must be dropped
+    qtbot.wait(100)
+    assert model.reference_ids() == search_ids("trust", sort=SortKey.ADDED, descending=True)

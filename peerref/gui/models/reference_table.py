@@ -21,8 +21,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRunnable,
     Qt,
+    QThreadPool,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QFont, QGuiApplication, QPalette
 
@@ -172,6 +175,41 @@ def format_added(added: datetime) -> str:
     return f"{added.day} {added:%b %Y}"
 
 
+class _IdRelay(QObject):
+    """Lives in the UI thread; the loader emits through it, so the slot runs queued there."""
+
+    loaded = Signal(int, object)
+
+
+class _FullIdLoad(QRunnable):
+    """Reads a listing's whole id list on a pool thread and hands it to the UI thread.
+
+    Why not ``BackgroundOp``: this load is not an operation the user started, so it has
+    no progress dialog and no error box; a failure leaves the first page showing and is
+    logged. ``generation`` lets the model drop the answer of a superseded search.
+    """
+
+    def __init__(
+        self, generation: int, read: Callable[[], list[ReferenceId]], relay: _IdRelay
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._generation = generation
+        self._read = read
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            ids: list[ReferenceId] | None = self._read()
+        except Exception:  # a pool thread has nobody to raise to: log it, keep the page
+            log.exception("could not read the full id list of the reference table")
+            ids = None
+        try:
+            self._relay.loaded.emit(self._generation, ids)
+        except RuntimeError:  # the model was destroyed while the list was read
+            log.debug("full id list read after its table model was destroyed")
+
+
 class ReferenceTableModel(QAbstractTableModel):
     """Rows of the reference table, one per id of the current listing.
 
@@ -179,10 +217,19 @@ class ReferenceTableModel(QAbstractTableModel):
     loaded ``page_size`` at a time. Library changes arrive as a ``ChangeSet``; the model
     re-reads the id list and turns the difference into row removals, insertions and
     ``dataChanged`` signals, so selections and scroll positions survive.
+
+    A new search or sort shows its first page at once: the store answers "the first
+    ``page_size`` ids in this order" far faster than "every id" when a search matches
+    hundreds of thousands of references. The whole id list is then read on a pool thread
+    and swapped in (rows appended after the first page), so the UI never waits for it;
+    a newer search supersedes a load still running (its answer is dropped).
     """
 
     listing_changed = Signal()
     """The listed ids changed (filter, search, sort or library change): counts are stale."""
+
+    full_listing_loaded = Signal()
+    """The whole id list of the current listing is in (after a first page shown alone)."""
 
     def __init__(
         self,
@@ -191,6 +238,7 @@ class ReferenceTableModel(QAbstractTableModel):
         *,
         page_size: int = 200,
         cache_limit: int = 2000,
+        thread_pool: QThreadPool | None = None,
     ) -> None:
         super().__init__(parent)
         self._library = library
@@ -204,7 +252,15 @@ class ReferenceTableModel(QAbstractTableModel):
         self._cache: OrderedDict[ReferenceId, ReferenceSummary] = OrderedDict()
         self._summaries_loaded = 0
         self._drag_mime: Callable[[Sequence[ReferenceId]], QMimeData] | None = None
-        self._ids = self._query_ids()
+        self._pool = thread_pool or QThreadPool.globalInstance()
+        self._relay = _IdRelay(self)
+        self._relay.loaded.connect(self._on_full_ids)
+        self._generation = 0
+        self._complete = True
+        first, complete = self._query_first_page()
+        self._ids = first
+        if not complete:
+            self._start_full_load()
 
     # --- what is listed ---------------------------------------------------------------
 
@@ -225,11 +281,14 @@ class ReferenceTableModel(QAbstractTableModel):
         if listing == self._listing:
             return
         self._listing = listing
-        new_ids = self._query_ids()
+        new_ids, complete = self._query_first_page()
+        self._supersede_full_load()
         self.beginResetModel()
         self._ids = new_ids
         self._rows_by_id = None
         self.endResetModel()
+        if not complete:
+            self._start_full_load()
         self.listing_changed.emit()
 
     def set_query(self, query: str) -> None:
@@ -241,7 +300,12 @@ class ReferenceTableModel(QAbstractTableModel):
         self._cache.clear()
         self.apply_changes(ChangeSet(), force=True)
 
-    def _query_ids(self) -> list[ReferenceId]:
+    @property
+    def is_complete(self) -> bool:
+        """Whether every id of the listing is in (False while only the first page is)."""
+        return self._complete
+
+    def _query_ids(self, limit: int | None = None) -> list[ReferenceId]:
         listing = self._listing
         return self._library.search_ids(
             listing.query,
@@ -252,7 +316,67 @@ class ReferenceTableModel(QAbstractTableModel):
             trash=listing.trash,
             sort=self._sort_column.sort_key,
             descending=self._sort_order == Qt.SortOrder.DescendingOrder,
+            limit=limit,
         )
+
+    def _query_first_page(self) -> tuple[list[ReferenceId], bool]:
+        """The first page of the listing, and whether it is the whole listing.
+
+        One id more than a page is asked for: a listing that fits in a page (most
+        searches of a personal library) is then complete at once, with no second read.
+        """
+        ids = self._query_ids(limit=self._page_size + 1)
+        if len(ids) <= self._page_size:
+            return ids, True
+        return ids[: self._page_size], False
+
+    def _supersede_full_load(self) -> None:
+        """Forget any full load still running: its answer belongs to an older listing."""
+        self._generation += 1
+        self._complete = True
+
+    def _start_full_load(self) -> None:
+        self._generation += 1
+        self._complete = False
+        listing = self._listing
+        sort = self._sort_column.sort_key
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        library = self._library
+
+        def read() -> list[ReferenceId]:
+            # Arguments captured now: the model may move on while this runs.
+            return library.search_ids(
+                listing.query,
+                collection=listing.collection,
+                tag=listing.tag,
+                batch=listing.batch,
+                unfiled=listing.unfiled,
+                trash=listing.trash,
+                sort=sort,
+                descending=descending,
+            )
+
+        self._pool.start(_FullIdLoad(self._generation, read, self._relay))
+
+    @Slot(int, object)
+    def _on_full_ids(self, generation: int, ids: list[ReferenceId] | None) -> None:
+        if generation != self._generation or self._complete:
+            return  # a newer search, sort or library change superseded this load
+        self._complete = True
+        if ids is not None:
+            shown = len(self._ids)
+            if ids[:shown] == self._ids:
+                # The usual case: the first page is the start of the list; append the rest,
+                # so the selection and the scroll position stay where they are.
+                if len(ids) > shown:
+                    self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+                    self._ids.extend(ids[shown:])
+                    self._rows_by_id = None
+                    self.endInsertRows()
+            else:
+                self._merge(ids)
+        self.full_listing_loaded.emit()
+        self.listing_changed.emit()
 
     # --- rows and ids -----------------------------------------------------------------
 
@@ -386,8 +510,16 @@ class ReferenceTableModel(QAbstractTableModel):
             return
         self._sort_column = Column(column)
         self._sort_order = order
-        new_ids = self._query_ids()
-        self._relayout(new_ids)
+        first, complete = self._query_first_page()
+        self._supersede_full_load()
+        if complete:
+            self._relayout(first)
+        else:
+            # The new first page on top, the other rows below in their old order until
+            # the full list arrives: every selected row keeps its id meanwhile.
+            on_top = set(first)
+            self._relayout(first + [ref_id for ref_id in self._ids if ref_id not in on_top])
+            self._start_full_load()
         self.listing_changed.emit()
 
     # --- drag and drop ----------------------------------------------------------------
@@ -431,6 +563,7 @@ class ReferenceTableModel(QAbstractTableModel):
         for ref_id in changes.updated | changes.removed | changes.trashed | changes.restored:
             self._cache.pop(ref_id, None)
         if must_requery:
+            self._supersede_full_load()  # the list read here is newer than any in flight
             self._merge(self._query_ids())
         self._emit_updated(changes.updated | changes.notes_changed)
         if must_requery:
