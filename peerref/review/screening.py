@@ -387,6 +387,14 @@ class Screening:
         """Cohen's kappa per stage from this session's decisions (dual reviews only)."""
         return self._dual().agreement() if self.review.dual else {}
 
+    def team_agreement(self) -> dict[Stage, dual_screening.TeamAgreement]:
+        """Fleiss' kappa and each pair's Cohen's kappa per stage (dual reviews only).
+
+        Worked out afresh from every decision: shown only on the Disagreements tab, not
+        after each key, so it need not be kept up to date as decisions come.
+        """
+        return dual_screening.team_agreement(self._all) if self.review.dual else {}
+
     def progress(self) -> Progress:
         """How far screening is; cheap enough to show after every key press."""
         maybe = len(self._maybe_open)

@@ -107,3 +107,23 @@ def test_two_reviewers_screen_blind_and_a_disagreement_is_resolved(
     assert ben.screening.current_id() == ben.screening.pending[0]  # his last record is left
     _screen(ben, "I")
     assert ben.counts.screened == 4 and ben.counts.sought == 3
+
+
+def test_three_reviewers_see_fleiss_and_pairwise_kappa_in_the_tab(
+    qtbot: QtBot, library: Library
+) -> None:
+    review = library.reviews.create("Team", None)
+    review = library.reviews.set_dual(review, True)
+    # The hand-computed table of tests/unit/core/test_dual_fleiss.py on three records:
+    # Fleiss' kappa 0.55; ana and cy agree on two of three (Cohen's kappa 0.40).
+    for who, letters in (("ana", "IIE"), ("ben", "IIE"), ("cy", "IEE")):
+        window = _open(qtbot, library, review, who)
+        _screen(window, letters)
+        window.close()
+    window = _open(qtbot, library, review, "ana")
+    window.tabs.setCurrentWidget(window.disagreements_widget)
+    window.disagreements_widget.refresh()
+    text = window.disagreements_widget.agreement_label.text()
+    assert "Title/abstract: Fleiss' kappa 0.55 over 3 records decided by 3 reviewers" in text
+    assert "ana / cy: 3 decided by both, Cohen's kappa 0.40" in text
+    assert "ana / ben: 3 decided by both, Cohen's kappa 1.00" in text

@@ -30,7 +30,7 @@ from peerref.gui.models.review_models import STAGE_TEXT
 from peerref.gui.models.roles import Role
 from peerref.gui.ops import MessagePresenter
 from peerref.review.screening import Screening
-from peerref.review.text import kappa_text
+from peerref.review.text import kappa_text, team_agreement_lines
 
 
 class DisagreementsWidget(QWidget):
@@ -104,6 +104,8 @@ class DisagreementsWidget(QWidget):
             f"Cohen's κ {kappa_text(a)}, {open_by_stage[stage]} to resolve"
             for stage, a in self.screening.agreement().items()
         ]
+        # Three or more reviewers: how the whole team agreed, and each pair.
+        lines += [line.strip() for line in team_agreement_lines(self.screening.team_agreement())]
         self.agreement_label.setText("\n".join(lines))
         self.model.set_disagreements(found)
         self._update_buttons()
