@@ -315,11 +315,13 @@ class LiveChange:
     """What another client of a team library changed, and who.
 
     ``reload`` when the change set was too large to send: everything is re-read.
+    ``reviews``: the reviews whose decisions changed (a decision, undo or resolution).
     """
 
     changes: ChangeSet
     by: str = ""
     reload: bool = False
+    reviews: frozenset[int] = frozenset()
 
 
 class LiveChanges:
@@ -347,11 +349,15 @@ class LiveChanges:
             if not isinstance(data, dict) or data.get("origin") == self._origin:
                 continue
             by = data.get("by")
+            reviews = data.get("reviews")
             found.append(
                 LiveChange(
                     ChangeSet.from_json(data),
                     by=by if isinstance(by, str) else "",
                     reload=data.get("reload") is True,
+                    reviews=frozenset(v for v in reviews if isinstance(v, int))
+                    if isinstance(reviews, list)
+                    else frozenset(),
                 )
             )
         return found
@@ -370,7 +376,7 @@ class Library:
         self.path = database.path
         self.backup_dir = database.backup_dir
         # Literature reviews (screening, PRISMA counts): a room of their own.
-        self.reviews = ReviewManager(database)
+        self.reviews = ReviewManager(database, on_decisions_changed=self._announce_decisions)
         # Tags across the library (counts, rename, merge, delete): another room.
         self.tags = TagManager(database, announce=self.announce)
         # Problems met while opening that did not stop it (today's backup failed), for
@@ -388,6 +394,13 @@ class Library:
         if self.is_team and not changes.is_empty:
             self.database.announce(
                 json.dumps({"origin": self.origin, "by": self.user, **changes.to_json()})
+            )
+
+    def _announce_decisions(self, review_id: int) -> None:
+        """Tell a team library's other clients that a review's decisions changed."""
+        if self.is_team:
+            self.database.announce(
+                json.dumps({"origin": self.origin, "by": self.user, "reviews": [review_id]})
             )
 
     @classmethod

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
 from peerref.core.errors import PeerRefError
+from peerref.core.prisma import ReviewId
 from peerref.gui.main_window import MainWindow
 from peerref.library import Library, LiveChange, LiveChanges
 
@@ -130,6 +131,12 @@ class LiveUpdates(QObject):
         window = self._window
         if window is None:
             return
+        for review_id in change.reviews:
+            review_window = window.review_windows.get(ReviewId(review_id))
+            if review_window is not None:
+                review_window.take_in_others_decisions()
+        if change.reviews and change.changes.is_empty and not change.reload:
+            return  # screening only: the references are as they were
         if change.reload:
             window.table_model.reload()
             window.sidebar_model.rebuild()

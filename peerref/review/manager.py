@@ -8,11 +8,13 @@ killed app loses nothing decided before.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from peerref.core import dual as dual_screening
 from peerref.core.dual import Agreement, Disagreement, TeamAgreement
@@ -106,12 +108,44 @@ def _clean_terms(terms: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(" ".join(t.split()) for t in terms if t.strip()))
 
 
-class ReviewManager:
-    """The reviews of one library. ``reviewer`` is recorded with each decision."""
+# Told the review's id once a write to its decisions committed (``ReviewManager``).
+DecisionsChanged = Callable[[int], None]
+_Method = TypeVar("_Method", bound=Callable[..., object])
 
-    def __init__(self, database: Database, reviewer: str = "") -> None:
+
+def _decisions_changed(method: _Method) -> _Method:
+    """Report the review whose decisions ``method`` wrote, after its transaction committed.
+
+    The library turns this into an announcement to a team library's other clients, so
+    another reviewer's open Review window takes the decision in (blind as ever).
+    """
+
+    @functools.wraps(method)
+    def reporting(self: ReviewManager, review: Review, *args: object, **kwargs: object) -> object:
+        result = method(self, review, *args, **kwargs)
+        if self.on_decisions_changed is not None:
+            self.on_decisions_changed(review.id)
+        return result
+
+    return reporting  # type: ignore[return-value]  # same signature, as wraps promises
+
+
+class ReviewManager:
+    """The reviews of one library. ``reviewer`` is recorded with each decision.
+
+    ``on_decisions_changed`` is called with a review's id after each decision, undo or
+    resolution commits.
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        reviewer: str = "",
+        on_decisions_changed: DecisionsChanged | None = None,
+    ) -> None:
         self.database = database
         self.reviewer = reviewer or default_reviewer()
+        self.on_decisions_changed = on_decisions_changed
 
     # -- reviews ----------------------------------------------------------------------------
 
@@ -205,6 +239,7 @@ class ReviewManager:
 
     # -- decisions --------------------------------------------------------------------------
 
+    @_decisions_changed
     def decide(
         self,
         review: Review,
@@ -252,6 +287,7 @@ class ReviewManager:
                 created=_now(),
             )
 
+    @_decisions_changed
     def decide_fast(
         self,
         review: Review,
@@ -289,6 +325,7 @@ class ReviewManager:
                 "or --reviewer NAME)"
             )
 
+    @_decisions_changed
     def resolve(
         self,
         review: Review,
@@ -364,6 +401,7 @@ class ReviewManager:
             "add it to the review's reasons first"
         )
 
+    @_decisions_changed
     def undo(self, review: Review) -> Decision | None:
         """Take back the review's latest decision; None when there is none left.
 

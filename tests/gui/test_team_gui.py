@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from peerref.core.model import Reference, ReferenceId
+from peerref.core.prisma import Verdict
 from peerref.gui.dialogs.team_library import TeamLibraryAddress, TeamLibraryDialog
 from peerref.gui.live_updates import RECONNECT_SECONDS, LiveUpdates
 from peerref.gui.main_window import MainWindow
@@ -232,3 +234,38 @@ def test_the_window_says_when_the_server_is_gone_and_catches_up_when_it_is_back(
             )
         finally:
             live.stop()
+
+
+def test_another_reviewers_decisions_reach_an_open_review_window_and_stay_blind(
+    qtbot: QtBot, tmp_path: Path, two_libraries: tuple[Library, Library]
+) -> None:
+    ann, bob = two_libraries
+    titles = ("Peer navigators", "Recovery colleges", "Peer mentoring")
+    ids = sorted(ann.add([Reference(title=title) for title in titles]).added)
+    review = ann.reviews.set_dual(ann.reviews.create("Team review", None), True)
+    anns = _window(qtbot, ann, tmp_path, "ann")
+    live = LiveUpdates(ann, anns)
+    live.attach(anns)
+    try:
+        review_window = anns.open_review(review)
+        ann.reviews.reviewer = "Ann"
+        bob.reviews.reviewer = "Bob"
+        QTest.keyClick(review_window.screening_widget, Qt.Key.Key_I)  # Ann includes the first
+        screening = review_window.screening
+        assert [d.reviewer for d in screening.decisions] == ["Ann"]
+
+        bobs_review = bob.reviews.get("Team review")
+        bob.reviews.decide(bobs_review, ids[2], Verdict.INCLUDE)  # one Ann has not seen
+        bob.reviews.decide(bobs_review, ids[0], Verdict.EXCLUDE)  # one they disagree on
+        qtbot.waitUntil(lambda: len(screening.disagreements()) == 1, timeout=LIVE_DEADLINE_MS)
+        (disagreement,) = screening.disagreements()
+        assert disagreement.reference_id == ids[0]
+        # Blind: Bob's call on a record Ann has not decided stays hidden from her.
+        visible = {(d.reviewer, d.reference_id) for d in screening.decisions}
+        assert visible == {("Ann", ids[0]), ("Bob", ids[0])}
+
+        # Bob takes his decision back: Ann's window follows.
+        bob.reviews.undo(bobs_review)
+        qtbot.waitUntil(lambda: not screening.disagreements(), timeout=LIVE_DEADLINE_MS)
+    finally:
+        live.stop()

@@ -132,6 +132,15 @@ class ReviewWindow(QMainWindow):
         if self.screening.review.dual and self.tabs.currentWidget() is self.disagreements_widget:
             self.disagreements_widget.refresh()
 
+    def take_in_others_decisions(self) -> None:
+        """Read the review again after another reviewer decided, undid or resolved.
+
+        What this reviewer may see stays as blind as before (``Screening.reload`` keeps
+        to ``visible_to``); the record on screen, counts and disagreements follow.
+        """
+        self.screening.reload(self.library.reviews.refresh(self.screening.review))
+        self._after_resolution()
+
     def _after_resolution(self) -> None:
         """The session was read again: the record on screen and every count may change."""
         self.screening_widget.show_current()
