@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import itertools
 import json
 import random
@@ -38,7 +37,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
+
+from private_postgres import library_url
 
 from peerref.core.model import (
     AbstractSection,
@@ -377,25 +377,6 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
 
-def _pg_server_module() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "tests" / "pg_server.py"
-    spec = importlib.util.spec_from_file_location("pg_server", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-@contextlib.contextmanager
-def _private_server_url() -> Iterator[str]:
-    """An empty database on a throw-away server, stopped and removed afterwards."""
-    pg_server = _pg_server_module()
-    with pg_server.running_server() as server:
-        yield str(server.create_database("bench"))
-
-
 def _size_mb(location: Path | str) -> float:
     if isinstance(location, str):
         import psycopg  # only a team library needs the driver here
@@ -516,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         url: str | None = args.library
         if url is None and args.backend == "postgresql":
-            url = stack.enter_context(_private_server_url())
+            url = stack.enter_context(library_url())
         if args.keep:
             args.keep.mkdir(parents=True, exist_ok=True)
             directory = args.keep

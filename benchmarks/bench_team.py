@@ -19,7 +19,6 @@ Without ``--url`` a throw-away server is started from Debian's PostgreSQL binari
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import multiprocessing
 import random
@@ -27,10 +26,8 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from types import ModuleType
+
+from private_postgres import library_url
 
 from peerref.core.errors import ConflictError
 from peerref.core.model import ImportMethod, Reference, ReferenceId
@@ -43,27 +40,6 @@ PAGE_SIZE = 5
 REVIEW_NAME = "Bench review"
 KINDS = ("import", "edit", "screen")
 WEIGHTS = (1, 3, 2)
-
-
-def _pg_server_module() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "tests" / "pg_server.py"
-    spec = importlib.util.spec_from_file_location("pg_server", path)
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-@contextmanager
-def _library_url(url: str | None) -> Iterator[str]:
-    if url:
-        yield url
-        return
-    pg_server = _pg_server_module()
-    with pg_server.running_server() as server:
-        yield str(server.create_database("bench"))
 
 
 def _page(rng: random.Random) -> str:
@@ -203,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=60.0)
     args = parser.parse_args(argv)
-    with _library_url(args.url) as url:
+    with library_url(args.url) as url:
         figures = run(url, args.clients, args.seconds)
     print(json.dumps(figures, indent=2))
     ok = figures["lost_updates"] == 0 and figures["duplicate_copies"] == 0

@@ -26,14 +26,18 @@ from peerref.settings import Settings
 LIVE_DEADLINE_MS = 2000
 
 
-def _window(qtbot: QtBot, library: Library, tmp_path: Path, name: str) -> MainWindow:
+def _window(
+    qtbot: QtBot, library: Library, tmp_path: Path, name: str, messages: list[str] | None = None
+) -> MainWindow:
+    """A main window on ``library``; the messages it would show go to ``messages``."""
+    shown = messages if messages is not None else []
     qsettings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
     window = MainWindow(
         library=library,
         settings=Settings(),
         settings_path=tmp_path / f"{name}.json",
         qsettings=qsettings,
-        show_message=lambda *_args: None,
+        show_message=lambda _parent, _title, text: shown.append(text),
     )
     qtbot.addWidget(window)
     window.show()
@@ -95,13 +99,7 @@ def test_an_edit_of_a_field_someone_changed_meanwhile_is_refused(
     shown_to_ann = ann.get(ref_id)
     bob.update(bob.get(ref_id).with_changes(title="Peer support (Bob)"))
     messages: list[str] = []
-    anns = MainWindow(
-        library=ann,
-        settings=Settings(),
-        qsettings=QSettings(str(tmp_path / "a.ini"), QSettings.Format.IniFormat),
-        show_message=lambda _parent, _title, text: messages.append(text),
-    )
-    qtbot.addWidget(anns)
+    anns = _window(qtbot, ann, tmp_path, "ann", messages)
     anns.edit_reference(shown_to_ann, shown_to_ann.with_changes(title="Mine"), "Edit title")
     assert messages and "Bob changed title" in messages[0]
     assert ann.get(ref_id).title == "Peer support (Bob)"
@@ -169,13 +167,7 @@ def test_undoing_a_merge_keeps_what_someone_else_changed_since(
     paper = Reference(title="Peer navigators", container_title="Psychiatric Services")
     a, b = sorted(ann.add([paper, paper.with_changes(doi="10.1176/x1", page="14-20")]).added)
     messages: list[str] = []
-    anns = MainWindow(
-        library=ann,
-        settings=Settings(),
-        qsettings=QSettings(str(tmp_path / "a.ini"), QSettings.Format.IniFormat),
-        show_message=lambda _parent, _title, text: messages.append(text),
-    )
-    qtbot.addWidget(anns)
+    anns = _window(qtbot, ann, tmp_path, "ann", messages)
 
     # Bob edits a field the merge did not touch: Ctrl+Z undoes the merge, keeps his edit.
     assert anns.run_command(MergeCommand(ann, a, [b], {}, *anns._handlers()))

@@ -305,19 +305,33 @@ class ReferenceTableModel(QAbstractTableModel):
         """Whether every id of the listing is in (False while only the first page is)."""
         return self._complete
 
+    def _listing_reader(self) -> Callable[[int | None], list[ReferenceId]]:
+        """A function reading the ids of the listing as it is now, sorted as shown.
+
+        Everything it needs is captured at once: the background full load runs it while
+        the model may already have moved on to another search or sort.
+        """
+        library, listing = self._library, self._listing
+        sort = self._sort_column.sort_key
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+
+        def read(limit: int | None) -> list[ReferenceId]:
+            return library.search_ids(
+                listing.query,
+                collection=listing.collection,
+                tag=listing.tag,
+                batch=listing.batch,
+                unfiled=listing.unfiled,
+                trash=listing.trash,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+            )
+
+        return read
+
     def _query_ids(self, limit: int | None = None) -> list[ReferenceId]:
-        listing = self._listing
-        return self._library.search_ids(
-            listing.query,
-            collection=listing.collection,
-            tag=listing.tag,
-            batch=listing.batch,
-            unfiled=listing.unfiled,
-            trash=listing.trash,
-            sort=self._sort_column.sort_key,
-            descending=self._sort_order == Qt.SortOrder.DescendingOrder,
-            limit=limit,
-        )
+        return self._listing_reader()(limit)
 
     def _query_first_page(self) -> tuple[list[ReferenceId], bool]:
         """The first page of the listing, and whether it is the whole listing.
@@ -338,25 +352,8 @@ class ReferenceTableModel(QAbstractTableModel):
     def _start_full_load(self) -> None:
         self._generation += 1
         self._complete = False
-        listing = self._listing
-        sort = self._sort_column.sort_key
-        descending = self._sort_order == Qt.SortOrder.DescendingOrder
-        library = self._library
-
-        def read() -> list[ReferenceId]:
-            # Arguments captured now: the model may move on while this runs.
-            return library.search_ids(
-                listing.query,
-                collection=listing.collection,
-                tag=listing.tag,
-                batch=listing.batch,
-                unfiled=listing.unfiled,
-                trash=listing.trash,
-                sort=sort,
-                descending=descending,
-            )
-
-        self._pool.start(_FullIdLoad(self._generation, read, self._relay))
+        read = self._listing_reader()
+        self._pool.start(_FullIdLoad(self._generation, lambda: read(None), self._relay))
 
     @Slot(int, object)
     def _on_full_ids(self, generation: int, ids: list[ReferenceId] | None) -> None:
