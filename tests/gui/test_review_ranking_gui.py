@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from processes import gone
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -206,15 +207,6 @@ def test_a_failed_ranking_is_told_and_screening_goes_on(
     assert not widget.is_ranking
     key(qtbot, window, "E")
     assert window.screening.current_id() == ids[1]  # the import order still serves
-
-
-def gone(pid: int) -> bool:
-    """Whether process ``pid`` has ended (a zombie nobody reaped counts as ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return state in {"Z", "X"}
 
 
 def test_the_progress_bar_follows_the_workers_steps_and_hides_after(

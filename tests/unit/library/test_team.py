@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from peerref.core.errors import ConflictError, StorageError
 from peerref.core.model import ImportMethod, Reference, ReferenceId
 from peerref.library import Library
-
-
-@pytest.fixture
-def two(library_location: Path | str) -> Iterator[tuple[Library, Library]]:
-    """Ann's and Bob's libraries: the same library, opened twice."""
-    with Library.open(library_location) as ann, Library.open(library_location) as bob:
-        ann.set_user("Ann")
-        bob.set_user("Bob")
-        yield ann, bob
 
 
 def test_an_edit_on_a_stale_copy_is_refused_showing_the_other_change(

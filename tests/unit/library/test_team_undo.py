@@ -8,9 +8,6 @@ changed is kept either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from peerref.core.errors import ConflictError
@@ -30,15 +27,6 @@ ER  -
 RICHER_RIS = FIRST_RIS.replace(
     "ER  -", "SP  - 101\nEP  - 117\nDO  - 10.1108/MHRJ-01-2023-0004\nER  -"
 )
-
-
-@pytest.fixture
-def two(library_location: Path | str) -> Iterator[tuple[Library, Library]]:
-    """Ann's and Bob's libraries: the same library, opened twice."""
-    with Library.open(library_location) as ann, Library.open(library_location) as bob:
-        ann.set_user("Ann")
-        bob.set_user("Bob")
-        yield ann, bob
 
 
 def _pair(library: Library) -> tuple[ReferenceId, ReferenceId]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from processes import gone
 
 from peerref.core.model import Reference, ReferenceId
 from peerref.library import Library
@@ -28,15 +29,6 @@ TITLES = (
     "Parking fines in city centres",
 )
 WAIT_SECONDS = 60.0
-
-
-def gone(pid: int) -> bool:
-    """Whether process ``pid`` has ended (a zombie nobody reaped counts as ended)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-    return state in {"Z", "X"}
 
 
 def wait_until_gone(pid: int) -> bool:
