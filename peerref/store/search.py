@@ -309,7 +309,7 @@ def _answered_by_tables(term: Term) -> bool:
 
 
 def _sql_condition(
-    term: FieldTerm | YearRange | IdentifierTerm, *, postgres: bool
+    term: FieldTerm | YearRange | IdentifierTerm, *, postgres: bool, probe_members: bool = False
 ) -> ColumnElement[bool]:
     """The condition for a term the tables answer directly (not the text index)."""
     if isinstance(term, IdentifierTerm):
@@ -323,7 +323,21 @@ def _sql_condition(
         types = types_named(term.value)
         return ReferenceRow.type.in_([t.value for t in types]) if types else false()
     members = member_ids(term, postgres=postgres)
-    return false() if members is None else ReferenceRow.id.in_(members)
+    if members is None:
+        return false()
+    return membership(members, probe=probe_members)
+
+
+def membership(members: Select[int], *, probe: bool) -> ColumnElement[bool]:
+    """``reference.id`` among the ids ``members`` selects (a link table's reference_id).
+
+    ``probe`` asks for a correlated EXISTS, one index look-up per reference tested,
+    instead of IN, which SQLite answers by first reading every member into a temporary
+    index: right for a walk that stops after a page of a large collection or tag.
+    """
+    if probe:
+        return members.where(members.selected_columns[0] == ReferenceRow.id).exists()
+    return ReferenceRow.id.in_(members)
 
 
 def member_ids(term: FieldTerm, *, postgres: bool) -> Select[int] | None:
@@ -407,19 +421,24 @@ def text_match(query: Query, *, postgres: bool = False) -> str | None:
 
 
 def query_condition(
-    query: Query, matched: str | None = None, *, postgres: bool = False
+    query: Query,
+    matched: str | None = None,
+    *,
+    postgres: bool = False,
+    probe_members: bool = False,
 ) -> ColumnElement[bool] | None:
     """The WHERE condition on ``reference`` for a parsed query; None when it filters nothing.
 
     Text terms become one FTS5 MATCH (``text_match``), or, when ``matched`` gives the ids
     that MATCH already returned (``matches_if_fewer``), a look-up in that list; when
     every text term is excluded, each becomes a NOT IN over its own MATCH. Other terms
-    are conditions on the tables.
+    are conditions on the tables; ``probe_members`` writes ``tag:`` and ``collection:``
+    as look-ups per reference (``membership``).
     """
     conditions: list[ColumnElement[bool]] = []
     for term in query.terms:
         if isinstance(term, YearRange | IdentifierTerm | FieldTerm) and _answered_by_tables(term):
-            condition = _sql_condition(term, postgres=postgres)
+            condition = _sql_condition(term, postgres=postgres, probe_members=probe_members)
             if isinstance(term, IdentifierTerm) and term.in_text:
                 # A plain word: also the text that quotes it (a note, an abstract).
                 phrase = (
