@@ -214,22 +214,38 @@ class ReferenceTableModel(QAbstractTableModel):
     """Rows of the reference table, one per id of the current listing.
 
     Holds the ids of the listing (cheap: integers) and at most ``cache_limit`` summaries,
-    loaded ``page_size`` at a time. Library changes arrive as a ``ChangeSet``; the model
-    re-reads the id list and turns the difference into row removals, insertions and
-    ``dataChanged`` signals, so selections and scroll positions survive.
+    loaded ``page_size`` at a time.
 
     A new search or sort shows its first page at once: the store answers "the first
     ``page_size`` ids in this order" far faster than "every id" when a search matches
     hundreds of thousands of references. The whole id list is then read on a pool thread
     and swapped in (rows appended after the first page), so the UI never waits for it;
     a newer search supersedes a load still running (its answer is dropped).
+
+    Library changes arrive as a ``ChangeSet`` and never make the UI thread read a long id
+    list either. What the change set says for certain is shown at once: edited rows are
+    re-read from their summaries (only the rows a view asks for), rows deleted or moved
+    out of the Trash listing leave. Membership and order are the store's to decide, so
+    the id list is then re-read on the pool thread and the difference becomes row
+    removals and insertions (added rows appear then), keeping selections by id. A change
+    arriving while a read runs is not lost: the ids it removed are filtered out of that
+    read's answer, and a fresh read follows it. Only a listing of at most a page is
+    re-read at once, with the same bounded query as a first page.
     """
 
     listing_changed = Signal()
     """The listed ids changed (filter, search, sort or library change): counts are stale."""
 
     full_listing_loaded = Signal()
-    """The whole id list of the current listing is in (after a first page shown alone)."""
+    """The whole id list of the current listing is in (after a first page shown alone,
+    or after a library change re-read it in the background)."""
+
+    rows_about_to_refresh = Signal()
+    """Rows are about to be removed, inserted or moved to follow a library change."""
+
+    rows_refreshed = Signal()
+    """Rows followed a library change (after ``rows_about_to_refresh``): views may put
+    back the row they showed at the top."""
 
     def __init__(
         self,
@@ -256,7 +272,12 @@ class ReferenceTableModel(QAbstractTableModel):
         self._relay = _IdRelay(self)
         self._relay.loaded.connect(self._on_full_ids)
         self._generation = 0
-        self._complete = True
+        # The generation of the full read whose answer is awaited (None: the list is in).
+        self._awaited: int | None = None
+        # Changes arrived while that read ran: its answer may be stale, read again after.
+        self._changed_during_load = False
+        # Ids that left the listing since that read began: never put back from its answer.
+        self._gone_during_load: set[ReferenceId] = set()
         first, complete = self._query_first_page()
         self._ids = first
         if not complete:
@@ -296,14 +317,22 @@ class ReferenceTableModel(QAbstractTableModel):
         self.set_listing(self._listing.with_query(query))
 
     def reload(self) -> None:
-        """Re-read everything, forgetting cached rows (after an undo of unknown extent)."""
+        """Re-read everything, forgetting cached rows (after an undo of unknown extent).
+
+        The rows on screen repaint from fresh summaries at once; the id list follows as
+        after any library change (in the background unless the listing fits a page).
+        """
         self._cache.clear()
         self.apply_changes(ChangeSet(), force=True)
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1), _CHANGED_ROLES
+            )
 
     @property
     def is_complete(self) -> bool:
-        """Whether every id of the listing is in (False while only the first page is)."""
-        return self._complete
+        """Whether the id list is in and current (False while a full read is awaited)."""
+        return self._awaited is None
 
     def _listing_reader(self) -> Callable[[int | None], list[ReferenceId]]:
         """A function reading the ids of the listing as it is now, sorted as shown.
@@ -346,21 +375,34 @@ class ReferenceTableModel(QAbstractTableModel):
 
     def _supersede_full_load(self) -> None:
         """Forget any full load still running: its answer belongs to an older listing."""
-        self._generation += 1
-        self._complete = True
+        self._awaited = None
+        self._changed_during_load = False
+        self._gone_during_load.clear()
 
     def _start_full_load(self) -> None:
+        """Read the listing's every id on the pool thread; a load still awaited is dropped.
+
+        The read starts after every change the model has been told of, so its answer
+        already holds them: nothing arrived "during" it yet.
+        """
         self._generation += 1
-        self._complete = False
+        self._awaited = self._generation
+        self._changed_during_load = False
+        self._gone_during_load.clear()
         read = self._listing_reader()
         self._pool.start(_FullIdLoad(self._generation, lambda: read(None), self._relay))
 
     @Slot(int, object)
     def _on_full_ids(self, generation: int, ids: list[ReferenceId] | None) -> None:
-        if generation != self._generation or self._complete:
-            return  # a newer search, sort or library change superseded this load
-        self._complete = True
+        if generation != self._awaited:
+            return  # a newer search or sort superseded this load
+        self._awaited = None
+        read_again = self._changed_during_load
         if ids is not None:
+            if self._gone_during_load:
+                # Deleted (or trashed) after this read began: it must not bring them back.
+                gone = self._gone_during_load
+                ids = [ref_id for ref_id in ids if ref_id not in gone]
             shown = len(self._ids)
             if ids[:shown] == self._ids:
                 # The usual case: the first page is the start of the list; append the rest,
@@ -371,8 +413,15 @@ class ReferenceTableModel(QAbstractTableModel):
                     self._rows_by_id = None
                     self.endInsertRows()
             else:
+                self.rows_about_to_refresh.emit()
                 self._merge(ids)
-        self.full_listing_loaded.emit()
+                self.rows_refreshed.emit()
+        if read_again:
+            # Changes came in while this read ran; what it missed comes with the next.
+            self._start_full_load()
+        else:
+            self._supersede_full_load()
+            self.full_listing_loaded.emit()
         self.listing_changed.emit()
 
     # --- rows and ids -----------------------------------------------------------------
@@ -544,8 +593,9 @@ class ReferenceTableModel(QAbstractTableModel):
     def apply_changes(self, changes: ChangeSet, *, force: bool = False) -> None:
         """Bring the rows up to date after a library write, as row moves rather than a reset.
 
-        The store decides membership and order, so the id list is re-read (ids only); the
-        difference becomes removals and insertions, and updated rows get ``dataChanged``.
+        Never reads more than a page of ids here, on the UI thread: rows the change set
+        removes from this listing leave at once, updated rows are re-read when painted,
+        and the id list (membership, order, added rows) is re-read in the background.
         """
         listing = self._listing
         filters_active = bool(
@@ -559,12 +609,49 @@ class ReferenceTableModel(QAbstractTableModel):
         )
         for ref_id in changes.updated | changes.removed | changes.trashed | changes.restored:
             self._cache.pop(ref_id, None)
+        gone = changes.removed | (changes.restored if listing.trash else changes.trashed)
+        listed_gone = {ref_id for ref_id in gone if self.row_of(ref_id) is not None}
+        refreshing = bool(listed_gone) or must_requery
+        if refreshing:
+            self.rows_about_to_refresh.emit()
+        if listed_gone:
+            self._remove_ids(listed_gone)
+        if self._awaited is not None:
+            self._gone_during_load |= gone
         if must_requery:
-            self._supersede_full_load()  # the list read here is newer than any in flight
-            self._merge(self._query_ids())
+            self._requery()
+        if refreshing:
+            self.rows_refreshed.emit()
         self._emit_updated(changes.updated | changes.notes_changed)
-        if must_requery:
+        if refreshing:
             self.listing_changed.emit()
+
+    def _requery(self) -> None:
+        """Re-read the id list after a change: at once if it fits a page, else in the background."""
+        if self._awaited is not None:
+            self._changed_during_load = True  # the read running now may have missed it
+            return
+        if len(self._ids) > self._page_size:
+            self._start_full_load()
+            return
+        first, complete = self._query_first_page()
+        if complete:
+            self._merge(first)
+            return
+        # It grew past a page (an import): the new first page on top at once, the rows
+        # listed before below it until the whole list arrives.
+        on_top = set(first)
+        self._merge(first + [ref_id for ref_id in self._ids if ref_id not in on_top])
+        self._start_full_load()
+
+    def _remove_ids(self, ref_ids: set[ReferenceId]) -> None:
+        """Remove the rows of these ids (the change set says they left the listing)."""
+        rows = sorted(row for ref_id in ref_ids if (row := self.row_of(ref_id)) is not None)
+        for first, last in reversed(_runs(rows)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first : last + 1]
+            self._rows_by_id = None
+            self.endRemoveRows()
 
     def _merge(self, new_ids: list[ReferenceId]) -> None:
         new_set = set(new_ids)
