@@ -509,3 +509,27 @@ def test_model_passes_qt_model_tester_through_background_refreshes(
     model.apply_changes(library.trash(ids[3:9]))
     qtbot.waitUntil(lambda: model.is_complete)
     assert model.reference_ids() == library.search_ids(sort=SortKey.ADDED, descending=True)
+
+
+def test_an_edit_that_moves_a_row_of_a_long_listing_keeps_it_selected_once_the_list_is_in(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    fill(library, 30)
+    model = ReferenceTableModel(library, page_size=10)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: model.is_complete)
+    held = hold()
+    moved = model.reference_id(0)
+    persistent = QPersistentModelIndex(model.index(0, 0))
+
+    model.apply_changes(library.update(library.get(moved).with_changes(title="Zzz last")))
+    assert model.reference_id(0) == moved  # nothing moves until the list is in
+    with qtbot.waitSignal(model.layoutChanged, timeout=10_000):
+        held.release.set()
+    qtbot.waitUntil(lambda: model.is_complete)
+
+    assert model.row_of(moved) == model.rowCount() - 1
+    assert persistent.row() == model.rowCount() - 1
+    assert model.reference_ids() == held.unheld(sort=SortKey.TITLE)
+    assert [model.row_of(i) for i in model.reference_ids()] == list(range(30))
+    assert not held.read_on_ui_thread
