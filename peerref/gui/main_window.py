@@ -1011,7 +1011,11 @@ class MainWindow(QMainWindow):
         self.table_model.apply_changes(changes)
         if changes.collections_changed or changes.batch_id is not None:
             self.sidebar_model.rebuild()
-        elif changes.references_changed or changes.tags_changed:
+        elif (
+            changes.added or changes.removed or changes.trashed or changes.restored
+        ) or changes.tags_changed:
+            # Counts follow membership; an edit alone (no tags) leaves every count as it
+            # was, and counting a large library is not free (the UI thread waits).
             self.sidebar_model.refresh_counts()
         self.detail_panel.refresh()
         self.duplicates_panel.refresh_if_shown()
