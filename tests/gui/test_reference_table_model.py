@@ -533,3 +533,25 @@ def test_an_edit_that_moves_a_row_of_a_long_listing_keeps_it_selected_once_the_l
     assert model.reference_ids() == held.unheld(sort=SortKey.TITLE)
     assert [model.row_of(i) for i in model.reference_ids()] == list(range(30))
     assert not held.read_on_ui_thread
+
+
+def test_rows_stay_right_for_every_id_after_removals_scattered_and_in_blocks(
+    library: Library, qtbot: QtBot
+) -> None:
+    fill(library, 60)
+    model = ReferenceTableModel(library, page_size=10)
+    qtbot.waitUntil(lambda: model.is_complete)  # the row index came from the pool thread
+    listed = model.reference_ids()
+
+    scattered = listed[30::3]  # ten single rows, low in the list
+    model.apply_changes(library.trash(scattered))
+    block = listed[2:14]  # then a block above them
+    model.apply_changes(library.delete_permanently(block))
+
+    left = [ref_id for ref_id in listed if ref_id not in set(scattered) | set(block)]
+    assert model.reference_ids() == left
+    assert [model.row_of(ref_id) for ref_id in left] == list(range(len(left)))
+    assert all(model.row_of(ref_id) is None for ref_id in scattered + block)
+    qtbot.waitUntil(lambda: model.is_complete)
+    assert model.reference_ids() == left
+    assert [model.row_of(ref_id) for ref_id in left] == list(range(len(left)))

@@ -213,22 +213,26 @@ class _RowIndex:
 
     def forget(self, ref_ids: Iterable[ReferenceId]) -> None:
         """These ids' rows were removed from the list."""
-        for ref_id in ref_ids:
-            original = self._rows.get(ref_id)
-            if original is not None:
+        rows = self._rows
+        originals = sorted(row for ref_id in ref_ids if (row := rows.get(ref_id)) is not None)
+        if len(originals) <= 8:
+            for original in originals:
                 insort(self._removed, original)
+        elif not self._removed or originals[0] > self._removed[-1]:
+            self._removed.extend(originals)
+        else:
+            self._removed = sorted(self._removed + originals)  # two sorted runs: linear
 
 
 @dataclass(frozen=True, slots=True)
 class _RefreshPlan:
-    """How to turn the rows shown (``old``) into a newly read id list, worked out off the UI thread.
+    """How to turn the rows shown into a newly read id list, worked out off the UI thread.
 
-    Removals come first (rows of ``old``), then, when the kept rows changed order, a new
+    Removals come first (rows shown), then, when the kept rows changed order, a new
     layout (``kept_order``, with ``kept_rows`` for moving persistent indexes), then the
     insertions (rows of ``ids``). ``rows`` indexes the result.
     """
 
-    old: list[ReferenceId]
     ids: list[ReferenceId]
     removed_rows: list[int]
     kept_order: list[ReferenceId] | None
@@ -251,7 +255,6 @@ def _plan_refresh(old: list[ReferenceId], ids: list[ReferenceId]) -> _RefreshPla
     kept_in_new_order = [ref_id for ref_id in ids if ref_id in old_set]
     moved = kept != kept_in_new_order
     return _RefreshPlan(
-        old=old,
         ids=ids,
         removed_rows=removed_rows,
         kept_order=kept_in_new_order if moved else None,
@@ -764,13 +767,19 @@ class ReferenceTableModel(QAbstractTableModel):
     def _remove_ids(self, ref_ids: set[ReferenceId]) -> None:
         """Remove the rows of these ids (the change set says they left the listing)."""
         rows = sorted(row for ref_id in ref_ids if (row := self.row_of(ref_id)) is not None)
-        for first, last in reversed(_runs(rows)):
+        runs = _runs(rows)
+        # Kept up to date run by run, the index stays right for whoever asks in between;
+        # past a few hundred runs rebuilding it once when next asked is cheaper.
+        keep_index = len(runs) <= _MAX_RUNS_KEEPING_INDEX
+        for first, last in reversed(runs):
             self.beginRemoveRows(QModelIndex(), first, last)
             removed = self._ids[first : last + 1]
             del self._ids[first : last + 1]
             self._version += 1
-            if self._index is not None:
+            if self._index is not None and keep_index:
                 self._index.forget(removed)
+            else:
+                self._index = None
             self.endRemoveRows()
 
     def _merge(self, new_ids: list[ReferenceId]) -> None:
@@ -828,6 +837,9 @@ class ReferenceTableModel(QAbstractTableModel):
             self.dataChanged.emit(
                 self.index(first, 0), self.index(last, len(Column) - 1), _CHANGED_ROLES
             )
+
+
+_MAX_RUNS_KEEPING_INDEX = 256
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:
