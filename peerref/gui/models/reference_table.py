@@ -320,10 +320,12 @@ class ReferenceTableModel(QAbstractTableModel):
     re-read from their summaries (only the rows a view asks for), rows deleted or moved
     out of the Trash listing leave. Membership and order are the store's to decide, so
     the id list is then re-read on the pool thread and the difference becomes row
-    removals and insertions (added rows appear then), keeping selections by id. A change
-    arriving while a read runs is not lost: the ids it removed are filtered out of that
-    read's answer, and a fresh read follows it. Only a listing of at most a page is
-    re-read at once, with the same bounded query as a first page.
+    removals and insertions (added rows appear then), keeping selections by id. That
+    difference is worked out on the pool thread too, against the rows shown when the read
+    began. A change arriving while a read runs is not lost: a fresh read follows it, and
+    the older answer is used meanwhile only if no row left since (never bringing a
+    deleted reference back). Only a listing of at most a page is re-read at once, with
+    the same bounded query as a first page.
     """
 
     listing_changed = Signal()
