@@ -7,7 +7,12 @@ measures, with the real ``MainWindow``:
 - ``rows_loaded_after_scroll_to_end``: summaries the table model holds after scrolling to the
   last row (a page or two, not the table);
 - ``search_ms``: from a search being applied to the table showing its first rows (< 100 ms),
-  per query; the search field waits ``debounce_ms`` after the last key before applying.
+  per query; the search field waits ``debounce_ms`` after the last key before applying;
+- ``change_sets``: for an edit, an import of 5 references and a trash of one, listed in My
+  Library: ``ui_ms``, the UI thread's handling of the change set (``MainWindow.apply_changes``)
+  and ``table_ms``, the table model's share of it; ``list_in_ms``, until the id list re-read
+  in the background is in, and ``merge_ms``, the UI thread's share of that (the rows it moves).
+  The library is put back as it was afterwards.
 
 Prints one JSON object. Usage::
 
@@ -24,18 +29,21 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # after choosing the platform above
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # after choosing the platform above
 from PySide6.QtWidgets import QApplication
 
+from peerref.core.changes import ChangeSet
 from peerref.core.model import (
     AbstractSection,
     Creator,
     PartialDate,
     Reference,
+    ReferenceId,
     ReferenceType,
 )
 from peerref.gui.main_window import SEARCH_DELAY_MS, MainWindow
@@ -113,6 +121,80 @@ def show_rows(app: QApplication, window: MainWindow) -> None:
     window.table_view.viewport().repaint()
 
 
+def wait_for_full_listing(window: MainWindow, timeout_ms: int = 60_000) -> None:
+    """Run the event loop until the table's id list is in (one loop, not a busy one)."""
+    model = window.table_model
+    if model.is_complete:
+        return
+    loop = QEventLoop()
+    model.full_listing_loaded.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    loop.exec()
+    model.full_listing_loaded.disconnect(loop.quit)
+
+
+def measure_change_sets(
+    app: QApplication, window: MainWindow, library: Library
+) -> dict[str, dict[str, float | None]]:
+    """Time how the window takes in an edit, an import and a trash, then undo them."""
+    model = window.table_model
+    wait_for_full_listing(window)
+    table_seconds: list[float] = []
+    apply_to_table = model.apply_changes
+
+    def timed_apply(changes: ChangeSet, *, force: bool = False) -> None:
+        began = time.perf_counter()
+        apply_to_table(changes, force=force)
+        table_seconds.append(time.perf_counter() - began)
+
+    merge_seconds: list[float] = []
+    merge_began: list[float] = []
+    refresh_signals = hasattr(model, "rows_about_to_refresh")  # absent before issue 16
+    if refresh_signals:
+        model.rows_about_to_refresh.connect(lambda: merge_began.append(time.perf_counter()))
+        model.rows_refreshed.connect(
+            lambda: merge_seconds.append(time.perf_counter() - merge_began[-1])
+        )
+    model.apply_changes = timed_apply  # type: ignore[method-assign]
+
+    edited = library.get(model.reference_id(3))
+    added: list[ReferenceId] = []
+    trashed = [model.reference_id(5)]
+    steps: dict[str, Callable[[], ChangeSet]] = {
+        "edit": lambda: library.update(edited.with_changes(title=edited.title + " (edited)")),
+        "import_5": lambda: library.add(make_references(5, seed=99)),
+        "trash_1": lambda: library.trash(trashed),
+    }
+    figures: dict[str, dict[str, float | None]] = {}
+    try:
+        for name, step in steps.items():
+            changes = step()
+            added.extend(changes.added)
+            table_seconds.clear()
+            merge_seconds.clear()
+            began = time.perf_counter()
+            window.apply_changes(changes)
+            ui_ms = (time.perf_counter() - began) * 1000
+            merges_during_apply = len(merge_seconds)
+            show_rows(app, window)
+            wait_for_full_listing(window)
+            list_in_ms = (time.perf_counter() - began) * 1000
+            later_merges = merge_seconds[merges_during_apply:]
+            figures[name] = {
+                "ui_ms": round(ui_ms, 1),
+                "table_ms": round(sum(table_seconds) * 1000, 1),
+                "list_in_ms": round(list_in_ms, 1),
+                "merge_ms": round(sum(later_merges) * 1000, 1) if refresh_signals else None,
+            }
+    finally:
+        del model.apply_changes  # the model's own method again
+        library.update(library.get(edited.id).with_changes(title=edited.title))  # type: ignore[arg-type]
+        if added:
+            library.delete_permanently(added)
+        library.restore(trashed)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--references", type=int, default=100_000)
@@ -155,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             counts[query] = model.rowCount()
         window.search_field.clear()
         window.apply_search()
+        change_sets = measure_change_sets(app, window, library)
 
         result = {
             "references": total,
@@ -169,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             "search_median_ms": round(statistics.median(search_ms.values()), 1),
             "search_target_ms": 100,
             "debounce_ms": SEARCH_DELAY_MS,
+            "change_sets": change_sets,
         }
         window.close()
         window.deleteLater()

@@ -193,6 +193,8 @@ class MainWindow(QMainWindow):
         self.review_windows: dict[ReviewId, ReviewWindow] = {}
 
         self.table_model = ReferenceTableModel(library, self)
+        # References to select once the table's id list is in (see reveal_references).
+        self._pending_reveal: list[ReferenceId] = []
         self.table_view = ReferenceTableView(self)
         self.table_view.setModel(self.table_model)
         self.sidebar_model = SidebarModel(library, self)
@@ -648,6 +650,7 @@ class MainWindow(QMainWindow):
         self.table_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table_view.customContextMenuRequested.connect(self._show_table_menu)
         self.table_model.listing_changed.connect(self._update_status)
+        self.table_model.full_listing_loaded.connect(self._reveal_pending)
         self.detail_panel.reference_edited.connect(self.edit_reference)
         self.detail_panel.tags_added.connect(lambda ids, tags: self.tag_references(ids, add=tags))
         self.detail_panel.tag_removed.connect(
@@ -855,6 +858,7 @@ class MainWindow(QMainWindow):
         listing = node.listing()
         if listing is None:
             return
+        self._pending_reveal = []  # the user chose another listing meanwhile
         self.table_model.set_listing(listing.with_query(self.search_field.text().strip()))
         self._update_actions()
 
@@ -886,6 +890,7 @@ class MainWindow(QMainWindow):
         as Zotero keeps them: typing to narrow a list does not lose one's place.
         """
         self._search_timer.stop()
+        self._pending_reveal = []  # a search typed meanwhile wins over an import's reveal
         selected = self.table_view.selected_ids()
         self.table_model.set_query(self.search_field.text().strip())
         kept = [ref_id for ref_id in selected if self.table_model.row_of(ref_id) is not None]
@@ -1006,7 +1011,11 @@ class MainWindow(QMainWindow):
         self.table_model.apply_changes(changes)
         if changes.collections_changed or changes.batch_id is not None:
             self.sidebar_model.rebuild()
-        elif changes.references_changed or changes.tags_changed:
+        elif (
+            changes.added or changes.removed or changes.trashed or changes.restored
+        ) or changes.tags_changed:
+            # Counts follow membership; an edit alone (no tags) leaves every count as it
+            # was, and counting a large library is not free (the UI thread waits).
             self.sidebar_model.refresh_counts()
         self.detail_panel.refresh()
         self.duplicates_panel.refresh_if_shown()
@@ -1093,7 +1102,7 @@ class MainWindow(QMainWindow):
         if not self.run_command(command) or not command.ids:
             return None
         new_id = command.ids[0]
-        self.select_references([new_id])
+        self.reveal_new_references([new_id])
         self.detail_panel.focus_first_field()
         return new_id
 
@@ -1581,7 +1590,7 @@ class MainWindow(QMainWindow):
         if added or outcome.fills or outcome.collected:
             self.undo_stack.push(ImportCommand(self.library, outcome, *self._handlers()))
         self.apply_changes(changes)
-        self.reveal_references(added)
+        self.reveal_new_references(added)
 
     def show_reference(self, ref_id: int) -> None:
         """Select a reference in the table (the preview's Show Existing), showing its listing."""
@@ -1598,6 +1607,7 @@ class MainWindow(QMainWindow):
 
     def reveal_references(self, ids: Sequence[ReferenceId]) -> None:
         """Select references, first switching to My Library when the listing hides them."""
+        self._pending_reveal = []
         node = self._current_node()
         hidden = node is None or node.kind is NodeKind.DUPLICATES
         if ids and (hidden or self.table_model.row_of(ids[0]) is None):
@@ -1607,6 +1617,29 @@ class MainWindow(QMainWindow):
             if hidden or self.table_model.row_of(ids[0]) is None:
                 self.sidebar_view.select_kind(NodeKind.LIBRARY)
         self.select_references(ids)
+
+    def reveal_new_references(self, ids: Sequence[ReferenceId]) -> None:
+        """Reveal references just added: at once, or once the table's id list is in.
+
+        Why wait: in a large listing the rows an import added arrive with the id list
+        read in the background, and only then is it known whether the listing shows them
+        (or the window must switch to My Library).
+        """
+        node = self._current_node()
+        if (
+            ids
+            and not self.table_model.is_complete
+            and node is not None
+            and node.kind is not NodeKind.DUPLICATES
+            and self.table_model.row_of(ids[0]) is None
+        ):
+            self._pending_reveal = list(ids)
+            return
+        self.reveal_references(ids)
+
+    def _reveal_pending(self) -> None:
+        if self._pending_reveal:
+            self.reveal_references(self._pending_reveal)
 
     def dragEnterEvent(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
         if ImportController.can_import(event.mimeData()):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -295,3 +295,263 @@ def test_a_newer_search_supersedes_a_full_read_still_running(
     release.set()  # the older read finishes last; its answer must be dropped
     qtbot.wait(100)
     assert model.reference_ids() == search_ids("trust", sort=SortKey.ADDED, descending=True)
+
+
+class HeldFullReads:
+    """Stands in for ``Library.search_ids``: full reads (no limit) wait for ``release``.
+
+    ``read_first`` makes a held read take its answer before waiting, as a read that began
+    before some change committed; otherwise it reads once released. Every full read's
+    thread is recorded, so a test can prove the UI thread never read the whole list.
+    """
+
+    def __init__(self, library: Library, *, read_first: bool = False) -> None:
+        # The test's own reads, never held nor recorded.
+        self.release = threading.Event()
+        self.full_read_threads: list[threading.Thread] = []
+        self.unheld = library.search_ids
+        self._read_first = read_first
+
+    def __call__(self, *args: object, **kwargs: object) -> list[ReferenceId]:
+        if kwargs.get("limit") is not None:
+            return self.unheld(*args, **kwargs)  # type: ignore[arg-type]
+        self.full_read_threads.append(threading.current_thread())
+        if self._read_first:
+            ids = self.unheld(*args, **kwargs)  # type: ignore[arg-type]
+            assert self.release.wait(10)
+            return ids
+        assert self.release.wait(10)
+        return self.unheld(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def read_on_ui_thread(self) -> bool:
+        return threading.main_thread() in self.full_read_threads
+
+
+@pytest.fixture
+def hold(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., HeldFullReads]]:
+    """Hold the library's full id reads from the call on; released at teardown whatever happens."""
+    made: list[HeldFullReads] = []
+
+    def make(*, read_first: bool = False) -> HeldFullReads:
+        held = HeldFullReads(library, read_first=read_first)
+        monkeypatch.setattr(library, "search_ids", held)
+        made.append(held)
+        return held
+
+    yield make
+    for held in made:
+        held.release.set()  # no pool thread waits past its test
+
+
+def held_model(
+    library: Library,
+    qtbot: QtBot,
+    hold: Callable[..., HeldFullReads],
+    *,
+    read_first: bool = False,
+) -> tuple[ReferenceTableModel, HeldFullReads, list[ReferenceId]]:
+    """30 references listed by a model with pages of 10, its full reads held from now on."""
+    ids = fill(library, 30)
+    model = ReferenceTableModel(library, page_size=10)
+    qtbot.waitUntil(lambda: model.is_complete)
+    assert model.rowCount() == 30
+    return model, hold(read_first=read_first), ids
+
+
+def test_an_edit_updates_its_row_at_once_while_the_id_list_is_read_in_the_background(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    model, held, ids = held_model(library, qtbot, hold)
+    row = model.row_of(ids[4])
+    assert row is not None
+    model.data(model.index(row, Column.TITLE))  # on screen: its summary is cached
+    before = model.reference_ids()
+
+    changes = library.update(library.get(ids[4]).with_changes(title="Renamed while loading"))
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model.apply_changes(changes)
+
+    assert changed.args[0].row() == row
+    assert model.data(model.index(row, Column.TITLE)) == "Renamed while loading"
+    assert model.reference_ids() == before  # the rows stay until the list is in
+    assert not model.is_complete
+    qtbot.waitUntil(lambda: bool(held.full_read_threads))  # the list is being re-read...
+    assert not held.read_on_ui_thread  # ...but not by the UI thread
+
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=10_000):
+        held.release.set()
+    assert model.is_complete
+    assert model.reference_ids() == held.unheld(sort=SortKey.ADDED, descending=True)
+    assert not held.read_on_ui_thread
+
+
+def test_an_import_while_the_list_is_being_read_shows_its_rows_once_the_read_is_in(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    model, held, _ids = held_model(library, qtbot, hold)
+    model.set_query("mental")  # the journal's name: all 30, a first page of 10, the rest held
+    assert not model.is_complete and model.rowCount() == 10
+
+    changes = library.add([make_reference(i) for i in range(30, 35)])
+    with qtbot.assertNotEmitted(model.modelReset):
+        model.apply_changes(changes)
+    assert model.rowCount() == 10  # nothing re-read on the UI thread
+    assert not held.read_on_ui_thread
+
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=10_000):
+        held.release.set()
+    expected = held.unheld("mental", sort=SortKey.ADDED, descending=True)
+    assert len(expected) == 35
+    assert model.reference_ids() == expected
+    assert set(changes.added) <= set(model.reference_ids())
+    assert not held.read_on_ui_thread
+
+
+def test_a_change_during_a_read_that_missed_it_is_read_again(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    model, held, _ids = held_model(library, qtbot, hold, read_first=True)
+    first = library.add([make_reference(40)])
+    model.apply_changes(first)  # a full read starts and takes its answer now
+    qtbot.waitUntil(lambda: len(held.full_read_threads) == 1)
+    second = library.add([make_reference(41)])
+    model.apply_changes(second)  # arrives while that read waits: it cannot know of it
+    assert model.rowCount() == 30  # added rows come with the list, not from the UI thread
+
+    loads: list[int] = []
+    model.listing_changed.connect(lambda: loads.append(model.rowCount()))
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=10_000):
+        held.release.set()
+
+    assert len(held.full_read_threads) == 2  # one more read, after the first answer
+    assert set(first.added | second.added) <= set(model.reference_ids())
+    assert model.reference_ids() == held.unheld(sort=SortKey.ADDED, descending=True)
+    assert not held.read_on_ui_thread
+
+
+def test_trashed_rows_leave_at_once_and_a_read_begun_before_never_brings_them_back(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    model, held, ids = held_model(library, qtbot, hold, read_first=True)
+    model.apply_changes(library.add([make_reference(50)]))  # a read starts, answers now
+    qtbot.waitUntil(lambda: len(held.full_read_threads) == 1)
+    doomed = ids[10:12]
+    neighbour = model.reference_id(max(model.row_of(i) or 0 for i in doomed) + 1)
+    persistent = QPersistentModelIndex(model.index(model.row_of(neighbour) or 0, 0))
+    rows_before = model.rowCount()
+
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.apply_changes(library.trash(doomed))
+    assert model.rowCount() == rows_before - 2
+    assert all(model.row_of(i) is None for i in doomed)
+    assert model.reference_id(persistent.row()) == neighbour  # the selection kept its id
+
+    deleted = ids[20]
+    model.apply_changes(library.delete_permanently([deleted]))
+    assert model.row_of(deleted) is None
+
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=10_000):
+        held.release.set()  # the first answer still lists them; then a fresh read
+    listed = model.reference_ids()
+    assert not set(doomed) & set(listed) and deleted not in listed
+    assert listed == held.unheld(sort=SortKey.ADDED, descending=True)
+    assert model.reference_id(persistent.row()) == neighbour
+    assert not held.read_on_ui_thread
+
+
+def test_restoring_from_the_trash_listing_removes_the_rows_there_at_once(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    ids = fill(library, 25)
+    library.trash(ids[:15])
+    model = ReferenceTableModel(library, page_size=10)
+    model.set_listing(Listing(trash=True))
+    qtbot.waitUntil(lambda: model.is_complete)
+    assert model.rowCount() == 15
+    held = hold()
+
+    model.apply_changes(library.restore(ids[:3]))
+
+    assert model.rowCount() == 12
+    assert all(model.row_of(i) is None for i in ids[:3])
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=10_000):
+        held.release.set()
+    assert sorted(model.reference_ids()) == ids[3:15]
+    assert not held.read_on_ui_thread
+
+
+def test_reload_repaints_every_row_and_reads_the_list_in_the_background(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    model, held, _ids = held_model(library, qtbot, hold)
+    model.data(model.index(0, Column.TITLE))
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model.reload()
+    top_left, bottom_right, _roles = changed.args
+    assert (top_left.row(), bottom_right.row()) == (0, 29)
+    assert model.cached_row_count == 0
+    assert not model.is_complete and not held.read_on_ui_thread
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=10_000):
+        held.release.set()
+    assert model.rowCount() == 30
+
+
+def test_model_passes_qt_model_tester_through_background_refreshes(
+    library: Library, qtbot: QtBot, qtmodeltester
+) -> None:
+    ids = fill(library, 30)
+    model = ReferenceTableModel(library, page_size=10)
+    qtmodeltester.check(model, force_py=True)
+    model.apply_changes(library.add([make_reference(i) for i in range(30, 36)]))
+    model.apply_changes(library.trash(ids[3:9]))
+    qtbot.waitUntil(lambda: model.is_complete)
+    assert model.reference_ids() == library.search_ids(sort=SortKey.ADDED, descending=True)
+
+
+def test_an_edit_that_moves_a_row_of_a_long_listing_keeps_it_selected_once_the_list_is_in(
+    library: Library, qtbot: QtBot, hold: Callable[..., HeldFullReads]
+) -> None:
+    fill(library, 30)
+    model = ReferenceTableModel(library, page_size=10)
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: model.is_complete)
+    held = hold()
+    moved = model.reference_id(0)
+    persistent = QPersistentModelIndex(model.index(0, 0))
+
+    model.apply_changes(library.update(library.get(moved).with_changes(title="Zzz last")))
+    assert model.reference_id(0) == moved  # nothing moves until the list is in
+    with qtbot.waitSignal(model.layoutChanged, timeout=10_000):
+        held.release.set()
+    qtbot.waitUntil(lambda: model.is_complete)
+
+    assert model.row_of(moved) == model.rowCount() - 1
+    assert persistent.row() == model.rowCount() - 1
+    assert model.reference_ids() == held.unheld(sort=SortKey.TITLE)
+    assert [model.row_of(i) for i in model.reference_ids()] == list(range(30))
+    assert not held.read_on_ui_thread
+
+
+def test_rows_stay_right_for_every_id_after_removals_scattered_and_in_blocks(
+    library: Library, qtbot: QtBot
+) -> None:
+    fill(library, 60)
+    model = ReferenceTableModel(library, page_size=10)
+    qtbot.waitUntil(lambda: model.is_complete)  # the row index came from the pool thread
+    listed = model.reference_ids()
+
+    scattered = listed[30::3]  # ten single rows, low in the list
+    model.apply_changes(library.trash(scattered))
+    block = listed[2:14]  # then a block above them
+    model.apply_changes(library.delete_permanently(block))
+
+    left = [ref_id for ref_id in listed if ref_id not in set(scattered) | set(block)]
+    assert model.reference_ids() == left
+    assert [model.row_of(ref_id) for ref_id in left] == list(range(len(left)))
+    assert all(model.row_of(ref_id) is None for ref_id in scattered + block)
+    qtbot.waitUntil(lambda: model.is_complete)
+    assert model.reference_ids() == left
+    assert [model.row_of(ref_id) for ref_id in left] == list(range(len(left)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -181,31 +182,123 @@ class _IdRelay(QObject):
     loaded = Signal(int, object)
 
 
+class _RowIndex:
+    """The row of each id in the model's list, cheap to keep across removals.
+
+    Why not a plain dict rebuilt after each change: at a million rows the rebuild alone
+    takes the UI thread hundreds of milliseconds. The dict is built once for a list (on
+    the pool thread for a full load); rows removed since are kept apart, sorted, so a
+    lookup costs a bisect. Any other change to the list (an insertion, a new order)
+    makes a new index.
+    """
+
+    __slots__ = ("_removed", "_rows")
+
+    def __init__(self, rows: dict[ReferenceId, int]) -> None:
+        self._rows = rows  # never changed once made: a pool thread may have built it
+        self._removed: list[int] = []  # rows of ``_rows`` since removed, ascending
+
+    @classmethod
+    def of(cls, ids: Sequence[ReferenceId]) -> _RowIndex:
+        return cls(dict(zip(ids, range(len(ids)), strict=True)))
+
+    def row(self, ref_id: ReferenceId) -> int | None:
+        original = self._rows.get(ref_id)
+        if original is None:
+            return None
+        before = bisect_left(self._removed, original)
+        if before < len(self._removed) and self._removed[before] == original:
+            return None
+        return original - before
+
+    def forget(self, ref_ids: Iterable[ReferenceId]) -> None:
+        """These ids' rows were removed from the list."""
+        rows = self._rows
+        originals = sorted(row for ref_id in ref_ids if (row := rows.get(ref_id)) is not None)
+        if len(originals) <= 8:
+            for original in originals:
+                insort(self._removed, original)
+        elif not self._removed or originals[0] > self._removed[-1]:
+            self._removed.extend(originals)
+        else:
+            self._removed = sorted(self._removed + originals)  # two sorted runs: linear
+
+
+@dataclass(frozen=True, slots=True)
+class _RefreshPlan:
+    """How to turn the rows shown into a newly read id list, worked out off the UI thread.
+
+    Removals come first (rows shown), then, when the kept rows changed order, a new
+    layout (``kept_order``, with ``kept_rows`` for moving persistent indexes), then the
+    insertions (rows of ``ids``). ``rows`` indexes the result.
+    """
+
+    ids: list[ReferenceId]
+    removed_rows: list[int]
+    kept_order: list[ReferenceId] | None
+    kept_rows: dict[ReferenceId, int] | None
+    inserted_rows: list[int]
+    rows: dict[ReferenceId, int]
+
+
+def _plan_refresh(old: list[ReferenceId], ids: list[ReferenceId]) -> _RefreshPlan:
+    """The removals, new layout and insertions that turn ``old`` into ``ids``.
+
+    ``old`` is the model's own list, read here while the UI thread may change it; the
+    model then drops the plan (its list version moved on), so only iteration is used on
+    it (never an index that could have gone).
+    """
+    rows = dict(zip(ids, range(len(ids)), strict=True))
+    old_set = set(old)
+    removed_rows = [row for row, ref_id in enumerate(old) if ref_id not in rows]
+    kept = [ref_id for ref_id in old if ref_id in rows]
+    kept_in_new_order = [ref_id for ref_id in ids if ref_id in old_set]
+    moved = kept != kept_in_new_order
+    return _RefreshPlan(
+        ids=ids,
+        removed_rows=removed_rows,
+        kept_order=kept_in_new_order if moved else None,
+        kept_rows=dict(zip(kept_in_new_order, range(len(kept_in_new_order)), strict=True))
+        if moved
+        else None,
+        inserted_rows=[row for row, ref_id in enumerate(ids) if ref_id not in old_set],
+        rows=rows,
+    )
+
+
 class _FullIdLoad(QRunnable):
     """Reads a listing's whole id list on a pool thread and hands it to the UI thread.
 
     Why not ``BackgroundOp``: this load is not an operation the user started, so it has
-    no progress dialog and no error box; a failure leaves the first page showing and is
-    logged. ``generation`` lets the model drop the answer of a superseded search.
+    no progress dialog and no error box; a failure leaves the rows showing and is logged.
+    The difference from the rows shown (``shown``) is worked out here too, so the UI
+    thread only moves rows. ``generation`` lets the model drop the answer of a
+    superseded search.
     """
 
     def __init__(
-        self, generation: int, read: Callable[[], list[ReferenceId]], relay: _IdRelay
+        self,
+        generation: int,
+        read: Callable[[], list[ReferenceId]],
+        shown: list[ReferenceId],
+        relay: _IdRelay,
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._generation = generation
         self._read = read
+        self._shown = shown
         self._relay = relay
 
     def run(self) -> None:
+        plan: _RefreshPlan | None
         try:
-            ids: list[ReferenceId] | None = self._read()
-        except Exception:  # a pool thread has nobody to raise to: log it, keep the page
+            plan = _plan_refresh(self._shown, self._read())
+        except Exception:  # a pool thread has nobody to raise to: log it, keep the rows
             log.exception("could not read the full id list of the reference table")
-            ids = None
+            plan = None
         try:
-            self._relay.loaded.emit(self._generation, ids)
+            self._relay.loaded.emit(self._generation, plan)
         except RuntimeError:  # the model was destroyed while the list was read
             log.debug("full id list read after its table model was destroyed")
 
@@ -214,22 +307,40 @@ class ReferenceTableModel(QAbstractTableModel):
     """Rows of the reference table, one per id of the current listing.
 
     Holds the ids of the listing (cheap: integers) and at most ``cache_limit`` summaries,
-    loaded ``page_size`` at a time. Library changes arrive as a ``ChangeSet``; the model
-    re-reads the id list and turns the difference into row removals, insertions and
-    ``dataChanged`` signals, so selections and scroll positions survive.
+    loaded ``page_size`` at a time.
 
     A new search or sort shows its first page at once: the store answers "the first
     ``page_size`` ids in this order" far faster than "every id" when a search matches
     hundreds of thousands of references. The whole id list is then read on a pool thread
     and swapped in (rows appended after the first page), so the UI never waits for it;
     a newer search supersedes a load still running (its answer is dropped).
+
+    Library changes arrive as a ``ChangeSet`` and never make the UI thread read a long id
+    list either. What the change set says for certain is shown at once: edited rows are
+    re-read from their summaries (only the rows a view asks for), rows deleted or moved
+    out of the Trash listing leave. Membership and order are the store's to decide, so
+    the id list is then re-read on the pool thread and the difference becomes row
+    removals and insertions (added rows appear then), keeping selections by id. That
+    difference is worked out on the pool thread too, against the rows shown when the read
+    began. A change arriving while a read runs is not lost: a fresh read follows it, and
+    the older answer is used meanwhile only if no row left since (never bringing a
+    deleted reference back). Only a listing of at most a page is re-read at once, with
+    the same bounded query as a first page.
     """
 
     listing_changed = Signal()
     """The listed ids changed (filter, search, sort or library change): counts are stale."""
 
     full_listing_loaded = Signal()
-    """The whole id list of the current listing is in (after a first page shown alone)."""
+    """The whole id list of the current listing is in (after a first page shown alone,
+    or after a library change re-read it in the background)."""
+
+    rows_about_to_refresh = Signal()
+    """Rows are about to be removed, inserted or moved to follow a library change."""
+
+    rows_refreshed = Signal()
+    """Rows followed a library change (after ``rows_about_to_refresh``): views may put
+    back the row they showed at the top."""
 
     def __init__(
         self,
@@ -248,7 +359,8 @@ class ReferenceTableModel(QAbstractTableModel):
         self._sort_column = Column.ADDED
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._ids: list[ReferenceId] = []
-        self._rows_by_id: dict[ReferenceId, int] | None = None
+        self._index: _RowIndex | None = None  # built when first asked for
+        self._version = 0  # moves on with every change to ``_ids``
         self._cache: OrderedDict[ReferenceId, ReferenceSummary] = OrderedDict()
         self._summaries_loaded = 0
         self._drag_mime: Callable[[Sequence[ReferenceId]], QMimeData] | None = None
@@ -256,7 +368,13 @@ class ReferenceTableModel(QAbstractTableModel):
         self._relay = _IdRelay(self)
         self._relay.loaded.connect(self._on_full_ids)
         self._generation = 0
-        self._complete = True
+        # The generation of the full read whose answer is awaited (None: the list is in).
+        self._awaited: int | None = None
+        # Changes arrived while that read ran: its answer may be stale, read again after.
+        self._changed_during_load = False
+        # Ids that left the listing since that read began: never put back from its answer.
+        self._gone_during_load: set[ReferenceId] = set()
+        self._loaded_version = 0  # ``_version`` when the awaited full read began
         first, complete = self._query_first_page()
         self._ids = first
         if not complete:
@@ -284,8 +402,7 @@ class ReferenceTableModel(QAbstractTableModel):
         new_ids, complete = self._query_first_page()
         self._supersede_full_load()
         self.beginResetModel()
-        self._ids = new_ids
-        self._rows_by_id = None
+        self._set_ids(new_ids)
         self.endResetModel()
         if not complete:
             self._start_full_load()
@@ -296,14 +413,22 @@ class ReferenceTableModel(QAbstractTableModel):
         self.set_listing(self._listing.with_query(query))
 
     def reload(self) -> None:
-        """Re-read everything, forgetting cached rows (after an undo of unknown extent)."""
+        """Re-read everything, forgetting cached rows (after an undo of unknown extent).
+
+        The rows on screen repaint from fresh summaries at once; the id list follows as
+        after any library change (in the background unless the listing fits a page).
+        """
         self._cache.clear()
         self.apply_changes(ChangeSet(), force=True)
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(Column) - 1), _CHANGED_ROLES
+            )
 
     @property
     def is_complete(self) -> bool:
-        """Whether every id of the listing is in (False while only the first page is)."""
-        return self._complete
+        """Whether the id list is in and current (False while a full read is awaited)."""
+        return self._awaited is None
 
     def _listing_reader(self) -> Callable[[int | None], list[ReferenceId]]:
         """A function reading the ids of the listing as it is now, sorted as shown.
@@ -346,34 +471,80 @@ class ReferenceTableModel(QAbstractTableModel):
 
     def _supersede_full_load(self) -> None:
         """Forget any full load still running: its answer belongs to an older listing."""
-        self._generation += 1
-        self._complete = True
+        self._awaited = None
+        self._changed_during_load = False
+        self._gone_during_load.clear()
 
     def _start_full_load(self) -> None:
+        """Read the listing's every id on the pool thread; a load still awaited is dropped.
+
+        The read starts after every change the model has been told of, so its answer
+        already holds them: nothing arrived "during" it yet.
+        """
         self._generation += 1
-        self._complete = False
+        self._awaited = self._generation
+        self._changed_during_load = False
+        self._gone_during_load.clear()
         read = self._listing_reader()
-        self._pool.start(_FullIdLoad(self._generation, lambda: read(None), self._relay))
+        self._loaded_version = self._version
+        self._pool.start(_FullIdLoad(self._generation, lambda: read(None), self._ids, self._relay))
 
     @Slot(int, object)
-    def _on_full_ids(self, generation: int, ids: list[ReferenceId] | None) -> None:
-        if generation != self._generation or self._complete:
-            return  # a newer search, sort or library change superseded this load
-        self._complete = True
-        if ids is not None:
-            shown = len(self._ids)
-            if ids[:shown] == self._ids:
-                # The usual case: the first page is the start of the list; append the rest,
-                # so the selection and the scroll position stay where they are.
-                if len(ids) > shown:
-                    self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
-                    self._ids.extend(ids[shown:])
-                    self._rows_by_id = None
-                    self.endInsertRows()
-            else:
-                self._merge(ids)
-        self.full_listing_loaded.emit()
+    def _on_full_ids(self, generation: int, plan: _RefreshPlan | None) -> None:
+        if generation != self._awaited:
+            return  # a newer search or sort superseded this load
+        self._awaited = None
+        read_again = self._changed_during_load
+        if plan is not None:
+            gone = self._gone_during_load
+            usable = self._version == self._loaded_version and not any(
+                ref_id in plan.rows for ref_id in gone
+            )
+            if usable:
+                self._follow(plan)
+            elif not read_again:
+                # Cannot happen as things are (a change that moved rows meanwhile also
+                # asked for a fresh read), but the answer must never bring back the gone.
+                self.rows_about_to_refresh.emit()
+                self._merge([ref_id for ref_id in plan.ids if ref_id not in gone])
+                self.rows_refreshed.emit()
+            # else: rows left this listing while it was read; the fresh read shows the rest.
+        if read_again:
+            # Changes came in while this read ran; what it missed comes with the next.
+            self._start_full_load()
+        else:
+            self._supersede_full_load()
+            self.full_listing_loaded.emit()
         self.listing_changed.emit()
+
+    def _follow(self, plan: _RefreshPlan) -> None:
+        """Carry out a plan worked out on the pool thread: rows moved, nothing re-read."""
+        if not plan.removed_rows and plan.kept_order is None and not plan.inserted_rows:
+            self._index = _RowIndex(plan.rows)
+            return
+        # Only appended rows (a first page shown alone, then the rest): nothing moves, so
+        # the selection and the scroll position stay where they are without help.
+        appended = not plan.removed_rows and plan.kept_order is None
+        appended = appended and plan.inserted_rows[0] == len(self._ids)
+        if not appended:
+            self.rows_about_to_refresh.emit()
+        self._index = None
+        for first, last in reversed(_runs(plan.removed_rows)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first : last + 1]
+            self._version += 1
+            self.endRemoveRows()
+        if plan.kept_order is not None:
+            self._relayout(plan.kept_order, plan.kept_rows)
+            self._index = None  # indexes the kept rows only: stale once rows go in
+        for first, last in _runs(plan.inserted_rows):
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._ids[first:first] = plan.ids[first : last + 1]
+            self._version += 1
+            self.endInsertRows()
+        self._index = _RowIndex(plan.rows)
+        if not appended:
+            self.rows_refreshed.emit()
 
     # --- rows and ids -----------------------------------------------------------------
 
@@ -391,9 +562,9 @@ class ReferenceTableModel(QAbstractTableModel):
 
     def row_of(self, ref_id: ReferenceId) -> int | None:
         """The row listing ``ref_id``, or None when the current listing does not show it."""
-        if self._rows_by_id is None:
-            self._rows_by_id = {ref_id: row for row, ref_id in enumerate(self._ids)}
-        return self._rows_by_id.get(ref_id)
+        if self._index is None:
+            self._index = _RowIndex.of(self._ids)
+        return self._index.row(ref_id)
 
     def summary(self, row: int) -> ReferenceSummary:
         """The summary of a row, loading its page from the library when not cached."""
@@ -544,8 +715,9 @@ class ReferenceTableModel(QAbstractTableModel):
     def apply_changes(self, changes: ChangeSet, *, force: bool = False) -> None:
         """Bring the rows up to date after a library write, as row moves rather than a reset.
 
-        The store decides membership and order, so the id list is re-read (ids only); the
-        difference becomes removals and insertions, and updated rows get ``dataChanged``.
+        Never reads more than a page of ids here, on the UI thread: rows the change set
+        removes from this listing leave at once, updated rows are re-read when painted,
+        and the id list (membership, order, added rows) is re-read in the background.
         """
         listing = self._listing
         filters_active = bool(
@@ -559,12 +731,58 @@ class ReferenceTableModel(QAbstractTableModel):
         )
         for ref_id in changes.updated | changes.removed | changes.trashed | changes.restored:
             self._cache.pop(ref_id, None)
+        gone = changes.removed | (changes.restored if listing.trash else changes.trashed)
+        listed_gone = {ref_id for ref_id in gone if self.row_of(ref_id) is not None}
+        refreshing = bool(listed_gone) or must_requery
+        if refreshing:
+            self.rows_about_to_refresh.emit()
+        if listed_gone:
+            self._remove_ids(listed_gone)
+        if self._awaited is not None:
+            self._gone_during_load |= gone
         if must_requery:
-            self._supersede_full_load()  # the list read here is newer than any in flight
-            self._merge(self._query_ids())
+            self._requery()
+        if refreshing:
+            self.rows_refreshed.emit()
         self._emit_updated(changes.updated | changes.notes_changed)
-        if must_requery:
+        if refreshing:
             self.listing_changed.emit()
+
+    def _requery(self) -> None:
+        """Re-read the id list after a change: at once if it fits a page, else in the background."""
+        if self._awaited is not None:
+            self._changed_during_load = True  # the read running now may have missed it
+            return
+        if len(self._ids) > self._page_size:
+            self._start_full_load()
+            return
+        first, complete = self._query_first_page()
+        if complete:
+            self._merge(first)
+            return
+        # It grew past a page (an import): the new first page on top at once, the rows
+        # listed before below it until the whole list arrives.
+        on_top = set(first)
+        self._merge(first + [ref_id for ref_id in self._ids if ref_id not in on_top])
+        self._start_full_load()
+
+    def _remove_ids(self, ref_ids: set[ReferenceId]) -> None:
+        """Remove the rows of these ids (the change set says they left the listing)."""
+        rows = sorted(row for ref_id in ref_ids if (row := self.row_of(ref_id)) is not None)
+        runs = _runs(rows)
+        # Kept up to date run by run, the index stays right for whoever asks in between;
+        # past a few hundred runs rebuilding it once when next asked is cheaper.
+        keep_index = len(runs) <= _MAX_RUNS_KEEPING_INDEX
+        for first, last in reversed(runs):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            removed = self._ids[first : last + 1]
+            del self._ids[first : last + 1]
+            self._version += 1
+            if self._index is not None and keep_index:
+                self._index.forget(removed)
+            else:
+                self._index = None
+            self.endRemoveRows()
 
     def _merge(self, new_ids: list[ReferenceId]) -> None:
         new_set = set(new_ids)
@@ -572,7 +790,8 @@ class ReferenceTableModel(QAbstractTableModel):
         for first, last in reversed(_runs(gone_rows)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._ids[first : last + 1]
-            self._rows_by_id = None
+            self._version += 1
+            self._index = None
             self.endRemoveRows()
         kept = set(self._ids)
         kept_in_new_order = [ref_id for ref_id in new_ids if ref_id in kept]
@@ -582,19 +801,24 @@ class ReferenceTableModel(QAbstractTableModel):
         for first, last in _runs(new_rows):
             self.beginInsertRows(QModelIndex(), first, last)
             self._ids[first:first] = new_ids[first : last + 1]
-            self._rows_by_id = None
+            self._version += 1
+            self._index = None
             self.endInsertRows()
 
-    def _relayout(self, new_ids: list[ReferenceId]) -> None:
-        """Same rows, new order: move persistent indexes (selection) with their ids."""
+    def _relayout(
+        self, new_ids: list[ReferenceId], rows: dict[ReferenceId, int] | None = None
+    ) -> None:
+        """Same rows, new order: move persistent indexes (selection) with their ids.
+
+        ``rows`` indexes ``new_ids`` when a pool thread already built it.
+        """
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_ids = [
             self._ids[index.row()] if 0 <= index.row() < len(self._ids) else None
             for index in old_persistent
         ]
-        self._ids = list(new_ids)
-        self._rows_by_id = None
+        self._set_ids(list(new_ids), _RowIndex(rows) if rows is not None else None)
         new_persistent = []
         for index, ref_id in zip(old_persistent, old_ids, strict=True):
             row = self.row_of(ref_id) if ref_id is not None else None
@@ -604,12 +828,20 @@ class ReferenceTableModel(QAbstractTableModel):
         self.changePersistentIndexList(old_persistent, new_persistent)
         self.layoutChanged.emit()
 
+    def _set_ids(self, ids: list[ReferenceId], index: _RowIndex | None = None) -> None:
+        self._ids = ids
+        self._index = index
+        self._version += 1
+
     def _emit_updated(self, ref_ids: Iterable[ReferenceId]) -> None:
         rows = sorted(row for ref_id in ref_ids if (row := self.row_of(ref_id)) is not None)
         for first, last in _runs(rows):
             self.dataChanged.emit(
                 self.index(first, 0), self.index(last, len(Column) - 1), _CHANGED_ROLES
             )
+
+
+_MAX_RUNS_KEEPING_INDEX = 256
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:

@@ -128,6 +128,8 @@ class ReferenceTableView(QTableView):
         self._preferred_widths: dict[int, int] = {}
         self._fitting = False
         header.sectionResized.connect(self._remember_width)
+        # The reference at the top of the viewport while rows follow a library change.
+        self._top_anchor: ReferenceId | None = None
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -146,6 +148,24 @@ class ReferenceTableView(QTableView):
         selection.selectionChanged.connect(self._emit_selection)
         model.modelReset.connect(self._emit_selection_now)
         model.rowsRemoved.connect(self._emit_selection_now)
+        if isinstance(model, ReferenceTableModel):
+            model.rows_about_to_refresh.connect(self._remember_top_row)
+            model.rows_refreshed.connect(self._restore_top_row)
+
+    def _remember_top_row(self) -> None:
+        # Scrolled down the list, one keeps one's place when rows arrive above it (an
+        # import, another team member's additions); at the very top, new rows show.
+        row = self.rowAt(0)
+        self._top_anchor = self.reference_model().reference_id(row) if row > 0 else None
+
+    def _restore_top_row(self) -> None:
+        anchor, self._top_anchor = self._top_anchor, None
+        if anchor is None:
+            return
+        model = self.reference_model()
+        row = model.row_of(anchor)
+        if row is not None and row != self.rowAt(0):
+            self.scrollTo(model.index(row, 0), QAbstractItemView.ScrollHint.PositionAtTop)
 
     # --- dragging -----------------------------------------------------------------------
 
