@@ -209,12 +209,30 @@ def _highest_id(session: Session) -> int:
     return int(session.connection().execute(select(func.max(ReferenceRow.id))).scalar() or 0)
 
 
-def _start_limit(highest: int, share: float, wanted: int | None) -> int:
-    """Below how many matches (or members) a listing starts from them; see above."""
+def _start_limit(
+    highest: int, share: float, wanted: int | None, walked_rows: int | None = None
+) -> int:
+    """Below how many matches (or members) a listing starts from them; see above.
+
+    ``walked_rows``: a page of this listing would be looked for by a walk of at most
+    that many rows (``_walked_page``), which cannot find ``wanted`` rows when fewer than
+    ``wanted`` in ``walked_rows`` qualify; below that share the page starts from them.
+    """
     limit = int(highest * share) + 1
     if wanted is not None:
-        limit = min(limit, math.isqrt(wanted * highest // PAGE_MATCHES_DIVISOR) + 1)
+        page_limit = math.isqrt(wanted * highest // PAGE_MATCHES_DIVISOR) + 1
+        if walked_rows:
+            page_limit = max(page_limit, wanted * highest // walked_rows + 1)
+        limit = min(limit, page_limit)
     return limit
+
+
+def _walk_length(criteria: ListFilter, query: Query, wanted: int | None) -> int | None:
+    """The longest walk ``_walked_page`` would make for a page of ``wanted`` rows, if any."""
+    if wanted is None or not _filters_beyond_text(criteria, query):
+        return None
+    longest = _longest_walk(wanted, 0)
+    return longest // WALK_FIRST_TRY_SHARE if _tests_reference_rows(criteria, query) else longest
 
 
 def _few_matches(
@@ -231,7 +249,8 @@ def _few_matches(
     share = MATCHES_SHARE_TO_START_FROM
     if criteria.batch is not None or search.filters_reference_columns(query):
         share = MATCHES_SHARE_TO_START_FROM_FILTERED
-    limit = _start_limit(_highest_id(session), share, wanted)
+    walked = _walk_length(criteria, query, wanted)
+    limit = _start_limit(_highest_id(session), share, wanted, walked)
     return search.matches_if_fewer(connection, expression, limit)
 
 
@@ -275,7 +294,8 @@ def _few_members(
     if not queries:
         return False
     connection = session.connection()
-    limit = _start_limit(_highest_id(session), MATCHES_SHARE_TO_START_FROM, wanted)
+    walked = _walk_length(criteria, query, wanted)
+    limit = _start_limit(_highest_id(session), MATCHES_SHARE_TO_START_FROM, wanted, walked)
     for members in queries:
         capped = select(func.count()).select_from(members.limit(limit).subquery())
         if int(connection.execute(capped).scalar_one()) < limit:
@@ -381,7 +401,7 @@ _TABLE_FIELDS = frozenset({Field.TYPE, Field.TAG, Field.COLLECTION})
 
 
 def _longest_walk(limit: int, offset: int) -> int:
-    """How many rows of the sort index a page's walk reads at most."""
+    """How many rows of the sort index a page's walk may read (see ``_walk_length``)."""
     return max(WALK_MIN_ROWS, WALK_ROWS_PER_ROW_WANTED * (offset + limit))
 
 

@@ -138,3 +138,6 @@ def test_a_page_of_a_large_library_starts_from_fewer_matches_than_the_whole_list
     assert listing._start_limit(1_000_000, 0.1, None) == 100_001
     assert listing._start_limit(1_000_000, 0.1, 100) == 4473
     assert listing._start_limit(1000, 0.1, 100) == 101  # a small library: the share decides
+    # A walk of 5,000 rows finds 100 only when one in 50 qualifies: below that, start.
+    assert listing._start_limit(1_000_000, 0.1, 100, 5000) == 20_001
+    assert listing._start_limit(1_000_000, 0.1, 100, 1000) == 100_001
