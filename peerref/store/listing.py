@@ -204,6 +204,11 @@ MATCHES_SHARE_TO_START_FROM_FILTERED = 1 / 3
 PAGE_MATCHES_DIVISOR = 5
 
 
+def _nullable(column: ColumnElement[object]) -> bool:
+    """Whether a sort column may hold NULL (only the year of an undated reference)."""
+    return bool(getattr(column, "nullable", True))
+
+
 def _highest_id(session: Session) -> int:
     """The highest reference id, which stands in for the library's size (no count)."""
     return int(session.connection().execute(select(func.max(ReferenceRow.id))).scalar() or 0)
@@ -325,8 +330,10 @@ def list_ids(
     column = _SORT_COLUMNS[sort]
     id_column = table_of(ReferenceRow).c.id
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
-    if is_postgres(session.connection()):
-        # Empty years first going up, last going down, as SQLite orders NULLs.
+    if is_postgres(session.connection()) and _nullable(column):
+        # Empty years first going up, last going down, as SQLite orders NULLs. Only
+        # where a column can be empty: NULLS FIRST going up is not the order of
+        # PostgreSQL's indexes, which could then not serve the first page.
         first = column.desc().nulls_last() if descending else column.asc().nulls_first()
         order = (first, order[1])
 

@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from peerref.core.errors import LibraryFileError, NewerLibraryError
-from peerref.core.model import Reference, ReferenceId
+from peerref.core.model import Reference, ReferenceId, abstract_from_text
 from peerref.library import Library
 from peerref.store import migrations, postgres
 from peerref.store.base import Base
@@ -19,7 +19,7 @@ def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_
         Library.open(empty_postgres_url) as library,
         library.database.engine.connect() as db,
     ):
-        assert migrations.current_revision(db) == migrations.head_revision() == "0008"
+        assert migrations.current_revision(db) == migrations.head_revision() == "0009"
         context = MigrationContext.configure(
             db,
             opts={
@@ -95,3 +95,29 @@ def test_passwords_are_masked_and_come_from_the_keyring(monkeypatch: pytest.Monk
         assert asked == []
     finally:
         engine.dispose()
+
+
+def test_search_documents_stay_in_their_rows_not_in_toast(empty_postgres_url: str) -> None:
+    """Revision 0009: a long abstract's tsvector is kept in the row, so the planner sees
+    the full-text table's real size and answers common words from the GIN index."""
+    # An abstract of 800 words: a tsvector several times the 2 kB past which PostgreSQL
+    # would move it out of the row by default.
+    words = " ".join(f"word{n} support{n % 97}" for n in range(400))
+    with Library.open(empty_postgres_url) as library:
+        library.add([Reference(title="Long abstract", abstract=abstract_from_text(words))])
+        with library.database.engine.connect() as db:
+            storage = db.exec_driver_sql(
+                "SELECT attstorage FROM pg_attribute"
+                " WHERE attrelid = 'reference_fts'::regclass AND attname = 'document'"
+            ).scalar_one()
+            toast = db.exec_driver_sql(
+                "SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'reference_fts'"
+            ).scalar_one()
+            document_bytes = db.exec_driver_sql(
+                "SELECT octet_length(document::text) FROM reference_fts"
+            ).scalar_one()
+            toasted = db.exec_driver_sql(f"SELECT count(*) FROM {toast}").scalar_one()
+        assert storage == "m", "revision 0009 not applied"
+        assert document_bytes > 3 * 2032
+        assert toasted == 0
+        assert library.search_ids("word399") != []
