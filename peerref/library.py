@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import gc
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -1169,12 +1170,23 @@ class Library:
         compared: 100,000 references take about a second, not a quarter of a minute.
         """
         self._ensure_dedupe_keys()
-        with self.database.reading() as repo:
-            screen = GroupScreen(repo.filed_keys())
-            pairs = screen.pairs(repo.titles(screen.needs_titles))
-            references = repo.comparable_references(sorted({i for pair in pairs for i in pair}))
-            dismissed = repo.dismissed_pairs()
-        return find_groups_among(references, pairs, dismissed)
+        # The screen makes some hundreds of thousands of small tuples and strings, none
+        # of them in reference cycles; each of the cyclic collector's passes it sets off
+        # walks the whole heap (a fifth of the time at 100,000 references). Memory is
+        # still freed by reference counting meanwhile.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with self.database.reading() as repo:
+                screen = GroupScreen(repo.filed_keys())
+                pairs = screen.pairs(repo.titles(screen.needs_titles))
+                wanted = sorted({i for pair in pairs for i in pair})
+                references = repo.comparable_references(wanted)
+                dismissed = repo.dismissed_pairs()
+            return find_groups_among(references, pairs, dismissed)
+        finally:
+            if collecting:
+                gc.enable()
 
     def dismissed_pairs(self) -> frozenset[DismissedPair]:
         """Every "not duplicates" decision stored in the library."""

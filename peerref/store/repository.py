@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -1310,7 +1310,11 @@ class Repository:
         trashed = set(
             self.session.scalars(select(ReferenceRow.id).where(ReferenceRow.trashed.is_(True)))
         )
-        return [(k, ReferenceId(i)) for k, i in rows if i not in trashed]
+        # The driver's (key, id) tuples as they come: ids are plain ints at run time, and
+        # rebuilding 100,000 tuples would cost more than reading them.
+        if trashed:
+            rows = [row for row in rows if row[1] not in trashed]
+        return cast(list[tuple[str, ReferenceId]], rows)
 
     def titles(self, ids: Iterable[int]) -> dict[ReferenceId, str]:
         """The title of each of these references (missing ids left out).

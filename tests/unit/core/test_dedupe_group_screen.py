@@ -25,6 +25,7 @@ from peerref.core.dedupe import (
     find_groups,
     find_groups_among,
     fold,
+    fold_many,
 )
 from peerref.core.model import (
     AbstractSection,
@@ -218,3 +219,39 @@ def test_fold_of_ascii_text_is_the_regular_expressions(text: str) -> None:
     """``fold``'s shortcut for ASCII text gives what the general path's expression gives."""
     expected = re.sub(r"<[^>]+>", " ", text).replace("&", " and ")
     assert fold(text) == _NON_WORD.sub(" ", expected.casefold()).strip()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.characters(max_codepoint=127), max_size=40),
+            st.text(max_size=20),
+            st.sampled_from(("", "  ", "\x00", "a\x00b", "<i>Café</i> & co", "Ørsted &amp;")),
+        ),
+        max_size=12,
+    )
+)
+def test_folding_many_texts_gives_what_folding_each_gives(texts: list[str]) -> None:
+    """``fold_many``'s joined pass (and its fallback for markup, accents, NULs) is ``fold``."""
+    assert fold_many(texts) == [fold(text) for text in texts]
+
+
+def test_close_titles_of_different_lengths_and_openings_are_grouped_across_years() -> None:
+    """Only the length-bounded search can find these: their first four words differ.
+
+    Each pair scores at least 90 with titles as far apart in length as that allows, in
+    the same year and a year apart, each side shorter in turn.
+    """
+    base = "peer support workers in mental health services"
+    stored = _by_repper(
+        (base, 2011),
+        ("the and " + base, 2011),  # 8 characters longer: ratio 92
+        ("Housing first for veterans in rural communities", 2011),
+        ("Recovery colleges and lived experience of staff", 2012),
+        ("of " + "recovery colleges and lived experience of staff", 2013),
+        ("a an " + "recovery colleges and lived experience of staff", 2012),
+    )
+    expected = find_groups(stored)
+    assert [g.reference_ids for g in expected] == [(1, 2), (4, 5, 6)]
+    assert _fast(stored, frozenset(), only_shared=True) == expected

@@ -87,3 +87,85 @@ def test_references_whose_keys_were_never_computed_get_them_first(library: Libra
     assert [g.reference_ids for g in library.duplicate_groups()] == [(first, second)]
     with library.database.reading() as repo:
         assert repo.unkeyed_ids() == []
+
+
+def _known_cases() -> list[Reference]:
+    """A library with planted duplicates and planted look-alikes that are not duplicates."""
+    repper = (Creator("Repper", "Julie"), Creator("Watson", "Emma"))
+    issue = {
+        "creators": repper,
+        "container_title": "The Journal of Mental Health Training, Education and Practice",
+        "volume": "6",
+        "issue": "2",
+        "issued": PartialDate(2011, 6, 1),
+    }
+    return [
+        # 1, 2: the same paper twice, one title in capitals.
+        Reference(title="Peer support workers: a qualitative study", **issue, page="5-12"),
+        Reference(title="PEER SUPPORT WORKERS: A QUALITATIVE STUDY", **issue, page="5-12"),
+        # 3: same authors, same day, same issue, another paper (different pages).
+        Reference(title="Peer support workers: a qualitative study", **issue, page="13-20"),
+        # 4: same authors and issue, another title: never grouped.
+        Reference(title="Recovery colleges in the community", **issue, page="21-30"),
+        # 5, 6: a typo a year apart (close titles, same authors).
+        Reference(
+            title="Lived experience leadership in crisis care services",
+            creators=repper,
+            issued=PartialDate(2014),
+        ),
+        Reference(
+            title="Lived experiance leadership in crisis care services",
+            creators=repper,
+            issued=PartialDate(2015),
+        ),
+        # 7, 8: the same DOI, one untitled; 8 will be trashed.
+        Reference(title="Hope and recovery", creators=repper, doi="10.1000/hope"),
+        Reference(creators=repper, doi="https://doi.org/10.1000/HOPE"),
+        # 9, 10: the same title by others, to be dismissed as "not duplicates".
+        Reference(
+            title="Housing first for veterans in rural communities",
+            creators=(Creator("Carter", "Tim"),),
+            issued=PartialDate(2019),
+        ),
+        Reference(
+            title="Housing first for veterans in rural communities",
+            creators=(Creator("Carter", "T"),),
+            issued=PartialDate(2019),
+        ),
+        # 11, 12: untitled, same authors and day, similar abstracts.
+        Reference(
+            creators=repper,
+            issued=PartialDate(2020, 3, 4),
+            container_title="Mental Health Review Journal",
+            abstract=(AbstractSection("", "Peer workers support recovery in the community."),),
+        ),
+        Reference(
+            creators=repper,
+            issued=PartialDate(2020, 3, 4),
+            container_title="Mental Health Review Journal",
+            abstract=(AbstractSection("", "Peer workers support recovery in the community"),),
+        ),
+    ]
+
+
+def test_planted_duplicates_among_look_alikes_give_the_groups_of_comparing_everything(
+    library: Library,
+) -> None:
+    """Dismissed pairs, trashed references and same-issue look-alikes, among many others."""
+    ids = sorted(library.add(_known_cases()).added)
+    library.add(_look_alikes(seed=11, count=150))
+    before = {group.reference_ids for group in library.duplicate_groups()}
+    assert (ids[0], ids[1], ids[2]) in before  # the same-issue paper is a possible member
+    assert (ids[4], ids[5]) in before
+    assert (ids[6], ids[7]) in before
+    assert (ids[8], ids[9]) in before
+    assert (ids[10], ids[11]) in before
+    assert not any(ids[3] in group for group in before)
+
+    library.trash([ids[7]])
+    library.dismiss_duplicates([ids[8], ids[9]])
+    groups = library.duplicate_groups()
+    assert groups == _everything_compared(library)
+    found = {group.reference_ids for group in groups}
+    assert (ids[6], ids[7]) not in found and (ids[8], ids[9]) not in found
+    assert (ids[4], ids[5]) in found and (ids[10], ids[11]) in found
