@@ -114,6 +114,18 @@ def shown(model: SidebarModel, kind: NodeKind) -> object:
     return model.data(model.index_for_kind(kind), Role.COUNT)
 
 
+def library_counts_shown(model: SidebarModel) -> list[object]:
+    """Every count "My Library" is changed to in place, in order."""
+    seen: list[object] = []
+
+    def changed(top: QModelIndex, _bottom: QModelIndex, _roles: list[int]) -> None:
+        if model.node(top).kind is NodeKind.LIBRARY:
+            seen.append(model.data(top, Role.COUNT))
+
+    model.dataChanged.connect(changed)
+    return seen
+
+
 def test_counts_are_read_off_the_ui_thread_and_the_old_ones_stay_until_they_are_in(
     qtbot: QtBot, library: Library, pool: QThreadPool, counts: Held, qtmodeltester
 ) -> None:
@@ -153,7 +165,7 @@ def test_a_new_entry_arriving_in_the_background_resets_the_model(
     assert not counts.read_on_ui_thread
 
 
-def test_a_stale_answer_is_never_shown_over_a_newer_one(
+def test_a_refresh_asked_for_during_a_read_follows_it_and_is_shown_last(
     qtbot: QtBot,
     library: Library,
     pool: QThreadPool,
@@ -163,55 +175,58 @@ def test_a_stale_answer_is_never_shown_over_a_newer_one(
     tags = Held(library.tags.counts)
     monkeypatch.setattr(library.tags, "counts", tags)
     model = SidebarModel(library, sync_limit=0, thread_pool=pool)
-    seen: list[object] = []
-    model.dataChanged.connect(
-        lambda top, _bottom, _roles: (
-            seen.append(model.data(top, Role.COUNT))
-            if model.node(top).kind is NodeKind.LIBRARY
-            else None
-        )
-    )
+    seen = library_counts_shown(model)
+    counts.threads.clear()
     # The older read counts the library as it is, then waits in its last query.
     gate = tags.hold()
     model.refresh_counts()
     assert tags.called.wait(10)
+    assert len(counts.threads) == 3
 
     library.add(references(5, start=STARTING))
-    tags.gate = None  # the newer read is not held
-    with qtbot.waitSignal(model.counts_refreshed, timeout=WAIT_MS):
-        model.refresh_counts()
-    assert shown(model, NodeKind.LIBRARY) == STARTING + 5
+    tags.gate = None  # the read that follows is not held
+    model.refresh_counts()
+    assert len(counts.threads) == 3  # noted, not started: one read at a time
 
-    gate.set()  # the older answer (STARTING references) arrives now, and is dropped
-    pool.waitForDone()
-    with qtbot.assertNotEmitted(model.counts_refreshed, wait=200):
-        pass
+    with qtbot.waitSignals([model.counts_refreshed] * 2, timeout=WAIT_MS):
+        gate.set()
+    assert len(counts.threads) == 6  # the older read, then the one that followed it
     assert shown(model, NodeKind.LIBRARY) == STARTING + 5
     assert seen == [STARTING + 5]
+    assert not model.is_refreshing
+    assert not counts.read_on_ui_thread
 
 
-def test_a_rebuild_supersedes_a_count_read_under_way(
-    qtbot: QtBot, library: Library, pool: QThreadPool, counts: Held
+def test_an_answer_older_than_a_rebuild_is_dropped(
+    qtbot: QtBot,
+    library: Library,
+    pool: QThreadPool,
+    counts: Held,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    tags = Held(library.tags.counts)
+    monkeypatch.setattr(library.tags, "counts", tags)
     model = SidebarModel(library, sync_limit=0, thread_pool=pool)
-    gate = counts.hold()
+    seen = library_counts_shown(model)
+    # The older read counts STARTING references, then waits in its last query.
+    gate = tags.hold()
     model.refresh_counts()
-    assert counts.called.wait(10)
-    counts.gate = None
+    assert tags.called.wait(10)
+    tags.gate = None
 
     library.add(references(2, start=STARTING))
     library.add_collection("Thesis")
-    model.rebuild()  # the user's own edit: read at once
+    model.rebuild()  # the user's own edit: read at once, newer than the read under way
     assert shown(model, NodeKind.LIBRARY) == STARTING + 2
-    reads = len(counts.threads)
+    assert not model.is_refreshing
 
-    gate.set()
+    gate.set()  # the older answer (STARTING references) reaches the model, which drops it
     pool.waitForDone()
     with qtbot.assertNotEmitted(model.counts_refreshed, wait=200):
         pass
-    assert len(counts.threads) == reads  # the superseded read stopped before its next query
     assert shown(model, NodeKind.LIBRARY) == STARTING + 2
-    assert model.index_for_kind(NodeKind.COLLECTIONS).isValid()
+    assert model.index_for_collection(library.collections()[0].id).isValid()
+    assert seen == []  # a rebuild resets; the stale answer never changed a count
 
 
 def test_closing_the_library_while_counts_are_read_reads_no_more(

@@ -395,9 +395,13 @@ class SidebarModel(QAbstractItemModel):
     ``refresh_counts`` (after references changed) never makes the UI thread count a large
     library: above ``sync_limit`` references the tree is re-read on a pool thread while
     the old counts stay shown, then applied in place (or as a reset when entries came or
-    went). A newer refresh or a ``rebuild`` supersedes a read under way (its answer is
-    dropped, and it stops before its next query); after ``close`` nothing is read. A
-    small library is re-read at once, so its counts are right as soon as the change is.
+    went). As in the reference table, one read runs at a time: a refresh asked for while
+    one runs is not lost but follows it (the older answer, still newer than what is
+    shown, is shown meanwhile), so changes coming faster than a count never starve the
+    sidebar nor pile queries on the pool. A ``rebuild`` (read at once) supersedes a read
+    under way: its answer is dropped and it stops before its next query. After ``close``
+    nothing is read. A small library is re-read at once, so its counts are right as soon
+    as the change is shown.
     """
 
     collection_rename_requested = Signal(int, str)
@@ -411,7 +415,7 @@ class SidebarModel(QAbstractItemModel):
     external_dropped = Signal(QMimeData, object)
     """(a copy of the dropped data, collection id or None): a page or files were dropped."""
     counts_refreshed = Signal()
-    """The counts shown follow the library again (after ``refresh_counts`` or ``rebuild``)."""
+    """Newly read counts are shown (``is_refreshing`` says whether another read follows)."""
 
     def __init__(
         self,
@@ -427,6 +431,7 @@ class SidebarModel(QAbstractItemModel):
         self._pool = thread_pool or QThreadPool.globalInstance()
         self._token = _ReadToken()
         self._awaited: int | None = None  # the generation of the read under way
+        self._read_again = False  # a refresh was asked for while that read ran
         self._relay = _TreeRelay(self)
         self._relay.read.connect(self._on_tree_read)
         self._root = read_tree(library)
@@ -451,12 +456,18 @@ class SidebarModel(QAbstractItemModel):
         """
         self._token.close()
         self._awaited = None
+        self._read_again = False
 
-    def _supersede(self) -> int:
-        """Drop any read under way; the generation a new read carries."""
+    def _supersede(self) -> None:
+        """Drop any read under way (and the one asked to follow it)."""
         self._token.generation += 1
         self._awaited = None
-        return self._token.generation
+        self._read_again = False
+
+    def _start_read(self) -> None:
+        self._token.generation += 1
+        self._awaited = generation = self._token.generation
+        self._pool.start(_TreeRead(self._library, generation, self._token, self._relay))
 
     def rebuild(self) -> None:
         """Re-read the whole tree (collections, tags or batches changed): a model reset.
@@ -477,23 +488,28 @@ class SidebarModel(QAbstractItemModel):
         """Update counts after references changed (a reset if entries came or went).
 
         A library of more than ``sync_limit`` references (listed and trashed, as last
-        counted) is re-read on a pool thread; the counts shown stay until it is in.
+        counted) is re-read on a pool thread; the counts shown stay until it is in. While
+        such a read runs, another is only noted: it starts when the first is in.
         """
         if self._token.closed:
             return
-        generation = self._supersede()
         shown = (self.count_of(NodeKind.LIBRARY) or 0) + (self.count_of(NodeKind.TRASH) or 0)
         if shown <= self._sync_limit:
+            self._supersede()
             self._apply_tree(read_tree(self._library))
-            return
-        self._awaited = generation
-        self._pool.start(_TreeRead(self._library, generation, self._token, self._relay))
+        elif self._awaited is not None:
+            self._read_again = True  # the read under way began before this change
+        else:
+            self._start_read()
 
     @Slot(int, object)
     def _on_tree_read(self, generation: int, tree: SidebarNode) -> None:
         if generation != self._awaited or not self._token.wanted(generation):
-            return  # a newer refresh or a rebuild superseded this read, or the model closed
+            return  # a rebuild superseded this read, or the model closed
         self._awaited = None
+        if self._read_again:
+            self._read_again = False
+            self._start_read()  # what changed while that read ran
         self._apply_tree(tree)
 
     def _apply_tree(self, fresh: SidebarNode) -> None:
