@@ -1013,7 +1013,18 @@ class MainWindow(QMainWindow):
         """Refresh every view from what a library write changed (commands, imports, undo)."""
         self.table_model.apply_changes(changes)
         if changes.collections_changed:
-            self.sidebar_model.rebuild()
+            # References put into or taken out of a collection come as ``updated``.
+            self.sidebar_model.follow_collections(
+                members_changed=bool(
+                    changes.added
+                    or changes.updated
+                    or changes.removed
+                    or changes.trashed
+                    or changes.restored
+                    or changes.tags_changed
+                    or changes.batch_id is not None
+                )
+            )
         elif (
             (changes.added or changes.removed or changes.trashed or changes.restored)
             or changes.tags_changed

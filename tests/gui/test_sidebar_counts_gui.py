@@ -364,3 +364,44 @@ def test_closing_the_window_while_counts_are_read_does_not_crash(
     assert len(counts.threads) == reads  # nothing read after the window closed
     assert shown(window.sidebar_model, NodeKind.LIBRARY) == STARTING
     assert window.sidebar_model.index(0, 0, QModelIndex()).isValid()
+
+
+def test_references_put_into_a_collection_are_counted_in_the_background(
+    qtbot: QtBot, window: MainWindow, library: Library, counts: Held
+) -> None:
+    model = window.sidebar_model
+    cid = window.new_collection(name="Thesis", edit=False)
+    assert cid is not None
+    assert model.index_for_collection(cid).isValid()  # a new collection is shown at once
+    assert model.data(model.index_for_collection(cid), Role.COUNT) == 0
+
+    counts.threads.clear()
+    gate = counts.hold()
+    window.add_to_collection(cid, library.search_ids()[:4])
+    assert counts.called.wait(10)
+    assert model.is_refreshing
+    assert model.data(model.index_for_collection(cid), Role.COUNT) == 0  # the old count
+    assert not counts.read_on_ui_thread
+
+    with qtbot.waitSignal(model.counts_refreshed, timeout=WAIT_MS):
+        gate.set()
+    assert model.data(model.index_for_collection(cid), Role.COUNT) == 4
+    assert shown(model, NodeKind.UNFILED) == STARTING - 4
+    assert not counts.read_on_ui_thread
+
+
+def test_a_renamed_or_nested_collection_is_shown_at_once(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    model = window.sidebar_model
+    parent = window.new_collection(name="Thesis", edit=False)
+    child = window.new_collection(name="Chapter 2", edit=False)
+    assert parent is not None and child is not None
+    window.move_collection(child, parent)
+    index = model.index_for_collection(child)
+    assert model.node(model.parent(index)).collection_id == parent
+    with qtbot.waitSignal(model.collection_rename_requested, timeout=WAIT_MS):
+        assert model.setData(model.index_for_collection(parent), "Dissertation")
+    qtbot.waitUntil(lambda: library.collections()[0].name == "Dissertation", timeout=WAIT_MS)
+    assert model.data(model.index_for_collection(parent)) == "Dissertation"
+    assert not model.is_refreshing

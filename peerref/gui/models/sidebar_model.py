@@ -484,6 +484,35 @@ class SidebarModel(QAbstractItemModel):
         self.endResetModel()
         self.counts_refreshed.emit()
 
+    def follow_collections(self, *, members_changed: bool = True) -> None:
+        """Collections changed: rebuild when they did, refresh counts when only members did.
+
+        Made, renamed, moved or deleted collections are shown at once (the window selects
+        a new one right after). References put into or taken out of one change only
+        counts, which a large library reads in the background; with ``members_changed``
+        False (a rename already shown in place) nothing is re-read. Telling the two apart
+        costs one read of the collections (a short table, whatever the library's size).
+        """
+        if self._token.closed:
+            return
+        shown = {
+            (node.collection_id, node.name, node.parent_collection_id, node.row())
+            for node in self._root.walk()
+            if node.kind is NodeKind.COLLECTION
+        }
+        rows: Counter[CollectionId | None] = Counter()
+        current = set()
+        for collection in self._library.collections():
+            current.add(
+                (collection.id, collection.name, collection.parent_id, rows[collection.parent_id])
+            )
+            rows[collection.parent_id] += 1
+        if shown == current:
+            if members_changed:
+                self.refresh_counts()
+        else:
+            self.rebuild()
+
     def refresh_counts(self) -> None:
         """Update counts after references changed (a reset if entries came or went).
 
