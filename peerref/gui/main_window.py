@@ -643,6 +643,7 @@ class MainWindow(QMainWindow):
         self.sidebar_model.collection_move_requested.connect(self.move_collection, queued)
         self.sidebar_model.references_dropped.connect(self.add_to_collection, queued)
         self.sidebar_model.external_dropped.connect(self._on_external_drop, queued)
+        self.sidebar_model.counts_refreshed.connect(self._update_actions)  # Empty Trash
         self.table_view.selection_changed_ids.connect(self._on_selection_changed)
         self.table_view.paste_requested.connect(self.import_from_clipboard)
         self.table_view.edit_requested.connect(self.edit_details)
@@ -791,6 +792,7 @@ class MainWindow(QMainWindow):
         self.detail_panel.show_selection(self.table_view.selected_ids())  # commit typing
         self.save_window_state()
         self.copier.close()
+        self.sidebar_model.close()  # a count read under way reads no more
         self.completer.abandon()  # a slow Crossref must not keep the process (and lock) alive
         super().closeEvent(event)
 
@@ -998,7 +1000,8 @@ class MainWindow(QMainWindow):
         on_tag = node is not None and node.kind is NodeKind.TAG
         self.rename_tag_action.setEnabled(on_tag)
         self.delete_tag_action.setEnabled(on_tag)
-        self.empty_trash_action.setEnabled(self.library.count(trash=True) > 0)
+        # The sidebar's count, not a COUNT query: this runs after every change and click.
+        self.empty_trash_action.setEnabled(bool(self.sidebar_model.count_of(NodeKind.TRASH)))
         self.delete_collection_action.setEnabled(on_collection)
         self.export_collection_action.setEnabled(on_collection)
         self.create_bibliography_action.setEnabled(on_collection)
@@ -1009,13 +1012,27 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh every view from what a library write changed (commands, imports, undo)."""
         self.table_model.apply_changes(changes)
-        if changes.collections_changed or changes.batch_id is not None:
-            self.sidebar_model.rebuild()
+        if changes.collections_changed:
+            # References put into or taken out of a collection come as ``updated``.
+            self.sidebar_model.follow_collections(
+                members_changed=bool(
+                    changes.added
+                    or changes.updated
+                    or changes.removed
+                    or changes.trashed
+                    or changes.restored
+                    or changes.tags_changed
+                    or changes.batch_id is not None
+                )
+            )
         elif (
-            changes.added or changes.removed or changes.trashed or changes.restored
-        ) or changes.tags_changed:
+            (changes.added or changes.removed or changes.trashed or changes.restored)
+            or changes.tags_changed
+            or changes.batch_id is not None
+        ):
             # Counts follow membership; an edit alone (no tags) leaves every count as it
-            # was, and counting a large library is not free (the UI thread waits).
+            # was. A large library's counts (and an import's new batch) are read in the
+            # background: counting is not free, and the UI thread must not wait for it.
             self.sidebar_model.refresh_counts()
         self.detail_panel.refresh()
         self.duplicates_panel.refresh_if_shown()
