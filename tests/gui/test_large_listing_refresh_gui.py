@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
+from windows import shown_window
 
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
 from peerref.gui.main_window import MainWindow
 from peerref.library import Library, SortKey
-from peerref.settings import Settings
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -79,18 +79,7 @@ def library(tmp_path: Path) -> Iterator[Library]:
 
 @pytest.fixture
 def window(qtbot: QtBot, library: Library, tmp_path: Path) -> MainWindow:
-    main = MainWindow(
-        library=library,
-        settings=Settings(),
-        settings_path=tmp_path / "settings.json",
-        qsettings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
-        show_message=lambda *_args: None,
-    )
-    qtbot.addWidget(main)
-    main.resize(1100, 700)
-    main.show()
-    qtbot.waitExposed(main)
-    qtbot.waitUntil(lambda: main.table_model.is_complete, timeout=WAIT_MS)
+    main = shown_window(qtbot, library, tmp_path)
     assert main.table_model.rowCount() == LISTED
     return main
 

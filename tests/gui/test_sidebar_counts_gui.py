@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QThreadPool
+from PySide6.QtCore import QModelIndex, Qt, QThreadPool
 from pytestqt.qtbot import QtBot
+from windows import shown_window
 
 from peerref.core.model import Creator, PartialDate, Reference
 from peerref.gui.main_window import MainWindow
@@ -21,7 +22,6 @@ from peerref.gui.models import sidebar_model
 from peerref.gui.models.roles import Role
 from peerref.gui.models.sidebar_model import NodeKind, SidebarModel
 from peerref.library import Library
-from peerref.settings import Settings
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -280,19 +280,7 @@ def window(
     qtbot: QtBot, library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> MainWindow:
     monkeypatch.setattr(sidebar_model, "SYNC_COUNT_LIMIT", 0)  # every library is large
-    main = MainWindow(
-        library=library,
-        settings=Settings(),
-        settings_path=tmp_path / "settings.json",
-        qsettings=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
-        show_message=lambda *_args: None,
-    )
-    qtbot.addWidget(main)
-    main.resize(1100, 700)
-    main.show()
-    qtbot.waitExposed(main)
-    qtbot.waitUntil(lambda: main.table_model.is_complete, timeout=WAIT_MS)
-    return main
+    return shown_window(qtbot, library, tmp_path)
 
 
 def batch_names(window: MainWindow) -> list[str]:
