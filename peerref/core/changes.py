@@ -29,6 +29,20 @@ class ChangeSet:
         return bool(self.added or self.updated or self.removed or self.trashed or self.restored)
 
     @property
+    def membership_changed(self) -> bool:
+        """Whether what the sidebar counts may differ: references came, went or moved
+        in or out of the trash, tags changed, or an import made a batch. An edit alone
+        (``updated``, no tags) leaves every count as it was."""
+        return bool(
+            self.added
+            or self.removed
+            or self.trashed
+            or self.restored
+            or self.tags_changed
+            or self.batch_id is not None
+        )
+
+    @property
     def is_empty(self) -> bool:
         return not (
             self.references_changed

@@ -1015,23 +1015,10 @@ class MainWindow(QMainWindow):
         if changes.collections_changed:
             # References put into or taken out of a collection come as ``updated``.
             self.sidebar_model.follow_collections(
-                members_changed=bool(
-                    changes.added
-                    or changes.updated
-                    or changes.removed
-                    or changes.trashed
-                    or changes.restored
-                    or changes.tags_changed
-                    or changes.batch_id is not None
-                )
+                members_changed=changes.membership_changed or bool(changes.updated)
             )
-        elif (
-            (changes.added or changes.removed or changes.trashed or changes.restored)
-            or changes.tags_changed
-            or changes.batch_id is not None
-        ):
-            # Counts follow membership; an edit alone (no tags) leaves every count as it
-            # was. A large library's counts (and an import's new batch) are read in the
+        elif changes.membership_changed:
+            # A large library's counts (and an import's new batch) are read in the
             # background: counting is not free, and the UI thread must not wait for it.
             self.sidebar_model.refresh_counts()
         self.detail_panel.refresh()
