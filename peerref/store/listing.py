@@ -30,7 +30,7 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.core.query import Field, FieldTerm, IdentifierTerm, Query, YearRange
+from peerref.core.query import FieldTerm, Query
 from peerref.store import search
 from peerref.store.engine import fetch_rows, is_postgres
 from peerref.store.repository import chunks
@@ -234,10 +234,9 @@ def _start_limit(
 
 def _walk_length(criteria: ListFilter, query: Query, wanted: int | None) -> int | None:
     """The longest walk ``_walked_page`` would make for a page of ``wanted`` rows, if any."""
-    if wanted is None or not _filters_beyond_text(criteria, query):
+    if wanted is None:
         return None
-    longest = _longest_walk(wanted, 0)
-    return longest // WALK_FIRST_TRY_SHARE if _tests_reference_rows(criteria, query) else longest
+    return max(_walks(criteria, query, wanted), default=None)
 
 
 def _few_matches(
@@ -329,7 +328,7 @@ def list_ids(
     """Ids of the references the filter selects, sorted, optionally one page of them."""
     column = _SORT_COLUMNS[sort]
     id_column = table_of(ReferenceRow).c.id
-    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    order = _in_order(column, id_column, descending)
     if is_postgres(session.connection()) and _nullable(column):
         # Empty years first going up, last going down, as SQLite orders NULLs. Only
         # where a column can be empty: NULLS FIRST going up is not the order of
@@ -346,12 +345,13 @@ def list_ids(
             matched is None and not postgres and _few_members(session, criteria, query, wanted)
         )
         if (
-            limit is not None
+            wanted is not None
+            and limit is not None
             and matched is None
             and not from_members
             and not postgres
             and _filters_beyond_text(criteria, query)
-            and _highest_id(session) > _longest_walk(limit, offset)
+            and _highest_id(session) > _longest_walk(wanted)
         ):
             page = _walked_page(session, criteria, query, sort, descending, limit, offset)
             if page is not None:
@@ -396,20 +396,36 @@ def _filters_beyond_text(criteria: ListFilter, query: Query) -> bool:
         or criteria.tag is not None
         or criteria.unfiled
         or criteria.batch is not None
-        or any(
-            isinstance(term, YearRange | IdentifierTerm)
-            or (isinstance(term, FieldTerm) and term.field in _TABLE_FIELDS)
-            for term in query.terms
-        )
+        or search.filters_with_tables(query)
     )
 
 
-_TABLE_FIELDS = frozenset({Field.TYPE, Field.TAG, Field.COLLECTION})
+def _longest_walk(wanted: int) -> int:
+    """How many rows of the sort index a page's walk may read (see ``_walks``)."""
+    return max(WALK_MIN_ROWS, WALK_ROWS_PER_ROW_WANTED * wanted)
 
 
-def _longest_walk(limit: int, offset: int) -> int:
-    """How many rows of the sort index a page's walk may read (see ``_walk_length``)."""
-    return max(WALK_MIN_ROWS, WALK_ROWS_PER_ROW_WANTED * (offset + limit))
+def _walks(criteria: ListFilter, query: Query, wanted: int) -> tuple[int, ...]:
+    """The walks, in rows, ``_walked_page`` tries for a page of ``wanted`` rows.
+
+    None for text alone; one short walk when each reference's row is tested; one long
+    walk with a text term; otherwise the short one, then the long one (see above).
+    """
+    if not _filters_beyond_text(criteria, query):
+        return ()
+    longest = _longest_walk(wanted)
+    if _tests_reference_rows(criteria, query):
+        return (longest // WALK_FIRST_TRY_SHARE,)
+    if search.text_match(query) is not None:
+        return (longest,)
+    return (longest // WALK_FIRST_TRY_SHARE, longest)
+
+
+def _in_order(
+    key: ColumnElement[object], ident: ColumnElement[int], descending: bool
+) -> tuple[ColumnElement[object], ColumnElement[int]]:
+    """ORDER BY a sort key, then the id, both in the listing's direction."""
+    return (key.desc(), ident.desc()) if descending else (key.asc(), ident.asc())
 
 
 def _walked_page(
@@ -433,14 +449,7 @@ def _walked_page(
     Only for listings that test more than the text (``_filters_beyond_text``: for text
     alone SQLite walks the sort index itself) of libraries larger than the walk.
     """
-    longest = _longest_walk(limit, offset)
-    reads_rows = _tests_reference_rows(criteria, query)
-    walks = [longest // WALK_FIRST_TRY_SHARE, longest]
-    if reads_rows:
-        walks = walks[:1]
-    elif search.text_match(query) is not None:
-        walks = walks[1:]
-    for rows in walks:
+    for rows in _walks(criteria, query, offset + limit):
         page = _walk(session, criteria, query, sort, descending, limit, offset, rows)
         if len(page) == limit:
             return page
@@ -465,18 +474,12 @@ def _walk(
     """The page's rows among the first ``rows`` of the sort index (see ``_walked_page``)."""
     column = _SORT_COLUMNS[sort]
     id_column = table_of(ReferenceRow).c.id
-    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
     walk = (
         select(id_column.label("walked_id"), column.label("walked_key"))
         .where(ReferenceRow.trashed.is_(criteria.trash))
-        .order_by(*order)
+        .order_by(*_in_order(column, id_column, descending))
         .limit(rows)
         .subquery("walk")
-    )
-    walked_order = (
-        (walk.c.walked_key.desc(), walk.c.walked_id.desc())
-        if descending
-        else (walk.c.walked_key.asc(), walk.c.walked_id.asc())
     )
     # The walk already keeps to the trash or out of it: the first condition is that.
     conditions = _conditions(criteria, query, postgres=False, probe_members=True)[1:]
@@ -493,6 +496,7 @@ def _walk(
         # reference's row, a random look-up per row walked.
         to_walk = ClauseAdapter(walk)
         statement = select(walk.c.walked_id).where(*(to_walk.traverse(c) for c in conditions))
+    walked_order = _in_order(walk.c.walked_key, walk.c.walked_id, descending)
     statement = statement.order_by(*walked_order).offset(offset).limit(limit)
     return _fetch_ids(session, statement)
 

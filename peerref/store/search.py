@@ -376,6 +376,11 @@ def member_ids(term: FieldTerm, *, postgres: bool) -> Select[int] | None:
     return None
 
 
+def filters_with_tables(query: Query) -> bool:
+    """Whether any term is answered by the tables (a year, type, tag, collection or id)."""
+    return any(_answered_by_tables(term) for term in query.terms)
+
+
 def filters_reference_columns(query: Query) -> bool:
     """Whether the query tests columns of ``reference`` itself (a year, type or identifier)."""
     return any(
