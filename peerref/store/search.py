@@ -16,6 +16,7 @@ import logging
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import (
     ARRAY,
@@ -58,6 +59,7 @@ from peerref.store.tables import (
     ReferenceRow,
     ReferenceTagRow,
     TagRow,
+    table_of,
 )
 
 log = logging.getLogger(__name__)
@@ -434,17 +436,200 @@ def text_match(query: Query, *, postgres: bool = False) -> str | None:
     return expression
 
 
+# The index's own dictionary of words (an fts5vocab table, one per connection, made when
+# first needed): what a prefix stands for is read from it, and how many documents hold
+# each word.
+_WORDS_TABLE = "temp.reference_fts_words"
+_CREATE_WORDS_SQL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {_WORDS_TABLE} USING fts5vocab(main, {FTS_TABLE}, 'row')"
+)
+# A prefix standing for more words than this is left a prefix: each word of a probe is
+# one more look-up in every segment of the index, for every reference tested.
+MAX_PREFIX_WORDS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class TermProbe:
+    """A query's text as an FTS5 expression of whole words, to test reference by reference.
+
+    Why: FTS5 answers a prefix ("learn"*) by merging the document lists of every word
+    that starts with it, all of them, each time it is asked, so testing one reference
+    against a prefix costs as much as listing every match (25 ms at 1,000,000
+    references). The same words spelled out ("learning" OR "learner") are a seek per
+    word. ``documents``: how many documents hold the one positive term's words, summed
+    (an upper bound), which tells how far a walk must go to find a page; ``segments``:
+    how many segments the index is in, each one more look-up per word tested; ``words``:
+    how many words each reference is tested for.
+    """
+
+    expression: str
+    documents: int
+    segments: int
+    words: int
+
+
+class _NoWordsError(Exception):
+    """A term whose prefix the index holds no word for: it matches nothing."""
+
+
+def term_probe(connection: Connection, query: Query) -> TermProbe | None:
+    """The query's text as whole words, when it has one positive word and it can be spelled.
+
+    None on a team library, for several positive text terms (how many documents hold
+    them all is not known before they are read) or a field's term (the dictionary
+    counts documents, not fields), for a phrase of several words, and for a prefix that
+    is not plain ASCII or stands for more than ``MAX_PREFIX_WORDS`` words. Why ASCII:
+    the dictionary holds words as the tokenizer folded them, and only for ASCII is
+    that fold known here for certain (lower case); FTS5 folds the rest itself.
+    """
+    if is_postgres(connection):
+        return None
+    texts = [t for t in query.terms if not _answered_by_tables(t) and _fts_expression(t)]
+    positive = [t for t in texts if not t.negated]
+    if len(positive) != 1 or not isinstance(positive[0], Word | Phrase):
+        return None
+    words = tokens(positive[0].text)
+    if len(words) != 1:
+        return None
+    connection.exec_driver_sql(_CREATE_WORDS_SQL)
+    prefix = isinstance(positive[0], Word) and len(words[0]) >= MIN_PREFIX_LETTERS
+    try:
+        found = _words_for(connection, words[0], prefix=prefix)
+    except _NoWordsError:
+        return None
+    if found is None:
+        return None
+    expression = _any_word(found, head=[])
+    words_tested = len(found)
+    excluded: list[str] = []
+    for term in texts:
+        if not term.negated:
+            continue
+        try:
+            spelled = _spelled_out(connection, term)
+        except _NoWordsError:
+            continue  # excludes nothing
+        if spelled is None:
+            return None
+        excluded.append(spelled[0])
+        words_tested += spelled[1]
+    if excluded:
+        expression = f"({expression}) NOT ({' OR '.join(excluded)})"
+    return TermProbe(expression, sum(found.values()), index_segments(connection), words_tested)
+
+
+# The segments of the index, by a skip through its (segment, term) key: one look-up each.
+_SEGMENTS_SQL = f"""
+WITH RECURSIVE segment(id) AS (
+  SELECT min(segid) FROM {FTS_TABLE}_idx
+  UNION ALL
+  SELECT (SELECT min(segid) FROM {FTS_TABLE}_idx WHERE segid > segment.id)
+  FROM segment WHERE segment.id IS NOT NULL
+)
+SELECT count(id) FROM segment
+"""
+
+
+def index_segments(connection: Connection) -> int:
+    """How many segments the full-text index is in (FTS5 writes one per batch and merges).
+
+    Read from the index's ``_idx`` table, which holds a row per segment and leaf page.
+    """
+    return int(connection.exec_driver_sql(_SEGMENTS_SQL).scalar_one())
+
+
+def _words_for(connection: Connection, word: str, *, prefix: bool) -> dict[str, int] | None:
+    """The index's words a query word stands for, with how many documents hold each.
+
+    Raises ``_NoWordsError`` when there is none; None when they cannot be listed (see
+    ``term_probe``). An exact word is looked up as FTS5 would fold it only if ASCII.
+    """
+    if not word.isascii():
+        return None
+    folded = word.lower()
+    if prefix:
+        after = folded[:-1] + chr(ord(folded[-1]) + 1)
+        rows = connection.exec_driver_sql(
+            f"SELECT term, doc FROM {_WORDS_TABLE} WHERE term >= ? AND term < ?",
+            (folded, after),
+        )
+    else:
+        rows = connection.exec_driver_sql(
+            f"SELECT term, doc FROM {_WORDS_TABLE} WHERE term = ?", (folded,)
+        )
+    # Each row costs a read of that word's document list: stop at one too many.
+    found = {str(term): int(doc) for term, doc in rows.fetchmany(MAX_PREFIX_WORDS + 1)}
+    rows.close()
+    if len(found) > MAX_PREFIX_WORDS:
+        return None
+    if not found:
+        raise _NoWordsError(word)
+    return found
+
+
+def _any_word(words: Iterable[str], head: list[str]) -> str:
+    """FTS5 for "any of these words" (after the phrase's first words ``head``)."""
+    phrases = (" ".join([*head, word]).replace('"', '""') for word in words)
+    return "(" + " OR ".join(f'"{phrase}"' for phrase in phrases) + ")"
+
+
+def _spelled_out(connection: Connection, term: Term) -> tuple[str, int] | None:
+    """An excluded term's FTS5 expression with its prefix, if any, as whole words.
+
+    With the expression, how many words it looks up.
+    """
+    if isinstance(term, Word | Phrase):
+        value, prefix, column = term.text, isinstance(term, Word), None
+    elif isinstance(term, FieldTerm) and term.field in _FTS_FIELD_COLUMNS:
+        value, prefix, column = term.value, not term.exact, _FTS_FIELD_COLUMNS[term.field]
+    else:
+        return None
+    words = tokens(value)
+    if not prefix or len(words[-1]) < MIN_PREFIX_LETTERS:
+        expression = _fts_phrase(value, prefix=False)
+        looked_up = len(words)
+    else:
+        found = _words_for(connection, words[-1], prefix=True)
+        if found is None:
+            return None
+        expression = _any_word(found, head=words[:-1])
+        looked_up = len(found) * len(words)
+    if expression is None:
+        return None
+    return (expression if column is None else f"{column} : {expression}"), looked_up
+
+
+def _fts_probe(expression: str) -> ColumnElement[bool]:
+    """Whether this reference's document matches: one look-up per reference tested."""
+    match: BindParameter[str] = bindparam("probe", expression, unique=True)
+    return (
+        select(literal_column("1"))
+        .select_from(text(FTS_TABLE))
+        .where(
+            text(f"{FTS_TABLE} MATCH :probe").bindparams(match),
+            # The table's column, not the ORM attribute: an ORM select cannot have a
+            # text FROM.
+            literal_column("rowid", Integer) == table_of(ReferenceRow).c.id,
+        )
+        .exists()
+    )
+
+
 def query_condition(
     query: Query,
     matched: str | None = None,
     *,
     postgres: bool = False,
     probe_members: bool = False,
+    spelled: TermProbe | None = None,
+    probe_text: bool = False,
 ) -> ColumnElement[bool] | None:
     """The WHERE condition on ``reference`` for a parsed query; None when it filters nothing.
 
     Text terms become one FTS5 MATCH (``text_match``), or, when ``matched`` gives the ids
-    that MATCH already returned (``matches_if_fewer``), a look-up in that list; when
+    that MATCH already returned (``matches_if_fewer``), a look-up in that list. With
+    ``spelled`` (``term_probe``) the MATCH is of the same text spelled out as whole
+    words, and with ``probe_text`` too, a test of each reference against them. When
     every text term is excluded, each becomes a NOT IN over its own MATCH. Other terms
     are conditions on the tables; ``probe_members`` writes ``tag:`` and ``collection:``
     as look-ups per reference (``membership``).
@@ -467,9 +652,13 @@ def query_condition(
     expression = text_match(query, postgres=postgres)
     full_text = search_pg.match if postgres else _fts_match
     if expression is not None:
-        conditions.insert(
-            0, full_text(expression) if matched is None else _one_of(matched, postgres=postgres)
-        )
+        if matched is not None:
+            matching = _one_of(matched, postgres=postgres)
+        elif spelled is not None:
+            matching = (_fts_probe if probe_text else _fts_match)(spelled.expression)
+        else:
+            matching = full_text(expression)
+        conditions.insert(0, matching)
     else:
         _, negative = search_pg.text_expressions(query) if postgres else _text_expressions(query)
         conditions.extend(not_(full_text(excluded)) for excluded in negative)

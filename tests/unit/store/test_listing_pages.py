@@ -65,6 +65,11 @@ CASES: list[dict[str, object]] = [
     {"query": "health", "unfiled": True},
     {"query": "", "collection": "area"},
     {"query": "year:2011", "collection": "topic"},
+    # Text alone: walked testing each reference against the words (search.term_probe).
+    {"query": "health"},
+    {"query": "rec"},
+    {"query": "sup -health"},
+    {"query": 'peer -"mental health"'},
 ]
 
 
@@ -100,11 +105,14 @@ def test_a_walked_page_is_the_slice_of_the_whole_list(
     library: Library, filed: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     walks: list[tuple[int, int]] = []
+    probed: list[int] = []
     real_walk = listing._walk
 
     def counting_walk(*args: object) -> list[ReferenceId]:
         page = real_walk(*args)  # type: ignore[arg-type]
         walks.append((len(page), int(args[5])))  # type: ignore[call-overload]
+        if len(args) > 8 and args[8] is not None:
+            probed.append(len(page))
         return page
 
     monkeypatch.setattr(listing, "_walk", counting_walk)
@@ -114,12 +122,16 @@ def test_a_walked_page_is_the_slice_of_the_whole_list(
     monkeypatch.setattr(listing, "PAGE_MATCHES_DIVISOR", 10**9)  # never start from matches
     monkeypatch.setattr(listing, "MATCHES_SHARE_TO_START_FROM", 0.0)
     monkeypatch.setattr(listing, "MATCHES_SHARE_TO_START_FROM_FILTERED", 0.0)
+    # Testing a reference against the words costs nothing: text alone always walks.
+    monkeypatch.setattr(listing, "PROBE_MICROSECONDS", 0.0)
+    monkeypatch.setattr(listing, "PROBE_MICROSECONDS_PER_SEGMENT", 0.0)
     for page, expected in _pages_and_lists(library, filed):
         assert page == expected
     found_by_walking = [size for size, limit in walks if size == limit]
     given_up = [size for size, limit in walks if size < limit]
     assert found_by_walking, "no page was found by the walk"
     assert given_up, "no walk gave up for the plan of the whole list"
+    assert probed, "no page of text alone was walked"
 
 
 def test_without_the_walk_pages_are_the_same(
