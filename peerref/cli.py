@@ -526,6 +526,26 @@ def cmd_backup(
     return EXIT_OK
 
 
+def cmd_optimize(
+    library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
+) -> int:
+    """Merge the search index into one segment (the window does it by itself when idle)."""
+    tidied = library.tidy_search_index(force=True)
+    data = {
+        "segments_before": tidied.segments_before,
+        "segments_after": tidied.segments_after,
+        "steps": tidied.steps,
+    }
+    if args.json:
+        _print_json(data, out)
+    else:
+        out.write(
+            f"search index: {tidied.segments_before} segment(s) before, "
+            f"{tidied.segments_after} after\n"
+        )
+    return EXIT_OK
+
+
 def cmd_stats(
     library: Library, args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO
 ) -> int:
@@ -1218,6 +1238,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("restore", "restore references from the trash", cmd_restore)
     p.add_argument("ids", nargs="+", metavar="ID")
     command("empty-trash", "delete everything in the trash for good", cmd_empty_trash)
+
+    p = command("optimize", "merge the search index into one piece: faster searches", cmd_optimize)
+    p.add_argument("--json", action="store_true", help="the segments before and after as JSON")
 
     p = command("backup", "back up the library now", cmd_backup)
     p.add_argument("-o", "--output", metavar="FILE", help="where (default: the backups folder)")

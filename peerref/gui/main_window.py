@@ -76,6 +76,7 @@ from peerref.gui.dialogs.tag_dialogs import TagMergeDialog
 from peerref.gui.dialogs.team_library import open_team_library
 from peerref.gui.exporting import ExportController
 from peerref.gui.importing import ImportController
+from peerref.gui.maintenance import SearchIndexTidier
 from peerref.gui.models.reference_table import ReferenceTableModel
 from peerref.gui.models.sidebar_model import (
     NodeKind,
@@ -267,6 +268,9 @@ class MainWindow(QMainWindow):
             show_message=show_message,
             progress_delay_ms=progress_delay_ms,
         )
+        # Merges a fragmented search index once the library is quiet (see maintenance).
+        self.index_tidier = SearchIndexTidier(library, self)
+        self.index_tidier.schedule()
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -793,6 +797,7 @@ class MainWindow(QMainWindow):
         self.save_window_state()
         self.copier.close()
         self.sidebar_model.close()  # a count read under way reads no more
+        self.index_tidier.close()  # a tidying under way stops after its current step
         self.completer.abandon()  # a slow Crossref must not keep the process (and lock) alive
         super().closeEvent(event)
 
@@ -1011,6 +1016,7 @@ class MainWindow(QMainWindow):
 
     def apply_changes(self, changes: ChangeSet) -> None:
         """Refresh every view from what a library write changed (commands, imports, undo)."""
+        self.index_tidier.schedule()  # writes first: tidying waits until they are over
         self.table_model.apply_changes(changes)
         if changes.collections_changed:
             # References put into or taken out of a collection come as ``updated``.

@@ -26,7 +26,7 @@ from peerref.core.errors import (
     UserInputError,
 )
 from peerref.core.model import ReferenceId
-from peerref.store import backup, listing, migrations, postgres
+from peerref.store import backup, listing, migrations, postgres, search
 from peerref.store.engine import (
     APPLICATION_ID,
     SQLITE_HEADER,
@@ -422,6 +422,16 @@ class Database:
     def summaries(self, ids: Sequence[ReferenceId]) -> list[ReferenceSummary]:
         with self.reading() as repo:
             return listing.summaries(repo.session, ids)
+
+    def search_index_segments(self) -> int:
+        """How many segments the full-text index is in (``search.index_segments``)."""
+        with self.reading() as repo:
+            return search.index_segments(repo.connection)
+
+    def tidy_search_index_step(self) -> bool:
+        """One step of merging the index's segments, in its own transaction (see ``search``)."""
+        with self.writing() as repo:
+            return search.tidy_step(repo.connection, search.TIDY_STEP_PAGES)
 
     def backup(self, destination: Path | None = None) -> Path:
         """Write a consistent copy (SQLite backup API); a folder receives a named file."""

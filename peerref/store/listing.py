@@ -30,7 +30,7 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.core.query import FieldTerm, Query
+from peerref.core.query import Field, FieldTerm, Query, YearRange
 from peerref.store import search
 from peerref.store.engine import fetch_rows, is_postgres
 from peerref.store.repository import chunks
@@ -113,6 +113,7 @@ def _conditions(
     probe_members: bool = False,
     spelled: search.TermProbe | None = None,
     probe_text: bool = False,
+    text_tested: bool = False,
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a listing.
 
@@ -161,6 +162,7 @@ def _conditions(
         probe_members=probe_members,
         spelled=spelled,
         probe_text=probe_text,
+        text_tested=text_tested,
     )
     if text_condition is not None:
         conditions.append(text_condition)
@@ -363,6 +365,17 @@ def list_ids(
             matched is None and not postgres and _few_members(session, criteria, query, wanted)
         )
         if (
+            matched is not None
+            and limit is not None
+            and not postgres
+            and _tests_reference_rows(criteria, query)
+        ):
+            page = _walked_matches(
+                session, criteria, query, sort, descending, limit, offset, matched
+            )
+            if page is not None:
+                return page
+        if (
             wanted is not None
             and limit is not None
             and matched is None
@@ -524,6 +537,83 @@ def _page_probe(
     ):
         return None
     return search.term_probe(session.connection(), query)
+
+
+# A page of matches that must also pass a test of each reference's row (a year, a type)
+# may walk the sort index among the matches (``_walked_matches``): it reads the first
+# this many matches per row wanted, in order, and tests their rows. Measured at
+# 1,000,000 references: an entry of the sort index tested against the matches costs
+# about 0.3 microseconds, reading a reference's row about 4 (warm; 20 from disk).
+MATCHED_WALK_ROWS_PER_ROW_WANTED = 20
+INDEX_ENTRY_MICROSECONDS = 0.3
+ROW_MICROSECONDS = 4.0
+
+
+def _walked_matches(
+    session: Session,
+    criteria: ListFilter,
+    query: Query,
+    sort: SortKey,
+    descending: bool,
+    limit: int,
+    offset: int,
+    matched: str,
+) -> list[ReferenceId] | None:
+    """A page found among the first matches in sort order; None if they hold too few.
+
+    Why: a listing that starts from its matches reads every matching reference's row
+    and sorts them: "data analysis year:2000..2020" at 1,000,000 references reads 36,000
+    rows for the first 100. Walking the sort index, testing each entry against the
+    matches (no row read), and reading the rows of only the first matches it meets,
+    costs less when the matches are many: the walk passes about library / matches
+    entries per match it keeps. The rows it returns are the page exactly, as in
+    ``_walked_page``; with too few the caller starts from the matches as before.
+    """
+    wanted = offset + limit
+    rows = MATCHED_WALK_ROWS_PER_ROW_WANTED * wanted
+    matches = matched.count(",") + 1 if matched != "[]" else 0
+    if matches <= rows or _tests_the_sort_key(criteria, query, sort):
+        return None
+    entries = rows * _highest_id(session) / matches
+    walk_cost = entries * INDEX_ENTRY_MICROSECONDS + rows * ROW_MICROSECONDS
+    if walk_cost >= matches * ROW_MICROSECONDS:
+        return None
+    column = _SORT_COLUMNS[sort]
+    id_column = table_of(ReferenceRow).c.id
+    walk = (
+        select(id_column.label("walked_id"), column.label("walked_key"))
+        .where(ReferenceRow.trashed.is_(criteria.trash), search.among_ids(matched))
+        .order_by(*_in_order(column, id_column, descending))
+        .limit(rows)
+        .subquery("walk")
+    )
+    # The walk keeps to the trash (or out of it) and to the matches: test the rest.
+    conditions = _conditions(criteria, query, postgres=False, text_tested=True)[1:]
+    statement = (
+        select(id_column)
+        .select_from(walk)
+        .join(ReferenceRow, id_column == walk.c.walked_id)
+        .where(*conditions)
+        .order_by(*_in_order(walk.c.walked_key, walk.c.walked_id, descending))
+        .offset(offset)
+        .limit(limit)
+    )
+    page = _fetch_ids(session, statement)
+    return page if len(page) == limit else None
+
+
+def _tests_the_sort_key(criteria: ListFilter, query: Query, sort: SortKey) -> bool:
+    """Whether a row test picks references by the very key the listing is sorted by.
+
+    Then what passes sits together somewhere along the sort index (the years of a range,
+    one import's time added), not spread through it, and a walk from its start finds
+    nothing before it has passed all that comes first.
+    """
+    if sort is SortKey.YEAR:
+        return any(isinstance(term, YearRange) for term in query.terms)
+    if sort is SortKey.TYPE:
+        return any(isinstance(term, FieldTerm) and term.field is Field.TYPE for term in query.terms)
+    return sort is SortKey.ADDED and criteria.batch is not None
 
 
 def _tests_reference_rows(criteria: ListFilter, query: Query) -> bool:

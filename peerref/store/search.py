@@ -37,6 +37,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    type_coerce,
 )
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -263,6 +264,18 @@ def _one_of(ids: str, *, postgres: bool = False) -> ColumnElement[bool]:
     values = func.json_each(bindparam("ids", ids, unique=True))
     listed = values.table_valued(column("value", Integer))
     return ReferenceRow.id.in_(select(listed.c.value))
+
+
+def among_ids(ids: str) -> ColumnElement[bool]:
+    """``reference.id`` in a JSON list of ids, written so SQLite cannot start from the list.
+
+    ``reference.id + 0`` is no longer the table's key: SQLite then keeps to the plan the
+    rest of the statement asks for (walking a sort index) and tests each id against the
+    list, instead of fetching every listed reference and sorting them all.
+    """
+    values = func.json_each(bindparam("ids", ids, unique=True))
+    listed = values.table_valued(column("value", Integer))
+    return (type_coerce(ReferenceRow.id, Integer) + 0).in_(select(listed.c.value))
 
 
 def _like_prefix(value: str) -> str:
@@ -534,8 +547,38 @@ def index_segments(connection: Connection) -> int:
     """How many segments the full-text index is in (FTS5 writes one per batch and merges).
 
     Read from the index's ``_idx`` table, which holds a row per segment and leaf page.
+    A team library's index is one GIN index: 1.
     """
+    if is_postgres(connection):
+        return 1
     return int(connection.exec_driver_sql(_SEGMENTS_SQL).scalar_one())
+
+
+# Tidying merges the index into one segment once it is in more than this many. FTS5
+# merges eight segments of one level at a time as it grows (revision 0004): an index
+# grown by a hundred imports is in twenty or more, and every word searched is looked up
+# in each (see ``TermProbe``).
+TIDY_ABOVE_SEGMENTS = 8
+# Pages merged per step of tidying: about 8 MB, a few tenths of a second of writing.
+TIDY_STEP_PAGES = 1000
+
+
+def tidy_step(connection: Connection, pages: int = TIDY_STEP_PAGES) -> bool:
+    """Merge about ``pages`` pages of the index's segments toward one; whether it did any.
+
+    FTS5's 'merge' with a negative count puts every segment on one level first, so
+    steps repeated until one does nothing leave a single segment, as 'optimize' would,
+    but in pieces that each commit quickly. Nothing to do on a team library.
+    """
+    if is_postgres(connection):
+        return False
+    before = int(connection.exec_driver_sql("SELECT total_changes()").scalar_one())
+    connection.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rank) VALUES ('merge', ?)", (-pages,)
+    )
+    after = int(connection.exec_driver_sql("SELECT total_changes()").scalar_one())
+    # FTS5's documented test: fewer than two changes means there was nothing to merge.
+    return after - before >= 2
 
 
 def _words_for(connection: Connection, word: str, *, prefix: bool) -> dict[str, int] | None:
@@ -623,6 +666,7 @@ def query_condition(
     probe_members: bool = False,
     spelled: TermProbe | None = None,
     probe_text: bool = False,
+    text_tested: bool = False,
 ) -> ColumnElement[bool] | None:
     """The WHERE condition on ``reference`` for a parsed query; None when it filters nothing.
 
@@ -630,9 +674,10 @@ def query_condition(
     that MATCH already returned (``matches_if_fewer``), a look-up in that list. With
     ``spelled`` (``term_probe``) the MATCH is of the same text spelled out as whole
     words, and with ``probe_text`` too, a test of each reference against them. When
-    every text term is excluded, each becomes a NOT IN over its own MATCH. Other terms
-    are conditions on the tables; ``probe_members`` writes ``tag:`` and ``collection:``
-    as look-ups per reference (``membership``).
+    every text term is excluded, each becomes a NOT IN over its own MATCH; with
+    ``text_tested`` the caller tests the positive text itself and it is left out. Other
+    terms are conditions on the tables; ``probe_members`` writes ``tag:`` and
+    ``collection:`` as look-ups per reference (``membership``).
     """
     conditions: list[ColumnElement[bool]] = []
     for term in query.terms:
@@ -658,7 +703,8 @@ def query_condition(
             matching = (_fts_probe if probe_text else _fts_match)(spelled.expression)
         else:
             matching = full_text(expression)
-        conditions.insert(0, matching)
+        if not text_tested:  # else the caller's walk keeps to the matches itself
+            conditions.insert(0, matching)
     else:
         _, negative = search_pg.text_expressions(query) if postgres else _text_expressions(query)
         conditions.extend(not_(full_text(excluded)) for excluded in negative)

@@ -214,6 +214,20 @@ def test_stats(cli: Cli, csl_file: Path) -> None:
     assert stats["by_type"] == {"article-journal": 1, "chapter": 1}
 
 
+def test_optimize_merges_the_search_index(cli: Cli, csl_file: Path) -> None:
+    for _ in range(3):
+        cli("import", str(csl_file))
+    code, out, err = cli("optimize", "--json")
+    assert code == 0, err
+    tidied = json.loads(out)
+    assert tidied["segments_after"] == 1
+    assert tidied["segments_before"] >= tidied["segments_after"]
+    code, out, _ = cli("optimize")
+    assert code == 0
+    assert out == "search index: 1 segment(s) before, 1 after\n"
+    assert len(json.loads(cli("list", "--search", "health", "--json")[1])) >= 1
+
+
 def test_a_file_that_is_not_a_library_gives_one_clear_line(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.sqlite"
     bogus.write_text("these are my notes, not a database")

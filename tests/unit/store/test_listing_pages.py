@@ -70,6 +70,9 @@ CASES: list[dict[str, object]] = [
     {"query": "rec"},
     {"query": "sup -health"},
     {"query": 'peer -"mental health"'},
+    # Text and a test of each row: walked among the matches (listing._walked_matches).
+    {"query": "peer year:2006..2011"},
+    {"query": "health -type:book"},
 ]
 
 
@@ -143,6 +146,30 @@ def test_without_the_walk_pages_are_the_same(
     for page, expected in _pages_and_lists(library, filed):
         assert page == expected
     assert not walked
+
+
+def test_a_page_walked_among_the_matches_is_the_slice_of_the_whole_list(
+    library: Library, filed: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listings that start from their matches and test rows may walk among the matches."""
+    outcomes: list[bool] = []
+    real_walk = listing._walked_matches
+
+    def recording_walk(*args: object) -> list[ReferenceId] | None:
+        page = real_walk(*args)  # type: ignore[arg-type]
+        outcomes.append(page is not None)
+        return page
+
+    monkeypatch.setattr(listing, "_walked_matches", recording_walk)
+    monkeypatch.setattr(listing, "_start_limit", lambda *_args: 10**9)  # always start there
+    # The first match per row wanted; walking costs nothing: walk whenever they are more.
+    monkeypatch.setattr(listing, "MATCHED_WALK_ROWS_PER_ROW_WANTED", 1)
+    monkeypatch.setattr(listing, "INDEX_ENTRY_MICROSECONDS", 0.0)
+    monkeypatch.setattr(listing, "ROW_MICROSECONDS", 1.0)
+    for page, expected in _pages_and_lists(library, filed):
+        assert page == expected
+    assert True in outcomes, "no page was found among the matches"
+    assert False in outcomes, "no walk among the matches gave up"
 
 
 def test_a_page_of_a_large_library_starts_from_fewer_matches_than_the_whole_list() -> None:
