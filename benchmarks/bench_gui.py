@@ -3,7 +3,10 @@
 Builds (or reuses) a library of 100,000 references with ``Library.add`` in bulk, then
 measures, with the real ``MainWindow``:
 
-- ``first_rows_ms``: from constructing the window to its first rows being shown (< 1 s);
+- ``first_rows_ms``: from constructing the window to its first rows being shown (< 1 s):
+  the UI thread's whole share of opening the window; ``sidebar_model_ms``, the sidebar
+  model's part of it, and ``sidebar_counts_in_ms``, until the sidebar's counts are in
+  (read on a pool thread above ``SYNC_COUNT_LIMIT``, so later than the first rows);
 - ``rows_loaded_after_scroll_to_end``: summaries the table model holds after scrolling to the
   last row (a page or two, not the table);
 - ``search_ms``: from a search being applied to the table showing its first rows (< 100 ms),
@@ -13,6 +16,10 @@ measures, with the real ``MainWindow``:
   and ``table_ms``, the table model's share of it; ``list_in_ms``, until the id list re-read
   in the background is in, and ``merge_ms``, the UI thread's share of that (the rows it moves).
   The library is put back as it was afterwards.
+- ``sorts``: per column sort (a click on the header), ``ui_ms``, the UI thread's handling
+  (the model's first page in the new order, shown), ``list_in_ms``, until the whole id list
+  in that order is in, and ``selection_kept``, whether the row selected before the sort is
+  still the one selected after it.
 
 Prints one JSON object. Usage::
 
@@ -34,7 +41,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # after choosing the platform above
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer  # after choosing the platform
 from PySide6.QtWidgets import QApplication
 
 from peerref.core.changes import ChangeSet
@@ -46,7 +53,9 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
+from peerref.gui import main_window as main_window_module
 from peerref.gui.main_window import SEARCH_DELAY_MS, MainWindow
+from peerref.gui.models.reference_table import Column
 from peerref.library import Library
 from peerref.settings import Settings
 
@@ -133,6 +142,63 @@ def wait_for_full_listing(window: MainWindow, timeout_ms: int = 60_000) -> None:
     model.full_listing_loaded.disconnect(loop.quit)
 
 
+def wait_for_sidebar_counts(window: MainWindow, timeout_ms: int = 60_000) -> None:
+    """Run the event loop until the sidebar's counts are in (read in the background)."""
+    model = window.sidebar_model
+    if not model.is_refreshing:
+        return
+    loop = QEventLoop()
+    model.counts_refreshed.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    while model.is_refreshing:
+        loop.exec()
+    model.counts_refreshed.disconnect(loop.quit)
+
+
+def timed_sidebar_model(seconds: list[float]) -> type:
+    """The window's sidebar model class, timing its construction into ``seconds``."""
+    base = main_window_module.SidebarModel
+
+    class Timed(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            began = time.perf_counter()
+            super().__init__(*args, **kwargs)
+            seconds.append(time.perf_counter() - began)
+
+    return Timed
+
+
+SORTS = (
+    ("title_ascending", Column.TITLE, Qt.SortOrder.AscendingOrder),
+    ("year_descending", Column.YEAR, Qt.SortOrder.DescendingOrder),
+    ("authors_ascending", Column.AUTHORS, Qt.SortOrder.AscendingOrder),
+    ("added_descending", Column.ADDED, Qt.SortOrder.DescendingOrder),
+)
+
+
+def measure_sorts(app: QApplication, window: MainWindow) -> dict[str, dict[str, object]]:
+    """Time header-click sorts of the whole library, keeping one row selected throughout."""
+    view, model = window.table_view, window.table_model
+    wait_for_full_listing(window)
+    view.selectRow(min(150_000, model.rowCount() - 1))
+    figures: dict[str, dict[str, object]] = {}
+    for name, column, order in SORTS:
+        show_rows(app, window)
+        selected = view.selected_ids()
+        began = time.perf_counter()
+        view.sortByColumn(int(column), order)
+        show_rows(app, window)
+        ui_ms = (time.perf_counter() - began) * 1000
+        wait_for_full_listing(window)
+        list_in_ms = (time.perf_counter() - began) * 1000
+        figures[name] = {
+            "ui_ms": round(ui_ms, 1),
+            "list_in_ms": round(list_in_ms, 1),
+            "selection_kept": view.selected_ids() == selected,
+        }
+    return figures
+
+
 def measure_change_sets(
     app: QApplication, window: MainWindow, library: Library
 ) -> dict[str, dict[str, float | None]]:
@@ -211,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     qsettings = QSettings(str(workdir / "window.ini"), QSettings.Format.IniFormat)
     with Library.open(library_path, daily_backup=False) as library:
         total = library.count()
+        sidebar_seconds: list[float] = []
+        main_window_module.SidebarModel = timed_sidebar_model(sidebar_seconds)  # type: ignore[misc]
         start = time.perf_counter()
         window = MainWindow(library=library, settings=Settings(), qsettings=qsettings)
         window.resize(1280, 800)
@@ -219,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         show_rows(app, window)
         first_rows_ms = (time.perf_counter() - start) * 1000
         assert model.cached_row_count > 0, "no rows were shown"
+        wait_for_sidebar_counts(window)
+        sidebar_counts_in_ms = (time.perf_counter() - start) * 1000
 
         window.table_view.scrollToBottom()
         show_rows(app, window)
@@ -238,12 +308,15 @@ def main(argv: list[str] | None = None) -> int:
         window.search_field.clear()
         window.apply_search()
         change_sets = measure_change_sets(app, window, library)
+        sorts = measure_sorts(app, window)
 
         result = {
             "references": total,
             "build_library_s": round(build_seconds, 1) if build_seconds is not None else None,
             "first_rows_ms": round(first_rows_ms, 1),
             "first_rows_target_ms": 1000,
+            "sidebar_model_ms": round(sidebar_seconds[0] * 1000, 1),
+            "sidebar_counts_in_ms": round(sidebar_counts_in_ms, 1),
             "rows_loaded_after_scroll_to_end": model.cached_row_count,
             "summaries_read_in_total": model.summaries_loaded,
             "last_row_reached": last_row_shown,
@@ -253,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
             "search_target_ms": 100,
             "debounce_ms": SEARCH_DELAY_MS,
             "change_sets": change_sets,
+            "sorts": sorts,
         }
         window.close()
         window.deleteLater()
