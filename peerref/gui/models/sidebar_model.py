@@ -489,7 +489,10 @@ class SidebarModel(QAbstractItemModel):
         return self._awaited is not None
 
     def count_of(self, kind: NodeKind) -> int | None:
-        """The count shown for a section (``LIBRARY``, ``UNFILED``, ``TRASH``)."""
+        """The count shown for a section (``LIBRARY``, ``UNFILED``, ``TRASH``).
+
+        None while a large library's first counts are read.
+        """
         index = self.index_for_kind(kind)
         return self.node(index).count if index.isValid() else None
 
