@@ -3,7 +3,14 @@
 Builds (or reuses) a library of 100,000 references with ``Library.add`` in bulk, then
 measures, with the real ``MainWindow``:
 
-- ``first_rows_ms``: from constructing the window to its first rows being shown (< 1 s);
+- ``first_rows_ms``: from constructing the window to its first rows being shown (< 1 s):
+  the UI thread's whole share of opening the window; ``sidebar_model_ms``, the sidebar
+  model's part of it, and ``sidebar_counts_in_ms``, until the sidebar's counts are in
+  (read on a pool thread above ``SYNC_COUNT_LIMIT``, so later than the first rows);
+  ``*_cpu_ms``, the UI thread's CPU time over the same span (``time.thread_time``): a
+  pool thread holding the GIL stretches the wall figures, not these;
+  ``sidebar_model_alone_ms``, the median of 5 sidebar models made once the window is idle
+  (what opening costs the UI thread without the table's read competing);
 - ``rows_loaded_after_scroll_to_end``: summaries the table model holds after scrolling to the
   last row (a page or two, not the table);
 - ``search_ms``: from a search being applied to the table showing its first rows (< 100 ms),
@@ -13,6 +20,10 @@ measures, with the real ``MainWindow``:
   and ``table_ms``, the table model's share of it; ``list_in_ms``, until the id list re-read
   in the background is in, and ``merge_ms``, the UI thread's share of that (the rows it moves).
   The library is put back as it was afterwards.
+- ``sorts``: per column sort (a click on the header), ``ui_ms``, the UI thread's handling
+  (the model's first page in the new order, shown), ``ui_cpu_ms``, its CPU time,
+  ``list_in_ms``, until the whole id list in that order is in, and ``selection_kept``,
+  whether the row selected before the sort is still the one selected after it.
 
 Prints one JSON object. Usage::
 
@@ -34,7 +45,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # after choosing the platform above
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QThreadPool, QTimer  # after the platform
 from PySide6.QtWidgets import QApplication
 
 from peerref.core.changes import ChangeSet
@@ -46,7 +57,10 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
+from peerref.gui import main_window as main_window_module
 from peerref.gui.main_window import SEARCH_DELAY_MS, MainWindow
+from peerref.gui.models.reference_table import Column
+from peerref.gui.models.sidebar_model import SidebarModel
 from peerref.library import Library
 from peerref.settings import Settings
 
@@ -133,6 +147,80 @@ def wait_for_full_listing(window: MainWindow, timeout_ms: int = 60_000) -> None:
     model.full_listing_loaded.disconnect(loop.quit)
 
 
+def wait_for_sidebar_counts(window: MainWindow, timeout_ms: int = 60_000) -> None:
+    """Run the event loop until the sidebar's counts are in (read in the background)."""
+    model = window.sidebar_model
+    if not model.is_refreshing:
+        return
+    loop = QEventLoop()
+    model.counts_refreshed.connect(loop.quit)
+    QTimer.singleShot(timeout_ms, loop.quit)
+    while model.is_refreshing:
+        loop.exec()
+    model.counts_refreshed.disconnect(loop.quit)
+
+
+def timed_sidebar_model(seconds: list[float]) -> type:
+    """The window's sidebar model class, timing its construction into ``seconds``."""
+    base = main_window_module.SidebarModel
+
+    class Timed(base):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            began, cpu = time.perf_counter(), time.thread_time()
+            super().__init__(*args, **kwargs)
+            seconds.extend((time.perf_counter() - began, time.thread_time() - cpu))
+
+    return Timed
+
+
+SORTS = (
+    ("title_ascending", Column.TITLE, Qt.SortOrder.AscendingOrder),
+    ("year_descending", Column.YEAR, Qt.SortOrder.DescendingOrder),
+    ("authors_ascending", Column.AUTHORS, Qt.SortOrder.AscendingOrder),
+    ("added_descending", Column.ADDED, Qt.SortOrder.DescendingOrder),
+)
+
+
+def measure_sidebar_alone(library: Library, repeats: int = 5) -> float:
+    """Median milliseconds to make a sidebar model with nothing else running."""
+    pool = QThreadPool()
+    seconds = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        model = SidebarModel(library, thread_pool=pool)
+        seconds.append(time.perf_counter() - began)
+        if hasattr(model, "close"):
+            model.close()  # a background first read, if any, stops before its next query
+        pool.waitForDone()
+        model.deleteLater()
+    return statistics.median(seconds) * 1000
+
+
+def measure_sorts(app: QApplication, window: MainWindow) -> dict[str, dict[str, object]]:
+    """Time header-click sorts of the whole library, keeping one row selected throughout."""
+    view, model = window.table_view, window.table_model
+    wait_for_full_listing(window)
+    view.selectRow(min(150_000, model.rowCount() - 1))
+    figures: dict[str, dict[str, object]] = {}
+    for name, column, order in SORTS:
+        show_rows(app, window)
+        selected = view.selected_ids()
+        began, cpu = time.perf_counter(), time.thread_time()
+        view.horizontalHeader().setSortIndicator(int(column), order)  # as a click does
+        show_rows(app, window)
+        ui_ms = (time.perf_counter() - began) * 1000
+        ui_cpu_ms = (time.thread_time() - cpu) * 1000
+        wait_for_full_listing(window)
+        list_in_ms = (time.perf_counter() - began) * 1000
+        figures[name] = {
+            "ui_ms": round(ui_ms, 1),
+            "ui_cpu_ms": round(ui_cpu_ms, 1),
+            "list_in_ms": round(list_in_ms, 1),
+            "selection_kept": view.selected_ids() == selected,
+        }
+    return figures
+
+
 def measure_change_sets(
     app: QApplication, window: MainWindow, library: Library
 ) -> dict[str, dict[str, float | None]]:
@@ -211,14 +299,19 @@ def main(argv: list[str] | None = None) -> int:
     qsettings = QSettings(str(workdir / "window.ini"), QSettings.Format.IniFormat)
     with Library.open(library_path, daily_backup=False) as library:
         total = library.count()
-        start = time.perf_counter()
+        sidebar_seconds: list[float] = []
+        main_window_module.SidebarModel = timed_sidebar_model(sidebar_seconds)  # type: ignore[misc]
+        start, start_cpu = time.perf_counter(), time.thread_time()
         window = MainWindow(library=library, settings=Settings(), qsettings=qsettings)
         window.resize(1280, 800)
         window.show()
         model = window.table_model
         show_rows(app, window)
         first_rows_ms = (time.perf_counter() - start) * 1000
+        first_rows_cpu_ms = (time.thread_time() - start_cpu) * 1000
         assert model.cached_row_count > 0, "no rows were shown"
+        wait_for_sidebar_counts(window)
+        sidebar_counts_in_ms = (time.perf_counter() - start) * 1000
 
         window.table_view.scrollToBottom()
         show_rows(app, window)
@@ -238,12 +331,19 @@ def main(argv: list[str] | None = None) -> int:
         window.search_field.clear()
         window.apply_search()
         change_sets = measure_change_sets(app, window, library)
+        sorts = measure_sorts(app, window)
+        sidebar_alone_ms = measure_sidebar_alone(library)
 
         result = {
             "references": total,
             "build_library_s": round(build_seconds, 1) if build_seconds is not None else None,
             "first_rows_ms": round(first_rows_ms, 1),
             "first_rows_target_ms": 1000,
+            "first_rows_cpu_ms": round(first_rows_cpu_ms, 1),
+            "sidebar_model_ms": round(sidebar_seconds[0] * 1000, 1),
+            "sidebar_model_cpu_ms": round(sidebar_seconds[1] * 1000, 1),
+            "sidebar_counts_in_ms": round(sidebar_counts_in_ms, 1),
+            "sidebar_model_alone_ms": round(sidebar_alone_ms, 1),
             "rows_loaded_after_scroll_to_end": model.cached_row_count,
             "summaries_read_in_total": model.summaries_loaded,
             "last_row_reached": last_row_shown,
@@ -253,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             "search_target_ms": 100,
             "debounce_ms": SEARCH_DELAY_MS,
             "change_sets": change_sets,
+            "sorts": sorts,
         }
         window.close()
         window.deleteLater()

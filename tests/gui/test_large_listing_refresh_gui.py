@@ -8,16 +8,18 @@ last, and check what the window shows meanwhile and once the read is in.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 from windows import shown_window
 
 from peerref.core.model import Creator, PartialDate, Reference, ReferenceId
 from peerref.gui.main_window import MainWindow
+from peerref.gui.models import reference_table
+from peerref.gui.models.reference_table import Column
 from peerref.library import Library, SortKey
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -158,4 +160,52 @@ def test_rows_arriving_above_keep_the_references_on_screen_where_they_were(
     assert model.rowCount() == LISTED + 3
     assert sorted(model.row_of(i) or 0 for i in changes.added) == [0, 1, 2]
     assert model.reference_id(view.rowAt(0)) == top
+    assert not held.read_on_ui_thread
+
+
+def test_a_header_click_sorts_at_once_and_keeps_the_selection_without_indexing_every_row(
+    qtbot: QtBot,
+    window: MainWindow,
+    library: Library,
+    held: HeldFullReads,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    view, model = window.table_view, window.table_model
+    builds: list[threading.Thread] = []
+    build = reference_table._RowIndex.of.__func__  # type: ignore[attr-defined]
+
+    def recorded(cls: type, ids: Sequence[ReferenceId]) -> object:
+        builds.append(threading.current_thread())
+        return build(cls, ids)
+
+    monkeypatch.setattr(reference_table._RowIndex, "of", classmethod(recorded))
+    view.setFocus()
+    view.selectRow(LISTED - 5)  # below the first page before the sort
+    chosen = window.selected_ids()
+    header = view.horizontalHeader()
+    title = header.sectionViewportPosition(Column.TITLE) + header.sectionSize(Column.TITLE) // 2
+
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(title, 5))
+
+    assert model.sort_column is Column.TITLE
+    first_page = held.unheld(
+        sort=model.sort_column.sort_key,
+        limit=200,
+        descending=(model.sort_order == Qt.SortOrder.DescendingOrder),
+    )
+    assert model.reference_ids()[:200] == first_page  # shown while the rest is read
+    assert window.selected_ids() == chosen
+    # Asked for, a row is answered from the index the pool thread built: nothing rebuilt.
+    assert model.row_of(chosen[0]) == model.reference_ids().index(chosen[0])
+    assert [model.row_of(i) for i in model.reference_ids()] == list(range(LISTED))
+    assert builds == []
+    assert not held.read_on_ui_thread
+
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=WAIT_MS):
+        held.release.set()
+    descending = model.sort_order == Qt.SortOrder.DescendingOrder
+    assert model.reference_ids() == held.unheld(sort=SortKey.TITLE, descending=descending)
+    assert window.selected_ids() == chosen
+    assert model.row_of(chosen[0]) == model.reference_ids().index(chosen[0])
+    assert threading.main_thread() not in builds
     assert not held.read_on_ui_thread

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from peerref.core.model import (
     ReferenceType,
 )
 from peerref.gui.clipboard import reference_ids_from_mime
+from peerref.gui.models import reference_table
 from peerref.gui.models.reference_table import (
     Column,
     Listing,
@@ -555,3 +556,58 @@ def test_rows_stay_right_for_every_id_after_removals_scattered_and_in_blocks(
     qtbot.waitUntil(lambda: model.is_complete)
     assert model.reference_ids() == left
     assert [model.row_of(ref_id) for ref_id in left] == list(range(len(left)))
+
+
+@pytest.fixture
+def row_index_builds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[threading.Thread, int]]:
+    """Every whole-list row index built (``_RowIndex.of``): its thread and its length."""
+    builds: list[tuple[threading.Thread, int]] = []
+    build = reference_table._RowIndex.of.__func__  # type: ignore[attr-defined]
+
+    def recorded(cls: type, ids: Sequence[ReferenceId]) -> object:
+        builds.append((threading.current_thread(), len(ids)))
+        return build(cls, ids)
+
+    monkeypatch.setattr(reference_table._RowIndex, "of", classmethod(recorded))
+    return builds
+
+
+def test_sorts_of_a_long_listing_never_build_its_row_index_and_keep_the_selection(
+    library: Library,
+    qtbot: QtBot,
+    hold: Callable[..., HeldFullReads],
+    row_index_builds: list[tuple[threading.Thread, int]],
+    qtmodeltester,
+) -> None:
+    """Two sorts and a trash before the first sorted list is in: rows right for every id."""
+    model, held, _ids = held_model(library, qtbot, hold)
+    qtmodeltester.check(model, force_py=True)
+    selected = [QPersistentModelIndex(model.index(row, 0)) for row in (3, 17, 29)]
+    chosen = [model.reference_id(3), model.reference_id(17), model.reference_id(29)]
+
+    model.sort(Column.TITLE, Qt.SortOrder.AscendingOrder)
+    first_titles = held.unheld(sort=SortKey.TITLE, limit=10)
+    assert model.reference_ids()[:10] == first_titles
+    model.sort(Column.YEAR, Qt.SortOrder.DescendingOrder)  # the title sort is still being read
+    by_year = held.unheld(sort=SortKey.YEAR, descending=True)
+    assert model.reference_ids()[:10] == by_year[:10]
+    # One on the raised page and one below it (neither of them selected).
+    shown = [ref_id for ref_id in model.reference_ids() if ref_id not in chosen]
+    trashed = [shown[2], shown[12]]
+    assert model.row_of(shown[2]) < 10 <= model.row_of(shown[12])  # type: ignore[operator]
+    model.apply_changes(library.trash(trashed))
+
+    listed = model.reference_ids()
+    assert len(listed) == 28 and not set(trashed) & set(listed)
+    assert [model.row_of(ref_id) for ref_id in listed] == list(range(28))
+    assert [model.row_of(ref_id) for ref_id in trashed] == [None, None]
+    assert [index.row() for index in selected] == [listed.index(i) for i in chosen]
+    assert row_index_builds == []  # rows of ids came from the index the pool thread built
+
+    with qtbot.waitSignal(model.full_listing_loaded, timeout=10_000):
+        held.release.set()
+    assert model.reference_ids() == held.unheld(sort=SortKey.YEAR, descending=True)
+    assert [model.row_of(ref_id) for ref_id in model.reference_ids()] == list(range(28))
+    assert [model.reference_id(index.row()) for index in selected] == chosen
+    assert all(thread is not threading.main_thread() for thread, _ in row_index_builds)
+    assert not held.read_on_ui_thread

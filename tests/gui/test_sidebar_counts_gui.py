@@ -12,15 +12,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QThreadPool
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QThreadPool
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from windows import shown_window
 
-from peerref.core.model import Creator, PartialDate, Reference
+from peerref.core.model import Creator, ImportMethod, PartialDate, Reference
 from peerref.gui.main_window import MainWindow
 from peerref.gui.models import sidebar_model
 from peerref.gui.models.roles import Role
-from peerref.gui.models.sidebar_model import NodeKind, SidebarModel
+from peerref.gui.models.sidebar_model import COUNT_COLUMN, NodeKind, SidebarModel
 from peerref.library import Library
 
 pytestmark = pytest.mark.qt_log_ignore(
@@ -110,6 +111,13 @@ def counts(library: Library, monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
         held.gate.set()  # no pool thread waits past its test
 
 
+def counted(qtbot: QtBot, library: Library, pool: QThreadPool) -> SidebarModel:
+    """A model treating ``library`` as large, once its first counts (read on ``pool``) are in."""
+    model = SidebarModel(library, sync_limit=0, thread_pool=pool)
+    qtbot.waitUntil(lambda: not model.is_refreshing, timeout=WAIT_MS)
+    return model
+
+
 def shown(model: SidebarModel, kind: NodeKind) -> object:
     return model.data(model.index_for_kind(kind), Role.COUNT)
 
@@ -129,7 +137,7 @@ def library_counts_shown(model: SidebarModel) -> list[object]:
 def test_counts_are_read_off_the_ui_thread_and_the_old_ones_stay_until_they_are_in(
     qtbot: QtBot, library: Library, pool: QThreadPool, counts: Held, qtmodeltester
 ) -> None:
-    model = SidebarModel(library, sync_limit=0, thread_pool=pool)
+    model = counted(qtbot, library, pool)
     qtmodeltester.check(model, force_py=True)
     counts.threads.clear()  # the first tree is read when the model is made
     gate = counts.hold()
@@ -150,18 +158,25 @@ def test_counts_are_read_off_the_ui_thread_and_the_old_ones_stay_until_they_are_
     assert not counts.read_on_ui_thread
 
 
-def test_a_new_entry_arriving_in_the_background_resets_the_model(
+def test_a_new_entry_arriving_in_the_background_is_an_inserted_row(
     qtbot: QtBot, library: Library, pool: QThreadPool, counts: Held, qtmodeltester
 ) -> None:
-    model = SidebarModel(library, sync_limit=0, thread_pool=pool)
+    model = counted(qtbot, library, pool)
     qtmodeltester.check(model, force_py=True)
+    wards = QPersistentModelIndex(model.index_for_tag("wards"))
     counts.threads.clear()
     library.add([Reference(title="Carers' accounts of respite", tags=("carers",))])
     assert not model.index_for_tag("carers").isValid()
 
-    with qtbot.waitSignal(model.modelReset, timeout=WAIT_MS):
+    with (
+        qtbot.assertNotEmitted(model.modelReset),
+        qtbot.waitSignal(model.rowsInserted, timeout=WAIT_MS) as inserted,
+    ):
         model.refresh_counts()
     assert model.data(model.index_for_tag("carers"), Role.COUNT) == 1
+    parent, first, last = inserted.args
+    assert model.node(parent).kind is NodeKind.TAGS and first == last == 0  # before "wards"
+    assert wards.isValid() and wards.row() == 1
     assert not counts.read_on_ui_thread
 
 
@@ -174,7 +189,7 @@ def test_a_refresh_asked_for_during_a_read_follows_it_and_is_shown_last(
 ) -> None:
     tags = Held(library.tags.counts)
     monkeypatch.setattr(library.tags, "counts", tags)
-    model = SidebarModel(library, sync_limit=0, thread_pool=pool)
+    model = counted(qtbot, library, pool)
     seen = library_counts_shown(model)
     counts.threads.clear()
     # The older read counts the library as it is, then waits in its last query.
@@ -206,7 +221,7 @@ def test_an_answer_older_than_a_rebuild_is_dropped(
 ) -> None:
     tags = Held(library.tags.counts)
     monkeypatch.setattr(library.tags, "counts", tags)
-    model = SidebarModel(library, sync_limit=0, thread_pool=pool)
+    model = counted(qtbot, library, pool)
     seen = library_counts_shown(model)
     # The older read counts STARTING references, then waits in its last query.
     gate = tags.hold()
@@ -226,7 +241,7 @@ def test_an_answer_older_than_a_rebuild_is_dropped(
         pass
     assert shown(model, NodeKind.LIBRARY) == STARTING + 2
     assert model.index_for_collection(library.collections()[0].id).isValid()
-    assert seen == []  # a rebuild resets; the stale answer never changed a count
+    assert seen == [STARTING + 2]  # the rebuild's; the stale answer never changed a count
 
 
 def test_closing_the_library_while_counts_are_read_reads_no_more(
@@ -236,7 +251,7 @@ def test_closing_the_library_while_counts_are_read_reads_no_more(
     library.add(references(3))
     counts = Held(library.count)
     library.count = counts  # type: ignore[method-assign]
-    model = SidebarModel(library, sync_limit=0, thread_pool=pool)
+    model = counted(qtbot, library, pool)
     reads = len(counts.threads)
     gate = counts.hold()
     model.refresh_counts()
@@ -258,7 +273,7 @@ def test_closing_the_library_while_counts_are_read_reads_no_more(
 def test_a_model_deleted_while_counts_are_read_stops_reading(
     qtbot: QtBot, library: Library, pool: QThreadPool, counts: Held
 ) -> None:
-    model = SidebarModel(library, sync_limit=0, thread_pool=pool)
+    model = counted(qtbot, library, pool)
     reads = len(counts.threads)
     gate = counts.hold()
     model.refresh_counts()
@@ -393,3 +408,165 @@ def test_a_renamed_or_nested_collection_is_shown_at_once(
     qtbot.waitUntil(lambda: library.collections()[0].name == "Dissertation", timeout=WAIT_MS)
     assert model.data(model.index_for_collection(parent)) == "Dissertation"
     assert not model.is_refreshing
+
+
+# --- at window open ----------------------------------------------------------------------
+
+
+def test_a_small_library_is_counted_at_once_when_its_window_opens(
+    qtbot: QtBot, library: Library, tmp_path: Path, counts: Held
+) -> None:
+    window = shown_window(qtbot, library, tmp_path, counts_in=False)
+    model = window.sidebar_model
+    assert not model.is_refreshing
+    assert shown(model, NodeKind.LIBRARY) == STARTING
+    assert counts.read_on_ui_thread  # a few milliseconds: right as soon as it is shown
+
+
+def test_a_large_library_opens_with_its_entries_and_its_counts_follow_off_the_ui_thread(
+    qtbot: QtBot,
+    library: Library,
+    tmp_path: Path,
+    counts: Held,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sidebar_model, "SYNC_COUNT_LIMIT", 0)  # every library is large
+    thesis, _ = library.add_collection("Thesis")
+    library.add_to_collection(thesis.id, library.search_ids()[:5])
+    in_collections = Held(library.collection_counts)
+    monkeypatch.setattr(library, "collection_counts", in_collections)
+    tagged = Held(library.tags.counts)
+    monkeypatch.setattr(library.tags, "counts", tagged)
+    counts.threads.clear()
+    gate = counts.hold()
+
+    window = shown_window(qtbot, library, tmp_path, counts_in=False)
+    model = window.sidebar_model
+    assert counts.called.wait(10)  # the pool thread waits in its first count
+    assert model.is_refreshing
+    library_index = model.index_for_kind(NodeKind.LIBRARY)
+    assert model.data(library_index) == "My Library"
+    assert shown(model, NodeKind.LIBRARY) is None
+    assert model.data(library_index.siblingAtColumn(COUNT_COLUMN)) is None  # an empty count
+    collection = model.index_for_collection(thesis.id)
+    assert model.data(collection) == "Thesis"
+    assert model.data(collection, Role.COUNT) is None
+    assert window.sidebar_view.current_node() is model.node(library_index)
+    assert window.table_model.rowCount() == STARTING  # the table is there meanwhile
+    assert not window.empty_trash_action.isEnabled()
+
+    with qtbot.waitSignal(model.counts_refreshed, timeout=WAIT_MS):
+        gate.set()
+    assert not model.is_refreshing
+    assert shown(model, NodeKind.LIBRARY) == STARTING
+    assert model.data(library_index.siblingAtColumn(COUNT_COLUMN)) == f"{STARTING:,}"
+    assert shown(model, NodeKind.UNFILED) == STARTING - 5
+    assert model.data(model.index_for_collection(thesis.id), Role.COUNT) == 5
+    assert model.data(model.index_for_tag("wards"), Role.COUNT) == STARTING
+    assert counts.threads and in_collections.threads and tagged.threads
+    for reader in (counts, in_collections, tagged):
+        assert not reader.read_on_ui_thread
+
+
+# --- an open rename editor ---------------------------------------------------------------
+
+
+def open_rename_editor(qtbot: QtBot, window: MainWindow, index: QModelIndex) -> QLineEdit:
+    view = window.sidebar_view
+    view.setFocus()
+    view.setCurrentIndex(index)
+    view.edit(index)
+    qtbot.waitUntil(lambda: view.state() == QAbstractItemView.State.EditingState)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    return editor
+
+
+def test_a_rename_editor_stays_open_while_another_window_adds_a_collection(
+    qtbot: QtBot, window: MainWindow, library: Library, qtmodeltester
+) -> None:
+    model, view = window.sidebar_model, window.sidebar_view
+    cid = window.new_collection(name="Thesis", edit=False)
+    assert cid is not None
+    qtmodeltester.check(model, force_py=True)  # and every change the model makes after
+    editor = open_rename_editor(qtbot, window, model.index_for_collection(cid))
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Dissertation")
+    tags = model.index_for_kind(NodeKind.TAGS)
+    assert view.isExpanded(tags)
+
+    # Another window on the same file: a new collection, and references put into the one
+    # being renamed (its count changes under the editor too).
+    with Library.open(library.path, daily_backup=False) as other:
+        appendix, _ = other.add_collection("Appendix")
+        other.add_to_collection(cid, other.search_ids()[:3])
+        other.add([Reference(title="Respite diaries", tags=("carers",))])
+    with (
+        qtbot.assertNotEmitted(model.modelReset),
+        qtbot.waitSignal(model.counts_refreshed, timeout=WAIT_MS),
+    ):
+        model.refresh_counts()  # read in the background: every library is large here
+
+    assert model.data(model.index_for_collection(appendix.id)) == "Appendix"
+    assert model.data(model.index_for_tag("carers"), Role.COUNT) == 1
+    assert model.data(model.index_for_collection(cid), Role.COUNT) == 3
+    assert view.state() == QAbstractItemView.State.EditingState
+    assert editor.isVisible() and QApplication.focusWidget() is editor
+    assert editor.text() == "Dissertation"
+    assert view.currentIndex() == model.index_for_collection(cid)
+    assert view.isExpanded(model.index_for_kind(NodeKind.TAGS))
+
+    with qtbot.waitSignal(model.collection_rename_requested, timeout=WAIT_MS):
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: {c.name for c in library.collections()} == {"Dissertation", "Appendix"},
+        timeout=WAIT_MS,
+    )
+    assert model.data(model.index_for_collection(cid)) == "Dissertation"
+
+
+def test_a_rename_editor_stays_open_when_a_change_set_adds_a_collection(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    model, view = window.sidebar_model, window.sidebar_view
+    cid = window.new_collection(name="Thesis", edit=False)
+    assert cid is not None
+    editor = open_rename_editor(qtbot, window, model.index_for_collection(cid))
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Chapter one")
+
+    editing = QPersistentModelIndex(model.index_for_collection(cid))
+    with Library.open(library.path, daily_backup=False) as other:
+        # An import (its batch goes in above the collections) and a new collection.
+        imported = other.import_text(RIS_TEXT, method=ImportMethod.PASTE, source_name="x.ris")
+        appendix, made = other.add_collection("Appendix")
+    with qtbot.assertNotEmitted(model.modelReset):
+        window.apply_changes(imported.changes.merged_with(made))  # read at once: a rebuild
+
+    assert len(batch_names(window)) == 1
+    assert model.data(model.index_for_collection(appendix.id)) == "Appendix"
+    assert editing == model.index_for_collection(cid)
+    assert view.state() == QAbstractItemView.State.EditingState
+    assert editor.isVisible() and editor.text() == "Chapter one"
+    assert view.currentIndex() == model.index_for_collection(cid)
+
+
+def test_the_collection_shown_going_in_the_background_shows_the_library(
+    qtbot: QtBot, window: MainWindow, library: Library
+) -> None:
+    model, view = window.sidebar_model, window.sidebar_view
+    cid = window.new_collection(name="Thesis", edit=False)
+    assert cid is not None
+    window.add_to_collection(cid, library.search_ids()[:2])
+    qtbot.waitUntil(lambda: not model.is_refreshing, timeout=WAIT_MS)
+    view.setCurrentIndex(model.index_for_collection(cid))
+    assert window.table_model.rowCount() == 2
+
+    with Library.open(library.path, daily_backup=False) as other:
+        other.delete_collection(cid)
+    with qtbot.waitSignal(model.counts_refreshed, timeout=WAIT_MS):
+        model.refresh_counts()
+    assert not model.index_for_collection(cid).isValid()
+    assert view.current_node() is not None
+    assert view.current_node().kind is NodeKind.LIBRARY
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == STARTING, timeout=WAIT_MS)

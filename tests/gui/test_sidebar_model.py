@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from peerref.core.model import (
@@ -287,7 +287,7 @@ def test_pages_dropped_on_a_collection_are_offered_for_import(
     assert not model.canDropMimeData(broken, Qt.DropAction.MoveAction, -1, -1, reading)
 
 
-def test_counts_refresh_in_place_and_structure_changes_rebuild(
+def test_counts_refresh_in_place_and_new_entries_are_inserted_rows(
     filled: Library, qtbot: QtBot
 ) -> None:
     model = SidebarModel(filled)
@@ -297,6 +297,69 @@ def test_counts_refresh_in_place_and_structure_changes_rebuild(
     assert model.data(find(model, NodeKind.TRASH), Role.COUNT) == 2
 
     filled.add_collection("Методы")
-    with qtbot.waitSignal(model.modelReset):
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.rowsInserted):
         model.rebuild()
     assert model.data(find(model, NodeKind.COLLECTION, "Методы")) == "Методы"
+
+
+def shape(model: SidebarModel) -> list[tuple[int, object, str, int | None]]:
+    """The tree as shown: depth, key, name and count of every entry, in order."""
+    rows: list[tuple[int, object, str, int | None]] = []
+
+    def visit(parent: QModelIndex, depth: int) -> None:
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            key = model.data(index, Role.NODE_KEY)
+            rows.append((depth, key, str(model.data(index)), model.data(index, Role.COUNT)))
+            visit(index, depth + 1)
+
+    visit(QModelIndex(), 0)
+    return rows
+
+
+def test_a_reread_tree_is_followed_with_row_moves_never_a_reset(
+    filled: Library, qtbot: QtBot, qtmodeltester
+) -> None:
+    """Nesting, un-nesting, deleting a parent whose child moved out, renames and new tags.
+
+    Each step ends in the tree a new model reads, reached with insertions, removals and
+    moves only (the model tester checks each against what the model then answers), and
+    the nodes kept are the ones shown before (persistent indexes still point at them).
+    """
+    model = SidebarModel(filled)
+    qtmodeltester.check(model, force_py=True)
+    by_name = {c.name: c.id for c in filled.collections()}
+    reading = QPersistentModelIndex(model.index_for_collection(by_name["Reading group"]))
+    chapter = QPersistentModelIndex(model.index_for_collection(by_name["Chapter 2"]))
+
+    def follow(step: Callable[[], object]) -> None:
+        step()
+        with qtbot.assertNotEmitted(model.modelReset):
+            model.rebuild()
+        assert shape(model) == shape(SidebarModel(filled))
+
+    follow(lambda: filled.move_collection(by_name["Thesis"], by_name["Reading group"]))
+    follow(lambda: filled.move_collection(by_name["Chapter 2"], None))
+    follow(lambda: filled.move_collection(by_name["Reading group"], by_name["Chapter 2"]))
+    follow(lambda: filled.rename_collection(by_name["Chapter 2"], "A chapter first"))
+    appendix, _ = filled.add_collection("Appendix", by_name["Thesis"])
+    follow(lambda: filled.move_collection(by_name["Thesis"], None))
+    kept = QPersistentModelIndex(model.index_for_collection(appendix.id))
+    # In one answer: the child moves out of its parent, and the parent goes.
+    follow(
+        lambda: (
+            filled.move_collection(appendix.id, None),
+            filled.delete_collection(by_name["Thesis"]),
+        )
+    )
+    follow(lambda: filled.add(references_tagged("alpha", "beta", "zeta")))
+    follow(lambda: filled.tags.delete("wards"))
+
+    assert model.data(reading, Role.COLLECTION_ID) == by_name["Reading group"]
+    assert model.data(chapter) == "A chapter first"
+    assert model.parent(QModelIndex(reading)) == QModelIndex(chapter)
+    assert kept.isValid() and model.data(kept) == "Appendix"
+
+
+def references_tagged(*tags: str) -> list[Reference]:
+    return [Reference(title=f"Tagged {tag}", tags=(tag,)) for tag in tags]

@@ -183,38 +183,76 @@ class _IdRelay(QObject):
 
 
 class _RowIndex:
-    """The row of each id in the model's list, cheap to keep across removals.
+    """The row of each id in the model's list, cheap to keep across removals and sorts.
 
     Why not a plain dict rebuilt after each change: at a million rows the rebuild alone
     takes the UI thread hundreds of milliseconds. The dict is built once for a list (on
     the pool thread for a full load); rows removed since are kept apart, sorted, so a
-    lookup costs a bisect. Any other change to the list (an insertion, a new order)
-    makes a new index.
+    lookup costs a bisect. A sort puts its first page on top of the rows shown until the
+    whole list in the new order is in: that list is indexed by ``raised``, a page-sized
+    head over the index of the list before (``base``, never changed again), with the
+    page's old rows counted as removed. Any other change to the list (an insertion, a
+    full new order) makes a new index.
     """
 
-    __slots__ = ("_removed", "_rows")
+    __slots__ = ("_base", "_head", "_removed")
 
-    def __init__(self, rows: dict[ReferenceId, int]) -> None:
-        self._rows = rows  # never changed once made: a pool thread may have built it
-        self._removed: list[int] = []  # rows of ``_rows`` since removed, ascending
+    def __init__(
+        self, base: dict[ReferenceId, int] | _RowIndex, head: dict[ReferenceId, int] | None = None
+    ) -> None:
+        # Never changed once made: a pool thread may have built it, or it is the index of
+        # the list a sort's first page was raised over.
+        self._base = base
+        self._head = head or {}  # ids on top of the list, and their rows
+        self._removed: list[int] = []  # rows of ``_base`` since removed, ascending
 
     @classmethod
     def of(cls, ids: Sequence[ReferenceId]) -> _RowIndex:
         return cls(dict(zip(ids, range(len(ids)), strict=True)))
 
+    def _base_row(self, ref_id: ReferenceId) -> int | None:
+        base = self._base
+        return base.row(ref_id) if isinstance(base, _RowIndex) else base.get(ref_id)
+
     def row(self, ref_id: ReferenceId) -> int | None:
-        original = self._rows.get(ref_id)
+        head = self._head
+        if head:
+            top = head.get(ref_id)
+            if top is not None:
+                return top
+        original = self._base_row(ref_id)
         if original is None:
             return None
         before = bisect_left(self._removed, original)
         if before < len(self._removed) and self._removed[before] == original:
             return None
-        return original - before
+        return len(head) + original - before
+
+    def raised(self, page: Sequence[ReferenceId]) -> tuple[_RowIndex, list[int]]:
+        """The index of ``page`` followed by this list without the page's ids.
+
+        Also returns the rows the page's ids had in this list (ascending), which the
+        model cuts out of its list. This index is the new one's base from then on, so
+        it must not change again.
+        """
+        raised = _RowIndex(self, {ref_id: row for row, ref_id in enumerate(page)})
+        raised._removed = sorted(row for ref_id in page if (row := self.row(ref_id)) is not None)
+        return raised, list(raised._removed)
 
     def forget(self, ref_ids: Iterable[ReferenceId]) -> None:
         """These ids' rows were removed from the list."""
-        rows = self._rows
-        originals = sorted(row for ref_id in ref_ids if (row := rows.get(ref_id)) is not None)
+        head = self._head
+        if head:
+            ref_ids = list(ref_ids)
+            if any(ref_id in head for ref_id in ref_ids):
+                gone = set(ref_ids)
+                kept = sorted((row, ref_id) for ref_id, row in head.items() if ref_id not in gone)
+                self._head = {ref_id: row for row, (_old, ref_id) in enumerate(kept)}
+        originals = sorted(
+            row
+            for ref_id in ref_ids
+            if ref_id not in head and (row := self._base_row(ref_id)) is not None
+        )
         if len(originals) <= 8:
             for original in originals:
                 insort(self._removed, original)
@@ -673,7 +711,12 @@ class ReferenceTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Ask the store for the ids in the new order; rows keep their selection."""
+        """Ask the store for the ids in the new order; rows keep their selection.
+
+        A long listing costs the UI thread a page, not the listing: the new first page
+        goes on top of the rows shown, cut out of them by slices, and the row index is
+        the old one under a page-sized head (``_RowIndex.raised``), never rebuilt here.
+        """
         if not 0 <= column < len(Column):
             return
         self._sort_column = Column(column)
@@ -685,8 +728,10 @@ class ReferenceTableModel(QAbstractTableModel):
         else:
             # The new first page on top, the other rows below in their old order until
             # the full list arrives: every selected row keeps its id meanwhile.
-            on_top = set(first)
-            self._relayout(first + [ref_id for ref_id in self._ids if ref_id not in on_top])
+            if self._index is None:
+                self._index = _RowIndex.of(self._ids)  # a burst of removals dropped it
+            index, old_rows = self._index.raised(first)
+            self._relayout(_cut_rows(first, self._ids, old_rows), row_index=index)
             self._start_full_load()
         self.listing_changed.emit()
 
@@ -806,11 +851,17 @@ class ReferenceTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def _relayout(
-        self, new_ids: list[ReferenceId], rows: dict[ReferenceId, int] | None = None
+        self,
+        new_ids: list[ReferenceId],
+        rows: dict[ReferenceId, int] | None = None,
+        *,
+        row_index: _RowIndex | None = None,
     ) -> None:
         """Same rows, new order: move persistent indexes (selection) with their ids.
 
-        ``rows`` indexes ``new_ids`` when a pool thread already built it.
+        ``rows`` indexes ``new_ids`` when a pool thread already built it, or ``row_index``
+        when a sort raised its first page over the old one; the list is then taken as
+        it is (not copied). Without either, the index is built when first asked.
         """
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
@@ -818,7 +869,9 @@ class ReferenceTableModel(QAbstractTableModel):
             self._ids[index.row()] if 0 <= index.row() < len(self._ids) else None
             for index in old_persistent
         ]
-        self._set_ids(list(new_ids), _RowIndex(rows) if rows is not None else None)
+        if rows is not None:
+            row_index = _RowIndex(rows)
+        self._set_ids(new_ids if row_index is not None else list(new_ids), row_index)
         new_persistent = []
         for index, ref_id in zip(old_persistent, old_ids, strict=True):
             row = self.row_of(ref_id) if ref_id is not None else None
@@ -842,6 +895,23 @@ class ReferenceTableModel(QAbstractTableModel):
 
 
 _MAX_RUNS_KEEPING_INDEX = 256
+
+
+def _cut_rows(
+    page: list[ReferenceId], ids: list[ReferenceId], rows: Sequence[int]
+) -> list[ReferenceId]:
+    """``page`` followed by ``ids`` without ``rows`` (ascending): copied slice by slice.
+
+    A page's worth of slices over a million ids is a few memory copies; testing each
+    id against the page would be a million Python steps on the UI thread.
+    """
+    result = list(page)
+    start = 0
+    for row in rows:
+        result += ids[start:row]
+        start = row + 1
+    result += ids[start:]
+    return result
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:

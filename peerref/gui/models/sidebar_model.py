@@ -6,13 +6,17 @@ and drops are not performed here: the model emits signals and the window turns t
 undoable library operations.
 
 Counting is not free on a large library (about four COUNT queries: ~100 ms at 200,000
-references, ~450 ms at a million), so after a library change the counts of a large
-library are read on a pool thread, as the reference table reads a long id list
-(issue 16): the old counts stay shown until the new ones are in.
+references, ~450 ms at a million), so the counts of a large library are read on a pool
+thread, as the reference table reads a long id list (issue 16): at window open its
+entries are shown at once without counts, and after a change the old counts stay shown
+until the new ones are in. A newly read tree is followed with row insertions, removals
+and moves, never a reset, so an open rename editor, the selection and what is expanded
+stay as they were.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import logging
 import re
@@ -50,9 +54,9 @@ log = logging.getLogger(__name__)
 
 COLLECTION_MIME = "application/x-peerref-collection-id"
 
-# Up to this many references (listed and trashed), counts after a change are read at
-# once on the UI thread (a few milliseconds), so a personal library's sidebar is right as
-# soon as the change is shown; above it they are read on a pool thread.
+# Up to this many references (listed and trashed), counts are read at once on the UI
+# thread (a few milliseconds), at open and after a change, so a personal library's
+# sidebar is right as soon as it is shown; above it they are read on a pool thread.
 SYNC_COUNT_LIMIT = 5_000
 
 # How many import batches "Recently imported" lists; older ones stay searchable.
@@ -237,15 +241,19 @@ def collection_paths(collections: Sequence[Collection]) -> dict[CollectionId, st
 
 def build_tree(
     *,
-    library_count: int,
-    unfiled_count: int,
-    trash_count: int,
+    library_count: int | None,
+    unfiled_count: int | None,
+    trash_count: int | None,
     batches: Sequence[ImportBatch],
     collections: Sequence[Collection],
-    collection_counts: Mapping[CollectionId, int],
+    collection_counts: Mapping[CollectionId, int] | None,
     tags: Sequence[tuple[str, int]],
 ) -> SidebarNode:
-    """The whole sidebar tree from library reads (pure: testable without a library)."""
+    """The whole sidebar tree from library reads (pure: testable without a library).
+
+    Counts not read yet are None (``collection_counts`` None: every collection's), shown
+    as an empty count column.
+    """
     root = SidebarNode(NodeKind.ROOT, "", "")
     root.add(SidebarNode(NodeKind.LIBRARY, "My Library", "library", library_count))
     root.add(SidebarNode(NodeKind.UNFILED, "Unfiled", "unfiled", unfiled_count))
@@ -273,7 +281,7 @@ def build_tree(
             NodeKind.COLLECTION,
             collection.name,
             "collection",
-            collection_counts.get(collection.id, 0),
+            collection_counts.get(collection.id, 0) if collection_counts is not None else None,
             collection_id=collection.id,
             parent_collection_id=collection.parent_id,
         )
@@ -320,6 +328,37 @@ def read_tree(library: Library, check: Callable[[], None] = lambda: None) -> Sid
         collection_counts=collection_counts,
         tags=tags,
     )
+
+
+def read_names(library: Library) -> SidebarNode:
+    """The sidebar tree without its counts, from short tables only (batches, collections).
+
+    What a large library's window shows at once while ``read_tree`` runs on a pool
+    thread. Tags come with their counts (one grouped read over every tagging), so their
+    entries come with the full read.
+    """
+    return build_tree(
+        library_count=None,
+        unfiled_count=None,
+        trash_count=None,
+        batches=library.batches(),
+        collections=library.collections(),
+        collection_counts=None,
+        tags=(),
+    )
+
+
+def fits_sync_limit(library: Library, limit: int) -> bool:
+    """Whether ``library`` holds at most ``limit`` references, listed and trashed.
+
+    Two bounded id reads (at most ``limit + 1`` ids each, the store's first-page path),
+    never a COUNT: telling a large library from a small one must not cost what counting
+    it does.
+    """
+    listed = len(library.search_ids(limit=limit + 1))
+    if listed > limit:
+        return False
+    return listed + len(library.search_ids(trash=True, limit=limit + 1 - listed)) <= limit
 
 
 class _ReadToken:
@@ -392,16 +431,18 @@ class SidebarModel(QAbstractItemModel):
     references dragged from the table and pages or files dragged from outside. Each of these
     becomes a signal for the window to act on.
 
-    ``refresh_counts`` (after references changed) never makes the UI thread count a large
-    library: above ``sync_limit`` references the tree is re-read on a pool thread while
-    the old counts stay shown, then applied in place (or as a reset when entries came or
-    went). As in the reference table, one read runs at a time: a refresh asked for while
+    The UI thread never counts a large library. At open, above ``sync_limit``
+    references, the entries are read from the short tables and shown without counts
+    while the whole tree is read on a pool thread. ``refresh_counts`` (after references
+    changed) re-reads the tree on a pool thread while the old counts stay shown, then
+    applies it in place (rows inserted, removed or moved when entries came, went or
+    moved). As in the reference table, one read runs at a time: a refresh asked for while
     one runs is not lost but follows it (the older answer, still newer than what is
     shown, is shown meanwhile), so changes coming faster than a count never starve the
     sidebar nor pile queries on the pool. A ``rebuild`` (read at once) supersedes a read
     under way: its answer is dropped and it stops before its next query. After ``close``
-    nothing is read. A small library is re-read at once, so its counts are right as soon
-    as the change is shown.
+    nothing is read. A small library is read at once, so its counts are right as soon
+    as it or the change is shown.
     """
 
     collection_rename_requested = Signal(int, str)
@@ -434,7 +475,11 @@ class SidebarModel(QAbstractItemModel):
         self._read_again = False  # a refresh was asked for while that read ran
         self._relay = _TreeRelay(self)
         self._relay.read.connect(self._on_tree_read)
-        self._root = read_tree(library)
+        if fits_sync_limit(library, self._sync_limit):
+            self._root = read_tree(library)
+        else:
+            self._root = read_names(library)
+            self._start_read()
 
     # --- building -----------------------------------------------------------------------
 
@@ -444,7 +489,10 @@ class SidebarModel(QAbstractItemModel):
         return self._awaited is not None
 
     def count_of(self, kind: NodeKind) -> int | None:
-        """The count shown for a section (``LIBRARY``, ``UNFILED``, ``TRASH``)."""
+        """The count shown for a section (``LIBRARY``, ``UNFILED``, ``TRASH``).
+
+        None while a large library's first counts are read.
+        """
         index = self.index_for_kind(kind)
         return self.node(index).count if index.isValid() else None
 
@@ -470,19 +518,16 @@ class SidebarModel(QAbstractItemModel):
         self._pool.start(_TreeRead(self._library, generation, self._token, self._relay))
 
     def rebuild(self) -> None:
-        """Re-read the whole tree (collections, tags or batches changed): a model reset.
+        """Re-read the whole tree (collections, tags or batches changed) and follow it.
 
         Always at once: it follows the user's own edits (a new collection is selected
         and renamed in place right after), and it supersedes a count read under way.
+        Entries that came, went or moved become row insertions, removals and moves.
         """
         if self._token.closed:
             return
         self._supersede()
-        fresh = read_tree(self._library)
-        self.beginResetModel()
-        self._root = fresh
-        self.endResetModel()
-        self.counts_refreshed.emit()
+        self._apply_tree(read_tree(self._library))
 
     def follow_collections(self, *, members_changed: bool = True) -> None:
         """Collections changed: rebuild when they did, refresh counts when only members did.
@@ -522,8 +567,9 @@ class SidebarModel(QAbstractItemModel):
         """
         if self._token.closed:
             return
-        shown = (self.count_of(NodeKind.LIBRARY) or 0) + (self.count_of(NodeKind.TRASH) or 0)
-        if shown <= self._sync_limit:
+        listed, trashed = self.count_of(NodeKind.LIBRARY), self.count_of(NodeKind.TRASH)
+        # No counts yet: the first read of a large library is under way.
+        if listed is not None and trashed is not None and listed + trashed <= self._sync_limit:
             self._supersede()
             self._apply_tree(read_tree(self._library))
         elif self._awaited is not None:
@@ -542,33 +588,86 @@ class SidebarModel(QAbstractItemModel):
         self._apply_tree(tree)
 
     def _apply_tree(self, fresh: SidebarNode) -> None:
-        """Show a newly read tree: counts and names in place, a reset when entries differ."""
-        self._update_in_place(fresh)
+        """Show a newly read tree: row moves for entries, counts and names in place.
+
+        Never a reset: a reset closes an open rename editor and forgets the selection
+        and what is expanded. The nodes shown are kept (persistent indexes point at
+        them) and brought to the shape of ``fresh`` in two passes: every entry of
+        ``fresh`` is put in place top-down (moved from wherever it is shown, or inserted
+        without children, its children placed next), then the entries left over at the
+        end of each list are removed. Removing last means an entry whose parent went
+        (a collection moved out of a deleted one) is moved, never removed and re-added.
+        """
+        shown = {node.key: node for node in self._root.walk()}
+        self._place(self._root, fresh.children, shown)
+        self._prune(self._root, fresh)
         self.counts_refreshed.emit()
 
-    def _update_in_place(self, fresh: SidebarNode) -> None:
-        old_nodes = {node.key: node for node in self._root.walk()}
-        new_nodes = {node.key: node for node in fresh.walk()}
-        if old_nodes.keys() != new_nodes.keys():
-            self.beginResetModel()
-            self._root = fresh
-            self.endResetModel()
+    def _place(
+        self,
+        parent: SidebarNode,
+        wanted: list[SidebarNode],
+        shown: dict[tuple[str, object], SidebarNode],
+    ) -> None:
+        """Make ``parent``'s first children the entries of ``wanted``, in that order."""
+        row = 0
+        while row < len(wanted):
+            children = parent.children
+            key = wanted[row].key
+            if row < len(children) and children[row].key == key:
+                row += 1
+                continue
+            node = shown.get(key)
+            if node is not None:
+                self._move(node, parent, row)
+                row += 1
+                continue
+            # A run of new entries goes in at once (a whole library's tags, at open).
+            end = row + 1
+            while end < len(wanted) and wanted[end].key not in shown:
+                end += 1
+            self.beginInsertRows(self.index_of(parent), row, end - 1)
+            for offset, fresh in enumerate(wanted[row:end]):
+                node = dataclasses.replace(fresh, parent=parent, children=[])
+                parent.children.insert(row + offset, node)
+                shown[node.key] = node
+            self.endInsertRows()
+            row = end
+        for child, fresh in zip(parent.children, wanted, strict=False):
+            self._place(child, fresh.children, shown)
+
+    def _move(self, node: SidebarNode, parent: SidebarNode, row: int) -> None:
+        """Move a shown entry to ``row`` of ``parent`` (Qt's rows: before the move)."""
+        source = node.parent
+        assert source is not None
+        source_row = node.row()
+        moved = self.beginMoveRows(
+            self.index_of(source), source_row, source_row, self.index_of(parent), row
+        )
+        # Placed top-down, ``parent`` is never within ``node``, nor is the move a no-op.
+        assert moved, f"cannot move sidebar entry {node.key} under {parent.key}"
+        del source.children[source_row]
+        parent.children.insert(row - 1 if source is parent and source_row < row else row, node)
+        node.parent = parent
+        self.endMoveRows()
+
+    def _prune(self, node: SidebarNode, fresh: SidebarNode) -> None:
+        """Remove the entries ``_place`` left over and bring counts and names up to date."""
+        for child, fresh_child in zip(node.children, fresh.children, strict=False):
+            self._prune(child, fresh_child)
+        kept = len(fresh.children)
+        if len(node.children) > kept:
+            self.beginRemoveRows(self.index_of(node), kept, len(node.children) - 1)
+            del node.children[kept:]
+            self.endRemoveRows()
+        if node is self._root:
             return
-        for key, node in old_nodes.items():
-            new = new_nodes[key]
-            if (node.count, node.name) != (new.count, new.name):
-                node.count, node.name = new.count, new.name
-                index = self.index_of(node)
-                self.dataChanged.emit(
-                    index,
-                    index.siblingAtColumn(COUNT_COLUMN),
-                    [
-                        Qt.ItemDataRole.DisplayRole,
-                        Qt.ItemDataRole.AccessibleTextRole,
-                        Qt.ItemDataRole.ToolTipRole,
-                        Role.COUNT,
-                    ],
-                )
+        shown = (node.count, node.name, node.tooltip, node.parent_collection_id)
+        if shown != (fresh.count, fresh.name, fresh.tooltip, fresh.parent_collection_id):
+            node.count, node.name, node.tooltip = fresh.count, fresh.name, fresh.tooltip
+            node.parent_collection_id = fresh.parent_collection_id
+            index = self.index_of(node)
+            self.dataChanged.emit(index, index.siblingAtColumn(COUNT_COLUMN), _CHANGED_ROLES)
 
     # --- lookups ------------------------------------------------------------------------
 
@@ -767,7 +866,7 @@ class SidebarModel(QAbstractItemModel):
         else:
             self.external_dropped.emit(_copy_mime(data), target.collection_id)
         # The window performs the change; the model has no removeRows, so a view finishing a
-        # MoveAction leaves the source row alone until the rebuild.
+        # MoveAction leaves the source row alone until the rebuild moves it.
         return True
 
     def _drop_target(self, data: QMimeData, parent: ModelIndex) -> SidebarNode | None:
@@ -794,6 +893,15 @@ class SidebarModel(QAbstractItemModel):
     def _collection_node(self, cid: CollectionId) -> SidebarNode | None:
         index = self.index_for_collection(cid)
         return self.node(index) if index.isValid() else None
+
+
+_CHANGED_ROLES = [
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.EditRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Role.COUNT,
+]
 
 
 def _decode_collection_id(data: QMimeData) -> CollectionId | None:

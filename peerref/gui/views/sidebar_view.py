@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
     QTreeView,
     QWidget,
 )
@@ -19,8 +28,27 @@ from peerref.gui.models.sidebar_model import (
 )
 
 
+class _NameDelegate(QStyledItemDelegate):
+    """Edits names in place without losing what the user has typed.
+
+    Qt hands an open editor the model's value again whenever its row's data changes,
+    whatever the roles: a count read in the background would wipe a rename half typed.
+    Once the user has typed, the editor keeps its text.
+    """
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, QLineEdit) and editor.isModified():
+            return
+        super().setEditorData(editor, index)
+
+
 class SidebarView(QTreeView):
-    """Shows a :class:`SidebarModel` and keeps selection and expansion across rebuilds."""
+    """Shows a :class:`SidebarModel`; its rows follow the model's moves, never a reset.
+
+    Selection, expansion and an open rename editor are Qt's to keep across row moves;
+    when the entry shown goes (a collection deleted, here or by another window), "My
+    Library" is shown instead, as a neighbour would otherwise be chosen for it.
+    """
 
     node_selected = Signal(object)
     """The chosen :class:`SidebarNode` (the table then lists what it stands for)."""
@@ -51,8 +79,7 @@ class SidebarView(QTreeView):
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._on_context_menu)
-        self._saved_selection: tuple[str, object] | None = None
-        self._saved_expanded: set[tuple[str, object]] = set()
+        self.setItemDelegateForColumn(NAME_COLUMN, _NameDelegate(self))
 
     def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
@@ -63,8 +90,6 @@ class SidebarView(QTreeView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COUNT_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        model.modelAboutToBeReset.connect(self._save_state)
-        model.modelReset.connect(self._restore_state)
         self.selectionModel().currentChanged.connect(self._on_current_changed)
         self._expand_sections()
 
@@ -102,32 +127,15 @@ class SidebarView(QTreeView):
         for kind in (NodeKind.COLLECTIONS, NodeKind.TAGS):
             self.expand(model.index_for_kind(kind))
 
-    def _save_state(self) -> None:
-        model = self.sidebar_model()
+    def rowsAboutToBeRemoved(
+        self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int
+    ) -> None:
+        # Before Qt picks a neighbour of the entry shown (and the window lists it).
         current = self.currentIndex()
-        self._saved_selection = model.node(current).key if current.isValid() else None
-        self._saved_expanded = set()
-        for node in model.node(QModelIndex()).walk():
-            index = model.index_of(node)
-            if index.isValid() and self.isExpanded(index):
-                self._saved_expanded.add(node.key)
-
-    def _restore_state(self) -> None:
-        model = self.sidebar_model()
-        self._expand_sections()
-        for key in self._saved_expanded:
-            index = model.index_for_key(key)
-            if index.isValid():
-                self.expand(index)
-        selection = self._saved_selection
-        blocker = self.selectionModel().blockSignals(True)
-        try:
-            index = model.index_for_key(selection) if selection is not None else QModelIndex()
-            if not index.isValid():
-                index = model.index_for_kind(NodeKind.LIBRARY)
-            self.setCurrentIndex(index)
-        finally:
-            self.selectionModel().blockSignals(blocker)
-        if selection is not None and model.node(index).key != selection:
-            # What was shown is gone (a collection deleted): show the library instead.
-            self.node_selected.emit(model.node(index))
+        if current.isValid():
+            model = self.sidebar_model()
+            shown = model.node(current)
+            going = model.node(parent).children[start : end + 1]
+            if any(shown.is_within(node) for node in going):
+                self.setCurrentIndex(model.index_for_kind(NodeKind.LIBRARY))
+        super().rowsAboutToBeRemoved(parent, start, end)
