@@ -240,13 +240,17 @@ def test_downgrade_below_revision_3_and_upgrade_again_with_data_in_every_table(
         assert [g.reference_ids for g in library.duplicate_groups()] == [(a, b)]
 
 
-def _fts_automerge(path: Path) -> int | None:
+def _fts_setting(path: Path, name: str) -> int | None:
     db = sqlite3.connect(path)
     try:
-        row = db.execute("SELECT v FROM reference_fts_config WHERE k = 'automerge'").fetchone()
+        row = db.execute("SELECT v FROM reference_fts_config WHERE k = ?", (name,)).fetchone()
     finally:
         db.close()
     return None if row is None else int(row[0])
+
+
+def _fts_automerge(path: Path) -> int | None:
+    return _fts_setting(path, "automerge")
 
 
 def test_revision_4_has_the_index_merge_eight_segments_at_a_time(tmp_path: Path) -> None:
@@ -266,3 +270,21 @@ def test_revision_4_has_the_index_merge_eight_segments_at_a_time(tmp_path: Path)
         set_foreign_keys(connection, True)
     engine.dispose()
     assert _fts_automerge(old) == 4
+
+
+def test_revision_10_gathers_16_mb_of_words_before_writing_a_segment(tmp_path: Path) -> None:
+    new = tmp_path / "new.sqlite"
+    Library.open(new).close()
+    assert _fts_setting(new, "hashsize") == 16 * 1024 * 1024
+    old = tmp_path / "old.sqlite"
+    _library_at_first_revision(old)
+    with Library.open(old) as library:
+        assert library.search_ids("title:banking") == [ReferenceId(1)]
+    assert _fts_setting(old, "hashsize") == 16 * 1024 * 1024
+    engine = make_engine(old)
+    with engine.connect() as connection, connection.begin():
+        command.downgrade(migrations.make_config(connection), "0009")
+    engine.dispose()
+    assert _fts_setting(old, "hashsize") == 1024 * 1024  # FTS5's default
+    with Library.open(old) as library:  # upgraded again, and still searchable
+        assert library.search_ids("title:banking") == [ReferenceId(1)]

@@ -19,7 +19,7 @@ def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_
         Library.open(empty_postgres_url) as library,
         library.database.engine.connect() as db,
     ):
-        assert migrations.current_revision(db) == migrations.head_revision() == "0009"
+        assert migrations.current_revision(db) == migrations.head_revision() == "0010"
         context = MigrationContext.configure(
             db,
             opts={
