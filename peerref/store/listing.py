@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, Select, func, select, type_coerce
+from sqlalchemy import ColumnElement, Integer, Select, Subquery, func, select, type_coerce
 from sqlalchemy.exc import DataError, OperationalError, ProgrammingError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.util import ClauseAdapter
@@ -486,6 +486,29 @@ def _in_order(
     return (key.desc(), ident.desc()) if descending else (key.asc(), ident.asc())
 
 
+def _sort_index_walk(
+    criteria: ListFilter,
+    sort: SortKey,
+    descending: bool,
+    rows: int,
+    *keeping: ColumnElement[bool],
+) -> Subquery:
+    """The first ``rows`` entries of the sort index, in the trash or out of it.
+
+    Its columns are ``walked_id`` and ``walked_key``; ``keeping`` holds conditions
+    tested on the index entry alone (no row read), which the entries counted must pass.
+    """
+    column = _SORT_COLUMNS[sort]
+    id_column = table_of(ReferenceRow).c.id
+    return (
+        select(id_column.label("walked_id"), column.label("walked_key"))
+        .where(ReferenceRow.trashed.is_(criteria.trash), *keeping)
+        .order_by(*_in_order(column, id_column, descending))
+        .limit(rows)
+        .subquery("walk")
+    )
+
+
 def _walked_page(
     session: Session,
     criteria: ListFilter,
@@ -578,15 +601,8 @@ def _walked_matches(
     walk_cost = entries * INDEX_ENTRY_MICROSECONDS + rows * ROW_MICROSECONDS
     if walk_cost >= matches * ROW_MICROSECONDS:
         return None
-    column = _SORT_COLUMNS[sort]
     id_column = table_of(ReferenceRow).c.id
-    walk = (
-        select(id_column.label("walked_id"), column.label("walked_key"))
-        .where(ReferenceRow.trashed.is_(criteria.trash), search.among_ids(matched))
-        .order_by(*_in_order(column, id_column, descending))
-        .limit(rows)
-        .subquery("walk")
-    )
+    walk = _sort_index_walk(criteria, sort, descending, rows, search.among_ids(matched))
     # The walk keeps to the trash (or out of it) and to the matches: test the rest.
     conditions = _conditions(criteria, query, postgres=False, text_tested=True)[1:]
     statement = (
@@ -633,15 +649,8 @@ def _walk(
     probe: search.TermProbe | None = None,
 ) -> list[ReferenceId]:
     """The page's rows among the first ``rows`` of the sort index (see ``_walked_page``)."""
-    column = _SORT_COLUMNS[sort]
     id_column = table_of(ReferenceRow).c.id
-    walk = (
-        select(id_column.label("walked_id"), column.label("walked_key"))
-        .where(ReferenceRow.trashed.is_(criteria.trash))
-        .order_by(*_in_order(column, id_column, descending))
-        .limit(rows)
-        .subquery("walk")
-    )
+    walk = _sort_index_walk(criteria, sort, descending, rows)
     # The walk already keeps to the trash or out of it: the first condition is that.
     conditions = _conditions(
         criteria, query, postgres=False, probe_members=True, spelled=probe, probe_text=True
