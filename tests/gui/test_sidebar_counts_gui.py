@@ -410,6 +410,53 @@ def test_a_renamed_or_nested_collection_is_shown_at_once(
     assert not model.is_refreshing
 
 
+def tag_entries(model: SidebarModel) -> list[tuple[str, object]]:
+    tags = model.index_for_kind(NodeKind.TAGS)
+    return [
+        (
+            str(model.data(model.index(row, 0, tags))),
+            model.data(model.index(row, 0, tags), Role.COUNT),
+        )
+        for row in range(model.rowCount(tags))
+    ]
+
+
+def test_making_and_nesting_collections_reads_no_count(
+    qtbot: QtBot, window: MainWindow, library: Library, counts: Held
+) -> None:
+    """No reference moved: the counts shown are kept, a new collection counts 0."""
+    model = window.sidebar_model
+    listed, tags = shown(model, NodeKind.LIBRARY), tag_entries(model)
+    counts.threads.clear()
+    parent = window.new_collection(name="Thesis", edit=False)
+    child = window.new_collection(name="Chapter 2", edit=False)
+    assert parent is not None and child is not None
+    window.move_collection(child, parent)
+    assert counts.threads == []
+    assert not model.is_refreshing
+    assert model.node(model.parent(model.index_for_collection(child))).collection_id == parent
+    assert model.data(model.index_for_collection(parent), Role.COUNT) == 0
+    assert shown(model, NodeKind.LIBRARY) == listed
+    assert tag_entries(model) == tags
+
+
+def test_a_collection_made_while_counts_are_read_stays_and_the_counts_follow(
+    qtbot: QtBot, window: MainWindow, library: Library, counts: Held
+) -> None:
+    model = window.sidebar_model
+    gate = counts.hold()
+    library.add(references(3, start=STARTING))
+    model.refresh_counts()
+    assert counts.called.wait(10)
+    cid = window.new_collection(name="Thesis", edit=False)
+    assert cid is not None
+    with qtbot.waitSignal(model.counts_refreshed, timeout=WAIT_MS):
+        gate.set()  # the older read is dropped; the one that follows counts the three
+    assert shown(model, NodeKind.LIBRARY) == STARTING + 3
+    assert model.index_for_collection(cid).isValid()
+    assert not counts.read_on_ui_thread
+
+
 # --- at window open ----------------------------------------------------------------------
 
 
