@@ -208,7 +208,7 @@ def new_columns(
     back from five tables cost a tenth of its time. ``abstract`` and ``keywords`` are the
     stored texts (the flat abstract, the JSON list), ``notes`` in the order they are
     inserted, ``tags`` the stored names in tag-id order. The same strings joined the same
-    way give the same tokens in the same positions (test_search_pg compares them).
+    way give the same tokens in the same positions (test_search_pg_import compares them).
     """
     ref = reference
     creators = " ".join(
