@@ -44,7 +44,7 @@ from peerref.core.model import (
     abstract_from_text,
     abstract_to_text,
 )
-from peerref.store import search
+from peerref.store import search, search_pg
 from peerref.store.engine import (
     BULK_ROWS,
     advance_sequence,
@@ -674,6 +674,7 @@ class Repository:
                 memberships.add(collection)
             member_rows.extend({"reference_id": ref_id, "collection_id": c} for c in memberships)
         bulk_insert(connection, table_of(CreatorRow), creator_rows)
+        links: list[dict[str, int]] = []
         if tag_links:
             tag_ids = self._tag_ids({name for _, names in tag_links for name in names})
             links = [
@@ -698,8 +699,46 @@ class Repository:
         # rather than at scattered pages: the same rows, fewer page splits and look-ups.
         key_rows.sort(key=_key_order)
         bulk_insert(connection, table_of(DedupeKeyRow), key_rows)
-        search.index(connection, ids)
+        if is_postgres(connection):
+            search_pg.add_documents(connection, self._new_documents(ids, new, detail_rows, links))
+        else:
+            search.index(connection, ids)
         return ids
+
+    def _new_documents(
+        self,
+        ids: Sequence[ReferenceId],
+        new: Sequence[NewReference],
+        detail_rows: Sequence[dict[str, Any]],
+        links: Sequence[dict[str, int]],
+    ) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """The search-document columns of references just inserted, made from memory.
+
+        Tags are the one value not in memory as stored: an existing tag keeps its own
+        spelling and id, which decide the document's words and their order; they are
+        read here, before the caller's COPY starts. The columns themselves are made as
+        the returned iterator is consumed.
+        """
+        tags_of: dict[int, list[int]] = defaultdict(list)
+        for link in links:
+            tags_of[link["reference_id"]].append(link["tag_id"])
+        tag_names: dict[int, str] = {}
+        for part in chunks(sorted({link["tag_id"] for link in links})):
+            rows = self.session.execute(select(TagRow.id, TagRow.name).where(TagRow.id.in_(part)))
+            tag_names.update((int(tag_id), str(name)) for tag_id, name in rows)
+        return (
+            (
+                ref_id,
+                search_pg.new_columns(
+                    item.reference,
+                    abstract=detail["abstract"],
+                    keywords=detail["keywords"],
+                    notes=item.notes,
+                    tags=[tag_names[t] for t in sorted(tags_of.get(ref_id, ()))],
+                ),
+            )
+            for ref_id, item, detail in zip(ids, new, detail_rows, strict=True)
+        )
 
     def update_reference(self, ref: Reference, *, now: datetime) -> None:
         """Replace the bibliographic fields, tags, reading status and rating of a reference."""

@@ -16,6 +16,7 @@ columns keeps a phrase from running from one into the next, as in FTS5.
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -31,6 +32,7 @@ from sqlalchemy import (
     text,
 )
 
+from peerref.core.model import Reference
 from peerref.core.query import Field, FieldTerm, Phrase, Query, Term, Word, YearRange
 from peerref.store.tables import ReferenceRow
 
@@ -190,6 +192,143 @@ def _add_clamped(
             offset <= MAX_POSITION or marks[-1] != mark
         ):
             marks.append(mark)
+
+
+def new_columns(
+    reference: Reference,
+    *,
+    abstract: str,
+    keywords: str,
+    notes: Sequence[str],
+    tags: Sequence[str],
+) -> tuple[str, ...]:
+    """A reference's document columns as ``_DOCUMENTS_SQL`` would read them once stored.
+
+    Why: a bulk import knows every value it is about to write, and reading the documents
+    back from five tables cost a tenth of its time. ``abstract`` and ``keywords`` are the
+    stored texts (the flat abstract, the JSON list), ``notes`` in the order they are
+    inserted, ``tags`` the stored names in tag-id order. The same strings joined the same
+    way give the same tokens in the same positions (test_search_pg_import compares them).
+    """
+    ref = reference
+    creators = " ".join(
+        [
+            f"{c.given} {c.dropping_particle} {c.particle} {c.family} {c.suffix} {c.literal}"
+            for c in ref.creators
+        ]
+    )
+    return (
+        f"{ref.title} {ref.title_short}",
+        creators,
+        f"{ref.container_title} {ref.container_title_short} {ref.collection_title} {ref.publisher}",
+        abstract,
+        keywords,
+        " ".join(notes),
+        " ".join(tags),
+    )
+
+
+# A tsvector position in PostgreSQL's binary form (WordEntryPos): 14 bits of position
+# under 2 of weight, A 3, B 2, C 1 and D 0.
+_WEIGHT_BITS = {"A": 3 << 14, "B": 2 << 14, "C": 1 << 14, "": 0}
+_POSITION_BITS = (1 << 14) - 1
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_COPY_TRAILER = struct.pack(">h", -1)
+_ROW_HEAD = struct.Struct(">hiii")  # two fields; an int4 id; the document's length
+_ONE_POSITION = struct.Struct(">xHH")  # the lexeme's NUL, one position
+# Bytes COPY collects before handing them to the driver.
+_COPY_BUFFER = 1 << 16
+
+
+def _codes(columns: Sequence[str]) -> dict[str, list[int]]:
+    """Each lexeme's positions in binary form, as the server stores ``document(columns)``.
+
+    Positions only grow, so below the clamp a lexeme's list is strictly increasing, as
+    the binary input requires.
+    """
+    codes: dict[str, list[int]] = {}
+    position = 0
+    for name, value in zip(COLUMNS, columns, strict=True):
+        tokens = fold_tokens(value) if value else []
+        bits = _WEIGHT_BITS[WEIGHTS.get(name, "")]
+        if position + len(tokens) <= MAX_POSITION:  # every column of nearly every reference
+            # Position plus weight bits is the code: positions stay below the bits.
+            for code, lexeme in enumerate(tokens, position + 1 + bits):
+                found = codes.get(lexeme)
+                if found is None:
+                    codes[lexeme] = [code]
+                elif len(found) < MAX_POSITIONS_PER_LEXEME:
+                    found.append(code)
+        else:
+            _add_clamped_codes(codes, tokens, position, bits)
+        position += len(tokens) + 1  # the gap between columns
+    return codes
+
+
+def _add_clamped_codes(
+    codes: dict[str, list[int]], tokens: Sequence[str], position: int, bits: int
+) -> None:
+    """Add tokens running past ``MAX_POSITION`` as the text input would store them.
+
+    Every position past the limit is the limit. The text input keeps one of them: the
+    first, with the highest weight of the repeats when it is the lexeme's only
+    position (what PostgreSQL's ``uniquePos`` does with positions in order; a test
+    compares both inputs on the server).
+    """
+    for offset, lexeme in enumerate(tokens, position + 1):
+        clamped = min(offset, MAX_POSITION)
+        code = clamped | bits
+        found = codes.get(lexeme)
+        if found is None:
+            codes[lexeme] = [code]
+        elif found[-1] & _POSITION_BITS == clamped:
+            if len(found) == 1:
+                found[0] = max(found[0], code)
+        elif len(found) < MAX_POSITIONS_PER_LEXEME:
+            found.append(code)
+
+
+def document_bytes(columns: Sequence[str]) -> bytes:
+    """One reference's document in tsvector's binary form (what ``tsvector_send`` writes).
+
+    Why: the server parses the binary form several times faster than the literal
+    ``document`` gives (0.4 s against 1.2-1.5 s for 5,000 references). Lexemes go in
+    byte order, the order the server keeps them in, so it has nothing to sort.
+    """
+    codes = _codes(columns)
+    parts = [struct.pack(">i", len(codes))]
+    append = parts.append
+    one = _ONE_POSITION.pack
+    for lexeme in sorted(codes):
+        found = codes[lexeme]
+        append(lexeme.encode())
+        count = len(found)
+        append(one(1, found[0]) if count == 1 else struct.pack(f">xH{count}H", count, *found))
+    return b"".join(parts)
+
+
+def add_documents(connection: Connection, documents: Iterable[tuple[int, Sequence[str]]]) -> None:
+    """Index new references (ids not indexed yet) from their columns, with one binary COPY.
+
+    The documents are made as COPY sends them: the server parses and indexes the rows
+    already sent while Python tokenises the next ones, on another core. ``documents``
+    may be a generator for that reason.
+    """
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    statement = f"COPY {INDEX_TABLE} (id, document) FROM STDIN (FORMAT BINARY)"
+    head = _ROW_HEAD.pack
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        buffer = bytearray(_COPY_SIGNATURE)
+        for ref_id, columns in documents:
+            data = document_bytes(columns)
+            buffer += head(2, 4, ref_id, len(data))
+            buffer += data
+            if len(buffer) >= _COPY_BUFFER:
+                copy.write(buffer)
+                buffer = bytearray()
+        buffer += _COPY_TRAILER
+        copy.write(buffer)
 
 
 def _documents(connection: Connection, ids: list[int]) -> list[tuple[int, str]]:

@@ -12,7 +12,7 @@ from peerref.core.dedupe import blocking_keys
 from peerref.core.errors import StorageError
 from peerref.core.model import Creator, PartialDate, Reference
 from peerref.library import Library
-from peerref.store import search
+from peerref.store import search, search_pg
 from peerref.store.engine import BULK_ROWS
 from peerref.store.repository import NO_KEYS
 
@@ -57,13 +57,17 @@ def test_a_failing_bulk_add_leaves_nothing(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library.add([_reference(-1)])
-    real_index = search.index
+    # The last write of an add: the text index (on PostgreSQL, the new documents' COPY).
+    postgres = library.database.engine.dialect.name == "postgresql"
+    module: Any = search_pg if postgres else search
+    name = "add_documents" if postgres else "index"
+    real_index = getattr(module, name)
 
     def index_then_fail(connection: Any, ids: Any) -> None:
         real_index(connection, ids)
         raise sqlite3.OperationalError("disk I/O error")
 
-    monkeypatch.setattr(search, "index", index_then_fail)
+    monkeypatch.setattr(module, name, index_then_fail)
     with pytest.raises(StorageError):
         library.add([_reference(n) for n in range(COUNT)])
     monkeypatch.undo()

@@ -12,7 +12,7 @@ from peerref.core.errors import StorageError, UserInputError
 from peerref.core.model import ImportMethod, Reference, ReferenceId
 from peerref.formats.base import ParsedEntry, ParseResult
 from peerref.library import Library
-from peerref.store import repository, search
+from peerref.store import repository, search, search_pg
 
 
 def _snapshot(library: Library) -> tuple[object, ...]:
@@ -66,6 +66,7 @@ def test_a_failure_half_way_changes_nothing(
     # Fail at the last steps, after rows were written and old index entries removed:
     # re-indexing (every write but delete) and dropping unused tags (delete, tag, update).
     monkeypatch.setattr(search, "index", _fail)
+    monkeypatch.setattr(search_pg, "add_documents", _fail)  # an import on PostgreSQL
     monkeypatch.setattr(repository.Repository, "_delete_unused_tags", _fail)
     with pytest.raises(StorageError, match=r"disk I/O error.*library is as it was"):
         WRITES[write](filled)

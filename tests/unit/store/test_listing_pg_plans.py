@@ -1,0 +1,87 @@
+"""How PostgreSQL plans a team library's first page sorted by year.
+
+Empty years come first going up and last going down (SQLite's order of NULLs); only
+revision 0010's index holds rows in that order, so without it the server reads and
+sorts every reference for a page of 100.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from peerref.core.model import PartialDate, Reference
+from peerref.library import Library, SortKey
+
+REFERENCES = 3000
+PAGE = 100
+
+
+@pytest.fixture
+def dated_library(postgres_url: str) -> Iterator[Library]:
+    """A team library where a year is missing from every seventh reference, analysed."""
+    with Library.open(postgres_url) as library:
+        library.add(
+            [
+                Reference(
+                    title=f"Paper {n}",
+                    issued=PartialDate() if n % 7 == 0 else PartialDate(1950 + n % 70),
+                )
+                for n in range(REFERENCES)
+            ]
+        )
+        with library.database.engine.begin() as db:
+            db.execute(text("ANALYZE reference"))
+        yield library
+
+
+def _page_statement(library: Library, *, descending: bool) -> tuple[str, Any, list[int]]:
+    """The statement (and parameters) of the first page by year, and the ids it gave."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "issued_year" in statement and "ORDER BY" in statement:
+            seen.append((statement, parameters))
+
+    engine = library.database.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        ids = library.search_ids(sort=SortKey.YEAR, descending=descending, limit=PAGE)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(seen) == 1
+    return seen[0][0], seen[0][1], [int(i) for i in ids]
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_first_page_by_year_is_read_from_an_index_without_a_sort(
+    dated_library: Library, descending: bool
+) -> None:
+    statement, parameters, ids = _page_statement(dated_library, descending=descending)
+    with dated_library.database.engine.connect() as db:
+        raw = db.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", parameters).scalar_one()
+    plan = (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]
+    kinds = [node["Node Type"] for node in _nodes(plan)]
+
+    assert not [kind for kind in kinds if "Sort" in kind]
+    scans = [node for node in _nodes(plan) if node["Node Type"].startswith("Index")]
+    assert [node["Index Name"] for node in scans] == ["ix_reference_sort_year_nulls_first"]
+    assert scans[0]["Scan Direction"] == ("Backward" if descending else "Forward")
+    # And the page is the listing's order: empty years first going up, last going down.
+    every = dated_library.search_ids(sort=SortKey.YEAR, descending=descending)
+    assert ids == every[:PAGE]
+    years = {ref.id: ref.issued.year for ref in dated_library.get_many(ids)}
+    if descending:
+        assert years[ids[0]] == 1950 + 69  # the latest year given
+    else:
+        assert {years[i] for i in ids} == {None}
