@@ -1,7 +1,7 @@
 """How PostgreSQL plans a team library's first page sorted by year.
 
 Empty years come first going up and last going down (SQLite's order of NULLs); only
-revision 0010's index holds rows in that order, so without it the server reads and
+revision 0011's index holds rows in that order, so without it the server reads and
 sorts every reference for a page of 100.
 """
 

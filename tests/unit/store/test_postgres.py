@@ -22,7 +22,7 @@ def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_
         Library.open(empty_postgres_url) as library,
         library.database.engine.connect() as db,
     ):
-        assert migrations.current_revision(db) == migrations.head_revision() == "0010"
+        assert migrations.current_revision(db) == migrations.head_revision() == "0011"
         context = MigrationContext.configure(
             db,
             opts={
@@ -34,7 +34,7 @@ def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_
             },
         )
         differences = compare_metadata(context, Base.metadata)
-        # One index PostgreSQL alone has (revision 0010: NULLS FIRST, which SQLite's
+        # One index PostgreSQL alone has (revision 0011: NULLS FIRST, which SQLite's
         # order is already): exactly that one, and nothing else.
         extra = [d for d in differences if d[0] == "remove_index" and d[1].name == YEAR_INDEX]
         assert len(extra) == 1

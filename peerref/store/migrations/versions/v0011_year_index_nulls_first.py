@@ -10,8 +10,8 @@ backwards going down), so the first page is the first rows of an index scan.
 SQLite sorts NULLs first already and its index serves the page: nothing changes there.
 The old index stays: it serves ``year:`` ranges and is the one both backends share.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0010"
-down_revision: str | None = "0009"
+revision = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | None = None
 depends_on: str | None = None
 
