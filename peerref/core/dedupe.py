@@ -65,6 +65,11 @@ SAME_ABSTRACT_SIMILARITY = 0.92
 # A shorter title that is a word-prefix of a longer one (a dropped subtitle) needs this many
 # words to count, so that "Peer support" is not a prefix-match for every peer-support paper.
 MIN_PREFIX_TITLE_WORDS = 4
+# The longest part (DOI, normalised title, family name) a blocking key keeps. A store
+# indexes the keys, and PostgreSQL's B-tree rows hold about 2.7 kB: 400 characters of up
+# to four bytes each fit with room to spare. Two titles alike for their first 400
+# characters then share a key, which only makes them candidates for ``compare``.
+MAX_KEY_PART_CHARS = 400
 
 
 class Verdict(enum.StrEnum):
@@ -957,7 +962,7 @@ def blocking_keys(reference: Reference) -> frozenset[str]:
 
 def doi_blocking_key(doi: str) -> str:
     """The key every reference with this DOI is filed under (one of its ``blocking_keys``)."""
-    return f"{_DOI_KEY_PREFIX}{doi_key(doi)}"
+    return f"{_DOI_KEY_PREFIX}{doi_key(doi)[:MAX_KEY_PART_CHARS]}"
 
 
 def lookup_keys(reference: Reference) -> frozenset[str]:
@@ -972,14 +977,14 @@ def _keys(profile: _Profile, years: tuple[int, ...]) -> frozenset[str]:
 def _identity_keys(profile: _Profile) -> set[str]:
     """The narrow keys: identifiers and the normalised title."""
     keys: set[str] = set()
-    if profile.doi:
-        keys.add(f"{_DOI_KEY_PREFIX}{profile.doi}")  # profile.doi is already a doi_key
+    if profile.doi:  # profile.doi is already a doi_key
+        keys.add(f"{_DOI_KEY_PREFIX}{profile.doi[:MAX_KEY_PART_CHARS]}")
     if profile.pmid:
-        keys.add(f"pmid:{profile.pmid}")
+        keys.add(f"pmid:{profile.pmid[:MAX_KEY_PART_CHARS]}")
     if profile.type is ReferenceType.BOOK:
-        keys.update(f"isbn:{isbn}" for isbn in profile.isbns)
+        keys.update(f"isbn:{isbn[:MAX_KEY_PART_CHARS]}" for isbn in profile.isbns)
     if profile.title_key:
-        keys.add(f"title:{profile.title_key}")
+        keys.add(f"title:{profile.title_key[:MAX_KEY_PART_CHARS]}")
     return keys
 
 
@@ -988,7 +993,7 @@ def _author_year_keys(profile: _Profile, years: tuple[int, ...]) -> set[str]:
     if not profile.creators or profile.year is None:
         # Without a year nothing but the title can match, and that has its own key.
         return set()
-    family = profile.first_author_family
+    family = profile.first_author_family[:MAX_KEY_PART_CHARS]
     return {f"{AUTHOR_YEAR_KEY_PREFIX}{family}:{profile.year + offset}" for offset in years}
 
 

@@ -105,6 +105,12 @@ def _first_sort_creator(creators: Sequence[Creator]) -> Creator | None:
     return creators[0] if creators else None
 
 
+# The longest prefix of a value kept in a ``sort_*`` column. Those columns are indexed,
+# and PostgreSQL's B-tree rows hold about 2.7 kB: 500 characters of up to four bytes each
+# fit. Two values alike for 500 characters then sort by when they were added.
+MAX_SORT_CHARS = 500
+
+
 def sort_values(ref: Reference) -> dict[str, str]:
     """The derived ``sort_*`` columns: first author's family name, title, source."""
     first = _first_sort_creator(ref.creators)
@@ -116,9 +122,9 @@ def sort_values(ref: Reference) -> dict[str, str]:
         author = f"{fold(first.family)} {fold(first.given)}".strip()
     title = fold(ref.title).lstrip("\"'“‘«[(¿¡ ")
     return {
-        "sort_author": author,
-        "sort_title": title,
-        "sort_source": fold(ref.container_title or ref.publisher),
+        "sort_author": author[:MAX_SORT_CHARS],
+        "sort_title": title[:MAX_SORT_CHARS],
+        "sort_source": fold(ref.container_title or ref.publisher)[:MAX_SORT_CHARS],
     }
 
 
@@ -911,9 +917,10 @@ class Repository:
             # One look-up per new name: the database's collation decides which stored
             # tag a name is (it may fold more than casefold does).
             for name in missing:
-                found[name.casefold()] = int(
-                    self.session.execute(select(TagRow.id).where(TagRow.name == name)).scalar_one()
-                )
+                # The oldest, should two writers have added names the collation finds
+                # alike but the unique index's lower-cased digest does not ("ß", "ss").
+                first = select(TagRow.id).where(TagRow.name == name).order_by(TagRow.id).limit(1)
+                found[name.casefold()] = int(self.session.execute(first).scalar_one())
             missing = []
         if missing:
             table = table_of(TagRow)

@@ -46,6 +46,8 @@ LIBRARY_SCOPE = "library"
 SINGLE_SCREENING = "single"
 DUAL_SCREENING = "dual"
 COLLECTION_SCOPE = "collection"
+# A review's name is unique, so it is indexed: PostgreSQL's B-tree rows hold ~2.7 kB.
+MAX_REVIEW_NAME_CHARS = 200
 # Ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits.
 _CHUNK = 5000
 
@@ -79,6 +81,15 @@ def _decision(row: ReviewDecisionRow) -> Decision:
     )
 
 
+def _check_name_length(name: str) -> None:
+    """Refuse a name too long to be one (and to fit the unique index on PostgreSQL)."""
+    if len(name) > MAX_REVIEW_NAME_CHARS:
+        raise UserInputError(
+            f"a review's name is at most {MAX_REVIEW_NAME_CHARS} characters, "
+            f"not {len(name):,} ({name[:40]!r}…)"
+        )
+
+
 def add_review(
     session: Session,
     *,
@@ -94,6 +105,7 @@ def add_review(
     Raises:
         UserInputError: another review has this name.
     """
+    _check_name_length(name)
     if session.scalar(select(ReviewRow.id).where(ReviewRow.name == name)) is not None:
         raise UserInputError(f"a review named {name!r} already exists")
     row = ReviewRow(
@@ -143,6 +155,7 @@ def update_review(session: Session, review: Review) -> Review:
     """Save a review's name, reasons, highlight terms and screening mode."""
     row = _review_row(session, review.id)
     if review.name != row.name:
+        _check_name_length(review.name)
         taken = session.scalar(
             select(ReviewRow.id).where(ReviewRow.name == review.name, ReviewRow.id != review.id)
         )

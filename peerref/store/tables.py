@@ -100,7 +100,7 @@ class ReferenceRow(Base):
     edition: Mapped[str] = mapped_column(Text, default="")
     issn: Mapped[str] = mapped_column(Text, default="[]")
     isbn: Mapped[str] = mapped_column(Text, default="[]")
-    doi: Mapped[str] = mapped_column(Text, default="", index=True)
+    doi: Mapped[str] = mapped_column(Text, default="")
     pmid: Mapped[str] = mapped_column(Text, default="")
     pmcid: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(Text, default="")

@@ -22,7 +22,8 @@ from peerref.core.model import (
     ReferenceId,
     ReferenceType,
 )
-from peerref.library import Library
+from peerref.formats.base import ParsedEntry, ParseResult
+from peerref.library import EntryMark, Library, SortKey
 from peerref.store import migrations, search
 from peerref.store.base import Base
 from peerref.store.engine import foreign_key_violations, make_engine, set_foreign_keys
@@ -288,3 +289,50 @@ def test_revision_10_gathers_16_mb_of_words_before_writing_a_segment(tmp_path: P
     assert _fts_setting(old, "hashsize") == 1024 * 1024  # FTS5's default
     with Library.open(old) as library:  # upgraded again, and still searchable
         assert library.search_ids("title:banking") == [ReferenceId(1)]
+
+
+def _indexes(path: Path) -> set[str]:
+    db = sqlite3.connect(path)
+    try:
+        return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    finally:
+        db.close()
+
+
+def test_revision_12_caps_long_sort_values_and_rekeys_references_with_long_keys(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite"
+    title = "Peer support " + " ".join(f"word{n}" for n in range(300))  # ~2,700 characters
+    with Library.open(path) as library:
+        long_id, short_id = sorted(
+            library.add([Reference(title=title), Reference(title="Short title")]).added
+        )
+    engine = make_engine(path)
+    with engine.connect() as connection, connection.begin():
+        command.downgrade(migrations.make_config(connection), "0011")
+    engine.dispose()
+    assert "ix_reference_doi" in _indexes(path)
+    # What revision 0011 stored: the whole folded title, and a key of the whole title.
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("UPDATE reference SET sort_title = lower(title) WHERE id = ?", (long_id,))
+        db.execute(
+            "UPDATE dedupe_key SET key = 'title:' || replace(lower(?), ' ', '') "
+            "WHERE reference_id = ? AND key LIKE 'title:%'",
+            (title, long_id),
+        )
+    db.close()
+
+    with Library.open(path) as library:
+        db = sqlite3.connect(path)
+        sort_title = db.execute("SELECT sort_title FROM reference WHERE id = ?", (long_id,))
+        assert len(sort_title.fetchone()[0]) == 500
+        keyed = {row[0] for row in db.execute("SELECT DISTINCT reference_id FROM dedupe_key")}
+        assert keyed == {short_id}  # the long one is keyed again on first use
+        db.close()
+        assert "ix_reference_doi" not in _indexes(path)
+        entry = ParsedEntry(Reference(title=title), "", 1, 1)
+        (status,) = library.check_duplicates(ParseResult("ris", "RIS", (entry,)))
+        assert (status.mark, status.existing_id) == (EntryMark.DUPLICATE, long_id)
+        assert library.search_ids("", sort=SortKey.TITLE) == [long_id, short_id]

@@ -15,6 +15,7 @@ from peerref.store import migrations, postgres
 from peerref.store.base import Base
 
 YEAR_INDEX = "ix_reference_sort_year_nulls_first"
+TAG_NAME_INDEX = "uq_tag_name_digest"
 
 
 def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_url: str) -> None:
@@ -22,7 +23,7 @@ def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_
         Library.open(empty_postgres_url) as library,
         library.database.engine.connect() as db,
     ):
-        assert migrations.current_revision(db) == migrations.head_revision() == "0011"
+        assert migrations.current_revision(db) == migrations.head_revision() == "0012"
         context = MigrationContext.configure(
             db,
             opts={
@@ -34,14 +35,26 @@ def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_
             },
         )
         differences = compare_metadata(context, Base.metadata)
-        # One index PostgreSQL alone has (revision 0011: NULLS FIRST, which SQLite's
-        # order is already): exactly that one, and nothing else.
-        extra = [d for d in differences if d[0] == "remove_index" and d[1].name == YEAR_INDEX]
-        assert len(extra) == 1
-        definition = db.execute(
-            text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"), {"name": YEAR_INDEX}
-        ).scalar_one()
-        assert definition.endswith("(trashed, issued_year NULLS FIRST, id)")
+        # PostgreSQL alone has an index in the year order (revision 0011: NULLS FIRST,
+        # which SQLite's order is already), and keeps tag names unique by a digest of
+        # the name rather than the name itself (revision 0012: a name of any length
+        # fits): exactly those, and nothing else.
+        extra = [
+            d
+            for d in differences
+            if (d[0] == "remove_index" and d[1].name in (YEAR_INDEX, TAG_NAME_INDEX))
+            or (d[0] == "add_constraint" and d[1].name == "uq_tag_name")
+        ]
+        assert len(extra) == 3
+        definitions = dict(
+            db.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN (:a, :b)"),
+                {"a": YEAR_INDEX, "b": TAG_NAME_INDEX},
+            ).all()
+        )
+        assert definitions[YEAR_INDEX].endswith("(trashed, issued_year NULLS FIRST, id)")
+        assert definitions[TAG_NAME_INDEX].startswith("CREATE UNIQUE INDEX")
+        assert definitions[TAG_NAME_INDEX].endswith("(md5(lower(name)))")
         assert [d for d in differences if d not in extra] == []
 
 
