@@ -63,6 +63,14 @@ class TagManager:
         with self._database.reading() as repo:
             return repo.tags()
 
+    def names(self) -> list[str]:
+        """Every tag's name, by name, read without counting its uses (a short table).
+
+        Includes tags used only in the trash, which ``counts`` leaves out.
+        """
+        with self._database.reading() as repo:
+            return repo.tag_names()
+
     def rename(self, old: str, new: str) -> TagEdit:
         """Call tag ``old`` ``new`` everywhere; into an existing ``new``, the two merge.
 

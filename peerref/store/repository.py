@@ -1017,6 +1017,14 @@ class Repository:
         rows = [(str(names[i]), n) for i, n in counts.items() if n > 0 and i in names]
         return sorted(rows, key=lambda pair: (pair[0].casefold(), pair[0]))
 
+    def tag_names(self) -> list[str]:
+        """Every tag's name, by name: the short ``tag`` table alone, no uses counted.
+
+        Names a tag used only by trashed references too (``tags`` leaves those out).
+        """
+        names = self.session.scalars(select(TagRow.name))
+        return sorted((str(n) for n in names), key=lambda name: (name.casefold(), name))
+
     def tag_count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(TagRow)) or 0)
 

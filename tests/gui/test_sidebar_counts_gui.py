@@ -480,6 +480,7 @@ def test_a_large_library_opens_with_its_entries_and_its_counts_follow_off_the_ui
     monkeypatch.setattr(sidebar_model, "SYNC_COUNT_LIMIT", 0)  # every library is large
     thesis, _ = library.add_collection("Thesis")
     library.add_to_collection(thesis.id, library.search_ids()[:5])
+    library.trash(library.add([Reference(title="Thrown out", tags=("binned",))]).added)
     in_collections = Held(library.collection_counts)
     monkeypatch.setattr(library, "collection_counts", in_collections)
     tagged = Held(library.tags.counts)
@@ -498,6 +499,9 @@ def test_a_large_library_opens_with_its_entries_and_its_counts_follow_off_the_ui
     collection = model.index_for_collection(thesis.id)
     assert model.data(collection) == "Thesis"
     assert model.data(collection, Role.COUNT) is None
+    assert model.data(model.index_for_tag("wards")) == "wards"  # named, not counted yet
+    assert model.data(model.index_for_tag("wards"), Role.COUNT) is None
+    assert model.index_for_tag("binned").isValid()  # used in the trash alone: not known yet
     assert window.sidebar_view.current_node() is model.node(library_index)
     assert window.table_model.rowCount() == STARTING  # the table is there meanwhile
     assert not window.empty_trash_action.isEnabled()
@@ -510,6 +514,7 @@ def test_a_large_library_opens_with_its_entries_and_its_counts_follow_off_the_ui
     assert shown(model, NodeKind.UNFILED) == STARTING - 5
     assert model.data(model.index_for_collection(thesis.id), Role.COUNT) == 5
     assert model.data(model.index_for_tag("wards"), Role.COUNT) == STARTING
+    assert not model.index_for_tag("binned").isValid()
     assert counts.threads and in_collections.threads and tagged.threads
     for reader in (counts, in_collections, tagged):
         assert not reader.read_on_ui_thread

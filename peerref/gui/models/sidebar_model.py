@@ -247,12 +247,12 @@ def build_tree(
     batches: Sequence[ImportBatch],
     collections: Sequence[Collection],
     collection_counts: Mapping[CollectionId, int] | None,
-    tags: Sequence[tuple[str, int]],
+    tags: Sequence[tuple[str, int | None]],
 ) -> SidebarNode:
     """The whole sidebar tree from library reads (pure: testable without a library).
 
-    Counts not read yet are None (``collection_counts`` None: every collection's), shown
-    as an empty count column.
+    Counts not read yet are None (``collection_counts`` None: every collection's; a
+    tag's count None), shown as an empty count column.
     """
     root = SidebarNode(NodeKind.ROOT, "", "")
     root.add(SidebarNode(NodeKind.LIBRARY, "My Library", "library", library_count))
@@ -331,11 +331,12 @@ def read_tree(library: Library, check: Callable[[], None] = lambda: None) -> Sid
 
 
 def read_names(library: Library) -> SidebarNode:
-    """The sidebar tree without its counts, from short tables only (batches, collections).
+    """The sidebar tree without its counts, from short tables only (batches, collections,
+    tag names).
 
     What a large library's window shows at once while ``read_tree`` runs on a pool
-    thread. Tags come with their counts (one grouped read over every tagging), so their
-    entries come with the full read.
+    thread. A tag used only in the trash is named here and goes when the counts come
+    (``read_tree`` leaves such tags out, as ``TagManager.counts`` does).
     """
     return build_tree(
         library_count=None,
@@ -344,7 +345,7 @@ def read_names(library: Library) -> SidebarNode:
         batches=library.batches(),
         collections=library.collections(),
         collection_counts=None,
-        tags=(),
+        tags=[(name, None) for name in library.tags.names()],
     )
 
 
@@ -578,8 +579,10 @@ class SidebarModel(QAbstractItemModel):
                 node.count = shown[node.key].count
             elif node.kind is NodeKind.COLLECTION:
                 node.count = 0
-        # The tags did not change either: the ones shown, as they are.
+        # The tags did not change either: the ones shown, as they are (the names read
+        # would bring back tags used only in the trash, which counted entries leave out).
         tags = next(node for node in fresh.children if node.kind is NodeKind.TAGS)
+        tags.children.clear()
         for tag in (node for node in self._root.walk() if node.kind is NodeKind.TAG):
             tags.add(dataclasses.replace(tag, parent=None, children=[]))
         self._apply_tree(fresh)
