@@ -108,3 +108,13 @@ def test_bad_names_are_refused_and_change_nothing(library: Library) -> None:
     with pytest.raises(NotFoundError):
         library.tags.delete("nope")
     assert library.tags.counts() == [("ml", 1)]
+
+
+def test_names_are_every_tag_by_name_trash_only_ones_too_and_counts_leave_those_out(
+    library: Library,
+) -> None:
+    ids = _add(library, ("qualitative", "Ward"), ("ml",), ("binned",))
+    library.trash([ids[2]])
+
+    assert library.tags.names() == ["binned", "ml", "qualitative", "Ward"]
+    assert library.tags.counts() == [("ml", 1), ("qualitative", 1), ("Ward", 1)]
