@@ -9,7 +9,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from peerref.core.errors import LibraryFileError, NewerLibraryError
-from peerref.core.model import Reference, ReferenceId, abstract_from_text
+from peerref.core.model import Creator, Reference, ReferenceId, abstract_from_text
 from peerref.library import Library
 from peerref.store import migrations, postgres
 from peerref.store.base import Base
@@ -23,7 +23,7 @@ def test_the_same_migrations_build_the_same_schema_on_postgresql(empty_postgres_
         Library.open(empty_postgres_url) as library,
         library.database.engine.connect() as db,
     ):
-        assert migrations.current_revision(db) == migrations.head_revision() == "0012"
+        assert migrations.current_revision(db) == migrations.head_revision() == "0013"
         context = MigrationContext.configure(
             db,
             opts={
@@ -69,6 +69,43 @@ def test_downgrade_and_upgrade_again_on_postgresql(empty_postgres_url: str) -> N
         assert library.search_ids("note") == [ReferenceId(1)]
         (ref_id,) = library.add([Reference(title="After the upgrade")]).added
         assert library.search_ids("upgrade") == [ReferenceId(ref_id)]
+
+
+def _documents(library: Library) -> dict[int, str]:
+    with library.database.engine.connect() as db:
+        rows = db.execute(text("SELECT id, document::text FROM reference_fts ORDER BY id"))
+        return {int(ref_id): str(document) for ref_id, document in rows}
+
+
+def test_revision_13_marks_title_and_creator_words_and_a_downgrade_takes_them_out(
+    empty_postgres_url: str,
+) -> None:
+    long_title = " ".join(["loop"] * 300 + [f"w{n}" for n in range(17000)] + ["loop"])
+    references = [
+        Reference(
+            title="Peer support, peer work",
+            title_short="Peer support",
+            creators=(
+                Creator(family="Gogh", given="Vincent", particle="van"),
+                Creator(literal="World Health Organization"),
+            ),
+            abstract=abstract_from_text("Peer workers support recovery. Gogh wrote it."),
+        ),
+        Reference(title="Smith on Smith", creators=(Creator(family="Smith"),)),
+        Reference(title=long_title, creators=(Creator(family="Loop"),)),
+    ]
+    with Library.open(empty_postgres_url) as library:
+        library.add(references)
+        made_anew = _documents(library)
+        with library.database.engine.connect() as connection, connection.begin():
+            command.downgrade(migrations.make_config(connection), "0012")
+        assert "~" not in "".join(_documents(library).values())
+    with Library.open(empty_postgres_url) as library:  # upgraded again
+        assert _documents(library) == made_anew
+        assert library.search_ids("title:gogh") == []
+        assert library.search_ids("author:gogh") == [ReferenceId(1)]
+        assert library.search_ids('title:"peer work"') == [ReferenceId(1)]
+        assert library.search_ids("author:smi") == [ReferenceId(2)]
 
 
 def test_a_database_of_another_application_is_refused(
