@@ -20,6 +20,7 @@ come from text: tokens are letters, numbers and marks, never "~".
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import unicodedata
@@ -45,6 +46,8 @@ INDEX_TABLE = "reference_fts"
 GIN_INDEX = "ix_reference_fts_document"  # revision 0007's
 
 MIN_PREFIX_LETTERS = 3
+# tsquery's "followed by": what makes an expression a phrase.
+PHRASE_OPERATOR = "<->"
 # tsvector limits: positions above 16383 are all 16383, at most 256 per lexeme, and a
 # lexeme is at most 2047 bytes.
 MAX_POSITION = 16383
@@ -441,7 +444,7 @@ def _phrase(value: str, *, prefix: bool, mark: str = "") -> str | None:
     parts = [_quote(mark + t) for t in raw]
     if prefix and len(raw[-1]) >= MIN_PREFIX_LETTERS:
         parts[-1] += ":*"
-    body = " <-> ".join(parts)
+    body = f" {PHRASE_OPERATOR} ".join(parts)
     return f"({body})" if len(parts) > 1 else body
 
 
@@ -484,6 +487,24 @@ def text_match(query: Query) -> str | None:
     if negative:
         expression = f"({expression}) & !({' | '.join(negative)})"
     return expression
+
+
+def estimated_matches(connection: Connection, expression: str) -> int:
+    """How many documents the planner expects to match a tsquery (no document is read).
+
+    From the column's statistics (most common lexemes and their frequencies, kept by
+    ANALYZE), within a few per cent for words and prefixes; a phrase is estimated as
+    all of its words anywhere, so for a phrase this is only an upper bound.
+    """
+    plan = connection.execute(
+        text(
+            f"EXPLAIN (FORMAT JSON) SELECT id FROM {INDEX_TABLE} "
+            "WHERE document @@ CAST(:match AS tsquery)"
+        ),
+        {"match": expression},
+    ).scalar_one()
+    decoded = json.loads(plan) if isinstance(plan, str) else plan
+    return int(decoded[0]["Plan"]["Plan Rows"])
 
 
 def match(expression: str) -> ColumnElement[bool]:

@@ -1,4 +1,4 @@
-"""How PostgreSQL plans a team library's first page sorted by year.
+"""How PostgreSQL plans a team library's first pages: sorted by year, and of a search.
 
 Empty years come first going up and last going down (SQLite's order of NULLs); only
 revision 0011's index holds rows in that order, so without it the server reads and
@@ -16,6 +16,7 @@ from sqlalchemy import event, text
 
 from peerref.core.model import PartialDate, Reference
 from peerref.library import Library, SortKey
+from peerref.store import search, search_pg
 
 REFERENCES = 3000
 PAGE = 100
@@ -85,3 +86,51 @@ def test_the_first_page_by_year_is_read_from_an_index_without_a_sort(
         assert years[ids[0]] == 1950 + 69  # the latest year given
     else:
         assert {years[i] for i in ids} == {None}
+
+
+@pytest.fixture
+def worded_library(postgres_url: str) -> Iterator[Library]:
+    """A team library where every reference says "common" and one in 300 "rare", analysed."""
+    with Library.open(postgres_url) as library:
+        library.add(
+            [
+                Reference(title=f"Common study {n}" + (" rare" if n % 300 == 0 else ""))
+                for n in range(REFERENCES)
+            ]
+        )
+        with library.database.engine.begin() as db:
+            db.execute(text("ANALYZE reference_fts"))
+        yield library
+
+
+def _match_reads(library: Library, expression: str, limit: int) -> tuple[str | None, int]:
+    """``matches_if_fewer``'s answer, and how many statements read matching documents."""
+    reads: list[str] = []
+
+    def record(_c: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "json_agg" in statement:
+            reads.append(statement)
+
+    engine = library.database.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with engine.connect() as db:
+            answer = search.matches_if_fewer(db, expression, limit)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return answer, len(reads)
+
+
+def test_matches_the_planner_expects_to_be_many_are_not_read(worded_library: Library) -> None:
+    with worded_library.database.engine.connect() as db:
+        assert search_pg.estimated_matches(db, "'common'") > REFERENCES * 0.9
+
+    assert _match_reads(worded_library, "'common'", 1000) == (None, 0)
+    few, reads = _match_reads(worded_library, "'rare'", 1000)
+    assert reads == 1 and len(json.loads(few or "[]")) == REFERENCES // 300
+    # A phrase's estimate is that of its words anywhere: only reading tells.
+    assert _match_reads(worded_library, "'common' <-> 'rare'", 1000)[1] == 1
+    # The listings read the same either way.
+    assert worded_library.search_ids("common", sort=SortKey.TITLE, limit=PAGE) == (
+        worded_library.search_ids("common", sort=SortKey.TITLE)[:PAGE]
+    )
