@@ -131,6 +131,7 @@ def test_matches_the_planner_expects_to_be_many_are_not_read(worded_library: Lib
     # A phrase's estimate is that of its words anywhere: only reading tells.
     assert _match_reads(worded_library, "'common' <-> 'rare'", 1000)[1] == 1
     # The listings read the same either way.
-    assert worded_library.search_ids("common", sort=SortKey.TITLE, limit=PAGE) == (
-        worded_library.search_ids("common", sort=SortKey.TITLE)[:PAGE]
+    assert (
+        worded_library.search_ids("common", sort=SortKey.TITLE, limit=PAGE)
+        == (worded_library.search_ids("common", sort=SortKey.TITLE)[:PAGE])
     )
