@@ -193,6 +193,9 @@ def document(columns: Sequence[str]) -> str:
     )
 
 
+_SURELY_SHORT_CHARS = (MAX_LEXEME_BYTES - max(len(m) for m in MARKS.values())) // 4
+
+
 def _lexeme_runs(name: str, tokens: list[str]) -> tuple[Sequence[str | None], ...]:
     """A column's lexemes by position: its tokens, and for a marked column the same marked.
 
@@ -203,7 +206,8 @@ def _lexeme_runs(name: str, tokens: list[str]) -> tuple[Sequence[str | None], ..
     if mark is None or not tokens:
         return (tokens,)
     marked = [mark + t for t in tokens]
-    if any(len(t) > MAX_LEXEME_BYTES - len(mark) for t in tokens):
+    # A character is at most four bytes: only a token longer than this can be too long.
+    if any(len(t) > _SURELY_SHORT_CHARS for t in tokens):
         return tokens, [m if len(m.encode()) <= MAX_LEXEME_BYTES else None for m in marked]
     return tokens, marked
 

@@ -110,3 +110,12 @@ def test_tags_differing_only_in_case_stay_one_tag_however_long(library: Library)
 
     assert library.get(first).tags == library.get(second).tags == (name,)
     assert library.search_ids(f'tag:"{name.lower()}"') == sorted([first, second])
+
+
+def test_a_title_word_just_short_enough_for_the_index_is_stored(library: Library) -> None:
+    # 682 three-byte letters: the longest word PostgreSQL indexes, too long once marked.
+    word = "語" * 682
+    (ref_id,) = library.add([Reference(title=f"Kanji {word}")]).added
+
+    assert library.get(ref_id).title == f"Kanji {word}"
+    assert library.search_ids("title:kanji") == [ref_id]

@@ -49,6 +49,15 @@ def test_only_title_and_creator_words_are_marked_and_one_too_long_marked_is_left
     assert literal == f"'{longest}':1A 'care':2A,5C,7 't~care':2A"
 
 
+def test_a_marked_token_is_measured_in_bytes() -> None:
+    # 682 three-byte letters: a lexeme of 2,046 bytes, 2,048 with a mark.
+    longest = "語" * (MAX_LEXEME_BYTES // 3)
+    fits = "語" * (MAX_LEXEME_BYTES // 3 - 1)
+    literal = document(_columns(title=f"{longest} {fits}"))
+
+    assert literal == f"'{longest}':1A '{fits}':2A 't~{fits}':2A"
+
+
 def test_positions_past_the_limit_are_clamped_once_per_weight() -> None:
     words = " ".join(["word"] * 3 + [f"w{n}" for n in range(MAX_POSITION)] + ["tail", "tail"])
     literal = document(_columns(abstract=words))
