@@ -187,8 +187,9 @@ def prepare(connection: Connection, location: str) -> None:
             )
         if current != migrations.head_revision():
             migrations.upgrade_in_transaction(connection)
-            if current is not None:
-                # The text index may be new (or re-created): fill it from the tables.
+            if migrations.rebuilds_search_documents(current):
+                # The documents are made another way now (or the index was re-created):
+                # make them again from the tables.
                 from peerref.store import search
 
                 search.rebuild(connection)

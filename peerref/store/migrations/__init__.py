@@ -51,6 +51,26 @@ def known_revisions() -> frozenset[str]:
     return frozenset(rev.revision for rev in _script().walk_revisions())
 
 
+# A revision module sets this to True when a team library's search documents must be
+# made again once it has run: they are built by PeerRef (``search_pg.new_columns``), not
+# by SQL a migration could run, so the upgrade leaves that to ``postgres.prepare``.
+REBUILDS_SEARCH_DOCUMENTS = "rebuilds_team_search_documents"
+
+
+def rebuilds_search_documents(since: str | None) -> bool:
+    """Whether upgrading a team library from ``since`` to head needs its documents remade.
+
+    Why not always: remaking a million documents takes a quarter of an hour, and most
+    revisions leave them as they are. A new library (``since`` None) has none yet.
+    """
+    if since is None:
+        return False
+    return any(
+        getattr(script.module, REBUILDS_SEARCH_DOCUMENTS, False)
+        for script in _script().iterate_revisions("head", since)
+    )
+
+
 def current_revision(connection: Connection) -> str | None:
     """The schema revision stamped in the file; None for a file never migrated."""
     return MigrationContext.configure(connection).get_current_revision()

@@ -16,6 +16,10 @@ down_revision = ${repr(down_revision)}
 branch_labels = ${repr(branch_labels)}
 depends_on = ${repr(depends_on)}
 
+# Set to True when a team library's search documents must be made again afterwards
+# (see peerref.store.migrations.REBUILDS_SEARCH_DOCUMENTS).
+rebuilds_team_search_documents = False
+
 
 def upgrade() -> None:
     ${upgrades if upgrades else "pass"}

@@ -183,3 +183,38 @@ def test_search_documents_stay_in_their_rows_not_in_toast(empty_postgres_url: st
         assert document_bytes > 3 * 2032
         assert toasted == 0
         assert library.search_ids("word399") != []
+
+
+def test_only_upgrades_that_change_how_documents_are_made_remake_them() -> None:
+    # 0007 made the full-text table, 0013 added the marked lexemes; the others leave
+    # the documents as they are (0009 rewrites them in SQL itself).
+    assert migrations.rebuilds_search_documents("0013") is False  # nothing to apply
+    assert migrations.rebuilds_search_documents("0012") is True
+    assert migrations.rebuilds_search_documents("0006") is True
+    assert migrations.rebuilds_search_documents(None) is False  # a new library
+
+
+def test_an_upgrade_that_leaves_documents_alone_does_not_remake_them(
+    empty_postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from peerref.store import search
+
+    with Library.open(empty_postgres_url) as library:
+        library.add([Reference(title="Peer support in practice")])
+        with library.database.engine.connect() as connection, connection.begin():
+            command.downgrade(migrations.make_config(connection), "0012")
+            # Stand-in for a revision after 0013 that needs no new documents: 0013's
+            # own upgrade writes nothing, so only the flag decides.
+    remade: list[object] = []
+    monkeypatch.setattr(search, "rebuild", lambda connection: remade.append(connection))
+    monkeypatch.setattr(migrations, "rebuilds_search_documents", lambda since: False)
+    with Library.open(empty_postgres_url) as library:
+        assert remade == []
+        with library.database.engine.connect() as db:
+            assert migrations.current_revision(db) == migrations.head_revision()
+    monkeypatch.setattr(migrations, "rebuilds_search_documents", lambda since: since == "0012")
+    with Library.open(empty_postgres_url) as library, library.database.engine.connect() as db:
+        command.downgrade(migrations.make_config(db), "0012")
+        db.commit()
+    with Library.open(empty_postgres_url) as library:
+        assert len(remade) == 1

@@ -32,6 +32,10 @@ down_revision: str | None = "0006"
 branch_labels: str | None = None
 depends_on: str | None = None
 
+# The full-text table is new: documents of references already stored (a library
+# downgraded below this revision and upgraded again) are made after the upgrade.
+rebuilds_team_search_documents = True
+
 # Frozen here: later changes to peerref.store.search_pg must not change this migration.
 PG_INDEX_TABLE = "reference_fts"
 

@@ -7,8 +7,9 @@ and ten times that in a million. Each document now also holds its title's tokens
 "t~learning" and its creators' as "a~smith", at the same positions with the same
 weights (``peerref.store.search_pg.MARKS``), which the index finds exactly.
 
-Nothing is written here: after any upgrade a team library's documents are made again
-from the tables (``postgres.prepare``), now with the marked lexemes. A downgrade takes
+Nothing is written here: once the upgrade has run, a team library's documents are made
+again from the tables (``postgres.prepare``, as ``rebuilds_team_search_documents``
+asks), now with the marked lexemes. A downgrade takes
 them out, for the revisions before this one. SQLite's FTS5 index has columns of its
 own: nothing changes there.
 
@@ -25,6 +26,9 @@ revision = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | None = None
 depends_on: str | None = None
+
+# The documents gain their marked lexemes when they are made again after the upgrade.
+rebuilds_team_search_documents = True
 
 # Frozen here: later changes to peerref.store.search_pg must not change this migration.
 PG_INDEX_TABLE = "reference_fts"
