@@ -372,11 +372,19 @@ def build(library: Library, items: int, synthetic: Synthetic) -> float:
             collections.append(created.id)
     spent = 0.0
     for batch in _batches(synthetic, items, collections):
-        notes = [[synthetic.note() for _ in range(synthetic.random.randint(0, 3))] for _ in batch]
-        started = time.perf_counter()
-        library.add(batch, notes=notes)
-        spent += time.perf_counter() - started
+        seconds, _ = _timed_add(library, synthetic, batch)
+        spent += seconds
     return spent
+
+
+def _timed_add(
+    library: Library, synthetic: Synthetic, batch: list[Reference]
+) -> tuple[float, frozenset[ReferenceId]]:
+    """Add a batch with zero to three notes each; seconds in the library, and the ids."""
+    notes = [[synthetic.note() for _ in range(synthetic.random.randint(0, 3))] for _ in batch]
+    started = time.perf_counter()
+    added = library.add(batch, notes=notes).added
+    return time.perf_counter() - started, added
 
 
 # Batches timed by ``import_at_size``, each of BATCH references, and their seed.
@@ -397,15 +405,10 @@ def import_at_size(library: Library) -> float:
     spent = 0.0
     added: list[ReferenceId] = []
     try:
-        for batch in itertools.islice(
-            _batches(synthetic, BATCH * AT_SIZE_BATCHES, collections), AT_SIZE_BATCHES
-        ):
-            notes = [
-                [synthetic.note() for _ in range(synthetic.random.randint(0, 3))] for _ in batch
-            ]
-            started = time.perf_counter()
-            added.extend(library.add(batch, notes=notes).added)
-            spent += time.perf_counter() - started
+        for batch in _batches(synthetic, BATCH * AT_SIZE_BATCHES, collections):
+            seconds, ids = _timed_add(library, synthetic, batch)
+            spent += seconds
+            added.extend(ids)
     finally:
         library.delete_permanently(added)
     return BATCH * AT_SIZE_BATCHES / spent

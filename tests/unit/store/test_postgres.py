@@ -203,10 +203,10 @@ def test_an_upgrade_that_leaves_documents_alone_does_not_remake_them(
         library.add([Reference(title="Peer support in practice")])
         with library.database.engine.connect() as connection, connection.begin():
             command.downgrade(migrations.make_config(connection), "0012")
-            # Stand-in for a revision after 0013 that needs no new documents: 0013's
-            # own upgrade writes nothing, so only the flag decides.
     remade: list[object] = []
     monkeypatch.setattr(search, "rebuild", lambda connection: remade.append(connection))
+    # 0013 stands in for a later revision that needs no new documents: its own upgrade
+    # writes nothing, so only the flag decides.
     monkeypatch.setattr(migrations, "rebuilds_search_documents", lambda since: False)
     with Library.open(empty_postgres_url) as library:
         assert remade == []

@@ -9,9 +9,8 @@ weights (``peerref.store.search_pg.MARKS``), which the index finds exactly.
 
 Nothing is written here: once the upgrade has run, a team library's documents are made
 again from the tables (``postgres.prepare``, as ``rebuilds_team_search_documents``
-asks), now with the marked lexemes. A downgrade takes
-them out, for the revisions before this one. SQLite's FTS5 index has columns of its
-own: nothing changes there.
+asks), now with the marked lexemes. A downgrade takes them out, for the revisions
+before this one. SQLite's FTS5 index has columns of its own: nothing changes there.
 
 Revision ID: 0013
 Revises: 0012
