@@ -31,7 +31,7 @@ from peerref.core.model import (
     ReferenceType,
 )
 from peerref.core.query import Field, FieldTerm, Query, YearRange
-from peerref.store import search
+from peerref.store import search, search_pg
 from peerref.store.engine import fetch_rows, is_postgres
 from peerref.store.repository import chunks
 from peerref.store.tables import (
@@ -179,13 +179,18 @@ def _run_with_fallback(session: Session, query: Query, build: _Builder[T], fallb
     The compiler quotes every phrase, so this should never trigger; it is the promise
     that no search string can crash the search box, kept even if that reasoning fails.
     On PostgreSQL each attempt runs in a savepoint: a rejected statement aborts the
-    whole transaction otherwise, and the retry would fail with it.
+    whole transaction otherwise, and the retry would fail with it. A search there is
+    planned without sequential scans (``search_pg.without_table_scans`` says why).
     """
     for attempt in (query, search.degraded(query)):
         try:
-            if is_postgres(session.connection()):
+            connection = session.connection()
+            if is_postgres(connection):
                 with session.begin_nested():
-                    return build(session, attempt)
+                    if not search.reads_text_index(attempt, postgres=True):
+                        return build(session, attempt)
+                    with search_pg.without_table_scans(connection):
+                        return build(session, attempt)
             return build(session, attempt)
         except (OperationalError, ProgrammingError, DataError) as error:
             if not search.is_fts_error(error):

@@ -713,6 +713,14 @@ def query_condition(
     return and_(*conditions)
 
 
+def reads_text_index(query: Query, *, postgres: bool = False) -> bool:
+    """Whether the query's condition asks the text index (``query_condition`` would)."""
+    positive, negative = search_pg.text_expressions(query) if postgres else _text_expressions(query)
+    return bool(positive or negative) or any(
+        isinstance(term, IdentifierTerm) and term.in_text for term in query.terms
+    )
+
+
 def matches_if_fewer(connection: Connection, expression: str, limit: int) -> str | None:
     """The ids of the documents matching, as a JSON list, when fewer than ``limit`` do.
 

@@ -135,3 +135,56 @@ def test_matches_the_planner_expects_to_be_many_are_not_read(worded_library: Lib
         worded_library.search_ids("common", sort=SortKey.TITLE, limit=PAGE)
         == (worded_library.search_ids("common", sort=SortKey.TITLE)[:PAGE])
     )
+
+
+def _plans_of_text_reads(library: Library, run: Any) -> list[dict[str, Any]]:
+    """The plans, as the server made them in the listing's transaction, of each
+    statement ``run`` sends that reads the full-text table."""
+    plans: list[dict[str, Any]] = []
+
+    def record(_c: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if search_pg.INDEX_TABLE in statement and statement.lstrip().startswith("SELECT"):
+            with cursor.connection.cursor() as explain:
+                explain.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+                raw = explain.fetchone()[0]
+            plans.append((raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"])
+
+    engine = library.database.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return plans
+
+
+@pytest.mark.parametrize("words", ["common", "rare", "common -rare", "study common"])
+def test_searches_read_matches_through_the_index_never_the_whole_table(
+    worded_library: Library, words: str
+) -> None:
+    """Revision 0014 keeps the documents in TOAST, where a scan of the whole table would
+    read every one back to test it; the GIN index gives the same ids without them."""
+    library = worded_library
+    expected = sorted(
+        ref.id
+        for ref in library.get_many(library.search_ids())
+        if all(
+            (word.lstrip("-") in ref.title.lower().split()) != word.startswith("-")
+            for word in words.split()
+        )
+    )
+    plans = _plans_of_text_reads(
+        library,
+        lambda: (
+            library.count(words),
+            library.search_ids(words, sort=SortKey.TITLE),
+            library.search_ids(words, sort=SortKey.TITLE, limit=PAGE),
+        ),
+    )
+
+    assert plans, "no statement read the full-text table"
+    for plan in plans:
+        scans = [node for node in _nodes(plan) if node.get("Relation Name") == "reference_fts"]
+        assert [node["Node Type"] for node in scans if node["Node Type"] == "Seq Scan"] == []
+    assert library.count(words) == len(expected)
+    assert sorted(library.search_ids(words)) == expected
