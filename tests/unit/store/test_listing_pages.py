@@ -161,7 +161,9 @@ def test_a_page_walked_among_the_matches_is_the_slice_of_the_whole_list(
         return page
 
     monkeypatch.setattr(listing, "_walked_matches", recording_walk)
-    monkeypatch.setattr(listing, "_start_limit", lambda *_args: 10**9)  # always start there
+    monkeypatch.setattr(
+        listing, "_start_limit", lambda *_args, **_kwargs: 10**9
+    )  # always start there
     # The first match per row wanted; walking costs nothing: walk whenever they are more.
     monkeypatch.setattr(listing, "MATCHED_WALK_ROWS_PER_ROW_WANTED", 1)
     monkeypatch.setattr(listing, "INDEX_ENTRY_MICROSECONDS", 0.0)
@@ -180,3 +182,11 @@ def test_a_page_of_a_large_library_starts_from_fewer_matches_than_the_whole_list
     # A walk of 5,000 rows finds 100 only when one in 50 qualifies: below that, start.
     assert listing._start_limit(1_000_000, 0.1, 100, 5000) == 20_001
     assert listing._start_limit(1_000_000, 0.1, 100, 1000) == 100_001
+
+
+def test_a_team_librarys_page_starts_from_more_matches_as_its_walk_reads_documents() -> None:
+    """PostgreSQL's walk tests each reference's document, read out of line: a page starts
+    from the matches below about sqrt(rows x library x 25 / 1.6)."""
+    assert listing._start_limit(1_000_000, 0.1, 100, postgres=True) == 39_529
+    assert listing._start_limit(1_000_000, 0.1, None, postgres=True) == 100_001
+    assert listing._start_limit(100_000, 0.1, 100, postgres=True) == 10_001  # the share
