@@ -707,7 +707,10 @@ def query_condition(
             conditions.insert(0, matching)
     else:
         _, negative = search_pg.text_expressions(query) if postgres else _text_expressions(query)
-        conditions.extend(not_(full_text(excluded)) for excluded in negative)
+        if postgres and negative:  # one anti join for all of them
+            conditions.append(search_pg.excluded(" | ".join(negative)))
+        elif negative:
+            conditions.extend(not_(_fts_match(words)) for words in negative)
     if not conditions:
         return None
     return and_(*conditions)

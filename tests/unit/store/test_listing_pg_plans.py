@@ -158,7 +158,9 @@ def _plans_of_text_reads(library: Library, run: Any) -> list[dict[str, Any]]:
     return plans
 
 
-@pytest.mark.parametrize("words", ["common", "rare", "common -rare", "study common"])
+@pytest.mark.parametrize(
+    "words", ["common", "rare", "common -rare", "study common", "-rare", "-common"]
+)
 def test_searches_read_matches_through_the_index_never_the_whole_table(
     worded_library: Library, words: str
 ) -> None:
@@ -188,3 +190,29 @@ def test_searches_read_matches_through_the_index_never_the_whole_table(
         assert [node["Node Type"] for node in scans if node["Node Type"] == "Seq Scan"] == []
     assert library.count(words) == len(expected)
     assert sorted(library.search_ids(words)) == expected
+
+
+@pytest.mark.parametrize("words", ["-rare", "-common", "-rare -nothing"])
+def test_a_search_of_exclusions_only_is_an_anti_join(worded_library: Library, words: str) -> None:
+    """Once the excluded matches outgrow ``work_mem``, a NOT IN list is tested against
+    each reference in turn (26 s for "-learning" in a million); an anti join probes
+    each reference's document once, or hashes the matches once."""
+    library = worded_library
+    plans = _plans_of_text_reads(
+        library,
+        lambda: (library.count(words), library.search_ids(words, sort=SortKey.TITLE, limit=PAGE)),
+    )
+
+    assert len(plans) == 2
+    for plan in plans:
+        nodes = list(_nodes(plan))
+        assert [node for node in nodes if node.get("Parent Relationship") == "SubPlan"] == []
+        assert [node for node in nodes if node.get("Join Type") == "Anti"]
+    excluded = "rare" if "rare" in words else "common"
+    expected = [
+        ref.id
+        for ref in library.get_many(library.search_ids())
+        if excluded not in ref.title.lower().split()
+    ]
+    assert library.count(words) == len(expected)
+    assert sorted(library.search_ids(words)) == sorted(expected)
