@@ -143,7 +143,9 @@ def _conditions(
         )
     if criteria.unfiled:
         filed = select(ReferenceCollectionRow.reference_id)
-        conditions.append(~search.membership(filed, probe=probe_members))
+        # NOT EXISTS on PostgreSQL: its NOT IN of every filed reference (most of a
+        # library) outgrows work_mem and is tested against each reference in turn.
+        conditions.append(~search.membership(filed, probe=probe_members or postgres))
     if criteria.tag is not None:
         conditions.append(
             search.membership(

@@ -682,7 +682,10 @@ def query_condition(
     conditions: list[ColumnElement[bool]] = []
     for term in query.terms:
         if isinstance(term, YearRange | IdentifierTerm | FieldTerm) and _answered_by_tables(term):
-            condition = _sql_condition(term, postgres=postgres, probe_members=probe_members)
+            # PostgreSQL answers NOT IN by testing each reference against the whole
+            # list once it outgrows work_mem (``search_pg.excluded``): a probe instead.
+            probe = probe_members or (postgres and term.negated)
+            condition = _sql_condition(term, postgres=postgres, probe_members=probe)
             if isinstance(term, IdentifierTerm) and term.in_text:
                 # A plain word: also the text that quotes it (a note, an abstract).
                 phrase = (
