@@ -674,7 +674,8 @@ def query_condition(
     that MATCH already returned (``matches_if_fewer``), a look-up in that list. With
     ``spelled`` (``term_probe``) the MATCH is of the same text spelled out as whole
     words, and with ``probe_text`` too, a test of each reference against them. When
-    every text term is excluded, each becomes a NOT IN over its own MATCH; with
+    every text term is excluded, each becomes a NOT IN over its own MATCH (on PostgreSQL
+    all of them one NOT EXISTS, ``search_pg.excluded``); with
     ``text_tested`` the caller tests the positive text itself and it is left out. Other
     terms are conditions on the tables; ``probe_members`` writes ``tag:`` and
     ``collection:`` as look-ups per reference (``membership``).
