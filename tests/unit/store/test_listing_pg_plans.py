@@ -137,7 +137,7 @@ def test_matches_the_planner_expects_to_be_many_are_not_read(worded_library: Lib
     )
 
 
-def _plans_of_text_reads(
+def _plans_of_reads(
     library: Library, run: Any, table: str = search_pg.INDEX_TABLE
 ) -> list[dict[str, Any]]:
     """The plans, as the server made them in the listing's transaction, of each
@@ -177,7 +177,7 @@ def test_searches_read_matches_through_the_index_never_the_whole_table(
             for word in words.split()
         )
     )
-    plans = _plans_of_text_reads(
+    plans = _plans_of_reads(
         library,
         lambda: (
             library.count(words),
@@ -194,13 +194,22 @@ def test_searches_read_matches_through_the_index_never_the_whole_table(
     assert sorted(library.search_ids(words)) == expected
 
 
+def _anti_joins_only(plans: list[dict[str, Any]]) -> None:
+    """Each plan answers its exclusion as an anti join, none by testing a list per row."""
+    assert plans
+    for plan in plans:
+        nodes = list(_nodes(plan))
+        assert [node for node in nodes if node.get("Parent Relationship") == "SubPlan"] == []
+        assert [node for node in nodes if node.get("Join Type") == "Anti"]
+
+
 @pytest.mark.parametrize("words", ["-rare", "-common", "-rare -nothing"])
 def test_a_search_of_exclusions_only_is_an_anti_join(worded_library: Library, words: str) -> None:
     """Once the excluded matches outgrow ``work_mem``, a NOT IN list is tested against
     each reference in turn (26 s for "-learning" in a million); an anti join probes
     each reference's document once, or hashes the matches once."""
     library = worded_library
-    plans = _plans_of_text_reads(
+    plans = _plans_of_reads(
         library,
         lambda: (library.count(words), library.search_ids(words, sort=SortKey.TITLE, limit=PAGE)),
     )
@@ -215,15 +224,6 @@ def test_a_search_of_exclusions_only_is_an_anti_join(worded_library: Library, wo
     ]
     assert library.count(words) == len(expected)
     assert sorted(library.search_ids(words)) == sorted(expected)
-
-
-def _anti_joins_only(plans: list[dict[str, Any]]) -> None:
-    """Each plan answers its exclusion as an anti join, none by testing a list per row."""
-    assert plans
-    for plan in plans:
-        nodes = list(_nodes(plan))
-        assert [node for node in nodes if node.get("Parent Relationship") == "SubPlan"] == []
-        assert [node for node in nodes if node.get("Join Type") == "Anti"]
 
 
 @pytest.fixture
@@ -255,7 +255,7 @@ def test_references_outside_a_collection_or_tag_are_an_anti_join(
     page in five minutes: PostgreSQL tested each reference against a NOT IN list of
     every filed one, too long to hash within work_mem."""
     library = filed_library
-    plans = _plans_of_text_reads(
+    plans = _plans_of_reads(
         library,
         lambda: (
             library.count(query, unfiled=unfiled),
